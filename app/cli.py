@@ -1,0 +1,138 @@
+"""The ``ketnoi`` command for operators: migrate, demo, create-organiser, serve."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from app.settings import get_settings
+
+app = typer.Typer(
+    help="Kết Nối — operate the supply–demand connection service.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _redacted(url: str) -> str:
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (Alembic upgrade head)."""
+    from app.migrate import upgrade
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    typer.echo(f"Database is up to date: {_redacted(settings.database_url)}")
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo events and accounts into the configured database (idempotent)."""
+    from app.db import get_engine, session_scope
+    from app.demo import (
+        DEMO_DELEGATE_EMAIL,
+        DEMO_DELEGATE_PASSWORD,
+        DEMO_ORGANISER_EMAIL,
+        DEMO_ORGANISER_PASSWORD,
+        load_demo,
+    )
+    from app.migrate import DatabaseBehind, check_up_to_date
+
+    settings = get_settings()
+    try:
+        check_up_to_date(get_engine(), settings.database_url)
+    except DatabaseBehind as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    with session_scope() as session:
+        result = load_demo(session)
+    typer.echo(
+        "Demo data " + ("loaded." if result.created else "already present; nothing changed.")
+    )
+    typer.echo(f"  organiser: {DEMO_ORGANISER_EMAIL} / {DEMO_ORGANISER_PASSWORD}")
+    typer.echo(f"  delegate:  {DEMO_DELEGATE_EMAIL} / {DEMO_DELEGATE_PASSWORD}")
+    typer.echo(f"  events:    {', '.join(f'/events/{i}' for i in result.event_ids)}")
+
+
+@app.command("create-organiser")
+def create_organiser(
+    email: Annotated[str, typer.Option(help="Log-in e-mail of the organiser")],
+    name: Annotated[str, typer.Option(help="Full name")] = "Ban tổ chức",
+    password: Annotated[
+        str | None, typer.Option(help="At least 10 characters; asked for when omitted")
+    ] = None,
+    admin: Annotated[bool, typer.Option(help="May manage every event")] = False,
+) -> None:
+    """Create an organiser account."""
+    from pydantic import ValidationError
+
+    from app.auth.models import Role, UserCreate
+    from app.auth.service import create_user
+    from app.db import session_scope
+    from app.errors import DomainError
+
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        data = UserCreate(email=email, full_name=name, password=password, role=Role.organiser)
+        with session_scope() as session:
+            user = create_user(session, data=data, is_admin=admin)
+    except ValidationError as exc:
+        for error in exc.errors():
+            typer.echo(f"{'.'.join(map(str, error['loc']))}: {error['msg']}", err=True)
+        raise typer.Exit(2) from exc
+    except DomainError as exc:
+        typer.echo(exc.detail, err=True)
+        raise typer.Exit(2) from exc
+    typer.echo(f"Organiser {user.email} created (id {user.id}).")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes (they share only the database)")
+    ] = 1,
+    reload: Annotated[bool, typer.Option(help="Reload on code changes (development)")] = False,
+) -> None:
+    """Serve the web application with uvicorn."""
+    import uvicorn
+
+    from app.db import get_engine
+    from app.migrate import DatabaseBehind, check_up_to_date
+
+    settings = get_settings()
+    try:
+        check_up_to_date(get_engine(), settings.database_url)
+    except DatabaseBehind as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Kết Nối on http://{host}:{port}  (database: {_redacted(settings.database_url)})")
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers if not reload else 1,
+        reload=reload,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+def main() -> None:  # pragma: no cover - console entry
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""JSON API for events, sessions, slots and tables: parse, call one service, shape output."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Response
+from sqlmodel import Session
+
+from app.deps import OptionalUser, Organiser, SessionDep
+from app.events import service
+from app.events.models import (
+    BreakPublic,
+    Event,
+    EventCreate,
+    EventPublic,
+    EventSession,
+    EventStatus,
+    EventUpdate,
+    MeetingTable,
+    SessionCreate,
+    SessionPublic,
+    SessionUpdate,
+    Slot,
+    SlotPublic,
+    TableCreate,
+    TablePublic,
+    TableUpdate,
+)
+from app.pagination import Page, Paging
+
+router = APIRouter(prefix="/api/v1/events", tags=["events"])
+
+
+def _local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return value.astimezone(zone) if value is not None else None
+
+
+def event_public(event: Event) -> EventPublic:
+    zone = service.event_zone(event)
+    data = event.model_dump()
+    data["registration_opens_at"] = _local(event.registration_opens_at, zone)
+    data["registration_closes_at"] = _local(event.registration_closes_at, zone)
+    return EventPublic.model_validate(data)
+
+
+def session_public(db: Session, event: Event, row: EventSession) -> SessionPublic:
+    zone = service.event_zone(event)
+    counts_slots = service.count_by_session(db, Slot, [row.id])  # type: ignore[list-item]
+    counts_tables = service.count_by_session(db, MeetingTable, [row.id])  # type: ignore[list-item]
+    return _session_public(
+        event, row, counts_slots.get(row.id, 0), counts_tables.get(row.id, 0), zone
+    )  # type: ignore[arg-type]
+
+
+def _session_public(
+    event: Event, row: EventSession, slot_count: int, table_count: int, zone: ZoneInfo
+) -> SessionPublic:
+    return SessionPublic(
+        id=row.id,  # type: ignore[arg-type]
+        event_id=row.event_id,
+        kind=row.kind,  # type: ignore[arg-type]
+        title_vi=row.title_vi,
+        title_en=row.title_en,
+        room=row.room,
+        starts_at=row.starts_at.astimezone(zone),
+        ends_at=row.ends_at.astimezone(zone),
+        slot_minutes=row.slot_minutes,
+        gap_minutes=row.gap_minutes,
+        breaks=[
+            BreakPublic(
+                starts_at=datetime.fromisoformat(b["starts_at"]).astimezone(zone),
+                ends_at=datetime.fromisoformat(b["ends_at"]).astimezone(zone),
+                label=b.get("label", ""),
+            )
+            for b in row.breaks
+        ],
+        slot_count=slot_count,
+        table_count=table_count,
+    )
+
+
+def sessions_public(db: Session, event: Event) -> list[SessionPublic]:
+    rows = service.list_sessions(db, event_id=event.id)  # type: ignore[arg-type]
+    ids = [r.id for r in rows]
+    slots = service.count_by_session(db, Slot, ids)  # type: ignore[arg-type]
+    tables = service.count_by_session(db, MeetingTable, ids)  # type: ignore[arg-type]
+    zone = service.event_zone(event)
+    return [_session_public(event, r, slots.get(r.id, 0), tables.get(r.id, 0), zone) for r in rows]  # type: ignore[arg-type]
+
+
+# ---- events -------------------------------------------------------------------------------
+
+
+@router.get("", response_model=Page[EventPublic])
+def list_events(
+    session: SessionDep, user: OptionalUser, paging: Paging, status: EventStatus | None = None
+) -> Page[EventPublic]:
+    rows, total = service.list_events(
+        session, viewer=user, status=status, limit=paging.limit, offset=paging.offset
+    )
+    return Page(
+        items=[event_public(e) for e in rows], total=total, limit=paging.limit, offset=paging.offset
+    )
+
+
+@router.post("", response_model=EventPublic, status_code=201)
+def create_event(
+    data: EventCreate, session: SessionDep, user: Organiser, response: Response
+) -> EventPublic:
+    event = service.create_event(session, actor=user, data=data)
+    response.headers["Location"] = f"/api/v1/events/{event.id}"
+    return event_public(event)
+
+
+@router.get("/{event_id}", response_model=EventPublic)
+def read_event(event_id: int, session: SessionDep, user: OptionalUser) -> EventPublic:
+    return event_public(service.get_event(session, event_id, viewer=user))
+
+
+@router.patch("/{event_id}", response_model=EventPublic)
+def update_event(
+    event_id: int, data: EventUpdate, session: SessionDep, user: Organiser
+) -> EventPublic:
+    return event_public(service.update_event(session, actor=user, event_id=event_id, data=data))
+
+
+# ---- sessions -----------------------------------------------------------------------------
+
+
+@router.get("/{event_id}/sessions", response_model=list[SessionPublic])
+def list_sessions(event_id: int, session: SessionDep, user: OptionalUser) -> list[SessionPublic]:
+    event = service.get_event(session, event_id, viewer=user)
+    return sessions_public(session, event)
+
+
+@router.post("/{event_id}/sessions", response_model=SessionPublic, status_code=201)
+def create_session(
+    event_id: int, data: SessionCreate, session: SessionDep, user: Organiser, response: Response
+) -> SessionPublic:
+    row = service.create_session(session, actor=user, event_id=event_id, data=data)
+    response.headers["Location"] = f"/api/v1/events/{event_id}/sessions/{row.id}"
+    return session_public(session, service.get_event(session, event_id, viewer=user), row)
+
+
+@router.get("/{event_id}/sessions/{session_id}", response_model=SessionPublic)
+def read_session(
+    event_id: int, session_id: int, session: SessionDep, user: OptionalUser
+) -> SessionPublic:
+    event = service.get_event(session, event_id, viewer=user)
+    row = service.get_session(session, event_id=event_id, session_id=session_id)
+    return session_public(session, event, row)
+
+
+@router.patch("/{event_id}/sessions/{session_id}", response_model=SessionPublic)
+def update_session(
+    event_id: int, session_id: int, data: SessionUpdate, session: SessionDep, user: Organiser
+) -> SessionPublic:
+    row = service.update_session(
+        session, actor=user, event_id=event_id, session_id=session_id, data=data
+    )
+    return session_public(session, service.get_event(session, event_id, viewer=user), row)
+
+
+@router.delete("/{event_id}/sessions/{session_id}", status_code=204)
+def delete_session(event_id: int, session_id: int, session: SessionDep, user: Organiser) -> None:
+    service.delete_session(session, actor=user, event_id=event_id, session_id=session_id)
+
+
+@router.get("/{event_id}/sessions/{session_id}/slots", response_model=list[SlotPublic])
+def list_slots(
+    event_id: int, session_id: int, session: SessionDep, user: OptionalUser
+) -> list[SlotPublic]:
+    event = service.get_event(session, event_id, viewer=user)
+    service.get_session(session, event_id=event_id, session_id=session_id)
+    zone = service.event_zone(event)
+    return [
+        SlotPublic(
+            id=s.id,
+            number=s.number,
+            starts_at=s.starts_at.astimezone(zone),
+            ends_at=s.ends_at.astimezone(zone),
+        )  # type: ignore[arg-type]
+        for s in service.list_slots(session, session_id=session_id)
+    ]
+
+
+@router.get("/{event_id}/sessions/{session_id}/tables", response_model=list[TablePublic])
+def list_tables(
+    event_id: int, session_id: int, session: SessionDep, user: OptionalUser
+) -> list[TablePublic]:
+    service.get_event(session, event_id, viewer=user)
+    service.get_session(session, event_id=event_id, session_id=session_id)
+    return [
+        TablePublic.model_validate(t, from_attributes=True)
+        for t in service.list_tables(session, session_id=session_id)
+    ]
+
+
+@router.post(
+    "/{event_id}/sessions/{session_id}/tables", response_model=list[TablePublic], status_code=201
+)
+def create_tables(
+    event_id: int, session_id: int, data: TableCreate, session: SessionDep, user: Organiser
+) -> list[TablePublic]:
+    tables = service.create_tables(
+        session, actor=user, event_id=event_id, session_id=session_id, data=data
+    )
+    return [TablePublic.model_validate(t, from_attributes=True) for t in tables]
+
+
+@router.patch("/{event_id}/sessions/{session_id}/tables/{table_id}", response_model=TablePublic)
+def update_table(
+    event_id: int,
+    session_id: int,
+    table_id: int,
+    data: TableUpdate,
+    session: SessionDep,
+    user: Organiser,
+) -> TablePublic:
+    table = service.update_table(
+        session, actor=user, event_id=event_id, session_id=session_id, table_id=table_id, data=data
+    )
+    return TablePublic.model_validate(table, from_attributes=True)

@@ -1,0 +1,329 @@
+"""Events, their sessions, the slots of a matchmaking session and its numbered tables."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from app.types import UTCDateTime, utcnow
+
+
+class EventStatus(StrEnum):
+    draft = "draft"
+    registration_open = "registration_open"
+    scheduling = "scheduling"
+    published = "published"
+    closed = "closed"
+
+
+class BookingMode(StrEnum):
+    organiser = "organiser"  # the organiser runs the scheduler
+    self_service = "self_service"  # delegates pick a common free slot on accepting
+
+
+class SessionKind(StrEnum):
+    plenary = "plenary"
+    exhibition = "exhibition"
+    matchmaking = "matchmaking"
+    other = "other"
+
+
+def clean_language_codes(codes: list[str]) -> list[str]:
+    cleaned: list[str] = []
+    for raw in codes:
+        code = raw.strip().lower()
+        if not code.isascii() or not 2 <= len(code) <= 8 or not code.replace("-", "").isalpha():
+            raise ValueError(f"'{raw}' is not a language code such as vi, en, zh, ja, ko")
+        if code not in cleaned:
+            cleaned.append(code)
+    return cleaned
+
+
+def _in(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint("end_date >= start_date", name="dates_ordered"),
+        CheckConstraint(_in("status", EventStatus), name="status"),
+        CheckConstraint(_in("booking_mode", BookingMode), name="booking_mode"),
+        CheckConstraint("slot_minutes > 0", name="slot_minutes_positive"),
+        CheckConstraint("meeting_cap > 0", name="meeting_cap_positive"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title_vi: str = Field(max_length=300)
+    title_en: str = Field(default="", max_length=300)
+    organiser_unit: str = Field(default="", max_length=300)
+    venue: str = Field(default="", max_length=300)
+    address: str = Field(default="", max_length=500)
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", max_length=64)
+    start_date: date
+    end_date: date
+    languages: list[str] = Field(default_factory=lambda: ["vi", "en"], sa_column=Column(JSON))
+    registration_opens_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    registration_closes_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    status: str = Field(default=EventStatus.draft.value, max_length=30, index=True)
+    slot_minutes: int = 20
+    meeting_cap: int = 10
+    booking_mode: str = Field(default=BookingMode.organiser.value, max_length=20)
+    description_vi: str = ""
+    description_en: str = ""
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class EventOrganiser(SQLModel, table=True):
+    """Which organiser accounts manage which event."""
+
+    __tablename__ = "event_organiser"
+
+    event_id: int = Field(foreign_key="event.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
+
+
+class EventSession(SQLModel, table=True):
+    __tablename__ = "event_session"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="times_ordered"),
+        CheckConstraint(_in("kind", SessionKind), name="kind"),
+        CheckConstraint("slot_minutes IS NULL OR slot_minutes > 0", name="slot_minutes_positive"),
+        CheckConstraint("gap_minutes >= 0", name="gap_minutes_nonnegative"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
+    kind: str = Field(default=SessionKind.matchmaking.value, max_length=20)
+    title_vi: str = Field(max_length=300)
+    title_en: str = Field(default="", max_length=300)
+    room: str = Field(default="", max_length=200)
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    slot_minutes: int | None = None
+    gap_minutes: int = 0
+    breaks: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Slot(SQLModel, table=True):
+    __tablename__ = "slot"
+    __table_args__ = (
+        UniqueConstraint("session_id", "number"),
+        UniqueConstraint("session_id", "starts_at"),
+        CheckConstraint("ends_at > starts_at", name="times_ordered"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="event_session.id", index=True, ondelete="CASCADE")
+    number: int
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class MeetingTable(SQLModel, table=True):
+    __tablename__ = "meeting_table"
+    __table_args__ = (
+        UniqueConstraint("session_id", "number"),
+        CheckConstraint("number > 0", name="number_positive"),
+        CheckConstraint("seats >= 2", name="seats_at_least_two"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(foreign_key="event_session.id", index=True, ondelete="CASCADE")
+    number: int
+    label: str = Field(default="", max_length=100)
+    seats: int = 4
+    reserved_for: str = Field(default="", max_length=200)
+
+
+# ---- API schemas -------------------------------------------------------------------------
+
+
+class EventBase(SQLModel):
+    title_vi: str = Field(min_length=1, max_length=300)
+    title_en: str = Field(default="", max_length=300)
+    organiser_unit: str = Field(default="", max_length=300)
+    venue: str = Field(default="", max_length=300)
+    address: str = Field(default="", max_length=500)
+    timezone: str = Field(default="Asia/Ho_Chi_Minh", max_length=64)
+    start_date: date
+    end_date: date
+    languages: list[str] = Field(default_factory=lambda: ["vi", "en"], max_length=10)
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    slot_minutes: int = Field(default=20, gt=0, le=240)
+    meeting_cap: int = Field(default=10, gt=0, le=100)
+    booking_mode: BookingMode = BookingMode.organiser
+    description_vi: str = Field(default="", max_length=20000)
+    description_en: str = Field(default="", max_length=20000)
+
+    @field_validator("title_vi", "title_en", "organiser_unit", "venue", "address")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        return value.strip()
+
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: list[str]) -> list[str]:
+        return clean_language_codes(value)
+
+
+class EventCreate(EventBase):
+    status: EventStatus = EventStatus.draft
+
+    @model_validator(mode="after")
+    def _dates(self) -> EventCreate:
+        if self.end_date < self.start_date:
+            raise ValueError("end_date must not be before start_date")
+        return self
+
+
+class EventUpdate(SQLModel):
+    title_vi: str | None = Field(default=None, min_length=1, max_length=300)
+    title_en: str | None = Field(default=None, max_length=300)
+    organiser_unit: str | None = Field(default=None, max_length=300)
+    venue: str | None = Field(default=None, max_length=300)
+    address: str | None = Field(default=None, max_length=500)
+    timezone: str | None = Field(default=None, max_length=64)
+    start_date: date | None = None
+    end_date: date | None = None
+    languages: list[str] | None = Field(default=None, max_length=10)
+    registration_opens_at: datetime | None = None
+    registration_closes_at: datetime | None = None
+    status: EventStatus | None = None
+    slot_minutes: int | None = Field(default=None, gt=0, le=240)
+    meeting_cap: int | None = Field(default=None, gt=0, le=100)
+    booking_mode: BookingMode | None = None
+    description_vi: str | None = Field(default=None, max_length=20000)
+    description_en: str | None = Field(default=None, max_length=20000)
+
+    @field_validator("languages")
+    @classmethod
+    def _language_codes(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else clean_language_codes(value)
+
+
+class EventPublic(SQLModel):
+    id: int
+    title_vi: str
+    title_en: str
+    organiser_unit: str
+    venue: str
+    address: str
+    timezone: str
+    start_date: date
+    end_date: date
+    languages: list[str]
+    registration_opens_at: datetime | None
+    registration_closes_at: datetime | None
+    status: EventStatus
+    slot_minutes: int
+    meeting_cap: int
+    booking_mode: BookingMode
+    description_vi: str
+    description_en: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class BreakIn(SQLModel):
+    starts_at: datetime
+    ends_at: datetime
+    label: str = Field(default="", max_length=100)
+
+
+class SessionBase(SQLModel):
+    kind: SessionKind = SessionKind.matchmaking
+    title_vi: str = Field(min_length=1, max_length=300)
+    title_en: str = Field(default="", max_length=300)
+    room: str = Field(default="", max_length=200)
+    starts_at: datetime
+    ends_at: datetime
+    slot_minutes: int | None = Field(default=None, gt=0, le=240)
+    gap_minutes: int = Field(default=0, ge=0, le=120)
+    breaks: list[BreakIn] = Field(default_factory=list, max_length=20)
+
+
+class SessionCreate(SessionBase):
+    table_count: int = Field(default=0, ge=0, le=500)
+
+
+class SessionUpdate(SQLModel):
+    kind: SessionKind | None = None
+    title_vi: str | None = Field(default=None, min_length=1, max_length=300)
+    title_en: str | None = Field(default=None, max_length=300)
+    room: str | None = Field(default=None, max_length=200)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    slot_minutes: int | None = Field(default=None, gt=0, le=240)
+    gap_minutes: int | None = Field(default=None, ge=0, le=120)
+    breaks: list[BreakIn] | None = Field(default=None, max_length=20)
+
+
+class BreakPublic(SQLModel):
+    starts_at: datetime
+    ends_at: datetime
+    label: str
+
+
+class SlotPublic(SQLModel):
+    id: int
+    number: int
+    starts_at: datetime
+    ends_at: datetime
+
+
+class TablePublic(SQLModel):
+    id: int
+    number: int
+    label: str
+    seats: int
+    reserved_for: str
+
+
+class SessionPublic(SQLModel):
+    id: int
+    event_id: int
+    kind: SessionKind
+    title_vi: str
+    title_en: str
+    room: str
+    starts_at: datetime
+    ends_at: datetime
+    slot_minutes: int | None
+    gap_minutes: int
+    breaks: list[BreakPublic]
+    slot_count: int
+    table_count: int
+
+
+class TableCreate(SQLModel):
+    """Either ``count`` tables numbered after the last one, or one table with a number."""
+
+    count: int | None = Field(default=None, ge=1, le=500)
+    number: int | None = Field(default=None, ge=1, le=10000)
+    label: str = Field(default="", max_length=100)
+    seats: int = Field(default=4, ge=2, le=50)
+    reserved_for: str = Field(default="", max_length=200)
+
+    @model_validator(mode="after")
+    def _one_of(self) -> TableCreate:
+        if self.count is not None and self.number is not None:
+            raise ValueError("give either count or number, not both")
+        return self
+
+
+class TableUpdate(SQLModel):
+    number: int | None = Field(default=None, ge=1, le=10000)
+    label: str | None = Field(default=None, max_length=100)
+    seats: int | None = Field(default=None, ge=2, le=50)
+    reserved_for: str | None = Field(default=None, max_length=200)

@@ -1,0 +1,418 @@
+"""Pages: the home list of events, an event with its sessions and slots, organiser forms."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from app.deps import OptionalUser, Organiser, SessionDep
+from app.errors import DomainError, Invalid
+from app.events import service
+from app.events.api import sessions_public
+from app.events.models import (
+    BookingMode,
+    Event,
+    EventCreate,
+    EventStatus,
+    EventUpdate,
+    SessionCreate,
+    SessionKind,
+    SessionUpdate,
+)
+from app.web import check_csrf, form_errors, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+COMMON_ZONES = (
+    "Asia/Ho_Chi_Minh",
+    "Asia/Bangkok",
+    "Asia/Taipei",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Asia/Shanghai",
+    "Asia/Singapore",
+    "Asia/Jerusalem",
+    "Europe/Amsterdam",
+    "UTC",
+)
+BREAK_LINE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*(.*)$")
+
+
+def validation_fields(exc: ValidationError) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [p for p in error.get("loc", ()) if not isinstance(p, int)]
+        name = str(loc[0]) if loc else "__all__"
+        message = error.get("msg", "invalid value").removeprefix("Value error, ")
+        out.setdefault(name, message)
+    return out
+
+
+def _blank_to_none(form: dict[str, Any], *keys: str) -> None:
+    for key in keys:
+        if key in form and (form[key] is None or str(form[key]).strip() == ""):
+            form[key] = None
+
+
+async def _form(request: Request) -> dict[str, Any]:
+    data = await request.form()
+    values = {k: v for k, v in data.items() if isinstance(v, str)}
+    check_csrf(request, values.pop("csrf_token", None))
+    return values
+
+
+# ---- home and event page ------------------------------------------------------------------
+
+
+@router.get("/")
+def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
+    events, _ = service.list_events(session, viewer=user, limit=100)
+    return render(request, "events/home.html", {"events": events, "statuses": EventStatus})
+
+
+@router.get("/events/{event_id:int}")
+def event_page(
+    event_id: int, request: Request, session: SessionDep, user: OptionalUser
+) -> Response:
+    event = service.get_event(session, event_id, viewer=user)
+    sessions = sessions_public(session, event)
+    slots = {
+        s.id: service.list_slots(session, session_id=s.id)
+        for s in sessions
+        if s.kind == SessionKind.matchmaking
+    }
+    tables = {
+        s.id: service.list_tables(session, session_id=s.id)
+        for s in sessions
+        if s.kind == SessionKind.matchmaking
+    }
+    return render(
+        request,
+        "events/event.html",
+        {
+            "event": event,
+            "sessions": sessions,
+            "slots": slots,
+            "tables": tables,
+            "can_manage": service.can_manage(session, user, event),
+        },
+    )
+
+
+# ---- event forms --------------------------------------------------------------------------
+
+
+def _event_form_values(event: Event | None) -> dict[str, Any]:
+    if event is None:
+        return {
+            "timezone": "Asia/Ho_Chi_Minh",
+            "languages": "vi, en",
+            "slot_minutes": 20,
+            "meeting_cap": 10,
+            "booking_mode": BookingMode.organiser.value,
+            "status": EventStatus.draft.value,
+        }
+    zone = ZoneInfo(event.timezone)
+    values = event.model_dump()
+    values["languages"] = ", ".join(event.languages)
+    for key in ("registration_opens_at", "registration_closes_at"):
+        value = getattr(event, key)
+        values[key] = value.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if value else ""
+    return values
+
+
+def _event_context(
+    values: dict[str, Any], errors: dict[str, str], event: Event | None
+) -> dict[str, Any]:
+    return {
+        "values": values,
+        "errors": errors,
+        "event": event,
+        "zones": COMMON_ZONES,
+        "statuses": list(EventStatus),
+        "booking_modes": list(BookingMode),
+    }
+
+
+def _parse_event_form(form: dict[str, Any]) -> dict[str, Any]:
+    data = dict(form)
+    data["languages"] = [p for p in re.split(r"[,\s]+", data.get("languages", "")) if p]
+    _blank_to_none(
+        data, "registration_opens_at", "registration_closes_at", "start_date", "end_date"
+    )
+    return data
+
+
+@router.get("/events/new")
+def new_event_page(request: Request, user: Organiser) -> Response:
+    return render(
+        request, "events/event_form.html", _event_context(_event_form_values(None), {}, None)
+    )
+
+
+@router.post("/events/new")
+async def new_event_submit(request: Request, session: SessionDep, user: Organiser) -> Response:
+    form = await _form(request)
+    try:
+        data = EventCreate.model_validate(_parse_event_form(form))
+        event = service.create_event(session, actor=user, data=data)
+    except ValidationError as exc:
+        return render(
+            request,
+            "events/event_form.html",
+            _event_context(form, validation_fields(exc), None),
+            status_code=422,
+        )
+    except DomainError as exc:
+        return render(
+            request,
+            "events/event_form.html",
+            _event_context(form, form_errors(exc), None),
+            status_code=exc.status,
+        )
+    return redirect(f"/events/{event.id}", flash="event-saved")
+
+
+@router.get("/events/{event_id:int}/edit")
+def edit_event_page(
+    event_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = service.get_event(session, event_id, viewer=user)
+    service.require_manage(session, user, event)
+    return render(
+        request, "events/event_form.html", _event_context(_event_form_values(event), {}, event)
+    )
+
+
+@router.post("/events/{event_id:int}/edit")
+async def edit_event_submit(
+    event_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = service.get_event(session, event_id, viewer=user)
+    service.require_manage(session, user, event)
+    form = await _form(request)
+    try:
+        data = EventUpdate.model_validate(_parse_event_form(form))
+        service.update_event(session, actor=user, event_id=event_id, data=data)
+    except ValidationError as exc:
+        return render(
+            request,
+            "events/event_form.html",
+            _event_context(form, validation_fields(exc), event),
+            status_code=422,
+        )
+    except DomainError as exc:
+        return render(
+            request,
+            "events/event_form.html",
+            _event_context(form, form_errors(exc), event),
+            status_code=exc.status,
+        )
+    return redirect(f"/events/{event_id:int}", flash="event-saved")
+
+
+# ---- session forms ------------------------------------------------------------------------
+
+
+def _session_form_values(event: Event, row: Any | None) -> dict[str, Any]:
+    zone = ZoneInfo(event.timezone)
+    if row is None:
+        return {
+            "kind": SessionKind.matchmaking.value,
+            "day": event.start_date.isoformat(),
+            "start": "14:00",
+            "end": "17:00",
+            "slot_minutes": event.slot_minutes,
+            "gap_minutes": 0,
+            "table_count": 15,
+            "breaks": "",
+        }
+    start, end = row.starts_at.astimezone(zone), row.ends_at.astimezone(zone)
+    breaks = []
+    for b in row.breaks:
+        bs = datetime.fromisoformat(b["starts_at"]).astimezone(zone)
+        be = datetime.fromisoformat(b["ends_at"]).astimezone(zone)
+        breaks.append(f"{bs:%H:%M}-{be:%H:%M} {b.get('label', '')}".rstrip())
+    return {
+        "kind": row.kind,
+        "title_vi": row.title_vi,
+        "title_en": row.title_en,
+        "room": row.room,
+        "day": start.date().isoformat(),
+        "start": f"{start:%H:%M}",
+        "end": f"{end:%H:%M}",
+        "slot_minutes": row.slot_minutes or event.slot_minutes,
+        "gap_minutes": row.gap_minutes,
+        "breaks": "\n".join(breaks),
+    }
+
+
+def _parse_session_form(form: dict[str, Any], event: Event) -> dict[str, Any]:
+    zone = ZoneInfo(event.timezone)
+    try:
+        day = date.fromisoformat(form.get("day", ""))
+    except ValueError as exc:
+        raise Invalid("day", "enter the date of the session") from exc
+
+    def at(field: str) -> datetime:
+        try:
+            return datetime.combine(day, time.fromisoformat(form.get(field, "")), tzinfo=zone)
+        except ValueError as exc:
+            raise Invalid(field, "enter a time such as 14:00") from exc
+
+    breaks = []
+    for number, line in enumerate((form.get("breaks") or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        match = BREAK_LINE.match(line)
+        if match is None:
+            raise Invalid("breaks", f"line {number}: write a break as 15:20-15:40 Giải lao")
+        h1, m1, h2, m2, label = match.groups()
+        try:
+            breaks.append(
+                {
+                    "starts_at": datetime.combine(day, time(int(h1), int(m1)), tzinfo=zone),
+                    "ends_at": datetime.combine(day, time(int(h2), int(m2)), tzinfo=zone),
+                    "label": label.strip(),
+                }
+            )
+        except ValueError as exc:
+            raise Invalid("breaks", f"line {number}: not a valid time") from exc
+    data: dict[str, Any] = {
+        "kind": form.get("kind") or SessionKind.matchmaking.value,
+        "title_vi": form.get("title_vi", ""),
+        "title_en": form.get("title_en", ""),
+        "room": form.get("room", ""),
+        "starts_at": at("start"),
+        "ends_at": at("end"),
+        "slot_minutes": form.get("slot_minutes") or None,
+        "gap_minutes": form.get("gap_minutes") or 0,
+        "breaks": breaks,
+    }
+    if "table_count" in form:
+        data["table_count"] = form.get("table_count") or 0
+    return data
+
+
+def _session_context(
+    event: Event, values: dict[str, Any], errors: dict[str, str], row: Any | None
+) -> dict[str, Any]:
+    return {
+        "event": event,
+        "values": values,
+        "errors": errors,
+        "row": row,
+        "kinds": list(SessionKind),
+    }
+
+
+_FIELD_ALIASES = {"starts_at": "start", "ends_at": "end"}
+
+
+def _session_errors(errors: dict[str, str]) -> dict[str, str]:
+    return {_FIELD_ALIASES.get(k, k): v for k, v in errors.items()}
+
+
+@router.get("/events/{event_id:int}/sessions/new")
+def new_session_page(
+    event_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = service.get_event(session, event_id, viewer=user)
+    service.require_manage(session, user, event)
+    return render(
+        request,
+        "events/session_form.html",
+        _session_context(event, _session_form_values(event, None), {}, None),
+    )
+
+
+@router.post("/events/{event_id:int}/sessions/new")
+async def new_session_submit(
+    event_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = service.get_event(session, event_id, viewer=user)
+    service.require_manage(session, user, event)
+    form = await _form(request)
+    try:
+        data = SessionCreate.model_validate(_parse_session_form(form, event))
+        service.create_session(session, actor=user, event_id=event_id, data=data)
+    except ValidationError as exc:
+        errors = _session_errors(validation_fields(exc))
+        return render(
+            request,
+            "events/session_form.html",
+            _session_context(event, form, errors, None),
+            status_code=422,
+        )
+    except DomainError as exc:
+        errors = _session_errors(form_errors(exc))
+        return render(
+            request,
+            "events/session_form.html",
+            _session_context(event, form, errors, None),
+            status_code=exc.status,
+        )
+    return redirect(f"/events/{event_id:int}", flash="session-saved")
+
+
+@router.get("/events/{event_id:int}/sessions/{session_id}/edit")
+def edit_session_page(
+    event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = service.get_event(session, event_id, viewer=user)
+    service.require_manage(session, user, event)
+    row = service.get_session(session, event_id=event_id, session_id=session_id)
+    return render(
+        request,
+        "events/session_form.html",
+        _session_context(event, _session_form_values(event, row), {}, row),
+    )
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id}/edit")
+async def edit_session_submit(
+    event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = service.get_event(session, event_id, viewer=user)
+    service.require_manage(session, user, event)
+    row = service.get_session(session, event_id=event_id, session_id=session_id)
+    form = await _form(request)
+    try:
+        parsed = _parse_session_form(form, event)
+        parsed.pop("table_count", None)
+        data = SessionUpdate.model_validate(parsed)
+        service.update_session(
+            session, actor=user, event_id=event_id, session_id=session_id, data=data
+        )
+    except ValidationError as exc:
+        errors = _session_errors(validation_fields(exc))
+        return render(
+            request,
+            "events/session_form.html",
+            _session_context(event, form, errors, row),
+            status_code=422,
+        )
+    except DomainError as exc:
+        errors = _session_errors(form_errors(exc))
+        return render(
+            request,
+            "events/session_form.html",
+            _session_context(event, form, errors, row),
+            status_code=exc.status,
+        )
+    return redirect(f"/events/{event_id:int}", flash="session-saved")
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id}/delete")
+async def delete_session_submit(
+    event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    await _form(request)
+    service.delete_session(session, actor=user, event_id=event_id, session_id=session_id)
+    return redirect(f"/events/{event_id:int}", flash="session-deleted")

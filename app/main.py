@@ -1,0 +1,87 @@
+"""create_app(): routers, middleware, error handlers, static files, start-up checks."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy import text
+
+from app import __version__, problems
+from app.auth import api as auth_api
+from app.auth import web as auth_web
+from app.db import get_engine, session_scope
+from app.events import api as events_api
+from app.events import web as events_web
+from app.migrate import check_up_to_date
+from app.settings import PROJECT_ROOT, Settings, get_settings
+from app.web import locale_middleware
+
+log = logging.getLogger("ketnoi")
+
+
+def _bootstrap(settings: Settings) -> None:
+    if settings.check_migrations:
+        check_up_to_date(get_engine(), settings.database_url)
+    if settings.admin_email and settings.admin_password:
+        from app.auth.service import ensure_organiser
+
+        with session_scope() as session:
+            _, created = ensure_organiser(
+                session,
+                email=settings.admin_email,
+                password=settings.admin_password.get_secret_value(),
+            )
+        if created:
+            log.info("created organiser account %s", settings.admin_email)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        _bootstrap(settings)
+        yield
+
+    app = FastAPI(
+        title="Kết Nối API",
+        version=__version__,
+        description=(
+            "Technology supply–demand connection sessions: events, registration, B2B "
+            "meetings, scheduling, agendas and outcomes. Errors are application/problem+json."
+        ),
+        lifespan=lifespan,
+    )
+    problems.install(app)
+    app.middleware("http")(locale_middleware)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        response: Response = await call_next(request)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        return response
+
+    app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+
+    @app.get("/healthz", tags=["ops"])
+    def healthz() -> Response:
+        try:
+            with get_engine().connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:  # the probe reports, never raises
+            log.warning("health check failed: %s", exc)
+            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
+
+    app.include_router(auth_api.router)
+    app.include_router(events_api.router)
+    app.include_router(auth_web.router)
+    app.include_router(events_web.router)
+    return app

@@ -1,0 +1,180 @@
+"""Shared page machinery: Jinja2 with Babel, locale choice, CSRF, flash messages, error pages."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
+
+from app import i18n
+from app.auth.security import csrf_token, csrf_valid
+from app.deps import CSRF_COOKIE, LANG_COOKIE
+from app.errors import DomainError, Forbidden
+from app.settings import PROJECT_ROOT, get_settings
+
+templates = Jinja2Templates(directory=PROJECT_ROOT / "templates")
+env = templates.env
+env.add_extension("jinja2.ext.i18n")
+env.policies["ext.i18n.trimmed"] = True
+
+
+def request_locale(request: Request) -> str:
+    return getattr(request.state, "locale", i18n.DEFAULT_LOCALE)
+
+
+def csrf_for(request: Request) -> str:
+    anchor = getattr(request.state, "csrf_anchor", None) or request.cookies.get(CSRF_COOKIE, "")
+    return csrf_token(get_settings().secret_key.get_secret_value(), anchor)
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    anchor = request.cookies.get(CSRF_COOKIE)
+    if not csrf_valid(get_settings().secret_key.get_secret_value(), anchor, submitted):
+        raise Forbidden(
+            "The form has expired or did not come from this site. Reload the page and try again."
+        )
+
+
+async def locale_middleware(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """Choose the locale (?lang=, cookie, account, Accept-Language, Vietnamese) and make sure
+    the browser holds a CSRF anchor cookie before it sees any form."""
+    asked = request.query_params.get("lang")
+    chosen = i18n.pick_locale(
+        asked if asked in i18n.LOCALES else None,
+        request.cookies.get(LANG_COOKIE),
+        i18n.locale_from_accept_language(request.headers.get("accept-language")),
+    )
+    request.state.locale = chosen
+    anchor = request.cookies.get(CSRF_COOKIE)
+    new_anchor = None
+    if not anchor:
+        new_anchor = secrets.token_urlsafe(24)
+        request.state.csrf_anchor = new_anchor
+    response = await call_next(request)
+    settings = get_settings()
+    if asked in i18n.LOCALES:
+        response.set_cookie(
+            LANG_COOKIE,
+            asked,
+            max_age=365 * 24 * 3600,
+            samesite="lax",
+            secure=settings.secure_cookies,
+        )
+    if new_anchor:
+        response.set_cookie(
+            CSRF_COOKIE, new_anchor, httponly=True, samesite="lax", secure=settings.secure_cookies
+        )
+    return response
+
+
+def _url_with_lang(request: Request, lang: str) -> str:
+    params = dict(request.query_params)
+    params["lang"] = lang
+    return f"{request.url.path}?{urlencode(params)}"
+
+
+_current_locale: ContextVar[str] = ContextVar("ketnoi_locale", default=i18n.DEFAULT_LOCALE)
+
+
+def _translate(message: str, **values: Any) -> str:
+    text = i18n.gettext_for(_current_locale.get()).gettext(message)
+    return text % values if values else text
+
+
+def _ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
+    text = i18n.gettext_for(_current_locale.get()).ngettext(singular, plural, n)
+    return text % {"num": n, **values}
+
+
+def _pick(vi: str, en: str) -> str:
+    """The text in the reader's language, falling back to the other one."""
+    return (en or vi) if _current_locale.get() == "en" else (vi or en)
+
+
+# Globals, not per-render context, so that imported macro files see them too; the locale
+# comes from a context variable set for the request being rendered.
+env.globals.update(
+    {
+        "_": _translate,
+        "gettext": _translate,
+        "ngettext": _ngettext,
+        "pick": _pick,
+        "fmt_datetime": lambda value, zone: i18n.format_datetime(
+            value, zone, _current_locale.get()
+        ),
+        "fmt_date": lambda value: i18n.format_date(value, _current_locale.get()),
+        "fmt_time": i18n.format_time,
+    }
+)
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    locale = request_locale(request)
+    _current_locale.set(locale)
+
+    def csrf_input() -> Markup:
+        return Markup('<input type="hidden" name="csrf_token" value="{}">').format(
+            csrf_for(request)
+        )
+
+    full = {
+        "request": request,
+        "locale": locale,
+        "user": getattr(request.state, "user", None),
+        "csrf_input": csrf_input,
+        "lang_url": lambda lang: _url_with_lang(request, lang),
+        "flash": request.query_params.get("flash"),
+        **(context or {}),
+    }
+    return templates.TemplateResponse(
+        request, template, full, status_code=status_code, headers=headers
+    )
+
+
+def redirect(url: str, *, flash: str | None = None) -> RedirectResponse:
+    if flash:
+        url += ("&" if "?" in url else "?") + urlencode({"flash": flash})
+    return RedirectResponse(url, status_code=303)
+
+
+def render_error_page(
+    request: Request,
+    *,
+    status: int,
+    detail: str,
+    errors: list[dict[str, Any]],
+    headers: dict[str, str] | None = None,
+) -> Response:
+    if status == 401:
+        return redirect(f"/login?{urlencode({'next': request.url.path})}")
+    return render(
+        request,
+        "error.html",
+        {"status": status, "detail": detail, "errors": errors},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def form_errors(exc: DomainError) -> dict[str, str]:
+    """Field name -> message, for showing each message next to its field."""
+    errors = {e.field.split("[")[0].split(".")[0]: e.message for e in exc.errors}
+    if not errors:
+        errors["__all__"] = exc.detail
+    return errors
