@@ -72,9 +72,8 @@ lock: venv
 	@echo "constraints.txt updated"
 
 messages: venv
-	@$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 -o var/messages.pot --no-location --sort-output . >/dev/null
-	@$(BIN)/pybabel update -i var/messages.pot -d app/i18n/locales -D messages --no-fuzzy-matching --ignore-obsolete
-	@echo "Catalogs updated: translate the empty msgstr in app/i18n/locales/vi/LC_MESSAGES/messages.po"
+	@$(BIN)/python -m app.i18n.extract
+	@echo "Translate the empty msgstr entries in app/i18n/locales/vi/LC_MESSAGES/messages.po"
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache .mypy_cache .hypothesis

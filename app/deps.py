@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlmodel import Session
 
 from app.auth import service as auth_service
-from app.auth.models import Role, User
+from app.auth.models import Role, User, UserPublic
 from app.db import get_session
 from app.errors import Forbidden, Unauthorized
 from app.settings import Settings, get_settings
@@ -42,7 +42,9 @@ def optional_user(
     request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
 ) -> User | None:
     user = _user_from_request(request, session, token)
-    request.state.user = user
+    # Pages render after the unit of work may have been rolled back (error pages), so they
+    # get a detached snapshot, never the ORM row.
+    request.state.user = UserPublic.model_validate(user, from_attributes=True) if user else None
     return user
 
 

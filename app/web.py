@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
@@ -19,6 +20,7 @@ from app.deps import CSRF_COOKIE, LANG_COOKIE
 from app.errors import DomainError, Forbidden
 from app.settings import PROJECT_ROOT, get_settings
 
+log = logging.getLogger("ketnoi")
 templates = Jinja2Templates(directory=PROJECT_ROOT / "templates")
 env = templates.env
 env.add_extension("jinja2.ext.i18n")
@@ -163,13 +165,21 @@ def render_error_page(
 ) -> Response:
     if status == 401:
         return redirect(f"/login?{urlencode({'next': request.url.path})}")
-    return render(
-        request,
-        "error.html",
-        {"status": status, "detail": detail, "errors": errors},
-        status_code=status,
-        headers=headers,
-    )
+    try:
+        return render(
+            request,
+            "error.html",
+            {"status": status, "detail": detail, "errors": errors},
+            status_code=status,
+            headers=headers,
+        )
+    except Exception:  # the error page must never become a second error
+        log.exception("could not render the error page")
+        return HTMLResponse(
+            f"<!doctype html><title>{status}</title><h1>{status}</h1>",
+            status_code=status,
+            headers=headers,
+        )
 
 
 def form_errors(exc: DomainError) -> dict[str, str]:

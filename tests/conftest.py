@@ -173,3 +173,16 @@ def event_id(client: TestClient, organiser_headers: dict[str, str]) -> int:
     response = client.post("/api/v1/events", json=HAI_PHONG_EVENT, headers=organiser_headers)
     assert response.status_code == 201, response.text
     return int(response.json()["id"])
+
+
+@pytest.fixture
+def fast_password_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Argon2id with minimal cost, for tests that create many accounts: the algorithm and the
+    code paths stay the same, only the work factor (0.3 s per hash here) goes down."""
+    from argon2 import PasswordHasher
+
+    from app.auth import security
+
+    monkeypatch.setattr(
+        security, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    )

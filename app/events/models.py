@@ -180,12 +180,6 @@ class EventBase(SQLModel):
 class EventCreate(EventBase):
     status: EventStatus = EventStatus.draft
 
-    @model_validator(mode="after")
-    def _dates(self) -> EventCreate:
-        if self.end_date < self.start_date:
-            raise ValueError("end_date must not be before start_date")
-        return self
-
 
 class EventUpdate(SQLModel):
     title_vi: str | None = Field(default=None, min_length=1, max_length=300)

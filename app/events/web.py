@@ -214,7 +214,7 @@ async def edit_event_submit(
             _event_context(form, form_errors(exc), event),
             status_code=exc.status,
         )
-    return redirect(f"/events/{event_id:int}", flash="event-saved")
+    return redirect(f"/events/{event_id}", flash="event-saved")
 
 
 # ---- session forms ------------------------------------------------------------------------
@@ -267,12 +267,12 @@ def _parse_session_form(form: dict[str, Any], event: Event) -> dict[str, Any]:
             raise Invalid(field, "enter a time such as 14:00") from exc
 
     breaks = []
-    for number, line in enumerate((form.get("breaks") or "").splitlines(), start=1):
+    for line in (form.get("breaks") or "").splitlines():
         if not line.strip():
             continue
         match = BREAK_LINE.match(line)
         if match is None:
-            raise Invalid("breaks", f"line {number}: write a break as 15:20-15:40 Giải lao")
+            raise Invalid("breaks", "write each break as 15:20-15:40 Giải lao")
         h1, m1, h2, m2, label = match.groups()
         try:
             breaks.append(
@@ -283,7 +283,7 @@ def _parse_session_form(form: dict[str, Any], event: Event) -> dict[str, Any]:
                 }
             )
         except ValueError as exc:
-            raise Invalid("breaks", f"line {number}: not a valid time") from exc
+            raise Invalid("breaks", "not a valid time") from exc
     data: dict[str, Any] = {
         "kind": form.get("kind") or SessionKind.matchmaking.value,
         "title_vi": form.get("title_vi", ""),
@@ -358,7 +358,7 @@ async def new_session_submit(
             _session_context(event, form, errors, None),
             status_code=exc.status,
         )
-    return redirect(f"/events/{event_id:int}", flash="session-saved")
+    return redirect(f"/events/{event_id}", flash="session-saved")
 
 
 @router.get("/events/{event_id:int}/sessions/{session_id}/edit")
@@ -406,7 +406,7 @@ async def edit_session_submit(
             _session_context(event, form, errors, row),
             status_code=exc.status,
         )
-    return redirect(f"/events/{event_id:int}", flash="session-saved")
+    return redirect(f"/events/{event_id}", flash="session-saved")
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id}/delete")
@@ -415,4 +415,4 @@ async def delete_session_submit(
 ) -> Response:
     await _form(request)
     service.delete_session(session, actor=user, event_id=event_id, session_id=session_id)
-    return redirect(f"/events/{event_id:int}", flash="session-deleted")
+    return redirect(f"/events/{event_id}", flash="session-deleted")
