@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from app import __version__, problems
 from app.auth import api as auth_api
@@ -30,12 +31,16 @@ def _bootstrap(settings: Settings) -> None:
     if settings.admin_email and settings.admin_password:
         from app.auth.service import ensure_organiser
 
-        with session_scope() as session:
-            _, created = ensure_organiser(
-                session,
-                email=settings.admin_email,
-                password=settings.admin_password.get_secret_value(),
-            )
+        try:
+            with session_scope() as session:
+                _, created = ensure_organiser(
+                    session,
+                    email=settings.admin_email,
+                    password=settings.admin_password.get_secret_value(),
+                )
+        except IntegrityError:
+            # Several workers start at once; another one created the account first.
+            created = False
         if created:
             log.info("created organiser account %s", settings.admin_email)
 
