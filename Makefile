@@ -49,13 +49,16 @@ run: system-deps venv
 	@echo "Stop with Ctrl+C."
 	@$(BIN)/ketnoi serve --host $(HOST) --port $(PORT)
 
+LINT_PATHS := $(wildcard app tests migrations bench)
+
 lint: venv
-	@$(BIN)/ruff check app tests migrations bench
-	@$(BIN)/ruff format --check app tests migrations bench
+	@$(BIN)/ruff check $(LINT_PATHS)
+	@$(BIN)/ruff format --check $(LINT_PATHS)
+	@$(BIN)/mypy app
 
 fmt: venv
-	@$(BIN)/ruff check --fix app tests migrations bench
-	@$(BIN)/ruff format app tests migrations bench
+	@$(BIN)/ruff check --fix $(LINT_PATHS)
+	@$(BIN)/ruff format $(LINT_PATHS)
 
 test: system-deps venv lint
 	@bash scripts/run-tests.sh

@@ -20,6 +20,7 @@ from app.events.models import (
     EventUpdate,
     MeetingTable,
     SessionCreate,
+    SessionKind,
     SessionPublic,
     SessionUpdate,
     Slot,
@@ -29,6 +30,7 @@ from app.events.models import (
     TableUpdate,
 )
 from app.pagination import Page, Paging
+from app.types import pk
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
@@ -46,21 +48,19 @@ def event_public(event: Event) -> EventPublic:
 
 
 def session_public(db: Session, event: Event, row: EventSession) -> SessionPublic:
-    zone = service.event_zone(event)
-    counts_slots = service.count_by_session(db, Slot, [row.id])  # type: ignore[list-item]
-    counts_tables = service.count_by_session(db, MeetingTable, [row.id])  # type: ignore[list-item]
-    return _session_public(
-        event, row, counts_slots.get(row.id, 0), counts_tables.get(row.id, 0), zone
-    )  # type: ignore[arg-type]
+    sid = pk(row)
+    slot_count = service.count_by_session(db, Slot, [sid]).get(sid, 0)
+    table_count = service.count_by_session(db, MeetingTable, [sid]).get(sid, 0)
+    return _session_public(row, slot_count, table_count, service.event_zone(event))
 
 
 def _session_public(
-    event: Event, row: EventSession, slot_count: int, table_count: int, zone: ZoneInfo
+    row: EventSession, slot_count: int, table_count: int, zone: ZoneInfo
 ) -> SessionPublic:
     return SessionPublic(
-        id=row.id,  # type: ignore[arg-type]
+        id=pk(row),
         event_id=row.event_id,
-        kind=row.kind,  # type: ignore[arg-type]
+        kind=SessionKind(row.kind),
         title_vi=row.title_vi,
         title_en=row.title_en,
         room=row.room,
@@ -82,12 +82,12 @@ def _session_public(
 
 
 def sessions_public(db: Session, event: Event) -> list[SessionPublic]:
-    rows = service.list_sessions(db, event_id=event.id)  # type: ignore[arg-type]
-    ids = [r.id for r in rows]
-    slots = service.count_by_session(db, Slot, ids)  # type: ignore[arg-type]
-    tables = service.count_by_session(db, MeetingTable, ids)  # type: ignore[arg-type]
+    rows = service.list_sessions(db, event_id=pk(event))
+    ids = [pk(r) for r in rows]
+    slots = service.count_by_session(db, Slot, ids)
+    tables = service.count_by_session(db, MeetingTable, ids)
     zone = service.event_zone(event)
-    return [_session_public(event, r, slots.get(r.id, 0), tables.get(r.id, 0), zone) for r in rows]  # type: ignore[arg-type]
+    return [_session_public(r, slots.get(pk(r), 0), tables.get(pk(r), 0), zone) for r in rows]
 
 
 # ---- events -------------------------------------------------------------------------------
@@ -177,11 +177,11 @@ def list_slots(
     zone = service.event_zone(event)
     return [
         SlotPublic(
-            id=s.id,
+            id=pk(s),
             number=s.number,
             starts_at=s.starts_at.astimezone(zone),
             ends_at=s.ends_at.astimezone(zone),
-        )  # type: ignore[arg-type]
+        )
         for s in service.list_slots(session, session_id=session_id)
     ]
 

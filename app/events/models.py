@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationInfo, field_validator
 from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -309,11 +309,13 @@ class TableCreate(SQLModel):
     seats: int = Field(default=4, ge=2, le=50)
     reserved_for: str = Field(default="", max_length=200)
 
-    @model_validator(mode="after")
-    def _one_of(self) -> TableCreate:
-        if self.count is not None and self.number is not None:
+    @field_validator("number")
+    @classmethod
+    def _one_of(cls, value: int | None, info: ValidationInfo) -> int | None:
+        # A field validator, not a model validator, so that the problem names a field.
+        if value is not None and info.data.get("count") is not None:
             raise ValueError("give either count or number, not both")
-        return self
+        return value
 
 
 class TableUpdate(SQLModel):

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from sqlalchemy import func
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from app.audit.service import diff, record
@@ -31,7 +31,7 @@ from app.events.models import (
     TableUpdate,
 )
 from app.events.slots import Interval, break_problems, generate_slots
-from app.types import utcnow
+from app.types import pk, utcnow
 
 # ---- time zones ---------------------------------------------------------------------------
 
@@ -106,7 +106,9 @@ def list_events(
         query = query.where(Event.status != EventStatus.draft.value)
     elif not viewer.is_admin:
         managed = select(EventOrganiser.event_id).where(EventOrganiser.user_id == viewer.id)
-        query = query.where((Event.status != EventStatus.draft.value) | col(Event.id).in_(managed))
+        query = query.where(
+            or_(col(Event.status) != EventStatus.draft.value, col(Event.id).in_(managed))
+        )
     if status is not None:
         query = query.where(Event.status == status.value)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
@@ -452,15 +454,17 @@ def sync_slots(session: Session, row: EventSession) -> list[Slot]:
     session.flush()
     result: list[Slot] = []
     for number, interval in enumerate(wanted, start=1):
-        slot = by_times.get((interval.starts_at, interval.ends_at))
-        if slot is None:
+        kept_slot = by_times.get((interval.starts_at, interval.ends_at))
+        if kept_slot is None:
             slot = Slot(
-                session_id=row.id,  # type: ignore[arg-type]
+                session_id=pk(row),
                 number=number,
                 starts_at=interval.starts_at,
                 ends_at=interval.ends_at,
             )
-        slot.number = number
+        else:
+            slot = kept_slot
+            slot.number = number
         session.add(slot)
         result.append(slot)
     session.flush()
@@ -480,10 +484,9 @@ def count_by_session(
 ) -> dict[int, int]:
     if not ids:
         return {}
+    session_id = col(model.session_id)
     rows = session.exec(
-        select(model.session_id, func.count())
-        .where(col(model.session_id).in_(ids))
-        .group_by(model.session_id)
+        select(session_id, func.count()).where(session_id.in_(ids)).group_by(session_id)
     ).all()
     return {sid: int(n) for sid, n in rows}
 

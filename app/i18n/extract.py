@@ -22,7 +22,7 @@ def extract_messages(root: Path = PROJECT_ROOT) -> Catalog:
     for path in sorted((root / "templates").rglob("*.html")):
         with path.open("rb") as handle:
             for lineno, message, comments, context in extract(
-                jinja2.ext.babel_extract,
+                jinja2.ext.babel_extract,  # type: ignore[arg-type]
                 handle,
                 keywords=KEYWORDS,
                 options={"extensions": "jinja2.ext.i18n", "trimmed": "true"},
@@ -37,7 +37,9 @@ def extract_messages(root: Path = PROJECT_ROOT) -> Catalog:
     for relative in PYTHON_SOURCES:
         with (root / relative).open("rb") as handle:
             for lineno, message, comments, context in extract(
-                extract_python, handle, keywords=KEYWORDS
+                extract_python,  # type: ignore[arg-type]
+                handle,
+                keywords=KEYWORDS,
             ):
                 template.add(
                     message, None, [(relative, lineno)], auto_comments=comments, context=context

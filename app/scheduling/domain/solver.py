@@ -1,0 +1,193 @@
+"""`solve(problem) -> Solution`: greedy, then proven-safe improvements, then tables.
+
+Pipeline: most-constrained-first greedy; ejection chains and priority exchanges (improve.py);
+CP-SAT on the meetings that are still out and their neighbourhood, warm-started from the
+current schedule (cpsat.py); then secondary goals (published slots restored, idle gaps
+closed) and concrete tables. Every phase keeps a feasible schedule, the result is verified
+before it is returned, and all effort limits are counted work, not wall-clock time, so the
+same input and time limit always give the same schedule.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+
+from .bound import upper_bound
+from .cpsat import improve_with_cpsat
+from .greedy import greedy, greedy_order
+from .improve import Budget, augment, compact, exchange, participant_gaps, restore_published
+from .model import Assignment, Problem, Solution, Stats
+from .state import POOL, Instance, Schedule, build_instance
+
+DEFAULT_TIME_LIMIT_S = 30.0
+# Search nodes per second of time limit: a node costs a few microseconds in CPython, so this
+# leaves most of the limit for the rest of the pipeline on a slow machine.
+NODES_PER_SECOND = 60_000
+
+
+class InfeasibleScheduleError(AssertionError):
+    """A phase broke a hard constraint: a bug, never an input problem."""
+
+
+def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
+    started = time.perf_counter()
+    limit = time_limit_s or problem.time_limit_s or DEFAULT_TIME_LIMIT_S
+    inst = build_instance(problem)
+    bound = upper_bound(inst)
+    sched = Schedule(inst)
+    greedy(sched, greedy_order(inst, bound.relaxed))
+    check_schedule(inst, sched.slot_of)
+    fallback = list(sched.slot_of)
+
+    upper = bound.value
+    proven = False
+    budget = Budget(int(limit * NODES_PER_SECOND))
+    if sched.total < upper:
+        augment(sched, unplaced_by_value(inst, sched, bound.relaxed), 3, budget, upper)
+        if sched.total < upper:
+            exchange(sched, unplaced_by_value(inst, sched, bound.relaxed), 2, budget)
+    if sched.total < upper:
+        result = improve_with_cpsat(inst, sched, upper, limit)
+        upper = min(upper, result.upper)
+        proven = result.proven
+    restore_published(sched, Budget(len(inst.parts) + 1))
+    compact(sched, Budget(int(limit * NODES_PER_SECOND)))
+    slot_of = list(sched.slot_of)
+    try:
+        check_schedule(inst, slot_of)
+    except InfeasibleScheduleError:
+        # never hand out a broken schedule: the greedy one was verified above
+        slot_of = fallback
+    total = sum(inst.weight[m] for m, s in enumerate(slot_of) if s >= 0)
+    return finish(inst, slot_of, upper=upper, optimal=proven or total >= upper, started=started)
+
+
+def unplaced_by_value(
+    inst: Instance, sched: Schedule, relaxed: dict[int, float] | None
+) -> list[int]:
+    """Meetings still out, those the LP would take first."""
+    return [
+        m
+        for m in greedy_order(inst, relaxed)
+        if sched.slot_of[m] < 0 and inst.weight[m] > 0
+    ]
+
+
+def check_schedule(inst: Instance, slot_of: list[int]) -> None:
+    """Raise if a slot schedule breaks a hard constraint (tables are checked by counts)."""
+    seen: set[tuple[int, int]] = set()
+    seats: Counter[int] = Counter()
+    fixed: set[tuple[int, int]] = set()
+    load: Counter[int] = Counter()
+    for m, s in enumerate(slot_of):
+        if s < 0:
+            if inst.locked[m]:
+                raise InfeasibleScheduleError(f"locked meeting {m} unscheduled")
+            continue
+        if s not in inst.feasible[m]:
+            raise InfeasibleScheduleError(f"meeting {m} in infeasible slot {s}")
+        for p in inst.parts[m]:
+            if (p, s) in seen:
+                raise InfeasibleScheduleError(f"participant {p} twice in slot {s}")
+            seen.add((p, s))
+            load[p] += 1
+        k = inst.kind[m]
+        if k == POOL:
+            if not inst.locked[m]:
+                seats[s] += 1
+        elif (k, s) in fixed:
+            raise InfeasibleScheduleError(f"table {k} twice in slot {s}")
+        else:
+            fixed.add((k, s))
+    for p, n in load.items():
+        if n > inst.cap[p]:
+            raise InfeasibleScheduleError(f"participant {p} over cap")
+    for s, n in seats.items():
+        if n > inst.pool_cap[s]:
+            raise InfeasibleScheduleError(f"slot {s} over table capacity")
+
+
+def finish(
+    inst: Instance,
+    slot_of: list[int],
+    *,
+    upper: int | None,
+    optimal: bool,
+    started: float | None,
+) -> Solution:
+    """Tables, statistics and reasons for a verified slot schedule."""
+    from .tables import assign_tables
+
+    problem = inst.problem
+    table_of = assign_tables(inst, slot_of)
+    assignments = []
+    unscheduled = []
+    moved = table_changes = 0
+    total = 0
+    for m, meeting in enumerate(problem.meetings):
+        s = slot_of[m]
+        published = inst.current_slot[m]
+        if published >= 0:
+            if s != published:
+                moved += 1
+            elif table_of[m] != inst.current_table[m]:
+                table_changes += 1
+        if s < 0:
+            unscheduled.append(m)
+            continue
+        total += meeting.priority
+        assignments.append(
+            Assignment(meeting.id, problem.slots[s].id, problem.tables[table_of[m]].id)
+        )
+    sched = Schedule(inst)
+    for m, s in enumerate(slot_of):
+        if s >= 0 and not inst.locked[m]:
+            sched.place(m, s)
+    gaps = sum(participant_gaps(sched, p) for p in range(inst.n_participants))
+    if upper is None:
+        upper = upper_bound(inst).value
+    reasons = {problem.meetings[m].id: why_unscheduled(inst, sched, m) for m in unscheduled}
+    elapsed = 0.0 if started is None else round(time.perf_counter() - started, 3)
+    stats = Stats(
+        scheduled=len(assignments),
+        priority_sum=total,
+        upper_bound=max(upper, total),
+        moved=moved,
+        table_changes=table_changes,
+        idle_gaps=gaps,
+        solve_s=elapsed,
+        optimal=optimal,
+    )
+    return Solution(
+        tuple(assignments), tuple(problem.meetings[m].id for m in unscheduled), stats, reasons
+    )
+
+
+def why_unscheduled(inst: Instance, sched: Schedule, m: int) -> str:
+    problem = inst.problem
+    people = problem.participants
+    meeting = problem.meetings[m]
+    if inst.kind[m] != POOL and inst.kind[m] < 0:
+        return "its participants have different fixed tables"
+    if not inst.feasible[m]:
+        if meeting.allowed_slots is not None:
+            return "no allowed slot in which all participants are available"
+        names = ", ".join(people[p].id for p in meeting.participants)
+        return f"no slot in which all of {names} are available"
+    full = [people[p].id for p in meeting.participants if sched.load[p] >= inst.cap[p]]
+    if full:
+        return f"{', '.join(full)} reached max_meetings"
+    busy: Counter[str] = Counter()
+    no_table = 0
+    for s in inst.feasible[m]:
+        blockers = [
+            people[p].id for p in meeting.participants if sched.busy[p * inst.n_slots + s] >= 0
+        ]
+        busy.update(blockers)
+        if not blockers:
+            no_table += 1
+    parts = [f"{pid} busy in {n} of them" for pid, n in sorted(busy.items())]
+    if no_table:
+        parts.append(f"no free table in {no_table}")
+    return f"all {len(inst.feasible[m])} possible slots are taken: " + "; ".join(parts)
