@@ -20,7 +20,7 @@ from .state import POOL, Instance, Schedule
 FULL_MODEL_VARS = 60_000
 NEIGHBOURHOOD_VARS = 120_000
 # CP-SAT deterministic time per second of time limit; it runs about as fast as wall seconds.
-DETERMINISTIC_SHARE = 0.4
+DETERMINISTIC_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,7 +88,7 @@ def improve_with_cpsat(inst: Instance, sched: Schedule, upper: int, limit_s: flo
                 continue
             if k != POOL and (k, s) in frozen_table:
                 continue
-            v = model.NewBoolVar("")
+            v = model.new_bool_var("")
             x[m, s] = v
             row.append(v)
             for p in inst.parts[m]:
@@ -99,28 +99,28 @@ def improve_with_cpsat(inst: Instance, sched: Schedule, upper: int, limit_s: flo
             else:
                 by_table_slot.setdefault((k, s), []).append(v)
         if len(row) > 1:
-            model.AddAtMostOne(row)
+            model.add_at_most_one(row)
     for vs in by_person_slot.values():
         if len(vs) > 1:
-            model.AddAtMostOne(vs)
+            model.add_at_most_one(vs)
     for vs in by_table_slot.values():
         if len(vs) > 1:
-            model.AddAtMostOne(vs)
+            model.add_at_most_one(vs)
     for p, vs in by_person.items():
         room = inst.cap[p] - frozen_load[p]
         if room < len(vs):
-            model.Add(sum(vs) <= room)
+            model.add(sum(vs) <= room)
     for s, vs in by_pool_slot.items():
         room = inst.pool_cap[s] - frozen_pool[s]
         if room < len(vs):
-            model.Add(sum(vs) <= room)
+            model.add(sum(vs) <= room)
 
     # lexicographic: any priority point outweighs every published meeting kept in place
     stay = [x[m, inst.current_slot[m]] for m in free if (m, inst.current_slot[m]) in x]
     scale = len(stay) + 1
-    model.Maximize(sum(scale * inst.weight[m] * v for (m, _), v in x.items()) + sum(stay))
+    model.maximize(sum(scale * inst.weight[m] * v for (m, _), v in x.items()) + sum(stay))
     for (m, s), v in x.items():
-        model.AddHint(v, sched.slot_of[m] == s)
+        model.add_hint(v, sched.slot_of[m] == s)
 
     frozen_total = sum(
         inst.weight[m] for m, s in enumerate(sched.slot_of) if s >= 0 and m not in free_set
@@ -130,20 +130,20 @@ def improve_with_cpsat(inst: Instance, sched: Schedule, upper: int, limit_s: flo
     class StopAtBound(cp_model.CpSolverSolutionCallback):
         def on_solution_callback(self) -> None:
             # the best possible priority is reached; what is left (moves) is not worth the wait
-            if self.ObjectiveValue() >= target:
-                self.StopSearch()
+            if self.objective_value >= target:
+                self.stop_search()
 
     solver = cp_model.CpSolver()
     params = solver.parameters
     params.num_workers = 1
     params.random_seed = 7
     params.max_deterministic_time = max(1.0, DETERMINISTIC_SHARE * limit_s)
-    status = solver.Solve(model, StopAtBound())
+    status = solver.solve(model, StopAtBound())
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return CpResult(upper, False)
 
     before = sched.total
-    chosen = [(m, s) for (m, s), v in x.items() if solver.BooleanValue(v)]
+    chosen = [(m, s) for (m, s), v in x.items() if solver.boolean_value(v)]
     mark = sched.mark()
     for m in free:
         if sched.slot_of[m] >= 0:
@@ -156,5 +156,5 @@ def improve_with_cpsat(inst: Instance, sched: Schedule, upper: int, limit_s: flo
 
     if not full:
         return CpResult(upper, False)
-    cp_upper = math.floor((solver.BestObjectiveBound() + 1e-6) / scale) + frozen_total
+    cp_upper = math.floor((solver.best_objective_bound + 1e-6) / scale) + frozen_total
     return CpResult(min(upper, cp_upper), status == cp_model.OPTIMAL)

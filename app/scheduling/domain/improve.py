@@ -9,7 +9,15 @@ machine's speed.
 
 from __future__ import annotations
 
+import itertools
+
 from .state import POOL, Schedule
+
+# victims tried per full participant when a meeting has several full participants
+PAIR_FANOUT = 6
+# meetings taken out (or refilled) per step of an exchange path, and steps per path
+VICTIM_FANOUT = 12
+PATH_LEVELS = 3
 
 
 class Budget:
@@ -117,37 +125,107 @@ def augment(
     return placed
 
 
-def exchange(sched: Schedule, candidates: list[int], depth: int, budget: Budget) -> int:
-    """Swap a lower-priority meeting out for an unplaced one when that raises the priority sum.
+def exchange(
+    sched: Schedule, candidates: list[int], depth: int, budget: Budget, target: int
+) -> int:
+    """Swap meetings out for unplaced ones where that raises the priority sum.
 
-    Only meetings whose participant is at their cap are tried: elsewhere `augment` already
-    looked for room without giving anything up.
+    For an unplaced meeting held back by a full participant p, take out one of p's meetings
+    b, put the candidate in, and, when that alone gains nothing (equal priorities), fill the
+    room b leaves for its other participants with another unplaced meeting, recursively: an
+    augmenting path of the capacitated matching between participants.
     """
-    inst = sched.inst
-    gained = 0
+    before = sched.total
     for m in candidates:
-        if sched.slot_of[m] >= 0 or budget.left < 0:
+        if sched.total >= target or budget.left < 0:
+            break
+        if sched.slot_of[m] >= 0:
             continue
-        weight = inst.weight[m]
-        victims: list[tuple[int, int]] = []
-        for p in inst.parts[m]:
-            if sched.load[p] < inst.cap[p]:
-                continue
-            for b in inst.meetings_of[p]:
-                if sched.slot_of[b] >= 0 and not inst.locked[b] and inst.weight[b] < weight:
-                    victims.append((inst.weight[b], b))
-        victims.sort()
-        for _, b in victims:
-            if sched.slot_of[b] < 0 or not budget.spend():
-                continue
+        for level in range(1, PATH_LEVELS + 1):
             mark = sched.mark()
-            sched.remove(b)
-            if insert(sched, m, depth, budget, frozenset({b})):
-                gained += weight - inst.weight[b]
+            if _push(sched, m, level, depth, budget, frozenset()):
                 sched.commit()
                 break
             sched.rollback(mark)
-    return gained
+    return sched.total - before
+
+
+def _push(
+    sched: Schedule, m: int, level: int, depth: int, budget: Budget, frozen: frozenset[int]
+) -> bool:
+    """Put m in with a net priority gain, or leave everything as it was and return False."""
+    inst = sched.inst
+    if not budget.spend():
+        return False
+    weight = inst.weight[m]
+    full = [p for p in inst.parts[m] if sched.load[p] >= inst.room[p]]
+    if not full:
+        return weight > 0 and insert(sched, m, depth, budget, frozen)
+    options = [[b for b in _victims(sched, p, weight) if b not in frozen] for p in full]
+    if len(options) == 1:
+        combos: list[tuple[int, ...]] = [(b,) for b in options[0][:VICTIM_FANOUT]]
+    else:
+        # several full participants: one meeting out of each, worth less than m in total
+        combos = [
+            tuple(dict.fromkeys(pair))
+            for pair in itertools.product(*(o[:PAIR_FANOUT] for o in options))
+        ]
+        combos = [c for c in combos if sum(inst.weight[b] for b in c) < weight]
+    for combo in combos:
+        if budget.left < 0:
+            return False
+        if any(sched.slot_of[b] < 0 for b in combo):
+            continue
+        gain = weight - sum(inst.weight[b] for b in combo)
+        refills: list[int] | None = [] if gain > 0 or len(combo) > 1 or level <= 1 else None
+        if refills is None:
+            refills = _refills(sched, m, combo[0], -gain)[:VICTIM_FANOUT]
+            if not refills:
+                continue
+        elif gain <= 0:
+            continue
+        mark = sched.mark()
+        for b in combo:
+            sched.remove(b)
+        inner = frozen | set(combo) | {m}
+        if insert(sched, m, depth, budget, inner):
+            if gain > 0:
+                return True
+            for c in refills:
+                if sched.slot_of[c] < 0 and _push(sched, c, level - 1, depth, budget, inner):
+                    return True
+        sched.rollback(mark)
+    return False
+
+
+def _victims(sched: Schedule, p: int, weight: int) -> list[int]:
+    """p's movable meetings worth at most `weight`, unpublished and cheap ones first."""
+    inst = sched.inst
+    found = [
+        (int(inst.current_slot[b] >= 0), inst.weight[b], b)
+        for b in inst.meetings_of[p]
+        if sched.slot_of[b] >= 0 and not inst.locked[b] and inst.weight[b] <= weight
+    ]
+    found.sort()
+    return [b for *_, b in found]
+
+
+def _refills(sched: Schedule, m: int, b: int, lost: int) -> list[int]:
+    """Unplaced meetings worth more than `lost` that b's leaving could make room for."""
+    inst = sched.inst
+    found: list[int] = []
+    for q in inst.parts[b]:
+        if q in inst.parts[m]:
+            continue
+        for c in inst.meetings_of[q]:
+            if c == m or sched.slot_of[c] >= 0 or inst.weight[c] <= lost:
+                continue
+            if not inst.feasible[c] or c in found:
+                continue
+            # q gets room back; everyone else in c must have some already
+            if all(r == q or sched.load[r] < inst.room[r] for r in inst.parts[c]):
+                found.append(c)
+    return found
 
 
 def restore_published(sched: Schedule, budget: Budget) -> int:

@@ -36,7 +36,11 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
     inst = build_instance(problem)
     bound = upper_bound(inst)
     sched = Schedule(inst)
-    greedy(sched, greedy_order(inst, bound.relaxed))
+    order = greedy_order(inst, bound.relaxed)
+    # published meetings first, each where it is: agendas are printed, and the published
+    # schedule minus cancellations is still feasible except where availability changed
+    keep_published(sched, order)
+    greedy(sched, order)
     check_schedule(inst, sched.slot_of)
     fallback = list(sched.slot_of)
 
@@ -46,7 +50,7 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
     if sched.total < upper:
         augment(sched, unplaced_by_value(inst, sched, bound.relaxed), 3, budget, upper)
         if sched.total < upper:
-            exchange(sched, unplaced_by_value(inst, sched, bound.relaxed), 2, budget)
+            exchange(sched, unplaced_by_value(inst, sched, bound.relaxed), 1, budget, upper)
     if sched.total < upper:
         result = improve_with_cpsat(inst, sched, upper, limit)
         upper = min(upper, result.upper)
@@ -63,15 +67,20 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
     return finish(inst, slot_of, upper=upper, optimal=proven or total >= upper, started=started)
 
 
+def keep_published(sched: Schedule, order: list[int]) -> None:
+    inst = sched.inst
+    for m in order:
+        s = inst.current_slot[m]
+        if s >= 0 and s in inst.feasible[m] and sched.can_place(m, s):
+            sched.place(m, s)
+    sched.commit()
+
+
 def unplaced_by_value(
     inst: Instance, sched: Schedule, relaxed: dict[int, float] | None
 ) -> list[int]:
     """Meetings still out, those the LP would take first."""
-    return [
-        m
-        for m in greedy_order(inst, relaxed)
-        if sched.slot_of[m] < 0 and inst.weight[m] > 0
-    ]
+    return [m for m in greedy_order(inst, relaxed) if sched.slot_of[m] < 0 and inst.weight[m] > 0]
 
 
 def check_schedule(inst: Instance, slot_of: list[int]) -> None:

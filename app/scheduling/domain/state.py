@@ -45,7 +45,7 @@ def build_instance(problem: Problem) -> Instance:
     feasible: list[tuple[int, ...]] = []
     kind: list[int] = []
     for m, meeting in enumerate(problem.meetings):
-        owned = {people[p].table for p in meeting.participants} - {None}
+        owned = {t for p in meeting.participants if (t := people[p].table) is not None}
         k = POOL if not owned else (owned.pop() if len(owned) == 1 else NO_TABLE)
         kind.append(k)
         for p in meeting.participants:

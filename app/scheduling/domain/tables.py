@@ -32,7 +32,7 @@ def assign_tables(inst: Instance, slot_of: list[int]) -> list[int]:
             by_slot[s].append(m)
     pool = set(inst.pool_tables)
     taken_by_lock: list[set[int]] = [set() for _ in range(inst.n_slots)]
-    for m, meeting in enumerate(meetings):
+    for meeting in meetings:
         if meeting.lock is not None and meeting.lock.table in pool:
             taken_by_lock[meeting.lock.slot].add(meeting.lock.table)
     for s, waiting in enumerate(by_slot):
