@@ -18,7 +18,13 @@ from app.auth import web as auth_web
 from app.db import get_engine, session_scope
 from app.events import api as events_api
 from app.events import web as events_web
+from app.imports import api as imports_api
+from app.imports import web as imports_web
+from app.matchmaking import api as matchmaking_api
+from app.matchmaking import web as matchmaking_web
 from app.migrate import check_up_to_date
+from app.registration import api as registration_api
+from app.registration import web as registration_web
 from app.settings import PROJECT_ROOT, Settings, get_settings
 from app.web import locale_middleware
 
@@ -85,8 +91,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
         return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
 
-    app.include_router(auth_api.router)
-    app.include_router(events_api.router)
-    app.include_router(auth_web.router)
-    app.include_router(events_web.router)
+    for router in (
+        auth_api.router,
+        events_api.router,
+        registration_api.router,
+        matchmaking_api.router,
+        imports_api.router,
+        auth_web.router,
+        events_web.router,
+        registration_web.router,
+        matchmaking_web.router,
+        imports_web.router,
+    ):
+        app.include_router(router)
     return app

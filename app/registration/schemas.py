@@ -1,0 +1,195 @@
+"""API schemas for organisations, delegations and participants."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, EmailStr
+from sqlmodel import Field, SQLModel
+
+from app.events.models import clean_language_codes
+from app.matchmaking.vocab import SECTORS, OrganisationKind
+from app.registration.models import ApprovalStatus, DelegationStatus, ParticipantRole
+
+
+def clean_country(value: str) -> str:
+    code = value.strip().upper()
+    if len(code) != 2 or not code.isascii() or not code.isalpha():
+        raise ValueError("use a two-letter ISO country code such as VN, TW, JP, KR, IL, NL")
+    return code
+
+
+def clean_sectors(values: list[str]) -> list[str]:
+    out: list[str] = []
+    for raw in values:
+        code = raw.strip()
+        if code not in SECTORS:
+            raise ValueError(f"'{raw}' is not a sector code; see GET /api/v1/vocabularies")
+        if code not in out:
+            out.append(code)
+    return out
+
+
+Country = Annotated[str, AfterValidator(clean_country)]
+Sectors = Annotated[list[str], AfterValidator(clean_sectors)]
+Languages = Annotated[list[str], AfterValidator(clean_language_codes)]
+
+
+class OrganisationCreate(SQLModel):
+    name_vi: str = Field(min_length=1, max_length=300)
+    name_en: str = Field(default="", max_length=300)
+    name_local: str = Field(default="", max_length=300)
+    kind: OrganisationKind = OrganisationKind.enterprise
+    country: Country = "VN"
+    province: str = Field(default="", max_length=100)
+    sectors: Sectors = Field(default_factory=list, max_length=10)
+    website: str = Field(default="", max_length=300)
+    description_vi: str = Field(default="", max_length=5000)
+    description_en: str = Field(default="", max_length=5000)
+
+
+class OrganisationUpdate(SQLModel):
+    name_vi: str | None = Field(default=None, min_length=1, max_length=300)
+    name_en: str | None = Field(default=None, max_length=300)
+    name_local: str | None = Field(default=None, max_length=300)
+    kind: OrganisationKind | None = None
+    country: Country | None = None
+    province: str | None = Field(default=None, max_length=100)
+    sectors: Sectors | None = Field(default=None, max_length=10)
+    website: str | None = Field(default=None, max_length=300)
+    description_vi: str | None = Field(default=None, max_length=5000)
+    description_en: str | None = Field(default=None, max_length=5000)
+
+
+class OrganisationPublic(SQLModel):
+    id: int
+    name_vi: str
+    name_en: str
+    name_local: str
+    kind: OrganisationKind
+    country: str
+    province: str
+    sectors: list[str]
+    website: str
+    description_vi: str
+    description_en: str
+
+
+class ParticipantCreate(SQLModel):
+    """Registration by the person, an organiser or a delegation head."""
+
+    full_name: str = Field(min_length=1, max_length=200)
+    name_local: str = Field(default="", max_length=200)
+    position: str = Field(default="", max_length=200)
+    organisation_id: int | None = None
+    organisation: OrganisationCreate | None = None  # register a new organisation on the way
+    email: EmailStr | None = None
+    phone: str = Field(default="", max_length=40)
+    languages: Languages = Field(default_factory=lambda: ["vi"], max_length=10)
+    role: ParticipantRole = ParticipantRole.delegate
+    delegation_id: int | None = None
+    meeting_cap: int | None = Field(default=None, ge=0, le=100)
+
+
+class ParticipantUpdate(SQLModel):
+    full_name: str | None = Field(default=None, min_length=1, max_length=200)
+    name_local: str | None = Field(default=None, max_length=200)
+    position: str | None = Field(default=None, max_length=200)
+    organisation_id: int | None = None
+    email: EmailStr | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    languages: Languages | None = Field(default=None, max_length=10)
+    role: ParticipantRole | None = None
+    delegation_id: int | None = None
+    meeting_cap: int | None = Field(default=None, ge=0, le=100)
+
+
+class ApprovalDecision(SQLModel):
+    status: ApprovalStatus
+    reason: str = Field(default="", max_length=1000)
+
+
+class ParticipantPublic(SQLModel):
+    """What other participants and the public may see of a person."""
+
+    id: int
+    event_id: int
+    full_name: str
+    name_local: str
+    position: str
+    organisation_id: int | None
+    organisation_name: str
+    country: str
+    languages: list[str]
+    role: ParticipantRole
+    delegation_id: int | None
+
+
+class ParticipantPrivate(ParticipantPublic):
+    """Adds contact data and workflow fields: for the person, their delegation head and the
+    event's organisers only."""
+
+    email: str | None
+    phone: str
+    meeting_cap: int | None
+    status: ApprovalStatus
+    rejection_reason: str
+    code: str
+    user_id: int | None
+    unavailable_slot_ids: list[int]
+    created_at: datetime
+
+
+class AvailabilityUpdate(SQLModel):
+    unavailable_slot_ids: list[int] = Field(default_factory=list, max_length=500)
+
+
+class DelegationCreate(SQLModel):
+    name: str = Field(min_length=1, max_length=300)
+    name_local: str = Field(default="", max_length=300)
+    country: Country
+    leading_organisation_id: int | None = None
+    head_user_id: int | None = None
+    arrival_date: date | None = None
+    departure_date: date | None = None
+    languages: Languages = Field(default_factory=list, max_length=10)
+    needs_interpreter: bool = False
+    interpreter_notes: str = Field(default="", max_length=1000)
+    status: DelegationStatus = DelegationStatus.invited
+    notes: str = Field(default="", max_length=5000)
+    organisation_ids: list[int] = Field(default_factory=list, max_length=200)
+
+
+class DelegationUpdate(SQLModel):
+    name: str | None = Field(default=None, min_length=1, max_length=300)
+    name_local: str | None = Field(default=None, max_length=300)
+    country: Country | None = None
+    leading_organisation_id: int | None = None
+    head_user_id: int | None = None
+    arrival_date: date | None = None
+    departure_date: date | None = None
+    languages: Languages | None = Field(default=None, max_length=10)
+    needs_interpreter: bool | None = None
+    interpreter_notes: str | None = Field(default=None, max_length=1000)
+    status: DelegationStatus | None = None
+    notes: str | None = Field(default=None, max_length=5000)
+    organisation_ids: list[int] | None = Field(default=None, max_length=200)
+
+
+class DelegationPublic(SQLModel):
+    id: int
+    event_id: int
+    name: str
+    name_local: str
+    country: Country
+    leading_organisation_id: int | None
+    head_user_id: int | None
+    arrival_date: date | None
+    departure_date: date | None
+    languages: list[str]
+    needs_interpreter: bool
+    interpreter_notes: str
+    status: DelegationStatus
+    organisation_ids: list[int]
+    member_ids: list[int]
