@@ -1,0 +1,365 @@
+"""Who may call which API route: every /api/v1 route × every kind of caller, on an event that
+is open (public) and on one still in draft (invisible to outsiders).
+
+The table below must name every API route of the app: a route added later without an entry
+here makes ``test_matrix_covers_every_api_route`` fail, so nobody ships an endpoint whose
+permissions were never decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session
+
+from app.auth.models import Role, User, UserCreate
+from app.auth.service import create_user, issue_api_token, start_web_session
+from app.deps import SESSION_COOKIE
+from app.events import service as events
+from app.events.models import EventCreate, EventStatus, SessionCreate
+from app.main import create_app
+from app.settings import Settings, get_settings
+from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, PASSWORD
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+
+PROBLEM = "application/problem+json"
+ROLES = ("anonymous", "delegate", "other_organiser", "own_organiser", "admin")
+STATES = ("open", "draft")
+
+# Expected statuses. "read": public for an open event, 404 for outsiders on a draft.
+# "write": 401 anonymous, 403 delegate, 403 (open) / 404 (draft) for another event's
+# organiser, success for this event's organiser and an administrator.
+
+
+def _read(ok: int) -> dict[tuple[str, str], int]:
+    out = {}
+    for role in ROLES:
+        out[(role, "open")] = ok
+        out[(role, "draft")] = ok if role in ("own_organiser", "admin") else 404
+    return out
+
+
+def _write(ok: int) -> dict[tuple[str, str], int]:
+    out = {}
+    for state in STATES:
+        out[("anonymous", state)] = 401
+        out[("delegate", state)] = 403
+        out[("other_organiser", state)] = 403 if state == "open" else 404
+        out[("own_organiser", state)] = ok
+        out[("admin", state)] = ok
+    return out
+
+
+def _everyone(ok: int, anonymous: int) -> dict[tuple[str, str], int]:
+    return {(r, s): (anonymous if r == "anonymous" else ok) for r in ROLES for s in STATES}
+
+
+def _organisers(ok: int) -> dict[tuple[str, str], int]:
+    # Not tied to an event: any organiser may do it, delegates may not.
+    return {(r, s): {"anonymous": 401, "delegate": 403}.get(r, ok) for r in ROLES for s in STATES}
+
+
+E = "/api/v1/events/{event_id}"
+S = E + "/sessions/{session_id}"
+
+
+@dataclass(frozen=True)
+class Call:
+    expected: dict[tuple[str, str], int]
+    body: dict[str, Any] | None = None
+
+
+MATRIX: dict[tuple[str, str], Call] = {
+    ("POST", "/api/v1/auth/logout"): Call(_everyone(204, anonymous=401)),
+    ("GET", "/api/v1/users/me"): Call(_everyone(200, anonymous=401)),
+    ("POST", "/api/v1/users"): Call(
+        _organisers(201),
+        {
+            "email": "moi@doanhnghiep.example",
+            "full_name": "Trần Văn Mới",
+            "password": "delegate-pw-2026",
+            "role": "delegate",
+        },
+    ),
+    ("GET", "/api/v1/events"): Call(_everyone(200, anonymous=200)),
+    ("POST", "/api/v1/events"): Call(
+        _organisers(201), {**HAI_PHONG_EVENT, "title_vi": "Sự kiện mới"}
+    ),
+    ("GET", E): Call(_read(200)),
+    ("PATCH", E): Call(_write(200), {"venue": "Khách sạn Mường Thanh Luxury Hải Phòng"}),
+    ("GET", E + "/sessions"): Call(_read(200)),
+    ("POST", E + "/sessions"): Call(
+        _write(201),
+        {
+            **B2B_SESSION,
+            "title_vi": "Kết nối B2B buổi sáng",
+            "room": "Phòng họp tầng 3",
+            "starts_at": "2027-03-16T08:00:00+07:00",
+            "ends_at": "2027-03-16T10:00:00+07:00",
+            "table_count": 2,
+        },
+    ),
+    ("GET", S): Call(_read(200)),
+    ("PATCH", S): Call(_write(200), {"title_en": "B2B meetings (afternoon)"}),
+    ("DELETE", S): Call(_write(204)),
+    ("GET", S + "/slots"): Call(_read(200)),
+    ("GET", S + "/tables"): Call(_read(200)),
+    ("POST", S + "/tables"): Call(_write(201), {"count": 2}),
+    ("PATCH", S + "/tables/{table_id}"): Call(_write(200), {"label": "Bàn đoàn Đài Loan"}),
+}
+# Log-in itself is open to everyone by nature; its behaviour is in test_auth.py.
+NOT_IN_MATRIX = {("POST", "/api/v1/auth/token")}
+
+
+def _walk(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, str]]:
+    for route in routes:
+        original = getattr(route, "original_router", None)
+        if original is not None:  # FastAPI keeps included routers as branches
+            context = getattr(route, "include_context", None)
+            yield from _walk(original.routes, prefix + getattr(context, "prefix", ""))
+            continue
+        path = getattr(route, "path", None)
+        for method in getattr(route, "methods", None) or ():
+            if path is not None and method != "HEAD":
+                yield method, prefix + path
+
+
+def api_routes(app: FastAPI) -> set[tuple[str, str]]:
+    walked = {(m, p) for m, p in _walk(app.routes) if p.startswith("/api/v1")}
+    # The OpenAPI document is a second, public view of the same routes.
+    documented = {
+        (method.upper(), path)
+        for path, item in app.openapi()["paths"].items()
+        if path.startswith("/api/v1")
+        for method in item
+    }
+    return walked | documented
+
+
+def test_matrix_covers_every_api_route() -> None:
+    routes = api_routes(create_app(Settings()))
+    assert routes - NOT_IN_MATRIX == set(MATRIX), (
+        "decide who may call these routes and add them to MATRIX: "
+        f"{sorted(routes - NOT_IN_MATRIX - set(MATRIX))}; stale entries: "
+        f"{sorted(set(MATRIX) - routes)}"
+    )
+
+
+@dataclass
+class Target:
+    event_id: int
+    session_id: int
+    table_id: int
+
+    def url(self, path: str) -> str:
+        return path.format(
+            event_id=self.event_id, session_id=self.session_id, table_id=self.table_id
+        )
+
+
+@dataclass
+class World:
+    targets: dict[str, Target]  # by state: "open", "draft"
+    users: dict[str, User]
+
+    @property
+    def event_id(self) -> int:
+        return self.targets["open"].event_id
+
+
+ACCOUNTS = {
+    "own_organiser": ("quynh@sokhcn.haiphong.gov.vn", Role.organiser, False),
+    "other_organiser": ("thang@congthuong.hanoi.gov.vn", Role.organiser, False),
+    "delegate": ("tuan@tw-delegation.example", Role.delegate, False),
+    "admin": ("admin@ketnoi.example", Role.organiser, True),
+}
+DRAFT_TITLE = "Bản nháp: Ngày hội công nghệ Hải Phòng 2027"
+
+
+@pytest.fixture
+def world(client: TestClient, db: Session) -> World:
+    """Accounts and two events owned by one organiser, one open and one in draft, each with a
+    B2B session and tables: built through the services in one transaction, so that the
+    hundreds of cases below stay fast on PostgreSQL too."""
+    users = {
+        role: create_user(
+            db,
+            data=UserCreate(email=email, full_name=email.split("@")[0], password=PASSWORD, role=r),
+            is_admin=is_admin,
+        )
+        for role, (email, r, is_admin) in ACCOUNTS.items()
+    }
+    targets = {}
+    for state, status, title in (
+        ("open", EventStatus.registration_open, HAI_PHONG_EVENT["title_vi"]),
+        ("draft", EventStatus.draft, DRAFT_TITLE),
+    ):
+        event = events.create_event(
+            db,
+            actor=users["own_organiser"],
+            data=EventCreate.model_validate(
+                {**HAI_PHONG_EVENT, "title_vi": title, "status": status}
+            ),
+        )
+        assert event.id is not None
+        row = events.create_session(
+            db,
+            actor=users["own_organiser"],
+            event_id=event.id,
+            data=SessionCreate.model_validate({**B2B_SESSION, "table_count": 2}),
+        )
+        assert row.id is not None
+        table = events.list_tables(db, session_id=row.id)[0]
+        assert table.id is not None
+        targets[state] = Target(event.id, row.id, table.id)
+    db.commit()
+    return World(targets, users)
+
+
+def _headers(db: Session, user: User) -> dict[str, str]:
+    token = issue_api_token(db, get_settings(), user=user)
+    db.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "role"),
+    [
+        pytest.param(method, path, role, id=f"{method} {path} {role}")
+        for (method, path) in MATRIX
+        for role in ROLES
+    ],
+)
+def test_api_permission(
+    client: TestClient, db: Session, world: World, method: str, path: str, role: str
+) -> None:
+    call = MATRIX[(method, path)]
+    headers = {} if role == "anonymous" else _headers(db, world.users[role])
+    # Routes outside an event behave the same whatever an event's state: one call is enough.
+    states = STATES if "{event_id}" in path else STATES[:1]
+    for state in states:
+        response = client.request(
+            method, world.targets[state].url(path), json=call.body, headers=headers
+        )
+        expected = call.expected[(role, state)]
+        assert response.status_code == expected, f"{state} event: {response.text}"
+        if expected >= 400:
+            assert response.headers["content-type"].startswith(PROBLEM)
+        if expected == 404:
+            # An outsider learns nothing about the draft, not even its title.
+            assert DRAFT_TITLE not in response.text
+
+
+def test_refused_writes_change_nothing(
+    client: TestClient,
+    db: Session,
+    world: World,
+) -> None:
+    own = _headers(db, world.users["own_organiser"])
+    before = client.get(f"/api/v1/events/{world.event_id}", headers=own).json()
+    for role in ("delegate", "other_organiser"):
+        response = client.patch(
+            f"/api/v1/events/{world.event_id}",
+            json={"venue": "Ở chỗ khác"},
+            headers=_headers(db, world.users[role]),
+        )
+        assert response.status_code == 403
+    assert client.get(f"/api/v1/events/{world.event_id}", headers=own).json() == before
+
+
+def test_draft_event_is_listed_only_for_its_organisers(
+    client: TestClient,
+    db: Session,
+    world: World,
+) -> None:
+    draft = world.targets["draft"].event_id
+    for role, visible in (
+        ("delegate", False),
+        ("other_organiser", False),
+        ("own_organiser", True),
+        ("admin", True),
+    ):
+        listing = client.get("/api/v1/events", headers=_headers(db, world.users[role])).json()
+        ids = [e["id"] for e in listing["items"]]
+        assert (draft in ids) is visible, role
+        assert world.event_id in ids  # the open event is listed for everyone
+    public = [e["id"] for e in client.get("/api/v1/events").json()["items"]]
+    assert public == [world.event_id]
+
+
+# ---- pages --------------------------------------------------------------------------------
+
+PAGES = ("/events/new", "/events/{event_id}/edit", "/events/{event_id}/sessions/new")
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+
+
+@pytest.fixture
+def browser(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False) as test_client:
+        yield test_client
+
+
+def _log_in_browser(browser: TestClient, db: Session, user: User) -> None:
+    key = start_web_session(db, get_settings(), user=user)
+    db.commit()
+    browser.cookies.set(SESSION_COOKIE, key)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_anonymous_is_sent_to_log_in_from_organiser_pages(
+    browser: TestClient,
+    world: World,
+    page: str,  # type: ignore[no-untyped-def]
+) -> None:
+    url = page.format(event_id=world.event_id)
+    response = browser.get(url, headers=HTML)
+    assert response.status_code == 303
+    assert response.headers["location"].startswith("/login?next=")
+    assert url.replace("/", "%2F") in response.headers["location"]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_delegate_gets_a_403_html_page_on_organiser_pages(
+    browser: TestClient,
+    db: Session,
+    world: World,
+    page: str,  # type: ignore[no-untyped-def]
+) -> None:
+    _log_in_browser(browser, db, world.users["delegate"])
+    response = browser.get(page.format(event_id=world.event_id), headers=HTML)
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<html" in response.text
+    assert "<form" not in response.text.split("</header>", 1)[-1]
+
+
+@pytest.mark.parametrize("page", PAGES[1:])
+def test_other_organiser_gets_403_on_another_events_forms(
+    browser: TestClient,
+    db: Session,
+    world: World,
+    page: str,  # type: ignore[no-untyped-def]
+) -> None:
+    _log_in_browser(browser, db, world.users["other_organiser"])
+    response = browser.get(page.format(event_id=world.event_id), headers=HTML)
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("text/html")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_own_organiser_sees_the_form(
+    browser: TestClient,
+    db: Session,
+    world: World,
+    page: str,  # type: ignore[no-untyped-def]
+) -> None:
+    _log_in_browser(browser, db, world.users["own_organiser"])
+    response = browser.get(page.format(event_id=world.event_id), headers=HTML)
+    assert response.status_code == 200
+    assert 'name="csrf_token"' in response.text
