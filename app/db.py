@@ -55,20 +55,9 @@ def get_engine() -> Engine:
     return make_engine(settings.database_url)
 
 
-def get_session() -> Iterator[Session]:
-    """Request-scoped session: services flush, this commits once or rolls back on error."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
-
-
 @contextmanager
 def session_scope() -> Iterator[Session]:
-    """The same unit of work for the command line and background jobs."""
+    """One unit of work: services flush, this commits once or rolls back on error."""
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
@@ -76,3 +65,9 @@ def session_scope() -> Iterator[Session]:
         except Exception:
             session.rollback()
             raise
+
+
+def get_session() -> Iterator[Session]:
+    """The request's unit of work (a FastAPI dependency)."""
+    with session_scope() as session:
+        yield session

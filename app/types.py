@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, Protocol
 
 from sqlalchemy import DateTime
@@ -48,3 +49,8 @@ def pk(row: _HasId) -> int:
     if row.id is None:
         raise ValueError(f"{type(row).__name__} has no id yet: flush it first")
     return row.id
+
+
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """A CHECK constraint's text: the column holds one of the enum's values."""
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"

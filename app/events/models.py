@@ -10,7 +10,7 @@ from pydantic import ValidationInfo, field_validator
 from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.types import UTCDateTime, utcnow
+from app.types import UTCDateTime, one_of, utcnow
 
 
 class EventStatus(StrEnum):
@@ -44,16 +44,12 @@ def clean_language_codes(codes: list[str]) -> list[str]:
     return cleaned
 
 
-def _in(column: str, values: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
-
-
 class Event(SQLModel, table=True):
     __tablename__ = "event"
     __table_args__ = (
         CheckConstraint("end_date >= start_date", name="dates_ordered"),
-        CheckConstraint(_in("status", EventStatus), name="status"),
-        CheckConstraint(_in("booking_mode", BookingMode), name="booking_mode"),
+        CheckConstraint(one_of("status", EventStatus), name="status"),
+        CheckConstraint(one_of("booking_mode", BookingMode), name="booking_mode"),
         CheckConstraint("slot_minutes > 0", name="slot_minutes_positive"),
         CheckConstraint("meeting_cap > 0", name="meeting_cap_positive"),
     )
@@ -94,7 +90,7 @@ class EventSession(SQLModel, table=True):
     __tablename__ = "event_session"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="times_ordered"),
-        CheckConstraint(_in("kind", SessionKind), name="kind"),
+        CheckConstraint(one_of("kind", SessionKind), name="kind"),
         CheckConstraint("slot_minutes IS NULL OR slot_minutes > 0", name="slot_minutes_positive"),
         CheckConstraint("gap_minutes >= 0", name="gap_minutes_nonnegative"),
     )

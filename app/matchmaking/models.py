@@ -9,11 +9,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Index
 from sqlmodel import Field, SQLModel
 
 from app.matchmaking.vocab import IpStatus, ProfileKind
-from app.types import UTCDateTime, utcnow
-
-
-def _in(column: str, values: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+from app.types import UTCDateTime, one_of, utcnow
 
 
 class ProfileStatus(StrEnum):
@@ -25,10 +21,10 @@ class ProfileStatus(StrEnum):
 class Profile(SQLModel, table=True):
     __tablename__ = "profile"
     __table_args__ = (
-        CheckConstraint(_in("kind", ProfileKind), name="kind"),
-        CheckConstraint(_in("status", ProfileStatus), name="status"),
+        CheckConstraint(one_of("kind", ProfileKind), name="kind"),
+        CheckConstraint(one_of("status", ProfileStatus), name="status"),
         CheckConstraint("trl IS NULL OR (trl >= 1 AND trl <= 9)", name="trl_range"),
-        CheckConstraint("ip_status IS NULL OR " + _in("ip_status", IpStatus), name="ip_status"),
+        CheckConstraint("ip_status IS NULL OR " + one_of("ip_status", IpStatus), name="ip_status"),
         Index("ix_profile_event_status_kind", "event_id", "status", "kind"),
     )
 

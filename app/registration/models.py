@@ -10,11 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from app.matchmaking.vocab import OrganisationKind
-from app.types import UTCDateTime, utcnow
-
-
-def _in(column: str, values: type[StrEnum]) -> str:
-    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+from app.types import UTCDateTime, one_of, utcnow
 
 
 class DelegationStatus(StrEnum):
@@ -44,7 +40,7 @@ class Organisation(SQLModel, table=True):
         # Duplicate detection: same name ignoring case, accents and legal-form words, same
         # country. The key is computed by app.text.organisation_key.
         UniqueConstraint("name_key", "country"),
-        CheckConstraint(_in("kind", OrganisationKind), name="kind"),
+        CheckConstraint(one_of("kind", OrganisationKind), name="kind"),
         CheckConstraint("length(country) = 2", name="country_code"),
     )
 
@@ -80,7 +76,7 @@ class Delegation(SQLModel, table=True):
     __tablename__ = "delegation"
     __table_args__ = (
         UniqueConstraint("event_id", "name"),
-        CheckConstraint(_in("status", DelegationStatus), name="status"),
+        CheckConstraint(one_of("status", DelegationStatus), name="status"),
         CheckConstraint(
             "departure_date IS NULL OR arrival_date IS NULL OR departure_date >= arrival_date",
             name="dates_ordered",
@@ -128,8 +124,8 @@ class Participant(SQLModel, table=True):
         UniqueConstraint("event_id", "email"),
         UniqueConstraint("event_id", "user_id"),
         UniqueConstraint("code"),
-        CheckConstraint(_in("role", ParticipantRole), name="role"),
-        CheckConstraint(_in("status", ApprovalStatus), name="status"),
+        CheckConstraint(one_of("role", ParticipantRole), name="role"),
+        CheckConstraint(one_of("status", ApprovalStatus), name="status"),
         CheckConstraint("meeting_cap IS NULL OR meeting_cap >= 0", name="meeting_cap_nonnegative"),
         Index("ix_participant_event_status", "event_id", "status"),
     )
