@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -52,6 +53,21 @@ def validation_fields(exc: ValidationError) -> dict[str, str]:
         message = error.get("msg", "invalid value").removeprefix("Value error, ")
         out.setdefault(name, message)
     return out
+
+
+def submit(
+    save: Callable[[], object],
+    fail: Callable[[dict[str, str], int], Response],
+    done: Callable[[], Response],
+) -> Response:
+    """Run a form's save; on bad input re-render the form with each message by its field."""
+    try:
+        save()
+    except ValidationError as exc:
+        return fail(validation_fields(exc), 422)
+    except DomainError as exc:
+        return fail(form_errors(exc), exc.status)
+    return done()
 
 
 def _blank_to_none(form: dict[str, Any], *keys: str) -> None:
@@ -159,24 +175,22 @@ def new_event_page(request: Request, user: Organiser) -> Response:
 @router.post("/events/new")
 async def new_event_submit(request: Request, session: SessionDep, user: Organiser) -> Response:
     form = await _form(request)
-    try:
+    created: list[Event] = []
+
+    def save() -> None:
         data = EventCreate.model_validate(_parse_event_form(form))
-        event = service.create_event(session, actor=user, data=data)
-    except ValidationError as exc:
-        return render(
+        created.append(service.create_event(session, actor=user, data=data))
+
+    return submit(
+        save,
+        lambda errors, status: render(
             request,
             "events/event_form.html",
-            _event_context(form, validation_fields(exc), None),
-            status_code=422,
-        )
-    except DomainError as exc:
-        return render(
-            request,
-            "events/event_form.html",
-            _event_context(form, form_errors(exc), None),
-            status_code=exc.status,
-        )
-    return redirect(f"/events/{event.id}", flash="event-saved")
+            _event_context(form, errors, None),
+            status_code=status,
+        ),
+        lambda: redirect(f"/events/{created[0].id}", flash="event-saved"),
+    )
 
 
 @router.get("/events/{event_id:int}/edit")
@@ -197,24 +211,21 @@ async def edit_event_submit(
     event = service.get_event(session, event_id, viewer=user)
     service.require_manage(session, user, event)
     form = await _form(request)
-    try:
+
+    def save() -> None:
         data = EventUpdate.model_validate(_parse_event_form(form))
         service.update_event(session, actor=user, event_id=event_id, data=data)
-    except ValidationError as exc:
-        return render(
+
+    return submit(
+        save,
+        lambda errors, status: render(
             request,
             "events/event_form.html",
-            _event_context(form, validation_fields(exc), event),
-            status_code=422,
-        )
-    except DomainError as exc:
-        return render(
-            request,
-            "events/event_form.html",
-            _event_context(form, form_errors(exc), event),
-            status_code=exc.status,
-        )
-    return redirect(f"/events/{event_id}", flash="event-saved")
+            _event_context(form, errors, event),
+            status_code=status,
+        ),
+        lambda: redirect(f"/events/{event_id}", flash="event-saved"),
+    )
 
 
 # ---- session forms ------------------------------------------------------------------------
@@ -319,6 +330,24 @@ def _session_errors(errors: dict[str, str]) -> dict[str, str]:
     return {_FIELD_ALIASES.get(k, k): v for k, v in errors.items()}
 
 
+def _session_form_failure(
+    request: Request, event: Event, form: dict[str, Any], row: Any | None
+) -> Callable[[dict[str, str], int], Response]:
+    def fail(errors: dict[str, str], status: int) -> Response:
+        return render(
+            request,
+            "events/session_form.html",
+            _session_context(event, form, _session_errors(errors), row),
+            status_code=status,
+        )
+
+    return fail
+
+
+def _session_saved(event_id: int) -> Callable[[], Response]:
+    return lambda: redirect(f"/events/{event_id}", flash="session-saved")
+
+
 @router.get("/events/{event_id:int}/sessions/new")
 def new_session_page(
     event_id: int, request: Request, session: SessionDep, user: Organiser
@@ -339,26 +368,12 @@ async def new_session_submit(
     event = service.get_event(session, event_id, viewer=user)
     service.require_manage(session, user, event)
     form = await _form(request)
-    try:
+
+    def save() -> None:
         data = SessionCreate.model_validate(_parse_session_form(form, event))
         service.create_session(session, actor=user, event_id=event_id, data=data)
-    except ValidationError as exc:
-        errors = _session_errors(validation_fields(exc))
-        return render(
-            request,
-            "events/session_form.html",
-            _session_context(event, form, errors, None),
-            status_code=422,
-        )
-    except DomainError as exc:
-        errors = _session_errors(form_errors(exc))
-        return render(
-            request,
-            "events/session_form.html",
-            _session_context(event, form, errors, None),
-            status_code=exc.status,
-        )
-    return redirect(f"/events/{event_id}", flash="session-saved")
+
+    return submit(save, _session_form_failure(request, event, form, None), _session_saved(event_id))
 
 
 @router.get("/events/{event_id:int}/sessions/{session_id}/edit")
@@ -383,30 +398,16 @@ async def edit_session_submit(
     service.require_manage(session, user, event)
     row = service.get_session(session, event_id=event_id, session_id=session_id)
     form = await _form(request)
-    try:
+
+    def save() -> None:
         parsed = _parse_session_form(form, event)
         parsed.pop("table_count", None)
         data = SessionUpdate.model_validate(parsed)
         service.update_session(
             session, actor=user, event_id=event_id, session_id=session_id, data=data
         )
-    except ValidationError as exc:
-        errors = _session_errors(validation_fields(exc))
-        return render(
-            request,
-            "events/session_form.html",
-            _session_context(event, form, errors, row),
-            status_code=422,
-        )
-    except DomainError as exc:
-        errors = _session_errors(form_errors(exc))
-        return render(
-            request,
-            "events/session_form.html",
-            _session_context(event, form, errors, row),
-            status_code=exc.status,
-        )
-    return redirect(f"/events/{event_id}", flash="session-saved")
+
+    return submit(save, _session_form_failure(request, event, form, row), _session_saved(event_id))
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id}/delete")
