@@ -24,17 +24,29 @@ DEFAULT_LOCALE = "vi"
 LOCALE_DIR = Path(__file__).parent / "locales"
 
 
+def catalog_files(locale: str) -> list[Path]:
+    """``messages.po`` first, then any per-area catalogs (``<area>.po``) beside it."""
+    folder = LOCALE_DIR / locale / "LC_MESSAGES"
+    main = folder / "messages.po"
+    extra = sorted(p for p in folder.glob("*.po") if p != main)
+    return ([main] if main.exists() else []) + extra
+
+
 @lru_cache(maxsize=len(LOCALES))
 def translations(locale: str) -> gettext.NullTranslations:
-    po_path = LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
-    if not po_path.exists():
-        return gettext.NullTranslations()
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale=locale)
-    buffer = BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    merged: gettext.NullTranslations | None = None
+    for po_path in catalog_files(locale):
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=locale)
+        buffer = BytesIO()
+        write_mo(buffer, catalog, use_fuzzy=False)
+        buffer.seek(0)
+        current = gettext.GNUTranslations(buffer)
+        if merged is None:
+            merged = current
+        else:
+            merged.add_fallback(current)
+    return merged or gettext.NullTranslations()
 
 
 def pick_locale(*candidates: str | None) -> str:

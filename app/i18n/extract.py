@@ -51,8 +51,24 @@ def catalog_path(locale: str) -> Path:
     return LOCALE_DIR / locale / "LC_MESSAGES" / "messages.po"
 
 
-def update_catalogs() -> dict[str, int]:
-    """Merge new strings into each locale's catalog; returns untranslated counts."""
+def _area_translations(locale: str) -> dict[str, str]:
+    """Translations kept in per-area catalogs (``<area>.po`` beside ``messages.po``)."""
+    found: dict[str, str] = {}
+    for path in sorted(catalog_path(locale).parent.glob("*.po")):
+        if path == catalog_path(locale):
+            continue
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                if message.id and message.string and isinstance(message.id, str):
+                    found[message.id] = str(message.string)
+    return found
+
+
+def update_catalogs(fold_areas: bool = True) -> dict[str, int]:
+    """Merge new strings into each locale's catalog; returns untranslated counts.
+
+    Translations written in per-area catalogs are folded into ``messages.po`` and those
+    files removed, so that one catalog per locale remains."""
     template = extract_messages()
     missing: dict[str, int] = {}
     for locale in LOCALES:
@@ -65,9 +81,18 @@ def update_catalogs() -> dict[str, int]:
             catalog = Catalog(locale=locale, project="ketnoi")
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        if fold_areas:
+            for msgid, text in _area_translations(locale).items():
+                message = catalog.get(msgid)
+                if message is not None and not message.string:
+                    message.string = text
         with path.open("wb") as handle:
             write_po(handle, catalog, omit_header=False, sort_output=True, no_location=True)
         missing[locale] = sum(1 for m in catalog if m.id and not m.string)
+        if fold_areas:
+            for area in path.parent.glob("*.po"):
+                if area != path:
+                    area.unlink()
     return missing
 
 

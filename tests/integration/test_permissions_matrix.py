@@ -9,7 +9,7 @@ permissions were never decided.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -23,56 +23,26 @@ from app.deps import SESSION_COOKIE
 from app.events import service as events
 from app.events.models import EventCreate, EventStatus, SessionCreate
 from app.main import create_app
+from app.registration.models import Delegation, Participant
+from app.registration.service import new_code
 from app.settings import Settings, get_settings
+from app.types import pk
 from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, PASSWORD
+from tests.integration.matrix import AREAS
+from tests.integration.matrix.common import (
+    PROBLEM,
+    ROLES,
+    STATES,
+    Call,
+    E,
+    S,
+    _everyone,
+    _organisers,
+    _read,
+    _write,
+)
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
-
-PROBLEM = "application/problem+json"
-ROLES = ("anonymous", "delegate", "other_organiser", "own_organiser", "admin")
-STATES = ("open", "draft")
-
-# Expected statuses. "read": public for an open event, 404 for outsiders on a draft.
-# "write": 401 anonymous, 403 delegate, 403 (open) / 404 (draft) for another event's
-# organiser, success for this event's organiser and an administrator.
-
-
-def _read(ok: int) -> dict[tuple[str, str], int]:
-    out = {}
-    for role in ROLES:
-        out[(role, "open")] = ok
-        out[(role, "draft")] = ok if role in ("own_organiser", "admin") else 404
-    return out
-
-
-def _write(ok: int) -> dict[tuple[str, str], int]:
-    out = {}
-    for state in STATES:
-        out[("anonymous", state)] = 401
-        out[("delegate", state)] = 403
-        out[("other_organiser", state)] = 403 if state == "open" else 404
-        out[("own_organiser", state)] = ok
-        out[("admin", state)] = ok
-    return out
-
-
-def _everyone(ok: int, anonymous: int) -> dict[tuple[str, str], int]:
-    return {(r, s): (anonymous if r == "anonymous" else ok) for r in ROLES for s in STATES}
-
-
-def _organisers(ok: int) -> dict[tuple[str, str], int]:
-    # Not tied to an event: any organiser may do it, delegates may not.
-    return {(r, s): {"anonymous": 401, "delegate": 403}.get(r, ok) for r in ROLES for s in STATES}
-
-
-E = "/api/v1/events/{event_id}"
-S = E + "/sessions/{session_id}"
-
-
-@dataclass(frozen=True)
-class Call:
-    expected: dict[tuple[str, str], int]
-    body: dict[str, Any] | None = None
 
 
 MATRIX: dict[tuple[str, str], Call] = {
@@ -113,6 +83,10 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("POST", S + "/tables"): Call(_write(201), {"count": 2}),
     ("PATCH", S + "/tables/{table_id}"): Call(_write(200), {"label": "Bàn đoàn Đài Loan"}),
 }
+for _area in AREAS:
+    _clash = set(MATRIX) & set(_area.MATRIX)
+    assert not _clash, f"{_area.__name__} repeats {_clash}"
+    MATRIX.update(_area.MATRIX)
 # Log-in itself is open to everyone by nature; its behaviour is in test_auth.py.
 NOT_IN_MATRIX = {("POST", "/api/v1/auth/token")}
 
@@ -153,13 +127,22 @@ def test_matrix_covers_every_api_route() -> None:
 
 @dataclass
 class Target:
+    """One event of the world and the ids its paths need. Core ids: ``session_id``,
+    ``table_id``, ``delegation_id`` (a delegation headed by nobody in the roles),
+    ``own_participant_id`` (the delegate's own approved registration) and ``participant_id``
+    (another approved person, without an account, in that delegation)."""
+
     event_id: int
     session_id: int
     table_id: int
+    ids: dict[str, int] = field(default_factory=dict)
 
     def url(self, path: str) -> str:
         return path.format(
-            event_id=self.event_id, session_id=self.session_id, table_id=self.table_id
+            event_id=self.event_id,
+            session_id=self.session_id,
+            table_id=self.table_id,
+            **self.ids,
         )
 
 
@@ -217,9 +200,48 @@ def world(client: TestClient, db: Session) -> World:
         assert row.id is not None
         table = events.list_tables(db, session_id=row.id)[0]
         assert table.id is not None
-        targets[state] = Target(event.id, row.id, table.id)
+        target = Target(event.id, row.id, table.id)
+        target.ids.update(_core_ids(db, users, event.id))
+        for area in AREAS:
+            build = getattr(area, "build", None)
+            if build is not None:
+                target.ids.update(build(db, users, target))
+        targets[state] = target
     db.commit()
     return World(targets, users)
+
+
+def _core_ids(db: Session, users: dict[str, User], event_id: int) -> dict[str, int]:
+    delegation = Delegation(
+        event_id=event_id, name="Đoàn doanh nghiệp Đài Loan", country="TW", status="confirmed"
+    )
+    db.add(delegation)
+    db.flush()
+    own = Participant(
+        event_id=event_id,
+        user_id=users["delegate"].id,
+        full_name="Lin Wei-Ting",
+        name_local="林薇婷",
+        email=users["delegate"].email,
+        status="approved",
+        code=new_code(),
+    )
+    other = Participant(
+        event_id=event_id,
+        full_name="Nguyễn Thị Hạnh",
+        email=f"hanh.{event_id}@thucpham-hp.example",
+        phone="+84 912 345 678",
+        delegation_id=delegation.id,
+        status="approved",
+        code=new_code(),
+    )
+    db.add_all([own, other])
+    db.flush()
+    return {
+        "delegation_id": pk(delegation),
+        "own_participant_id": pk(own),
+        "participant_id": pk(other),
+    }
 
 
 def _headers(db: Session, user: User) -> dict[str, str]:

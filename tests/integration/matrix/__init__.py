@@ -1,0 +1,9 @@
+"""Per-area permission tables, merged by tests/integration/test_permissions_matrix.py."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from tests.integration.matrix import imports, matchmaking, meetings, registration
+
+AREAS: list[ModuleType] = [registration, matchmaking, imports, meetings]

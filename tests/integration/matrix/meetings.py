@@ -1,0 +1,7 @@
+"""Permission table for the meetings routes (see tests/integration/matrix/common.py)."""
+
+from __future__ import annotations
+
+from tests.integration.matrix.common import Call
+
+MATRIX: dict[tuple[str, str], Call] = {}
