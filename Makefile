@@ -68,6 +68,7 @@ test-sqlite: venv
 
 bench: venv
 	@$(BIN)/python bench/scheduling_bench.py
+	@$(BIN)/python bench/pdf_bench.py
 
 lock: venv
 	@{ echo "# Lock file: exact versions of every package, direct and transitive. Regenerate with 'make lock'."; \

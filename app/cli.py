@@ -1,4 +1,4 @@
-"""The ``ketnoi`` command for operators: migrate, demo, create-organiser, serve."""
+"""The ``ketnoi`` command for operators: migrate, demo, create-organiser, send-mail, serve."""
 
 from __future__ import annotations
 
@@ -44,6 +44,7 @@ def demo() -> None:
         DEMO_ORGANISER_PASSWORD,
         load_demo,
     )
+    from app.demo_data import DELEGATION_HEAD_PASSWORD, DELEGATIONS
     from app.migrate import DatabaseBehind, check_up_to_date
 
     settings = get_settings()
@@ -59,6 +60,9 @@ def demo() -> None:
     )
     typer.echo(f"  organiser: {DEMO_ORGANISER_EMAIL} / {DEMO_ORGANISER_PASSWORD}")
     typer.echo(f"  delegate:  {DEMO_DELEGATE_EMAIL} / {DEMO_DELEGATE_PASSWORD}")
+    for delegation in DELEGATIONS:
+        head = f"  head {delegation.country}:"
+        typer.echo(f"{head:<13}{delegation.head_email} / {DELEGATION_HEAD_PASSWORD}")
     typer.echo(f"  events:    {', '.join(f'/events/{i}' for i in result.event_ids)}")
 
 
@@ -93,6 +97,42 @@ def create_organiser(
         typer.echo(exc.detail, err=True)
         raise typer.Exit(2) from exc
     typer.echo(f"Organiser {user.email} created (id {user.id}).")
+
+
+@app.command("send-mail")
+def send_mail(
+    batch_size: Annotated[int, typer.Option(min=1, max=1000, help="Messages per batch")] = 50,
+    max_attempts: Annotated[
+        int, typer.Option(min=1, max=100, help="Give a message up after this many refusals")
+    ] = 5,
+    all_batches: Annotated[
+        bool, typer.Option("--all", help="Repeat batches until nothing more can be sent")
+    ] = False,
+) -> None:
+    """Deliver the unsent e-mails of the outbox through the configured SMTP server."""
+    from app.db import get_engine
+    from app.notifications.sender import SmtpConfig, deliver_pending
+
+    config = SmtpConfig.from_settings(get_settings())
+    if config is None:
+        typer.echo("No SMTP server configured: set KETNOI_SMTP_HOST (and KETNOI_SMTP_PORT, "
+                   "KETNOI_SMTP_USER, KETNOI_SMTP_PASSWORD, KETNOI_MAIL_FROM).", err=True)
+        raise typer.Exit(2)
+    from sqlmodel import Session
+
+    sent = failed = 0
+    with Session(get_engine(), expire_on_commit=False) as session:
+        while True:
+            report = deliver_pending(
+                session, config, batch_size=batch_size, max_attempts=max_attempts
+            )
+            sent, failed = sent + report.sent, failed + report.failed
+            if report.error or not all_batches or report.sent + report.failed == 0:
+                break
+    typer.echo(f"Sent {sent}, refused {failed}, still waiting {report.waiting}.")
+    if report.error:
+        typer.echo(report.error, err=True)
+        raise typer.Exit(1)
 
 
 @app.command()

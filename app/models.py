@@ -3,8 +3,18 @@
 from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, LoginAttempt, User, WebSession
 from app.events.models import Event, EventOrganiser, EventSession, MeetingTable, Slot
+from app.exports.models import CalendarToken
 from app.imports.models import ImportBatch
 from app.matchmaking.models import Profile, ProfileSector
+from app.meetings.models import (
+    Meeting,
+    MeetingParticipant,
+    MeetingQuota,
+    MeetingRequest,
+    MeetingSeat,
+    MeetingSettings,
+)
+from app.notifications.models import Outbox
 from app.registration.models import (
     Delegation,
     DelegationOrganisation,
@@ -13,10 +23,12 @@ from app.registration.models import (
     Participant,
     Unavailability,
 )
+from app.scheduling.models import ScheduleRun
 
 __all__ = [
     "ApiToken",
     "AuditEntry",
+    "CalendarToken",
     "Delegation",
     "DelegationOrganisation",
     "Event",
@@ -24,12 +36,20 @@ __all__ = [
     "EventSession",
     "ImportBatch",
     "LoginAttempt",
+    "Meeting",
+    "MeetingParticipant",
+    "MeetingQuota",
+    "MeetingRequest",
+    "MeetingSeat",
+    "MeetingSettings",
     "MeetingTable",
     "Organisation",
     "OrganisationSector",
+    "Outbox",
     "Participant",
     "Profile",
     "ProfileSector",
+    "ScheduleRun",
     "Slot",
     "Unavailability",
     "User",

@@ -23,6 +23,10 @@ class Settings(BaseSettings):
         description="Signs nothing by itself; used to derive token digests. Set it in production.",
     )
     base_url: str = "http://127.0.0.1:8000"
+    var_dir: Path = Field(
+        default=PROJECT_ROOT / "var",
+        description="Writable folder shared by every worker (print jobs and their PDFs).",
+    )
     admin_email: str | None = None
     admin_password: SecretStr | None = None
     default_locale: str = "vi"
@@ -34,6 +38,16 @@ class Settings(BaseSettings):
     login_window_s: int = 15 * 60
     debug: bool = False
     check_migrations: bool = True
+    # Outgoing e-mail (app.notifications.sender, ``ketnoi send-mail``). Without a host the
+    # messages stay in the outbox, readable on /dev/outbox.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True  # upgrade a plain connection (port 587)
+    smtp_ssl: bool = False  # TLS from the first byte (port 465); excludes STARTTLS
+    smtp_timeout_s: float = 30.0
+    mail_from: str = "Kết Nối <no-reply@ketnoi.vn>"
 
     @field_validator("database_url")
     @classmethod

@@ -44,6 +44,7 @@ def event_public(event: Event) -> EventPublic:
     data = event.model_dump()
     data["registration_opens_at"] = _local(event.registration_opens_at, zone)
     data["registration_closes_at"] = _local(event.registration_closes_at, zone)
+    data["schedule_published_at"] = _local(event.schedule_published_at, zone)
     return EventPublic.model_validate(data)
 
 

@@ -72,6 +72,9 @@ class Event(SQLModel, table=True):
     booking_mode: str = Field(default=BookingMode.organiser.value, max_length=20)
     description_vi: str = ""
     description_en: str = ""
+    # Set when the organisers publish the meeting schedule (organiser booking mode): from then
+    # on delegates see times and tables, and changes are announced to them.
+    schedule_published_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -221,6 +224,7 @@ class EventPublic(SQLModel):
     booking_mode: BookingMode
     description_vi: str
     description_en: str
+    schedule_published_at: datetime | None = None
     created_at: datetime
     updated_at: datetime
 

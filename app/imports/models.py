@@ -42,3 +42,55 @@ class ImportBatch(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     applied_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# ---- API schemas -------------------------------------------------------------------------
+
+
+class ImportIssuePublic(SQLModel):
+    """A problem with the file (row and column null) or with one cell."""
+
+    row: int | None = None
+    column: str | None = None  # the column's header as the file writes it
+    field: str | None = None
+    message: str
+
+
+class ImportRowPublic(SQLModel):
+    row: int
+    full_name: str
+    name_local: str
+    email: str | None
+    phone: str
+    position: str
+    organisation: str | None
+    organisation_id: int | None  # an existing organisation it matches; null: created on apply
+    country: str | None
+    sectors: list[str]
+    languages: list[str]
+    role: str
+    delegation: str | None
+    meeting_cap: int | None
+
+
+class ImportPreview(SQLModel):
+    batch_id: int | None  # null for a dry run: nothing is stored
+    kind: ImportKind
+    status: ImportStatus
+    filename: str
+    rows: int
+    valid: bool
+    errors: list[ImportIssuePublic]
+    preview: list[ImportRowPublic]
+    unknown_columns: list[str] = []  # not recognised, not imported
+    ignored_columns: list[str] = []  # recognised as export-only (status, check-in code, STT)
+    created_at: datetime | None = None
+    applied_at: datetime | None = None
+
+
+class ImportApplied(SQLModel):
+    batch_id: int
+    status: ImportStatus
+    participants_created: int
+    organisations_created: int
+    organisations_matched: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, EmailStr
+from pydantic import AfterValidator, BeforeValidator, EmailStr
 from sqlmodel import Field, SQLModel
 
 from app.events.models import clean_language_codes
@@ -31,35 +31,41 @@ def clean_sectors(values: list[str]) -> list[str]:
     return out
 
 
+def _strip(value: object) -> object:
+    return value.strip() if isinstance(value, str) else value
+
+
+# Stripped before the length checks, so that "   " is refused as an empty name.
+Text = Annotated[str, BeforeValidator(_strip)]
 Country = Annotated[str, AfterValidator(clean_country)]
 Sectors = Annotated[list[str], AfterValidator(clean_sectors)]
 Languages = Annotated[list[str], AfterValidator(clean_language_codes)]
 
 
 class OrganisationCreate(SQLModel):
-    name_vi: str = Field(min_length=1, max_length=300)
-    name_en: str = Field(default="", max_length=300)
-    name_local: str = Field(default="", max_length=300)
+    name_vi: Text = Field(min_length=1, max_length=300)
+    name_en: Text = Field(default="", max_length=300)
+    name_local: Text = Field(default="", max_length=300)
     kind: OrganisationKind = OrganisationKind.enterprise
     country: Country = "VN"
-    province: str = Field(default="", max_length=100)
+    province: Text = Field(default="", max_length=100)
     sectors: Sectors = Field(default_factory=list, max_length=10)
-    website: str = Field(default="", max_length=300)
-    description_vi: str = Field(default="", max_length=5000)
-    description_en: str = Field(default="", max_length=5000)
+    website: Text = Field(default="", max_length=300)
+    description_vi: Text = Field(default="", max_length=5000)
+    description_en: Text = Field(default="", max_length=5000)
 
 
 class OrganisationUpdate(SQLModel):
-    name_vi: str | None = Field(default=None, min_length=1, max_length=300)
-    name_en: str | None = Field(default=None, max_length=300)
-    name_local: str | None = Field(default=None, max_length=300)
+    name_vi: Text | None = Field(default=None, min_length=1, max_length=300)
+    name_en: Text | None = Field(default=None, max_length=300)
+    name_local: Text | None = Field(default=None, max_length=300)
     kind: OrganisationKind | None = None
     country: Country | None = None
-    province: str | None = Field(default=None, max_length=100)
+    province: Text | None = Field(default=None, max_length=100)
     sectors: Sectors | None = Field(default=None, max_length=10)
-    website: str | None = Field(default=None, max_length=300)
-    description_vi: str | None = Field(default=None, max_length=5000)
-    description_en: str | None = Field(default=None, max_length=5000)
+    website: Text | None = Field(default=None, max_length=300)
+    description_vi: Text | None = Field(default=None, max_length=5000)
+    description_en: Text | None = Field(default=None, max_length=5000)
 
 
 class OrganisationPublic(SQLModel):
@@ -77,28 +83,35 @@ class OrganisationPublic(SQLModel):
 
 
 class ParticipantCreate(SQLModel):
-    """Registration by the person, an organiser or a delegation head."""
+    """Registration by the person, an organiser or a delegation head.
 
-    full_name: str = Field(min_length=1, max_length=200)
-    name_local: str = Field(default="", max_length=200)
-    position: str = Field(default="", max_length=200)
+    ``for_self`` says whose registration this is. Omitted, it is the caller's own when
+    ``email`` is absent or equals the caller's account e-mail, someone else's otherwise.
+    ``for_self: false`` adds another person without an e-mail (an interpreter, say); only
+    the event's organisers and the head of ``delegation_id`` may add other people.
+    """
+
+    full_name: Text = Field(min_length=1, max_length=200)
+    name_local: Text = Field(default="", max_length=200)
+    position: Text = Field(default="", max_length=200)
     organisation_id: int | None = None
     organisation: OrganisationCreate | None = None  # register a new organisation on the way
     email: EmailStr | None = None
-    phone: str = Field(default="", max_length=40)
+    phone: Text = Field(default="", max_length=40)
     languages: Languages = Field(default_factory=lambda: ["vi"], max_length=10)
     role: ParticipantRole = ParticipantRole.delegate
     delegation_id: int | None = None
     meeting_cap: int | None = Field(default=None, ge=0, le=100)
+    for_self: bool | None = None
 
 
 class ParticipantUpdate(SQLModel):
-    full_name: str | None = Field(default=None, min_length=1, max_length=200)
-    name_local: str | None = Field(default=None, max_length=200)
-    position: str | None = Field(default=None, max_length=200)
+    full_name: Text | None = Field(default=None, min_length=1, max_length=200)
+    name_local: Text | None = Field(default=None, max_length=200)
+    position: Text | None = Field(default=None, max_length=200)
     organisation_id: int | None = None
     email: EmailStr | None = None
-    phone: str | None = Field(default=None, max_length=40)
+    phone: Text | None = Field(default=None, max_length=40)
     languages: Languages | None = Field(default=None, max_length=10)
     role: ParticipantRole | None = None
     delegation_id: int | None = None
@@ -107,7 +120,7 @@ class ParticipantUpdate(SQLModel):
 
 class ApprovalDecision(SQLModel):
     status: ApprovalStatus
-    reason: str = Field(default="", max_length=1000)
+    reason: Text = Field(default="", max_length=1000)
 
 
 class ParticipantPublic(SQLModel):
@@ -146,8 +159,8 @@ class AvailabilityUpdate(SQLModel):
 
 
 class DelegationCreate(SQLModel):
-    name: str = Field(min_length=1, max_length=300)
-    name_local: str = Field(default="", max_length=300)
+    name: Text = Field(min_length=1, max_length=300)
+    name_local: Text = Field(default="", max_length=300)
     country: Country
     leading_organisation_id: int | None = None
     head_user_id: int | None = None
@@ -155,15 +168,15 @@ class DelegationCreate(SQLModel):
     departure_date: date | None = None
     languages: Languages = Field(default_factory=list, max_length=10)
     needs_interpreter: bool = False
-    interpreter_notes: str = Field(default="", max_length=1000)
+    interpreter_notes: Text = Field(default="", max_length=1000)
     status: DelegationStatus = DelegationStatus.invited
-    notes: str = Field(default="", max_length=5000)
+    notes: Text = Field(default="", max_length=5000)
     organisation_ids: list[int] = Field(default_factory=list, max_length=200)
 
 
 class DelegationUpdate(SQLModel):
-    name: str | None = Field(default=None, min_length=1, max_length=300)
-    name_local: str | None = Field(default=None, max_length=300)
+    name: Text | None = Field(default=None, min_length=1, max_length=300)
+    name_local: Text | None = Field(default=None, max_length=300)
     country: Country | None = None
     leading_organisation_id: int | None = None
     head_user_id: int | None = None
@@ -171,25 +184,45 @@ class DelegationUpdate(SQLModel):
     departure_date: date | None = None
     languages: Languages | None = Field(default=None, max_length=10)
     needs_interpreter: bool | None = None
-    interpreter_notes: str | None = Field(default=None, max_length=1000)
+    interpreter_notes: Text | None = Field(default=None, max_length=1000)
     status: DelegationStatus | None = None
-    notes: str | None = Field(default=None, max_length=5000)
+    notes: Text | None = Field(default=None, max_length=5000)
     organisation_ids: list[int] | None = Field(default=None, max_length=200)
 
 
 class DelegationPublic(SQLModel):
+    """What anyone who can see the event may read of a registered or confirmed delegation."""
+
     id: int
     event_id: int
     name: str
     name_local: str
-    country: Country
+    country: str
     leading_organisation_id: int | None
+    status: DelegationStatus
+    organisation_ids: list[int]
+    members: list[ParticipantPublic]
+
+
+class DelegationPrivate(SQLModel):
+    """Adds travel, interpreter needs, notes and the members' contact data and workflow
+    fields: for the event's organisers and the head of the delegation."""
+
+    id: int
+    event_id: int
+    name: str
+    name_local: str
+    country: str
+    leading_organisation_id: int | None
+    status: DelegationStatus
+    organisation_ids: list[int]
     head_user_id: int | None
+    head_name: str
     arrival_date: date | None
     departure_date: date | None
     languages: list[str]
     needs_interpreter: bool
     interpreter_notes: str
-    status: DelegationStatus
-    organisation_ids: list[int]
-    member_ids: list[int]
+    notes: str
+    created_at: datetime
+    members: list[ParticipantPrivate]

@@ -1,7 +1,986 @@
-"""Pages of the registration module."""
+"""Pages of the registration module: registering oneself, one's own registration and
+availability, the organisers' participant list with approval, and delegations.
+
+Private pages send anonymous visitors to log in (a 401 becomes a redirect) and show a 403
+page to the wrong role; a draft event stays a 404 for outsiders, as everywhere.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import re
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlmodel import Session
+
+from app.auth.models import User
+from app.auth.service import get_user_by_email
+from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
+from app.errors import Conflict, DomainError, Forbidden, Invalid
+from app.events import service as events
+from app.events.models import Event
+from app.matchmaking.vocab import (
+    COUNTRIES,
+    LANGUAGES,
+    ORGANISATION_KINDS,
+    SECTORS,
+    OrganisationKind,
+    label,
+)
+from app.registration import service
+from app.registration.models import (
+    ApprovalStatus,
+    Delegation,
+    DelegationStatus,
+    Organisation,
+    Participant,
+    ParticipantRole,
+)
+from app.registration.schemas import (
+    DelegationCreate,
+    DelegationUpdate,
+    ParticipantCreate,
+    ParticipantUpdate,
+)
+from app.types import pk
+from app.web import check_csrf, form_errors, redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)
+
+PAGE_SIZE = 100
+ORGANISATION_CHOICES = 20
+# Roles a person may give themself; organiser staff are registered by the organisers.
+SELF_ROLES = (
+    ParticipantRole.delegate,
+    ParticipantRole.host,
+    ParticipantRole.interpreter,
+    ParticipantRole.attendee,
+)
+NEW_ORGANISATION = "new"
+FILTER_KEYS = ("status", "country", "delegation_id", "kind", "role", "q", "offset")
+
+
+# ---- form plumbing ------------------------------------------------------------------------
+
+
+class Form:
+    """A submitted form: single values, and the lists of repeated fields (checkboxes)."""
+
+    def __init__(self, values: dict[str, str], lists: dict[str, list[str]]) -> None:
+        self.values = values
+        self.lists = lists
+
+    def get(self, key: str, default: str = "") -> str:
+        return self.values.get(key, default).strip()
+
+    def many(self, key: str) -> list[str]:
+        return [v for v in self.lists.get(key, []) if v.strip()]
+
+
+async def _form(request: Request) -> Form:
+    data = await request.form()
+    values: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
+    for key, value in data.multi_items():
+        if isinstance(value, str):
+            values[key] = value
+            lists.setdefault(key, []).append(value)
+    check_csrf(request, values.pop("csrf_token", None))
+    return Form(values, lists)
+
+
+def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
+    # ("organisation", "name_vi") -> "org_name_vi": the new-organisation inputs of a form.
+    parts = [str(p) for p in loc if not isinstance(p, int)]
+    if not parts:
+        return "__all__"
+    if parts[0] == "organisation" and len(parts) > 1:
+        return "org_" + parts[1]
+    return parts[0]
+
+
+def _errors_of(exc: ValidationError | DomainError) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if isinstance(exc, ValidationError):
+        for error in exc.errors():
+            message = error.get("msg", "invalid value").removeprefix("Value error, ")
+            out.setdefault(_field_name(error.get("loc", ())), message)
+        return out
+    for item in exc.errors:
+        out.setdefault(_field_name(tuple(item.field.split("."))), item.message)
+    return out or form_errors(exc)
+
+
+def _submit(
+    save: Callable[[], object],
+    fail: Callable[[dict[str, str], int], Response],
+    done: Callable[[], Response],
+) -> Response:
+    """Run a form's save; on bad input re-render the form with each message by its field.
+    Nothing is written on failure: the request's unit of work rolls back on the error."""
+    try:
+        save()
+    except ValidationError as exc:
+        return fail(_errors_of(exc), 422)
+    except DomainError as exc:
+        if exc.status in (401, 404):
+            raise  # not a form problem: log in, or nothing here
+        return fail(_errors_of(exc), exc.status)
+    return done()
+
+
+def _int_or_none(value: str) -> int | None:
+    value = value.strip()
+    return int(value) if value.isdigit() else None
+
+
+def _languages(form: Form) -> list[str]:
+    chosen = form.many("languages")
+    other = [p for p in re.split(r"[,\s]+", form.get("languages_other")) if p]
+    return chosen + other
+
+
+def _blank_none(value: str) -> str | None:
+    return value or None
+
+
+def _vocab(request: Request) -> dict[str, Any]:
+    locale = request_locale(request)
+
+    def pairs(table: dict[str, Any]) -> list[tuple[str, str]]:
+        return [(code, label(table, code, locale)) for code in table]
+
+    return {
+        "kinds": pairs(ORGANISATION_KINDS),
+        "countries": pairs(COUNTRIES),
+        "sectors": pairs(SECTORS),
+        "language_options": pairs(LANGUAGES),
+        "kind_label": lambda code: label(ORGANISATION_KINDS, code, locale),
+        "country_label": lambda code: label(COUNTRIES, code, locale) if code else "",
+        "flash": None,  # base.html knows only the events' messages; ours are shown by us
+        "notice": request.query_params.get("flash"),
+    }
+
+
+def _organisation_choices(
+    session: Session, query: str, *, keep: list[int] | None = None
+) -> list[Organisation]:
+    """Search results for the organisation picker, plus the ones already chosen."""
+    found: list[Organisation] = []
+    if query.strip():
+        found, _ = service.list_organisations(session, q=query, limit=ORGANISATION_CHOICES)
+    seen = {pk(o) for o in found}
+    for organisation_id in keep or []:
+        if organisation_id not in seen:
+            org = session.get(Organisation, organisation_id)
+            if org is not None:
+                found.append(org)
+                seen.add(organisation_id)
+    return found
+
+
+def _new_organisation(form: Form) -> dict[str, Any]:
+    return {
+        "name_vi": form.get("org_name_vi"),
+        "name_en": form.get("org_name_en"),
+        "kind": form.get("org_kind") or "enterprise",
+        "country": form.get("org_country") or "VN",
+        "province": form.get("org_province"),
+        "sectors": form.many("org_sectors"),
+        "website": form.get("org_website"),
+    }
+
+
+def _person_values(form: Form) -> dict[str, Any]:
+    return {
+        "full_name": form.get("full_name"),
+        "name_local": form.get("name_local"),
+        "position": form.get("position"),
+        "phone": form.get("phone"),
+        "languages": _languages(form),
+        "meeting_cap": _blank_none(form.get("meeting_cap")),
+    }
+
+
+def _registration_body(form: Form) -> dict[str, Any]:
+    """The person and their organisation: an existing one picked from the search, or a new
+    one described in the org_* fields."""
+    body = {**_person_values(form), "role": form.get("role") or ParticipantRole.delegate.value}
+    choice = form.get("organisation_id")
+    if choice == NEW_ORGANISATION:
+        body["organisation"] = _new_organisation(form)
+    elif choice:
+        # A tampered value is an unknown organisation, not a server error.
+        body["organisation_id"] = _int_or_none(choice) or -1
+    return body
+
+
+def _form_values(form: Form) -> dict[str, Any]:
+    values: dict[str, Any] = dict(form.values)
+    values["languages"] = form.many("languages")
+    values["org_sectors"] = form.many("org_sectors")
+    values["organisation_ids"] = [int(v) for v in form.many("organisation_ids") if v.isdigit()]
+    return values
+
+
+def _duplicate_choice(session: Session, form: Form) -> list[int]:
+    """When a new organisation turns out to be registered already, offer the existing one."""
+    if form.get("organisation_id") != NEW_ORGANISATION or not form.get("org_name_vi"):
+        return []
+    existing = service.find_duplicate_organisation(
+        session,
+        name=form.get("org_name_vi"),
+        country=(form.get("org_country") or "VN").upper(),
+    )
+    return [pk(existing)] if existing is not None else []
+
+
+# ---- self-registration --------------------------------------------------------------------
+
+
+def _registration_open(event: Event) -> bool:
+    try:
+        service.check_registration_window(event)
+    except Conflict:
+        return False
+    return True
+
+
+def _register_context(
+    request: Request,
+    session: Session,
+    event: Event,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    keep: list[int] | None = None,
+) -> dict[str, Any]:
+    picked = _int_or_none(str(values.get("organisation_id") or ""))
+    chosen = [*(keep or []), *([picked] if picked else [])]
+    return {
+        **_vocab(request),
+        "event": event,
+        "values": values,
+        "errors": errors,
+        "roles": SELF_ROLES,
+        "org_q": values.get("org_q", ""),
+        "organisations": _organisation_choices(session, str(values.get("org_q", "")), keep=chosen),
+        "is_open": _registration_open(event),
+    }
+
+
+@router.get("/events/{event_id:int}/register")
+def register_page(
+    event_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    org_q: str = "",
+) -> Response:
+    event = events.get_event(session, event_id, viewer=user)
+    if service.participant_for_user(session, event_id=event_id, user=user) is not None:
+        return redirect(f"/events/{event_id}/me")
+    values: dict[str, Any] = {
+        "full_name": user.full_name,
+        "languages": ["vi"],
+        "role": ParticipantRole.delegate.value,
+        "org_q": org_q[:200],
+        "org_country": "VN",
+        "org_kind": "enterprise",
+        "organisation_id": NEW_ORGANISATION if not org_q else "",
+    }
+    return render(
+        request,
+        "registration/register.html",
+        _register_context(request, session, event, values, {}),
+    )
+
+
+@router.post("/events/{event_id:int}/register")
+async def register_submit(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    event = events.get_event(session, event_id, viewer=user)
+    form = await _form(request)
+
+    def save() -> None:
+        body = _registration_body(form)
+        data = ParticipantCreate.model_validate({**body, "for_self": True})
+        service.create_participant(session, actor=user, event_id=event_id, data=data)
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        keep = _duplicate_choice(session, form)
+        if keep and "org_name_vi" in errors:
+            errors["org_name_vi"] = "this organisation is already registered: choose it above"
+        return render(
+            request,
+            "registration/register.html",
+            _register_context(request, session, event, _form_values(form), errors, keep=keep),
+            status_code=status,
+        )
+
+    return _submit(save, fail, lambda: redirect(f"/events/{event_id}/me", flash="registered"))
+
+
+# ---- my registration ----------------------------------------------------------------------
+
+
+def _my_values(participant: Participant) -> dict[str, Any]:
+    return {
+        "full_name": participant.full_name,
+        "name_local": participant.name_local,
+        "position": participant.position,
+        "phone": participant.phone,
+        "languages": participant.languages,
+        "meeting_cap": participant.meeting_cap if participant.meeting_cap is not None else "",
+    }
+
+
+def _my_context(
+    request: Request,
+    session: Session,
+    event: Event,
+    participant: Participant,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    availability_errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    name, country = service.organisation_display(session, participant)
+    delegation = (
+        session.get(Delegation, participant.delegation_id) if participant.delegation_id else None
+    )
+    return {
+        **_vocab(request),
+        "event": event,
+        "participant": participant,
+        "organisation_name": name,
+        "organisation_country": country,
+        "delegation": delegation,
+        "values": values,
+        "errors": errors,
+        "sessions": service.bookable_slots(session, event_id=pk(event)),
+        "blocked": set(service.unavailable_slot_ids(session, pk(participant))),
+        "availability_errors": availability_errors or {},
+    }
+
+
+def _own(session: Session, user: User, event_id: int) -> tuple[Event, Participant | None]:
+    event = events.get_event(session, event_id, viewer=user)
+    return event, service.participant_for_user(session, event_id=event_id, user=user)
+
+
+@router.get("/events/{event_id:int}/me")
+def my_registration_page(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    event, participant = _own(session, user, event_id)
+    if participant is None:
+        return redirect(f"/events/{event_id}/register")
+    return render(
+        request,
+        "registration/me.html",
+        _my_context(request, session, event, participant, _my_values(participant), {}),
+    )
+
+
+@router.post("/events/{event_id:int}/me")
+async def my_registration_submit(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    event, participant = _own(session, user, event_id)
+    form = await _form(request)
+    if participant is None:
+        return redirect(f"/events/{event_id}/register")
+    participant_id = pk(participant)
+
+    def save() -> None:
+        data = ParticipantUpdate.model_validate(_person_values(form))
+        service.update_participant(
+            session, actor=user, event_id=event_id, participant_id=participant_id, data=data
+        )
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        fresh = service.get_participant(session, event_id=event_id, participant_id=participant_id)
+        return render(
+            request,
+            "registration/me.html",
+            _my_context(request, session, event, fresh, _form_values(form), errors),
+            status_code=status,
+        )
+
+    return _submit(save, fail, lambda: redirect(f"/events/{event_id}/me", flash="details-saved"))
+
+
+@router.post("/events/{event_id:int}/me/availability")
+async def my_availability_submit(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    event, participant = _own(session, user, event_id)
+    form = await _form(request)
+    if participant is None:
+        return redirect(f"/events/{event_id}/register")
+    participant_id = pk(participant)
+    slot_ids = [int(v) for v in form.many("slot_ids") if v.isdigit()]
+
+    def save() -> None:
+        service.set_unavailable(
+            session, actor=user, event_id=event_id, participant_id=participant_id, slot_ids=slot_ids
+        )
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        fresh = service.get_participant(session, event_id=event_id, participant_id=participant_id)
+        return render(
+            request,
+            "registration/me.html",
+            _my_context(
+                request,
+                session,
+                event,
+                fresh,
+                _my_values(fresh),
+                {},
+                availability_errors=errors,
+            ),
+            status_code=status,
+        )
+
+    return _submit(
+        save, fail, lambda: redirect(f"/events/{event_id}/me", flash="availability-saved")
+    )
+
+
+# ---- organisers: participants -------------------------------------------------------------
+
+
+def _managed(session: Session, user: User, event_id: int) -> Event:
+    event = events.get_event(session, event_id, viewer=user)
+    events.require_manage(session, user, event)
+    return event
+
+
+def _filters(params: dict[str, str]) -> service.ParticipantFilters:
+    def enum(kind: Any, raw: str) -> Any:
+        try:
+            return kind(raw) if raw else None
+        except ValueError:
+            return None
+
+    return service.ParticipantFilters(
+        status=enum(ApprovalStatus, params.get("status", "")),
+        country=(params.get("country") or "").strip()[:2] or None,
+        delegation_id=_int_or_none(params.get("delegation_id", "")),
+        kind=enum(OrganisationKind, params.get("kind", "")),
+        role=enum(ParticipantRole, params.get("role", "")),
+        q=(params.get("q") or "")[:200] or None,
+    )
+
+
+def _filter_query(params: dict[str, str], **changes: Any) -> str:
+    kept = {k: params[k] for k in FILTER_KEYS if params.get(k)}
+    kept.update({k: str(v) for k, v in changes.items() if v not in (None, "")})
+    for key, value in changes.items():
+        if value in (None, ""):
+            kept.pop(key, None)
+    return urlencode(kept)
+
+
+def _participants_context(
+    request: Request,
+    session: Session,
+    user: User,
+    event: Event,
+    params: dict[str, str],
+    *,
+    decision_errors: dict[int, str] | None = None,
+) -> dict[str, Any]:
+    event_id = pk(event)
+    offset = _int_or_none(params.get("offset", "")) or 0
+    rows, total, _ = service.list_participants(
+        session,
+        viewer=user,
+        event_id=event_id,
+        filters=_filters(params),
+        limit=PAGE_SIZE,
+        offset=offset,
+    )
+    _, delegations = service.list_delegations(session, viewer=user, event_id=event_id)
+    return {
+        **_vocab(request),
+        "event": event,
+        "rows": [
+            {
+                "participant": p,
+                "organisation": service.organisation_display(session, p),
+            }
+            for p in rows
+        ],
+        "total": total,
+        "offset": offset,
+        "page_size": PAGE_SIZE,
+        "counts": service.counts_by_status(session, event_id=event_id),
+        "params": params,
+        "filter_query": _filter_query(params),
+        "prev_query": _filter_query(params, offset=max(offset - PAGE_SIZE, 0) or None),
+        "next_query": _filter_query(params, offset=offset + PAGE_SIZE),
+        "delegations": {pk(d): d for d in delegations},
+        "statuses": list(ApprovalStatus),
+        "roles": list(ParticipantRole),
+        "decision_errors": decision_errors or {},
+    }
+
+
+@router.get("/events/{event_id:int}/participants")
+def participants_page(
+    event_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = _managed(session, user, event_id)
+    params = {k: v for k, v in request.query_params.items() if k in FILTER_KEYS}
+    return render(
+        request,
+        "registration/participants.html",
+        _participants_context(request, session, user, event, params),
+    )
+
+
+@router.post("/events/{event_id:int}/participants/{participant_id:int}/decision")
+async def decision_submit(
+    event_id: int, participant_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = _managed(session, user, event_id)
+    form = await _form(request)
+    # The list's filters come back as plain fields, and only known ones are kept, so the
+    # redirect cannot be pointed anywhere else.
+    params = {k: form.get(f"filter_{k}") for k in FILTER_KEYS if form.get(f"filter_{k}")}
+    raw_status = form.get("status")
+
+    def save() -> None:
+        try:
+            status = ApprovalStatus(raw_status)
+        except ValueError as exc:
+            raise Invalid("status", "choose approve or reject") from exc
+        service.decide(
+            session,
+            actor=user,
+            event_id=event_id,
+            participant_id=participant_id,
+            status=status,
+            reason=form.get("reason"),
+        )
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        message = errors.get("reason") or errors.get("status") or next(iter(errors.values()))
+        return render(
+            request,
+            "registration/participants.html",
+            _participants_context(
+                request, session, user, event, params, decision_errors={participant_id: message}
+            ),
+            status_code=status,
+        )
+
+    query = _filter_query(params)
+    flash = "approved" if raw_status == ApprovalStatus.approved.value else "decided"
+    target = f"/events/{event_id}/participants" + (f"?{query}" if query else "")
+    return _submit(save, fail, lambda: redirect(target, flash=flash))
+
+
+def _add_context(
+    request: Request,
+    session: Session,
+    user: User,
+    event: Event,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    keep: list[int] | None = None,
+) -> dict[str, Any]:
+    _, delegations = service.list_delegations(session, viewer=user, event_id=pk(event))
+    picked = _int_or_none(str(values.get("organisation_id") or ""))
+    chosen = [*(keep or []), *([picked] if picked else [])]
+    return {
+        **_vocab(request),
+        "event": event,
+        "values": values,
+        "errors": errors,
+        "roles": list(ParticipantRole),
+        "delegations": delegations,
+        "org_q": values.get("org_q", ""),
+        "organisations": _organisation_choices(session, str(values.get("org_q", "")), keep=chosen),
+    }
+
+
+@router.get("/events/{event_id:int}/participants/new")
+def add_participant_page(
+    event_id: int, request: Request, session: SessionDep, user: Organiser, org_q: str = ""
+) -> Response:
+    event = _managed(session, user, event_id)
+    values: dict[str, Any] = {
+        "languages": ["vi"],
+        "role": ParticipantRole.delegate.value,
+        "org_q": org_q[:200],
+        "org_country": "VN",
+        "org_kind": "enterprise",
+        "organisation_id": "",
+    }
+    return render(
+        request,
+        "registration/participant_form.html",
+        _add_context(request, session, user, event, values, {}),
+    )
+
+
+@router.post("/events/{event_id:int}/participants/new")
+async def add_participant_submit(
+    event_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = _managed(session, user, event_id)
+    form = await _form(request)
+
+    def save() -> None:
+        body = _registration_body(form)
+        body["email"] = _blank_none(form.get("email"))
+        body["delegation_id"] = _int_or_none(form.get("delegation_id"))
+        data = ParticipantCreate.model_validate({**body, "for_self": False})
+        service.create_participant(session, actor=user, event_id=event_id, data=data)
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        keep = _duplicate_choice(session, form)
+        if keep and "org_name_vi" in errors:
+            errors["org_name_vi"] = "this organisation is already registered: choose it above"
+        return render(
+            request,
+            "registration/participant_form.html",
+            _add_context(request, session, user, event, _form_values(form), errors, keep=keep),
+            status_code=status,
+        )
+
+    return _submit(
+        save,
+        fail,
+        lambda: redirect(f"/events/{event_id}/participants", flash="participant-added"),
+    )
+
+
+# ---- delegations --------------------------------------------------------------------------
+
+
+@router.get("/events/{event_id:int}/delegations")
+def delegations_page(
+    event_id: int, request: Request, session: SessionDep, user: OptionalUser
+) -> Response:
+    event, rows = service.list_delegations(session, viewer=user, event_id=event_id)
+    can_manage = events.can_manage(session, user, event)
+    items = []
+    for d in rows:
+        private = service.can_manage_delegation(session, user, event, d)
+        members = service.delegation_members(session, pk(d), approved_only=not private)
+        items.append({"delegation": d, "member_count": len(members), "private": private})
+    return render(
+        request,
+        "registration/delegations.html",
+        {**_vocab(request), "event": event, "items": items, "can_manage": can_manage},
+    )
+
+
+def _delegation_form_values(session: Session, delegation: Delegation | None) -> dict[str, Any]:
+    if delegation is None:
+        return {
+            "country": "",
+            "status": DelegationStatus.invited.value,
+            "languages": "",
+            "organisation_ids": [],
+        }
+    head = session.get(User, delegation.head_user_id) if delegation.head_user_id else None
+    return {
+        "name": delegation.name,
+        "name_local": delegation.name_local,
+        "country": delegation.country,
+        "head_email": head.email if head else "",
+        "leading_organisation_id": delegation.leading_organisation_id or "",
+        "arrival_date": delegation.arrival_date.isoformat() if delegation.arrival_date else "",
+        "departure_date": (
+            delegation.departure_date.isoformat() if delegation.departure_date else ""
+        ),
+        "languages": ", ".join(delegation.languages),
+        "needs_interpreter": delegation.needs_interpreter,
+        "interpreter_notes": delegation.interpreter_notes,
+        "status": delegation.status,
+        "notes": delegation.notes,
+        "organisation_ids": service.delegation_organisation_ids(session, pk(delegation)),
+    }
+
+
+def _delegation_body(session: Session, form: Form, *, organiser: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "arrival_date": _blank_none(form.get("arrival_date")),
+        "departure_date": _blank_none(form.get("departure_date")),
+        "languages": [p for p in re.split(r"[,\s]+", form.get("languages")) if p],
+        "needs_interpreter": form.get("needs_interpreter") in ("1", "on", "true"),
+        "interpreter_notes": form.get("interpreter_notes"),
+        "notes": form.get("notes"),
+        "organisation_ids": [int(v) for v in form.many("organisation_ids") if v.isdigit()],
+    }
+    if form.get("status"):
+        body["status"] = form.get("status")
+    if organiser:
+        head_email = form.get("head_email")
+        head = get_user_by_email(session, head_email) if head_email else None
+        if head_email and head is None:
+            raise Invalid("head_email", "no account with this e-mail; create it first")
+        body.update(
+            {
+                "name": form.get("name"),
+                "name_local": form.get("name_local"),
+                "country": form.get("country"),
+                "head_user_id": head.id if head else None,
+                "leading_organisation_id": _int_or_none(form.get("leading_organisation_id")),
+            }
+        )
+    return body
+
+
+_DELEGATION_ALIASES = {"head_user_id": "head_email"}
+
+
+def _delegation_context(
+    request: Request,
+    session: Session,
+    event: Event,
+    delegation: Delegation | None,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    *,
+    organiser: bool,
+) -> dict[str, Any]:
+    # The chosen members and the leading organisation stay offered, so that saving the form
+    # after a search does not drop them.
+    keep = list(values.get("organisation_ids") or [])
+    leading = _int_or_none(str(values.get("leading_organisation_id") or ""))
+    if leading is not None:
+        keep.append(leading)
+    return {
+        **_vocab(request),
+        "event": event,
+        "delegation": delegation,
+        "values": values,
+        "errors": {_DELEGATION_ALIASES.get(k, k): v for k, v in errors.items()},
+        "organiser": organiser,
+        "statuses": list(DelegationStatus),
+        "org_q": values.get("org_q", ""),
+        "organisations": _organisation_choices(session, str(values.get("org_q", "")), keep=keep),
+    }
+
+
+@router.get("/events/{event_id:int}/delegations/new")
+def new_delegation_page(
+    event_id: int, request: Request, session: SessionDep, user: Organiser, org_q: str = ""
+) -> Response:
+    event = _managed(session, user, event_id)
+    values = {**_delegation_form_values(session, None), "org_q": org_q[:200]}
+    return render(
+        request,
+        "registration/delegation_form.html",
+        _delegation_context(request, session, event, None, values, {}, organiser=True),
+    )
+
+
+@router.post("/events/{event_id:int}/delegations/new")
+async def new_delegation_submit(
+    event_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = _managed(session, user, event_id)
+    form = await _form(request)
+    created: list[Delegation] = []
+
+    def save() -> None:
+        data = DelegationCreate.model_validate(_delegation_body(session, form, organiser=True))
+        created.append(service.create_delegation(session, actor=user, event_id=event_id, data=data))
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        return render(
+            request,
+            "registration/delegation_form.html",
+            _delegation_context(
+                request, session, event, None, _form_values(form), errors, organiser=True
+            ),
+            status_code=status,
+        )
+
+    return _submit(
+        save,
+        fail,
+        lambda: redirect(
+            f"/events/{event_id}/delegations/{created[0].id}", flash="delegation-saved"
+        ),
+    )
+
+
+def _delegation_for_editor(
+    session: Session, user: User, event_id: int, delegation_id: int
+) -> tuple[Event, Delegation, bool]:
+    event, delegation = service.get_delegation(
+        session, viewer=user, event_id=event_id, delegation_id=delegation_id
+    )
+    if not service.can_manage_delegation(session, user, event, delegation):
+        raise Forbidden("Only the event's organisers or the head of the delegation can change it")
+    return event, delegation, events.can_manage(session, user, event)
+
+
+@router.get("/events/{event_id:int}/delegations/{delegation_id:int}/edit")
+def edit_delegation_page(
+    event_id: int,
+    delegation_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    org_q: str = "",
+) -> Response:
+    event, delegation, organiser = _delegation_for_editor(session, user, event_id, delegation_id)
+    values = {**_delegation_form_values(session, delegation), "org_q": org_q[:200]}
+    return render(
+        request,
+        "registration/delegation_form.html",
+        _delegation_context(request, session, event, delegation, values, {}, organiser=organiser),
+    )
+
+
+@router.post("/events/{event_id:int}/delegations/{delegation_id:int}/edit")
+async def edit_delegation_submit(
+    event_id: int, delegation_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    event, _, organiser = _delegation_for_editor(session, user, event_id, delegation_id)
+    form = await _form(request)
+
+    def save() -> None:
+        data = DelegationUpdate.model_validate(_delegation_body(session, form, organiser=organiser))
+        service.update_delegation(
+            session, actor=user, event_id=event_id, delegation_id=delegation_id, data=data
+        )
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        fresh = session.get(Delegation, delegation_id)
+        return render(
+            request,
+            "registration/delegation_form.html",
+            _delegation_context(
+                request, session, event, fresh, _form_values(form), errors, organiser=organiser
+            ),
+            status_code=status,
+        )
+
+    return _submit(
+        save,
+        fail,
+        lambda: redirect(
+            f"/events/{event_id}/delegations/{delegation_id}", flash="delegation-saved"
+        ),
+    )
+
+
+def _delegation_page_context(
+    request: Request,
+    session: Session,
+    user: User | None,
+    event: Event,
+    delegation: Delegation,
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    private = service.can_manage_delegation(session, user, event, delegation)
+    members = service.delegation_members(session, pk(delegation), approved_only=not private)
+    head = session.get(User, delegation.head_user_id) if delegation.head_user_id else None
+    leading = (
+        session.get(Organisation, delegation.leading_organisation_id)
+        if delegation.leading_organisation_id
+        else None
+    )
+    organisations = [
+        o
+        for o in (
+            session.get(Organisation, i)
+            for i in service.delegation_organisation_ids(session, pk(delegation))
+        )
+        if o is not None
+    ]
+    return {
+        **_vocab(request),
+        "event": event,
+        "delegation": delegation,
+        "private": private,
+        "is_organiser": events.can_manage(session, user, event),
+        "head": head,
+        "leading": leading,
+        "organisations": organisations,
+        "members": [
+            {"participant": m, "organisation": service.organisation_display(session, m)}
+            for m in members
+        ],
+        "values": values,
+        "errors": errors,
+        "roles": SELF_ROLES,
+    }
+
+
+@router.get("/events/{event_id:int}/delegations/{delegation_id:int}")
+def delegation_page(
+    event_id: int, delegation_id: int, request: Request, session: SessionDep, user: OptionalUser
+) -> Response:
+    event, delegation = service.get_delegation(
+        session, viewer=user, event_id=event_id, delegation_id=delegation_id
+    )
+    values = {"languages": delegation.languages or ["vi"], "role": ParticipantRole.delegate.value}
+    return render(
+        request,
+        "registration/delegation.html",
+        _delegation_page_context(request, session, user, event, delegation, values, {}),
+    )
+
+
+@router.post("/events/{event_id:int}/delegations/{delegation_id:int}/members")
+async def add_member_submit(
+    event_id: int, delegation_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    """The head (or an organiser) adds a member; a head's additions wait for approval."""
+    event, delegation, _ = _delegation_for_editor(session, user, event_id, delegation_id)
+    form = await _form(request)
+
+    def save() -> None:
+        body = {
+            **_person_values(form),
+            "role": form.get("role") or ParticipantRole.delegate.value,
+            "email": _blank_none(form.get("email")),
+            "delegation_id": delegation_id,
+            "for_self": False,
+        }
+        data = ParticipantCreate.model_validate(body)
+        service.create_participant(session, actor=user, event_id=event_id, data=data)
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        fresh = session.get(Delegation, delegation_id) or delegation
+        return render(
+            request,
+            "registration/delegation.html",
+            _delegation_page_context(
+                request, session, user, event, fresh, _form_values(form), errors
+            ),
+            status_code=status,
+        )
+
+    return _submit(
+        save,
+        fail,
+        lambda: redirect(f"/events/{event_id}/delegations/{delegation_id}", flash="member-added"),
+    )

@@ -12,6 +12,7 @@ from app.auth.models import User
 from app.cli import app as cli
 from app.db import make_engine
 from app.demo import DEMO_DELEGATE_EMAIL, DEMO_ORGANISER_EMAIL, HAI_PHONG_TITLE
+from app.demo_data import DELEGATIONS
 from app.events.models import Event, EventSession, MeetingTable, Slot
 from app.main import create_app
 from app.settings import Settings, get_settings
@@ -43,7 +44,7 @@ def test_demo_loads_the_hai_phong_event_and_is_idempotent(db: Session) -> None:
     assert "loaded" in first.output
     after_first = _counts(db)
     assert after_first["Event"] == 2
-    assert after_first["User"] == 2
+    assert after_first["User"] == 2 + len(DELEGATIONS)  # organiser, delegate, delegation heads
 
     second = runner.invoke(cli, ["demo"])
     assert second.exit_code == 0, _output(second)

@@ -267,7 +267,11 @@ def test_api_permission(
     states = STATES if "{event_id}" in path else STATES[:1]
     for state in states:
         response = client.request(
-            method, world.targets[state].url(path), json=call.body, headers=headers
+            method,
+            world.targets[state].url(path),
+            json=call.body,
+            files=call.files,
+            headers=headers,
         )
         expected = call.expected[(role, state)]
         assert response.status_code == expected, f"{state} event: {response.text}"

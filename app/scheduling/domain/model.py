@@ -108,6 +108,8 @@ class Solution:
     stats: Stats
     # Why each unscheduled meeting is out, in words an organiser can act on.
     reasons: dict[str, str] = field(default_factory=dict)
+    # The same as data: {"code": "no_common_slot" | "cap" | "slots_taken" | ..., ...}.
+    reason_details: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from typing import Any
 
 from .bound import upper_bound
 from .cpsat import improve_with_cpsat
@@ -156,7 +157,8 @@ def finish(
     gaps = sum(participant_gaps(sched, p) for p in range(inst.n_participants))
     if upper is None:
         upper = upper_bound(inst).value
-    reasons = {problem.meetings[m].id: why_unscheduled(inst, sched, m) for m in unscheduled}
+    details = {problem.meetings[m].id: reason_detail(inst, sched, m) for m in unscheduled}
+    reasons = {mid: reason_text(d) for mid, d in details.items()}
     elapsed = 0.0 if started is None else round(time.perf_counter() - started, 3)
     stats = Stats(
         scheduled=len(assignments),
@@ -169,24 +171,36 @@ def finish(
         optimal=optimal,
     )
     return Solution(
-        tuple(assignments), tuple(problem.meetings[m].id for m in unscheduled), stats, reasons
+        tuple(assignments),
+        tuple(problem.meetings[m].id for m in unscheduled),
+        stats,
+        reasons,
+        details,
     )
 
 
 def why_unscheduled(inst: Instance, sched: Schedule, m: int) -> str:
+    return reason_text(reason_detail(inst, sched, m))
+
+
+def reason_detail(inst: Instance, sched: Schedule, m: int) -> dict[str, Any]:
+    """Why meeting ``m`` is out, as data (``code`` plus participant ids and counts), so that
+    an application can say it in its users' language."""
     problem = inst.problem
     people = problem.participants
     meeting = problem.meetings[m]
     if inst.kind[m] != POOL and inst.kind[m] < 0:
-        return "its participants have different fixed tables"
+        return {"code": "fixed_tables"}
     if not inst.feasible[m]:
         if meeting.allowed_slots is not None:
-            return "no allowed slot in which all participants are available"
-        names = ", ".join(people[p].id for p in meeting.participants)
-        return f"no slot in which all of {names} are available"
+            return {"code": "no_allowed_slot"}
+        return {
+            "code": "no_common_slot",
+            "participants": [people[p].id for p in meeting.participants],
+        }
     full = [people[p].id for p in meeting.participants if sched.load[p] >= inst.cap[p]]
     if full:
-        return f"{', '.join(full)} reached max_meetings"
+        return {"code": "cap", "participants": full}
     busy: Counter[str] = Counter()
     no_table = 0
     for s in inst.feasible[m]:
@@ -196,7 +210,25 @@ def why_unscheduled(inst: Instance, sched: Schedule, m: int) -> str:
         busy.update(blockers)
         if not blockers:
             no_table += 1
-    parts = [f"{pid} busy in {n} of them" for pid, n in sorted(busy.items())]
-    if no_table:
-        parts.append(f"no free table in {no_table}")
-    return f"all {len(inst.feasible[m])} possible slots are taken: " + "; ".join(parts)
+    return {
+        "code": "slots_taken",
+        "possible": len(inst.feasible[m]),
+        "busy": dict(sorted(busy.items())),
+        "no_table": no_table,
+    }
+
+
+def reason_text(detail: dict[str, Any]) -> str:
+    code = detail["code"]
+    if code == "fixed_tables":
+        return "its participants have different fixed tables"
+    if code == "no_allowed_slot":
+        return "no allowed slot in which all participants are available"
+    if code == "no_common_slot":
+        return f"no slot in which all of {', '.join(detail['participants'])} are available"
+    if code == "cap":
+        return f"{', '.join(detail['participants'])} reached max_meetings"
+    parts = [f"{pid} busy in {n} of them" for pid, n in detail["busy"].items()]
+    if detail["no_table"]:
+        parts.append(f"no free table in {detail['no_table']}")
+    return f"all {detail['possible']} possible slots are taken: " + "; ".join(parts)

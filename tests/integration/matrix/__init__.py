@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from tests.integration.matrix import imports, matchmaking, meetings, registration
+from tests.integration.matrix import imports, matchmaking, meetings, registration, scheduling
 
-AREAS: list[ModuleType] = [registration, matchmaking, imports, meetings]
+AREAS: list[ModuleType] = [registration, matchmaking, imports, meetings, scheduling]

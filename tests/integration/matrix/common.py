@@ -54,10 +54,11 @@ S = E + "/sessions/{session_id}"
 @dataclass(frozen=True)
 class Call:
     """Expected status per (role, state) and the JSON body sent (the same body is sent to
-    the open and then to the draft event)."""
+    the open and then to the draft event); ``files`` instead for a multipart upload."""
 
     expected: dict[tuple[str, str], int]
     body: dict[str, Any] | None = None
+    files: dict[str, tuple[str, bytes, str]] | None = None
 
 
 def _act_for(ok: int) -> dict[tuple[str, str], int]:

@@ -1,0 +1,1 @@
+"""Meeting requests, meetings, booking (no double booking, enforced by the database)."""

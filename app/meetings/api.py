@@ -1,0 +1,402 @@
+"""JSON API for meeting requests, meetings and meeting settings: parse, call one service,
+shape the output. Datetimes carry the event's offset."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Body, Query, Response
+from sqlmodel import Session
+
+from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
+from app.events import service as events
+from app.events.models import Event, MeetingTable, Slot
+from app.meetings import service
+from app.meetings.models import Meeting, MeetingRequest, MeetingRole, MeetingStatus, RequestStatus
+from app.meetings.schemas import (
+    MeetingBook,
+    MeetingCancel,
+    MeetingConfirm,
+    MeetingCreate,
+    MeetingParticipantAdd,
+    MeetingPersonPublic,
+    MeetingPublic,
+    MeetingRequestCreate,
+    MeetingRequestPublic,
+    MeetingSettingsPublic,
+    MeetingSettingsUpdate,
+    MeetingUpdate,
+    PersonPublic,
+    RequestBox,
+    RequestDecline,
+    SlotBrief,
+    TableBrief,
+)
+from app.pagination import Page, Paging
+from app.registration import service as registration
+from app.registration.models import Participant
+from app.types import pk, utcnow
+
+router = APIRouter(prefix="/api/v1/events", tags=["meetings"])
+
+REQUESTS = "/{event_id}/meeting-requests"
+MEETINGS = "/{event_id}/meetings"
+
+
+def _local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
+    return value.astimezone(zone) if value is not None else None
+
+
+def person_public(db: Session, participant: Participant) -> PersonPublic:
+    return PersonPublic.model_validate(registration.public_fields(db, participant))
+
+
+def request_public(
+    db: Session, event: Event, row: MeetingRequest, *, now: datetime | None = None
+) -> MeetingRequestPublic:
+    zone = events.event_zone(event)
+    deadline = service.get_settings(db, pk(event)).request_deadline
+    requester = db.get(Participant, row.requester_id)
+    recipient = db.get(Participant, row.recipient_id)
+    assert requester is not None  # foreign keys
+    assert recipient is not None
+    status = service.effective_status(row, deadline, now or utcnow())
+    meeting = service.meeting_for_request(db, pk(row))
+    return MeetingRequestPublic(
+        id=pk(row),
+        event_id=row.event_id,
+        requester=person_public(db, requester),
+        recipient=person_public(db, recipient),
+        message=row.message,
+        profile_ids=row.profile_ids,
+        status=status,
+        decline_reason=row.decline_reason,
+        responded_at=_local(row.responded_at, zone),
+        expires_at=_local(deadline, zone) if status == RequestStatus.pending else None,
+        meeting_id=meeting.id if meeting else None,
+        created_at=row.created_at.astimezone(zone),
+    )
+
+
+def slot_brief(slot: Slot, zone: ZoneInfo) -> SlotBrief:
+    return SlotBrief(
+        id=pk(slot),
+        session_id=slot.session_id,
+        number=slot.number,
+        starts_at=slot.starts_at.astimezone(zone),
+        ends_at=slot.ends_at.astimezone(zone),
+    )
+
+
+def meeting_public(db: Session, event: Event, meeting: Meeting) -> MeetingPublic:
+    zone = events.event_zone(event)
+    people = service.meeting_people(db, pk(meeting))
+    found = {p.participant_id: db.get(Participant, p.participant_id) for p in people}
+    participants = {pid: p for pid, p in found.items() if p is not None}
+    need = service.interpreter_need(people, participants)
+    slot = db.get(Slot, meeting.slot_id) if meeting.slot_id else None
+    table = db.get(MeetingTable, meeting.table_id) if meeting.table_id else None
+    return MeetingPublic(
+        id=pk(meeting),
+        event_id=meeting.event_id,
+        session_id=meeting.session_id,
+        status=MeetingStatus(meeting.status),
+        origin=meeting.origin,
+        slot=slot_brief(slot, zone) if slot else None,
+        table=TableBrief(id=pk(table), number=table.number, label=table.label) if table else None,
+        locked=meeting.locked,
+        revision=meeting.revision,
+        priority=meeting.priority,
+        request_id=meeting.request_id,
+        participants=[
+            MeetingPersonPublic.model_validate(
+                {
+                    **registration.public_fields(db, participants[p.participant_id]),
+                    "role": MeetingRole(p.role),
+                    "confirmed": p.confirmed_at is not None,
+                    "attendance": p.attendance,
+                }
+            )
+            for p in people
+            if p.participant_id in participants
+        ],
+        interpreter_needed=need.needed,
+        interpreter_languages=need.languages,
+        has_interpreter=need.provided,
+        cancelled_reason=meeting.cancelled_reason,
+        created_at=meeting.created_at.astimezone(zone),
+        updated_at=meeting.updated_at.astimezone(zone),
+    )
+
+
+def _meeting_out(db: Session, event_id: int, meeting: Meeting) -> MeetingPublic:
+    event = db.get(Event, event_id)
+    assert event is not None
+    return meeting_public(db, event, meeting)
+
+
+# ---- settings -----------------------------------------------------------------------------
+
+
+def _settings_public(db: Session, view: service.MeetingSettingsView) -> MeetingSettingsPublic:
+    event = db.get(Event, view.event_id)
+    assert event is not None
+    return MeetingSettingsPublic(
+        event_id=view.event_id,
+        booking_mode=view.booking_mode,
+        request_deadline=_local(view.request_deadline, events.event_zone(event)),
+        default_meeting_cap=view.default_meeting_cap,
+    )
+
+
+@router.get("/{event_id}/meeting-settings", response_model=MeetingSettingsPublic)
+def read_settings(event_id: int, session: SessionDep, user: OptionalUser) -> MeetingSettingsPublic:
+    return _settings_public(session, service.read_settings(session, viewer=user, event_id=event_id))
+
+
+@router.put("/{event_id}/meeting-settings", response_model=MeetingSettingsPublic)
+def update_settings(
+    event_id: int, data: MeetingSettingsUpdate, session: SessionDep, user: Organiser
+) -> MeetingSettingsPublic:
+    view = service.update_settings(session, actor=user, event_id=event_id, data=data)
+    return _settings_public(session, view)
+
+
+# ---- requests -----------------------------------------------------------------------------
+
+
+@router.get(REQUESTS, response_model=Page[MeetingRequestPublic])
+def list_requests(
+    event_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    paging: Paging,
+    box: RequestBox = RequestBox.all,
+    participant_id: int | None = None,
+    status: RequestStatus | None = None,
+) -> Page[MeetingRequestPublic]:
+    rows, total = service.list_requests(
+        session,
+        viewer=user,
+        event_id=event_id,
+        box=box,
+        participant_id=participant_id,
+        status=status,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    event = events.get_event(session, event_id, viewer=user)
+    now = utcnow()
+    return Page(
+        items=[request_public(session, event, r, now=now) for r in rows],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+
+
+@router.post(REQUESTS, response_model=MeetingRequestPublic, status_code=201)
+def create_request(
+    event_id: int,
+    data: MeetingRequestCreate,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
+) -> MeetingRequestPublic:
+    row = service.create_request(session, actor=user, event_id=event_id, data=data)
+    response.headers["Location"] = f"/api/v1/events/{event_id}/meeting-requests/{row.id}"
+    return request_public(session, events.get_event(session, event_id, viewer=user), row)
+
+
+@router.post(REQUESTS + "/{request_id}/accept", response_model=MeetingPublic, status_code=201)
+def accept_request(
+    event_id: int, request_id: int, session: SessionDep, user: CurrentUser, response: Response
+) -> MeetingPublic:
+    """Accept: returns the new meeting (book it next in self-service mode)."""
+    meeting = service.accept_request(session, actor=user, event_id=event_id, request_id=request_id)
+    response.headers["Location"] = f"/api/v1/events/{event_id}/meetings/{meeting.id}"
+    return _meeting_out(session, event_id, meeting)
+
+
+@router.post(REQUESTS + "/{request_id}/decline", response_model=MeetingRequestPublic)
+def decline_request(
+    event_id: int, request_id: int, data: RequestDecline, session: SessionDep, user: CurrentUser
+) -> MeetingRequestPublic:
+    row = service.decline_request(
+        session, actor=user, event_id=event_id, request_id=request_id, reason=data.reason
+    )
+    return request_public(session, events.get_event(session, event_id, viewer=user), row)
+
+
+@router.post(REQUESTS + "/{request_id}/cancel", response_model=MeetingRequestPublic)
+def cancel_request(
+    event_id: int, request_id: int, session: SessionDep, user: CurrentUser
+) -> MeetingRequestPublic:
+    row = service.cancel_request(session, actor=user, event_id=event_id, request_id=request_id)
+    return request_public(session, events.get_event(session, event_id, viewer=user), row)
+
+
+# ---- meetings -----------------------------------------------------------------------------
+
+
+@router.get(MEETINGS, response_model=Page[MeetingPublic])
+def list_meetings(
+    event_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    paging: Paging,
+    session_id: int | None = None,
+    status: MeetingStatus | None = None,
+    participant_id: int | None = None,
+) -> Page[MeetingPublic]:
+    rows, total = service.list_meetings(
+        session,
+        viewer=user,
+        event_id=event_id,
+        session_id=session_id,
+        status=status,
+        participant_id=participant_id,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+    event = events.get_event(session, event_id, viewer=user)
+    return Page(
+        items=[meeting_public(session, event, m) for m in rows],
+        total=total,
+        limit=paging.limit,
+        offset=paging.offset,
+    )
+
+
+@router.post(MEETINGS, response_model=MeetingPublic, status_code=201)
+def create_meeting(
+    event_id: int, data: MeetingCreate, session: SessionDep, user: Organiser, response: Response
+) -> MeetingPublic:
+    meeting = service.create_meeting(session, actor=user, event_id=event_id, data=data)
+    response.headers["Location"] = f"/api/v1/events/{event_id}/meetings/{meeting.id}"
+    return _meeting_out(session, event_id, meeting)
+
+
+@router.get(MEETINGS + "/{meeting_id}", response_model=MeetingPublic)
+def read_meeting(
+    event_id: int, meeting_id: int, session: SessionDep, user: CurrentUser
+) -> MeetingPublic:
+    meeting = service.get_meeting(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
+    return _meeting_out(session, event_id, meeting)
+
+
+@router.patch(MEETINGS + "/{meeting_id}", response_model=MeetingPublic)
+def update_meeting(
+    event_id: int, meeting_id: int, data: MeetingUpdate, session: SessionDep, user: Organiser
+) -> MeetingPublic:
+    meeting = service.update_meeting(
+        session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
+    )
+    return _meeting_out(session, event_id, meeting)
+
+
+@router.post(MEETINGS + "/{meeting_id}/book", response_model=MeetingPublic)
+def book_meeting(
+    event_id: int,
+    meeting_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    data: Annotated[MeetingBook | None, Body()] = None,
+) -> MeetingPublic:
+    data = data or MeetingBook()
+    meeting = service.book_meeting(
+        session,
+        actor=user,
+        event_id=event_id,
+        meeting_id=meeting_id,
+        slot_id=data.slot_id,
+        revision=data.revision,
+    )
+    return _meeting_out(session, event_id, meeting)
+
+
+@router.get(MEETINGS + "/{meeting_id}/free-slots", response_model=list[SlotBrief])
+def free_slots(
+    event_id: int, meeting_id: int, session: SessionDep, user: CurrentUser
+) -> list[SlotBrief]:
+    slots = service.free_slots(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
+    event = events.get_event(session, event_id, viewer=user)
+    zone = events.event_zone(event)
+    return [slot_brief(s, zone) for s in slots]
+
+
+@router.post(MEETINGS + "/{meeting_id}/participants", response_model=MeetingPublic, status_code=201)
+def add_participant(
+    event_id: int,
+    meeting_id: int,
+    data: MeetingParticipantAdd,
+    session: SessionDep,
+    user: CurrentUser,
+) -> MeetingPublic:
+    meeting = service.add_participant(
+        session,
+        actor=user,
+        event_id=event_id,
+        meeting_id=meeting_id,
+        participant_id=data.participant_id,
+        role=data.role,
+        revision=data.revision,
+    )
+    return _meeting_out(session, event_id, meeting)
+
+
+@router.delete(
+    MEETINGS + "/{meeting_id}/participants/{participant_id}", response_model=MeetingPublic
+)
+def remove_participant(
+    event_id: int,
+    meeting_id: int,
+    participant_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    revision: Annotated[int | None, Query(ge=1)] = None,
+) -> MeetingPublic:
+    meeting = service.remove_participant(
+        session,
+        actor=user,
+        event_id=event_id,
+        meeting_id=meeting_id,
+        participant_id=participant_id,
+        revision=revision,
+    )
+    return _meeting_out(session, event_id, meeting)
+
+
+@router.post(MEETINGS + "/{meeting_id}/cancel", response_model=MeetingPublic)
+def cancel_meeting(
+    event_id: int, meeting_id: int, data: MeetingCancel, session: SessionDep, user: CurrentUser
+) -> MeetingPublic:
+    meeting = service.cancel_meeting(
+        session,
+        actor=user,
+        event_id=event_id,
+        meeting_id=meeting_id,
+        reason=data.reason,
+        revision=data.revision,
+    )
+    return _meeting_out(session, event_id, meeting)
+
+
+@router.post(MEETINGS + "/{meeting_id}/confirm", response_model=MeetingPublic)
+def confirm_meeting(
+    event_id: int,
+    meeting_id: int,
+    session: SessionDep,
+    user: CurrentUser,
+    data: Annotated[MeetingConfirm | None, Body()] = None,
+) -> MeetingPublic:
+    meeting = service.confirm_meeting(
+        session,
+        actor=user,
+        event_id=event_id,
+        meeting_id=meeting_id,
+        revision=data.revision if data else None,
+    )
+    return _meeting_out(session, event_id, meeting)

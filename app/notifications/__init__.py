@@ -1,0 +1,1 @@
+"""E-mail notifications: rendered into the outbox table, delivered by a sender."""

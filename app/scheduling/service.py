@@ -1,0 +1,387 @@
+"""Between the database and the pure scheduler: a session's meetings, people, availability,
+caps, locks and tables become a ``Problem``; the ``Solution`` becomes moves of meetings.
+
+What goes in, for one matchmaking session:
+
+- slots and tables of the session, in order;
+- the event's open meetings (proposed or confirmed) of this session, plus accepted meetings
+  not yet placed in any session; held or no-show meetings of the session stay where they are
+  (locks), as do meetings the organisers locked;
+- every person of those meetings (parties, interpreters, colleagues), with the slots they
+  blocked, the slots in which they sit in a meeting of another session at the same time, and
+  their cap minus the meetings they have in other sessions; a delegation is a group, so that
+  its members sit at tables close together;
+- the current placement, so that a re-run moves as little as possible of what people have.
+
+Applying writes through ``app.meetings.service.apply_placements``: one revision bump, audit
+entry and (once the schedule is published) e-mail per moved meeting, with the database's seat,
+table and cap rules as the last word. Every run is recorded in ``schedule_run``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.audit.service import record
+from app.auth.models import User
+from app.errors import Conflict, FieldError, Invalid
+from app.events import service as events
+from app.events.models import BookingMode, Event, EventSession, MeetingTable, SessionKind, Slot
+from app.meetings import service as meetings
+from app.meetings.models import Meeting, MeetingParticipant, MeetingSeat, MeetingStatus
+from app.registration.models import Participant, ParticipantRole, Unavailability
+from app.scheduling.domain import model as dm
+from app.scheduling.domain.solver import solve
+from app.scheduling.models import ScheduleRun
+from app.types import pk, utcnow
+
+DEFAULT_TIME_LIMIT_S = 10.0
+MAX_TIME_LIMIT_S = 60.0
+_OPEN = (MeetingStatus.proposed.value, MeetingStatus.confirmed.value)
+_FIXED = (MeetingStatus.held.value, MeetingStatus.no_show.value)
+
+
+@dataclass(frozen=True)
+class Built:
+    """A problem and the way back from its string ids to rows."""
+
+    problem: dm.Problem
+    meetings: dict[str, Meeting]
+    slots: dict[str, Slot]
+    tables: dict[str, MeetingTable]
+    participants: dict[str, Participant]
+
+
+@dataclass(frozen=True)
+class Unscheduled:
+    meeting_id: int
+    code: str
+    participant_ids: list[int]
+    detail: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ScheduleOutcome:
+    run: ScheduleRun
+    stats: dict[str, Any]
+    assignments: list[tuple[int, int, int]]  # (meeting id, slot id, table id)
+    unscheduled: list[Unscheduled]
+    changed: int  # meetings whose slot or table changed (written when applied)
+    applied: bool
+
+
+def _sid(row: Slot) -> str:
+    return f"s{row.id}"
+
+
+def _tid(row: MeetingTable) -> str:
+    return f"t{row.id}"
+
+
+def _pid(participant_id: int) -> str:
+    return f"p{participant_id}"
+
+
+def _mid(row: Meeting) -> str:
+    return f"m{row.id}"
+
+
+def _cap_for(participant: Participant, event: Event) -> int | None:
+    if participant.meeting_cap is not None:
+        return participant.meeting_cap
+    if participant.role == ParticipantRole.interpreter.value:
+        return None  # the same rule as booking: interpreters sit in many meetings
+    return event.meeting_cap
+
+
+def matchmaking_session(session: Session, *, event_id: int, session_id: int) -> EventSession:
+    row = events.get_session(session, event_id=event_id, session_id=session_id)
+    if row.kind != SessionKind.matchmaking.value:
+        raise Invalid("session_id", "only a B2B matchmaking session has meetings to schedule")
+    return row
+
+
+def build_problem(session: Session, *, event: Event, session_row: EventSession) -> Built:
+    session_id = pk(session_row)
+    slots = events.list_slots(session, session_id=session_id)
+    tables = events.list_tables(session, session_id=session_id)
+    if not slots:
+        raise Invalid("session_id", "this session has no slots yet")
+    if not tables:
+        raise Invalid("session_id", "this session has no tables yet")
+    slot_index = {pk(s): i for i, s in enumerate(slots)}
+    table_index = {pk(t): i for i, t in enumerate(tables)}
+
+    rows = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.event_id == pk(event),
+            (col(Meeting.session_id) == session_id)
+            | (col(Meeting.session_id).is_(None) & col(Meeting.slot_id).is_(None)),
+            col(Meeting.status).in_(_OPEN + _FIXED),
+        )
+        .order_by(col(Meeting.id))
+    ).all()
+    # Held and no-show meetings that never had a slot have nothing left to schedule.
+    rows = [m for m in rows if m.status in _OPEN or m.slot_id is not None]
+    meeting_ids = [pk(m) for m in rows]
+    people: dict[int, list[MeetingParticipant]] = defaultdict(list)
+    if meeting_ids:
+        for mp in session.exec(
+            select(MeetingParticipant)
+            .where(col(MeetingParticipant.meeting_id).in_(meeting_ids))
+            .order_by(col(MeetingParticipant.meeting_id), col(MeetingParticipant.participant_id))
+        ).all():
+            people[mp.meeting_id].append(mp)
+    person_ids = sorted({mp.participant_id for group in people.values() for mp in group})
+    persons = {
+        pk(p): p
+        for p in session.exec(select(Participant).where(col(Participant.id).in_(person_ids))).all()
+    }
+
+    blocked: dict[int, set[int]] = defaultdict(set)
+    for u in session.exec(
+        select(Unavailability).where(
+            col(Unavailability.participant_id).in_(person_ids),
+            col(Unavailability.slot_id).in_(list(slot_index)),
+        )
+    ).all():
+        blocked[u.participant_id].add(slot_index[u.slot_id])
+    # Seats in other sessions: they use up the cap, and block this session's slots that
+    # overlap them in time.
+    elsewhere: dict[int, int] = defaultdict(int)
+    for seat, other in session.exec(
+        select(MeetingSeat, Slot)
+        .join(Slot, col(Slot.id) == col(MeetingSeat.slot_id))
+        .where(
+            col(MeetingSeat.participant_id).in_(person_ids),
+            col(Slot.session_id) != session_id,
+        )
+    ).all():
+        elsewhere[seat.participant_id] += 1
+        for s in slots:
+            if s.starts_at < other.ends_at and other.starts_at < s.ends_at:
+                blocked[seat.participant_id].add(slot_index[pk(s)])
+
+    participants: list[dm.Participant] = []
+    person_key: dict[int, int] = {}
+    for position, participant_id in enumerate(person_ids):
+        person = persons[participant_id]
+        cap = _cap_for(person, event)
+        if cap is not None:
+            cap = max(0, cap - elsewhere.get(participant_id, 0))
+        participants.append(
+            dm.Participant(
+                id=_pid(participant_id),
+                unavailable=frozenset(blocked.get(participant_id, set())),
+                max_meetings=cap,
+                group=f"d{person.delegation_id}" if person.delegation_id else None,
+            )
+        )
+        person_key[participant_id] = position
+
+    problem_meetings: list[dm.Meeting] = []
+    current: list[dm.Placement] = []
+    kept: list[Meeting] = []
+    for meeting in rows:
+        group = people.get(pk(meeting), [])
+        if len(group) < 2:
+            continue  # nothing to schedule without two people
+        lock = None
+        placed = meeting.slot_id in slot_index and meeting.table_id in table_index
+        if placed and (meeting.locked or meeting.status in _FIXED):
+            lock = dm.Lock(slot_index[meeting.slot_id or 0], table_index[meeting.table_id or 0])
+        elif meeting.status in _FIXED:
+            continue
+        if placed:
+            current.append(
+                dm.Placement(
+                    len(problem_meetings),
+                    slot_index[meeting.slot_id or 0],
+                    table_index[meeting.table_id or 0],
+                )
+            )
+        problem_meetings.append(
+            dm.Meeting(
+                id=_mid(meeting),
+                participants=tuple(person_key[mp.participant_id] for mp in group),
+                priority=meeting.priority,
+                lock=lock,
+            )
+        )
+        kept.append(meeting)
+
+    problem = dm.Problem(
+        slots=tuple(dm.Slot(_sid(s), s.starts_at, s.ends_at) for s in slots),
+        tables=tuple(dm.Table(_tid(t)) for t in tables),
+        participants=tuple(participants),
+        meetings=tuple(problem_meetings),
+        current=tuple(current),
+    )
+    return Built(
+        problem=problem,
+        meetings={_mid(m): m for m in kept},
+        slots={_sid(s): s for s in slots},
+        tables={_tid(t): t for t in tables},
+        participants={_pid(i): persons[i] for i in person_ids},
+    )
+
+
+def _people_ids(values: list[str]) -> list[int]:
+    return [int(v[1:]) for v in values]
+
+
+def schedule_session(
+    session: Session,
+    *,
+    actor: User,
+    event_id: int,
+    session_id: int,
+    apply: bool,
+    time_limit_s: float = DEFAULT_TIME_LIMIT_S,
+) -> ScheduleOutcome:
+    """Run the scheduler on a session (organisers only); with ``apply``, move the meetings."""
+    event = events.get_event(session, event_id, viewer=actor)
+    events.require_manage(session, actor, event)
+    if not 0 < time_limit_s <= MAX_TIME_LIMIT_S:
+        raise Invalid("time_limit_s", f"give between 1 and {MAX_TIME_LIMIT_S:.0f} seconds")
+    row = matchmaking_session(session, event_id=event_id, session_id=session_id)
+    built = build_problem(session, event=event, session_row=row)
+    solution = solve(built.problem, time_limit_s=time_limit_s)
+
+    placed = {a.meeting: a for a in solution.assignments}
+    moves: list[tuple[Meeting, Slot | None, int | None]] = []
+    for key, meeting in built.meetings.items():
+        a = placed.get(key)
+        target = (built.slots[a.slot], pk(built.tables[a.table])) if a else (None, None)
+        if (meeting.slot_id, meeting.table_id) != (
+            pk(target[0]) if target[0] else None,
+            target[1],
+        ):
+            moves.append((meeting, target[0], target[1]))
+    unscheduled = [
+        Unscheduled(
+            meeting_id=pk(built.meetings[key]),
+            code=str(solution.reason_details.get(key, {}).get("code", "unknown")),
+            participant_ids=_people_ids(
+                list(solution.reason_details.get(key, {}).get("participants", []))
+                or list(solution.reason_details.get(key, {}).get("busy", {}))
+            ),
+            detail=_detail_by_participant(solution.reason_details.get(key, {})),
+        )
+        for key in solution.unscheduled
+    ]
+    stats = solution.to_dict()["stats"]
+    stats["meetings"] = len(built.meetings)
+    stats["changes"] = len(moves)
+    changed = 0
+    if apply:
+        # Announce moves by e-mail only once people have seen a schedule: before the first
+        # publication in organiser mode, the schedule is still a draft.
+        notify = (
+            event.booking_mode == BookingMode.self_service.value
+            or event.schedule_published_at is not None
+        )
+        changed = meetings.apply_placements(
+            session, actor=actor, event=event, moves=moves, notify=notify
+        )
+    run = ScheduleRun(
+        event_id=event_id,
+        session_id=session_id,
+        applied=apply,
+        time_limit_s=time_limit_s,
+        stats=stats,
+        unscheduled=[
+            {
+                "meeting_id": u.meeting_id,
+                "code": u.code,
+                "participant_ids": u.participant_ids,
+                **u.detail,
+            }
+            for u in unscheduled
+        ],
+        created_by_id=actor.id,
+    )
+    session.add(run)
+    session.flush()
+    if apply:
+        record(
+            session,
+            actor_id=actor.id,
+            action="schedule.apply",
+            entity="event_session",
+            entity_id=session_id,
+            event_id=event_id,
+            changes={"run": [None, run.id], "changed": [None, changed]},
+        )
+    return ScheduleOutcome(
+        run=run,
+        stats=stats,
+        assignments=[
+            (pk(built.meetings[a.meeting]), pk(built.slots[a.slot]), pk(built.tables[a.table]))
+            for a in solution.assignments
+        ],
+        unscheduled=unscheduled,
+        changed=changed,
+        applied=apply,
+    )
+
+
+def _detail_by_participant(detail: dict[str, Any]) -> dict[str, Any]:
+    """The solver's reason with participant keys turned back into database ids."""
+    out: dict[str, Any] = {}
+    if "busy" in detail:
+        out["busy"] = {str(int(k[1:])): v for k, v in detail["busy"].items()}
+    for key in ("possible", "no_table"):
+        if key in detail:
+            out[key] = detail[key]
+    return out
+
+
+def latest_run(session: Session, *, session_id: int) -> ScheduleRun | None:
+    return session.exec(
+        select(ScheduleRun)
+        .where(ScheduleRun.session_id == session_id)
+        .order_by(col(ScheduleRun.id).desc())
+    ).first()
+
+
+def publish(session: Session, *, actor: User, event_id: int) -> Event:
+    """Publish the meeting schedule: delegates see times and tables from now on, and each
+    person with booked meetings gets an e-mail with their agenda. Publishing again after
+    changes re-announces nothing by itself: moves are e-mailed as they happen."""
+    event = events.get_event(session, event_id, viewer=actor)
+    events.require_manage(session, actor, event)
+    booked = session.exec(
+        select(Meeting).where(
+            Meeting.event_id == event_id,
+            col(Meeting.slot_id).is_not(None),
+            col(Meeting.status).in_(_OPEN),
+        )
+    ).all()
+    if not booked:
+        raise Conflict(
+            "there is no booked meeting to publish yet; run the scheduler first",
+            [FieldError("event_id", "no booked meetings")],
+        )
+    first = event.schedule_published_at is None
+    event.schedule_published_at = utcnow()
+    event.updated_at = utcnow()
+    session.add(event)
+    record(
+        session,
+        actor_id=actor.id,
+        action="schedule.publish",
+        entity="event",
+        entity_id=event_id,
+        event_id=event_id,
+        changes={"schedule_published_at": [None, event.schedule_published_at.isoformat()]},
+    )
+    if first:
+        meetings.announce_schedule(session, event=event, meetings=list(booked))
+    session.flush()
+    return event
