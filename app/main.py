@@ -29,6 +29,7 @@ from app.migrate import check_up_to_date
 from app.registration import api as registration_api
 from app.registration import web as registration_web
 from app.scheduling import api as scheduling_api
+from app.scheduling import web as scheduling_web
 from app.settings import PROJECT_ROOT, Settings, get_settings
 from app.web import locale_middleware
 
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meetings_api.router,
         exports_api.router,
         scheduling_api.router,
+        scheduling_web.router,
         auth_web.router,
         events_web.router,
         registration_web.router,

@@ -40,7 +40,7 @@ from app.scheduling.models import ScheduleRun
 from app.types import pk, utcnow
 
 DEFAULT_TIME_LIMIT_S = 10.0
-MAX_TIME_LIMIT_S = 60.0
+MAX_TIME_LIMIT_S = 60.0  # also in the message below
 _OPEN = (MeetingStatus.proposed.value, MeetingStatus.confirmed.value)
 _FIXED = (MeetingStatus.held.value, MeetingStatus.no_show.value)
 
@@ -248,7 +248,7 @@ def schedule_session(
     event = events.get_event(session, event_id, viewer=actor)
     events.require_manage(session, actor, event)
     if not 0 < time_limit_s <= MAX_TIME_LIMIT_S:
-        raise Invalid("time_limit_s", f"give between 1 and {MAX_TIME_LIMIT_S:.0f} seconds")
+        raise Invalid("time_limit_s", "give a number of seconds between 1 and 60")
     row = matchmaking_session(session, event_id=event_id, session_id=session_id)
     built = build_problem(session, event=event, session_row=row)
     solution = solve(built.problem, time_limit_s=time_limit_s)

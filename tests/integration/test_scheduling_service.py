@@ -160,7 +160,8 @@ def test_dry_run_reports_without_moving_and_apply_books_within_every_rule(
     applied = fair.schedule(dry_run=False)
     assert applied.status_code == 200, applied.text
     body = applied.json()
-    assert body["applied"] is True and body["stats"]["scheduled"] == 8
+    assert body["applied"] is True
+    assert body["stats"]["scheduled"] == 8
     booked = _booked(db, fair.event_id)
     assert len(booked) == 8
     assert {m.id for m in booked} == {a["meeting_id"] for a in body["assignments"]}
@@ -174,9 +175,7 @@ def test_dry_run_reports_without_moving_and_apply_books_within_every_rule(
     ).one()
     assert placement_mails == 0
     audit = db.exec(
-        select(func.count())
-        .select_from(AuditEntry)
-        .where(AuditEntry.action == "meeting.schedule")
+        select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "meeting.schedule")
     ).one()
     assert audit == 8
     runs = db.exec(select(ScheduleRun).order_by(col(ScheduleRun.id))).all()
@@ -206,7 +205,9 @@ def test_locked_meeting_keeps_its_place_and_rerun_after_a_cancellation_moves_lit
     assert fair.schedule(dry_run=False).status_code == 200
     db.expire_all()
     locked = db.get(Meeting, meeting_id)
-    assert locked is not None and locked.slot_id == fair.slot_ids[3] and locked.locked
+    assert locked is not None
+    assert locked.slot_id == fair.slot_ids[3]
+    assert locked.locked
     before = {m.id: (m.slot_id, m.table_id) for m in _booked(db, fair.event_id)}
     assert len(before) == 7
 
@@ -248,7 +249,8 @@ def test_publish_announces_each_persons_meetings_once_and_later_moves_are_emaile
     host_mail = next(m for m in mails if m.participant_id == fair.people[HOSTS[0]])
     assert host_mail.locale == "vi"
     assert "2 cuộc gặp" in host_mail.body_text
-    assert "林薇婷" in host_mail.body_text and "김민준" in host_mail.body_text
+    assert "林薇婷" in host_mail.body_text
+    assert "김민준" in host_mail.body_text
 
     again = fair.client.post(f"{fair.base}/publish", headers=fair.org)
     assert again.status_code == 200

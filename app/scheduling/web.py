@@ -1,0 +1,179 @@
+"""The organiser's "Schedule all" page of a B2B session: figures of the last run and how close
+they are to the proven bound, the meetings left out and why, dry run, apply and publish."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import col, select
+
+from app.deps import Organiser, SessionDep
+from app.errors import DomainError, Invalid
+from app.events import service as events
+from app.meetings.models import Meeting, MeetingParticipant, MeetingRole
+from app.registration.models import Participant
+from app.scheduling import service
+from app.scheduling.service import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
+from app.types import pk
+from app.web import check_csrf, form_errors, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+_OPEN = ("proposed", "confirmed")
+
+
+def _names(session: SessionDep, meeting_ids: list[int]) -> dict[int, list[Participant]]:
+    """The parties of each meeting, for the list of meetings left out."""
+    if not meeting_ids:
+        return {}
+    rows = session.exec(
+        select(MeetingParticipant, Participant)
+        .join(Participant, col(Participant.id) == col(MeetingParticipant.participant_id))
+        .where(
+            col(MeetingParticipant.meeting_id).in_(meeting_ids),
+            MeetingParticipant.role == MeetingRole.party.value,
+        )
+        .order_by(col(MeetingParticipant.meeting_id), col(Participant.id))
+    ).all()
+    out: dict[int, list[Participant]] = {}
+    for mp, person in rows:
+        out.setdefault(mp.meeting_id, []).append(person)
+    return out
+
+
+def _page(
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+    event_id: int,
+    session_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    event = events.get_event(session, event_id, viewer=user)
+    events.require_manage(session, user, event)
+    row = service.matchmaking_session(session, event_id=event_id, session_id=session_id)
+    run = service.latest_run(session, session_id=session_id)
+    meetings = session.exec(
+        select(Meeting).where(
+            Meeting.event_id == event_id,
+            (col(Meeting.session_id) == session_id) | col(Meeting.session_id).is_(None),
+        )
+    ).all()
+    counts: Counter[str] = Counter()
+    for m in meetings:
+        if m.status in _OPEN:
+            counts["booked" if m.slot_id else "waiting"] += 1
+            if m.locked:
+                counts["locked"] += 1
+        else:
+            counts[m.status] += 1
+    left_out = list(run.unscheduled) if run else []
+    names = _names(session, [u["meeting_id"] for u in left_out])
+    people = {
+        pk(p): p
+        for p in session.exec(
+            select(Participant).where(
+                col(Participant.id).in_(
+                    sorted(
+                        {int(i) for u in left_out for i in u.get("participant_ids", [])}
+                        | {int(i) for u in left_out for i in u.get("busy", {})}
+                    )
+                )
+            )
+        ).all()
+    }
+    stats: dict[str, Any] = dict(run.stats) if run else {}
+    share = (
+        stats["priority_sum"] / stats["upper_bound"] * 100
+        if stats.get("upper_bound")
+        else (100.0 if run else None)
+    )
+    return render(
+        request,
+        "scheduling/schedule.html",
+        {
+            "event": event,
+            "session_row": row,
+            "run": run,
+            "stats": stats,
+            "share": share,
+            "counts": counts,
+            "left_out": left_out,
+            "names": names,
+            "people": people,
+            "slot_count": len(events.list_slots(session, session_id=session_id)),
+            "table_count": len(events.list_tables(session, session_id=session_id)),
+            "default_limit": int(DEFAULT_TIME_LIMIT_S),
+            "max_limit": int(MAX_TIME_LIMIT_S),
+            "errors": errors or {},
+        },
+        status_code=status,
+    )
+
+
+@router.get("/events/{event_id:int}/sessions/{session_id:int}/schedule")
+def schedule_page(
+    event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    return _page(request, session, user, event_id, session_id)
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/schedule")
+async def run_schedule(
+    event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or ""))
+    apply = form.get("action") == "apply"
+    raw = str(form.get("time_limit_s") or DEFAULT_TIME_LIMIT_S).strip()
+    try:
+        try:
+            limit = float(raw.replace(",", "."))
+        except ValueError as exc:
+            raise Invalid("time_limit_s", "give a number of seconds") from exc
+        service.schedule_session(
+            session,
+            actor=user,
+            event_id=event_id,
+            session_id=session_id,
+            apply=apply,
+            time_limit_s=limit,
+        )
+    except DomainError as exc:
+        session.rollback()
+        return _page(
+            request, session, user, event_id, session_id, errors=form_errors(exc), status=exc.status
+        )
+    return redirect(
+        f"/events/{event_id}/sessions/{session_id}/schedule",
+        flash="schedule-applied" if apply else "schedule-tried",
+    )
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/publish")
+async def publish(
+    event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf_token") or ""))
+    try:
+        service.publish(session, actor=user, event_id=event_id)
+    except DomainError as exc:
+        session.rollback()
+        return _page(
+            request,
+            session,
+            user,
+            event_id,
+            session_id,
+            errors={"__all__": exc.detail},
+            status=exc.status,
+        )
+    return redirect(
+        f"/events/{event_id}/sessions/{session_id}/schedule", flash="schedule-published"
+    )

@@ -1,0 +1,169 @@
+"""The organiser's "Schedule all" page: trial run, apply, the meetings left out with their
+reason in Vietnamese, publish, role checks and field messages."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlmodel import Session, col, select
+
+from app.auth.models import User
+from app.meetings.models import Meeting
+from app.registration.models import Participant, Unavailability
+from app.registration.service import new_code
+from app.types import pk
+from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT
+from tests.integration.test_pages import HTML, _csrf, _field_error, _log_in
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+
+
+@pytest.fixture
+def browser(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, follow_redirects=False, headers=HTML) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def fair(client: TestClient, db: Session, organiser_headers: dict[str, str]) -> dict[str, int]:
+    """An open event, a B2B session of 2 slots × 1 table, and three meetings of one host:
+    two fit, the third cannot (the host is busy in both slots)."""
+    event = client.post(
+        "/api/v1/events",
+        json={**HAI_PHONG_EVENT, "status": "registration_open"},
+        headers=organiser_headers,
+    ).json()
+    session = client.post(
+        f"/api/v1/events/{event['id']}/sessions",
+        json={
+            **B2B_SESSION,
+            "ends_at": "2027-03-16T14:40:00+07:00",
+            "breaks": [],
+            "table_count": 1,
+        },
+        headers=organiser_headers,
+    ).json()
+    ids = {"event": event["id"], "session": session["id"]}
+    names = ["Nguyễn Thị Hạnh", "林薇婷", "山田太郎", "김민준"]
+    people = []
+    for index, name in enumerate(names):
+        row = Participant(
+            event_id=event["id"],
+            full_name=name,
+            email=f"p{index}@lich.example",
+            status="approved",
+            code=new_code(),
+        )
+        db.add(row)
+        db.commit()
+        people.append(pk(row))
+    for guest in people[1:]:
+        response = client.post(
+            f"/api/v1/events/{event['id']}/meetings",
+            json={"participant_ids": [people[0], guest]},
+            headers=organiser_headers,
+        )
+        assert response.status_code == 201, response.text
+    # 김민준 cannot come at all: nothing can be found for that meeting.
+    slots = client.get(f"/api/v1/events/{event['id']}/sessions/{session['id']}/slots").json()
+    for slot in slots:
+        db.add(Unavailability(participant_id=people[3], slot_id=slot["id"]))
+    db.commit()
+    return ids
+
+
+def _url(fair: dict[str, int]) -> str:
+    return f"/events/{fair['event']}/sessions/{fair['session']}/schedule"
+
+
+def test_organiser_runs_a_trial_then_applies_and_sees_why_a_meeting_is_left_out(
+    browser: TestClient, organiser: User, fair: dict[str, int], db: Session
+) -> None:
+    _log_in(browser, organiser.email)
+    page = browser.get(_url(fair))
+    assert page.status_code == 200
+    assert "Xếp lịch tất cả" in page.text
+
+    trial = browser.post(_url(fair), data={"csrf_token": _csrf(page.text), "action": "dry_run"})
+    assert trial.status_code == 303
+    shown = browser.get(trial.headers["location"])
+    assert "Đã chạy thử xong" in shown.text
+    assert re.search(r'data-testid="scheduled">2<', shown.text)
+    assert re.search(r'data-testid="bound">2<', shown.text)
+    text = html.unescape(shown.text)
+    assert "Nguyễn Thị Hạnh ↔ 김민준" in text
+    assert "không có khung giờ nào mà tất cả đều rảnh" in text
+    assert db.exec(select(Meeting).where(col(Meeting.slot_id).is_not(None))).all() == []
+
+    applied = browser.post(_url(fair), data={"csrf_token": _csrf(shown.text), "action": "apply"})
+    assert applied.status_code == 303
+    db.expire_all()
+    assert len(db.exec(select(Meeting).where(col(Meeting.slot_id).is_not(None))).all()) == 2
+
+    after = browser.get(applied.headers["location"])
+    published = browser.post(
+        f"/events/{fair['event']}/sessions/{fair['session']}/publish",
+        data={"csrf_token": _csrf(after.text)},
+    )
+    assert published.status_code == 303
+    final = browser.get(published.headers["location"])
+    assert "Lịch đã được công bố" in final.text
+    assert "Công bố lại" in final.text
+
+
+def test_a_bad_time_limit_is_shown_next_to_its_field(
+    browser: TestClient, organiser: User, fair: dict[str, int]
+) -> None:
+    _log_in(browser, organiser.email)
+    page = browser.get(_url(fair))
+    response = browser.post(
+        _url(fair),
+        data={"csrf_token": _csrf(page.text), "action": "apply", "time_limit_s": "mười"},
+    )
+    assert response.status_code == 422
+    assert _field_error(response.text, "time_limit_s") == "nhập một số giây"
+    too_long = browser.post(
+        _url(fair),
+        data={"csrf_token": _csrf(page.text), "action": "apply", "time_limit_s": "600"},
+    )
+    assert _field_error(too_long.text, "time_limit_s") == "nhập số giây từ 1 đến 60"
+
+
+def test_publishing_with_nothing_booked_says_so(
+    browser: TestClient, organiser: User, fair: dict[str, int]
+) -> None:
+    _log_in(browser, organiser.email)
+    page = browser.get(_url(fair))
+    response = browser.post(
+        f"/events/{fair['event']}/sessions/{fair['session']}/publish",
+        data={"csrf_token": _csrf(page.text)},
+    )
+    assert response.status_code == 409
+    assert "chưa có cuộc gặp nào được xếp giờ để công bố" in html.unescape(response.text)
+
+
+def test_forms_without_csrf_change_nothing(
+    browser: TestClient, organiser: User, fair: dict[str, int], db: Session
+) -> None:
+    _log_in(browser, organiser.email)
+    response = browser.post(_url(fair), data={"action": "apply"})
+    assert response.status_code in (400, 403)
+    assert db.exec(select(Meeting).where(col(Meeting.slot_id).is_not(None))).all() == []
+
+
+def test_only_the_events_organisers_see_the_page(
+    browser: TestClient, delegate: User, other_organiser: User, fair: dict[str, int]
+) -> None:
+    anonymous = browser.get(_url(fair))
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"].startswith("/login?next=")
+    _log_in(browser, delegate.email)
+    assert browser.get(_url(fair)).status_code == 403
+    browser.cookies.clear()
+    _log_in(browser, other_organiser.email)
+    assert browser.get(_url(fair)).status_code == 403
