@@ -115,8 +115,11 @@ def send_mail(
 
     config = SmtpConfig.from_settings(get_settings())
     if config is None:
-        typer.echo("No SMTP server configured: set KETNOI_SMTP_HOST (and KETNOI_SMTP_PORT, "
-                   "KETNOI_SMTP_USER, KETNOI_SMTP_PASSWORD, KETNOI_MAIL_FROM).", err=True)
+        typer.echo(
+            "No SMTP server configured: set KETNOI_SMTP_HOST (and KETNOI_SMTP_PORT, "
+            "KETNOI_SMTP_USER, KETNOI_SMTP_PASSWORD, KETNOI_MAIL_FROM).",
+            err=True,
+        )
         raise typer.Exit(2)
     from sqlmodel import Session
 
