@@ -17,6 +17,7 @@ from sqlmodel import Session, select
 
 from app.auth.models import Role, User, UserCreate
 from app.auth.service import create_user, ensure_organiser, get_user_by_email
+from app.demo_meetings import load_meetings
 from app.demo_registrations import load_registrations
 from app.events import service as events
 from app.events.models import (
@@ -85,6 +86,9 @@ def load_demo(session: Session) -> DemoResult:
     # Delegations, participants and their offers and requests (app.demo_data), each row
     # created only if missing, so that a database from before them gets them too.
     if any(load_registrations(session, organiser=organiser, event=hai_phong).values()):
+        created = True
+    # Meeting requests, proposals and the booked B2B schedule (app.demo_meetings).
+    if any(load_meetings(session, organiser=organiser, event=hai_phong).values()):
         created = True
     hanoi = _existing(session, HANOI_TITLE)
     if hanoi is None:

@@ -18,14 +18,14 @@ from app.auth import web as auth_web
 from app.db import get_engine, session_scope
 from app.events import api as events_api
 from app.events import web as events_web
-from app.exports import api as exports_api
-from app.exports import web as exports_web
 from app.imports import api as imports_api
 from app.imports import web as imports_web
 from app.matchmaking import api as matchmaking_api
 from app.matchmaking import web as matchmaking_web
 from app.meetings import api as meetings_api
+from app.meetings import web as meetings_web
 from app.migrate import check_up_to_date
+from app.notifications import web as notifications_web
 from app.registration import api as registration_api
 from app.registration import web as registration_web
 from app.scheduling import api as scheduling_api
@@ -103,15 +103,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         matchmaking_api.router,
         imports_api.router,
         meetings_api.router,
-        exports_api.router,
         scheduling_api.router,
         scheduling_web.router,
+        meetings_web.router,
+        notifications_web.router,
         auth_web.router,
         events_web.router,
         registration_web.router,
         matchmaking_web.router,
         imports_web.router,
-        exports_web.router,
     ):
         app.include_router(router)
     return app

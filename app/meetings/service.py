@@ -27,6 +27,8 @@ Read helpers without permission checks (the caller has checked): ``participant_a
 Lower level, for the scheduler: ``place_meeting(session, actor=, meeting=, slot_id=,
     table_id=)`` moves or unschedules one meeting with all the rules of ``_place``;
     ``apply_placements(session, actor=, event=, moves=, notify=)`` applies a whole schedule.
+On the day: ``set_attendance(session, actor=, meeting=, status=held|no_show, absent_ids=)``
+    (no permission check; app.outcomes checks) records who came.
 
 Every change of a meeting bumps ``revision`` through a compare-and-set UPDATE (a stale
 revision is a 409 naming ``revision``), writes an audit entry with the changed fields, and
@@ -1909,3 +1911,68 @@ def remove_participant(
 def free_slots(session: Session, *, viewer: User, event_id: int, meeting_id: int) -> list[Slot]:
     get_meeting(session, viewer=viewer, event_id=event_id, meeting_id=meeting_id)
     return common_free_slots(session, meeting_id)
+
+
+# ---- on the day ---------------------------------------------------------------------------
+
+
+def set_attendance(
+    session: Session,
+    *,
+    actor: User | None,
+    meeting: Meeting,
+    status: MeetingStatus,
+    absent_ids: Iterable[int],
+    revision: int | None = None,
+) -> Meeting:
+    """Record that a booked meeting was held or was a no-show, and who was absent (everyone
+    else of the meeting is present). No permission check: the caller (app.outcomes) has
+    checked that the actor runs the event. A held or no-show meeting keeps its slot, table
+    and seats: it stays in everyone's history and in the figures. Marking again (held after
+    no-show, another absentee) is allowed; each mark bumps the revision and is audited."""
+    if status not in (MeetingStatus.held, MeetingStatus.no_show):
+        raise Invalid("outcome", "record held or no_show")
+    if meeting.status == MeetingStatus.cancelled.value or meeting.slot_id is None:
+        raise Conflict(
+            "only a booked meeting can be marked held or no-show",
+            [FieldError("status", meeting.status if meeting.slot_id else "not booked")],
+        )
+    people = meeting_people(session, pk(meeting))
+    absent = set(absent_ids)
+    before = {
+        **_snapshot(meeting, people),
+        "attendance": {str(p.participant_id): p.attendance for p in people},
+    }
+    wanted = {
+        p.participant_id: ("absent" if p.participant_id in absent else "present") for p in people
+    }
+    if meeting.status == status.value and all(
+        p.attendance == wanted[p.participant_id] for p in people
+    ):
+        if revision is not None and revision != meeting.revision:
+            _touch(session, meeting, revision)  # raises: the client's copy is stale
+        return meeting
+    _touch(session, meeting, revision)
+    for row in people:
+        row.attendance = wanted[row.participant_id]
+        session.add(row)
+    meeting.status = status.value
+    session.add(meeting)
+    session.flush()
+    after = {
+        **_snapshot(meeting, people),
+        "attendance": {str(p.participant_id): p.attendance for p in people},
+    }
+    changes = diff(before, after)
+    changes["revision"] = [meeting.revision - 1, meeting.revision]
+    record(
+        session,
+        actor_id=actor.id if actor else None,
+        action="meeting.attendance",
+        entity="meeting",
+        entity_id=meeting.id,
+        event_id=meeting.event_id,
+        changes=changes,
+    )
+    session.flush()
+    return meeting

@@ -1,0 +1,1219 @@
+"""Pages of the meetings module.
+
+Delegates: "My meetings" (``/events/{id}/meetings/mine``: requests received and sent, the
+agenda, choosing a time in self-booking mode) and the "Request a meeting" form. Organisers:
+the session grid (tables × slots, with a form per meeting to move, lock or cancel it), the
+"propose a meeting" form and the list of all requests.
+
+Every write goes through app.meetings.service, so revisions, the audit log and the e-mails
+follow exactly as through the API. Private pages send anonymous visitors to log in (a 401
+becomes a redirect), show a 403 page to the wrong role, and a draft event stays a 404 for
+outsiders. Ids in query strings and forms are parsed by hand: a tampered value is a field
+message or a 404 page, never a 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+from sqlmodel import Session, col, select
+
+from app.auth.models import User
+from app.deps import CurrentUser, Organiser, SessionDep
+from app.errors import DomainError, Forbidden, Invalid, NotFound
+from app.events import service as events
+from app.events.models import (
+    BookingMode,
+    Event,
+    EventSession,
+    MeetingTable,
+    SessionKind,
+    Slot,
+)
+from app.matchmaking.models import Profile
+from app.matchmaking.vocab import COUNTRIES, label
+from app.meetings import service
+from app.meetings.models import (
+    ACTIVE_STATUSES,
+    Meeting,
+    MeetingParticipant,
+    MeetingRequest,
+    MeetingRole,
+    MeetingStatus,
+    RequestStatus,
+)
+from app.meetings.schemas import (
+    MeetingCreate,
+    MeetingRequestCreate,
+    MeetingUpdate,
+    RequestBox,
+)
+from app.registration import service as registration
+from app.registration.models import (
+    ApprovalStatus,
+    Delegation,
+    Organisation,
+    Participant,
+    ParticipantRole,
+)
+from app.types import pk, utcnow
+from app.web import check_csrf, form_errors, redirect, render, request_locale
+
+router = APIRouter(include_in_schema=False)
+
+LIST_LIMIT = 200
+REQUESTS_PAGE = 100
+_ACTIVE = [s.value for s in ACTIVE_STATUSES]
+
+
+# ---- form plumbing ------------------------------------------------------------------------
+
+
+class Form:
+    """A submitted form: single values, and the lists of repeated fields (checkboxes)."""
+
+    def __init__(self, values: dict[str, str], lists: dict[str, list[str]]) -> None:
+        self.values = values
+        self.lists = lists
+
+    def get(self, key: str) -> str:
+        return self.values.get(key, "").strip()
+
+    def many(self, key: str) -> list[str]:
+        return [v.strip() for v in self.lists.get(key, []) if v.strip()]
+
+
+async def _form(request: Request) -> Form:
+    data = await request.form()
+    values: dict[str, str] = {}
+    lists: dict[str, list[str]] = {}
+    for key, value in data.multi_items():
+        if isinstance(value, str):
+            values[key] = value
+            lists.setdefault(key, []).append(value)
+    check_csrf(request, values.pop("csrf_token", None))
+    return Form(values, lists)
+
+
+def _int(value: str | None) -> int | None:
+    """A positive id from a query string or a form, or None for anything else."""
+    value = (value or "").strip()
+    if not value.isascii() or not value.isdigit() or len(value) > 12:
+        return None
+    number = int(value)
+    return number if number > 0 else None
+
+
+def _errors_of(exc: ValidationError | DomainError) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if isinstance(exc, ValidationError):
+        for error in exc.errors():
+            loc = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
+            message = error.get("msg", "invalid value").removeprefix("Value error, ")
+            out.setdefault(loc[0] if loc else "__all__", message)
+        return out
+    errors = form_errors(exc)
+    # A conflict's detail says what happened in a sentence; keep it above the form as well.
+    if exc.status == 409 and "__all__" not in errors:
+        errors["__all__"] = exc.detail
+    return errors
+
+
+def _submit(
+    save: Callable[[], object],
+    fail: Callable[[dict[str, str], int], Response],
+    done: Callable[[], Response],
+) -> Response:
+    """Run a form's save; on bad input re-render the page with each message by its field.
+    Nothing is written on failure: ``fail`` rolls the unit of work back first."""
+    try:
+        save()
+    except ValidationError as exc:
+        return fail(_errors_of(exc), 422)
+    except DomainError as exc:
+        if exc.status in (401, 403, 404):
+            raise  # not a form problem: log in, not allowed, or nothing here
+        return fail(_errors_of(exc), exc.status)
+    return done()
+
+
+def _url(path: str, **params: Any) -> str:
+    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
+    return path + (f"?{urlencode(kept)}" if kept else "")
+
+
+# ---- what the pages show ------------------------------------------------------------------
+
+
+@dataclass
+class PersonView:
+    id: int
+    name: str
+    organisation: str
+    country: str
+    role: str
+
+    @property
+    def short(self) -> str:
+        return self.name if len(self.name) <= 22 else self.name[:21].rstrip() + "…"
+
+
+@dataclass
+class MeetingView:
+    id: int
+    status: str
+    origin: str
+    session_id: int | None
+    slot_id: int | None
+    table_id: int | None
+    slot_number: int | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    table_number: int | None
+    table_label: str
+    parties: list[PersonView]
+    interpreters: list[PersonView]
+    colleagues: list[PersonView]
+    unconfirmed: list[int]
+    locked: bool
+    revision: int
+    cancelled_reason: str
+    interpreter_needed: bool
+    interpreter_languages: list[str]
+    free_slots: list[Slot] = field(default_factory=list)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == MeetingStatus.cancelled.value
+
+    @property
+    def open(self) -> bool:
+        return self.status in (MeetingStatus.proposed.value, MeetingStatus.confirmed.value)
+
+    def counterparts(self, me: int | None) -> list[PersonView]:
+        return [p for p in self.parties if p.id != me]
+
+    def is_party(self, me: int | None) -> bool:
+        return any(p.id == me for p in self.parties)
+
+
+def _people(session: Session, ids: Sequence[int]) -> dict[int, PersonView]:
+    """Public views of people, with their organisation and country (two queries)."""
+    if not ids:
+        return {}
+    rows = session.exec(select(Participant).where(col(Participant.id).in_(list(ids)))).all()
+    org_ids = {p.organisation_id for p in rows if p.organisation_id is not None}
+    orgs = (
+        {
+            pk(o): o
+            for o in session.exec(select(Organisation).where(col(Organisation.id).in_(org_ids)))
+        }
+        if org_ids
+        else {}
+    )
+    delegation_ids = {p.delegation_id for p in rows if p.delegation_id is not None}
+    countries = (
+        {
+            pk(d): d.country
+            for d in session.exec(select(Delegation).where(col(Delegation.id).in_(delegation_ids)))
+        }
+        if delegation_ids
+        else {}
+    )
+    out: dict[int, PersonView] = {}
+    for p in rows:
+        org = orgs.get(p.organisation_id) if p.organisation_id is not None else None
+        country = org.country if org else countries.get(p.delegation_id or 0, "")
+        out[pk(p)] = PersonView(pk(p), p.full_name, org.name_vi if org else "", country, p.role)
+    return out
+
+
+def _views(
+    session: Session, event: Event, meetings: Sequence[Meeting], *, show_times: bool = True
+) -> list[MeetingView]:
+    """The meetings as the pages show them, loading people, slots and tables in bulk.
+    ``show_times=False`` hides slot and table (organiser mode before publication)."""
+    ids = [pk(m) for m in meetings]
+    rows = (
+        session.exec(
+            select(MeetingParticipant).where(col(MeetingParticipant.meeting_id).in_(ids))
+        ).all()
+        if ids
+        else []
+    )
+    by_meeting: dict[int, list[MeetingParticipant]] = {}
+    order = {MeetingRole.party.value: 0, MeetingRole.interpreter.value: 1}
+    for row in sorted(rows, key=lambda r: (order.get(r.role, 2), r.added_at, r.participant_id)):
+        by_meeting.setdefault(row.meeting_id, []).append(row)
+    people = _people(session, sorted({r.participant_id for r in rows}))
+    participants = (
+        {
+            pk(p): p
+            for p in session.exec(
+                select(Participant).where(col(Participant.id).in_(list(people)))
+            ).all()
+        }
+        if people
+        else {}
+    )
+    slot_ids = {m.slot_id for m in meetings if m.slot_id is not None}
+    table_ids = {m.table_id for m in meetings if m.table_id is not None}
+    slots = (
+        {pk(s): s for s in session.exec(select(Slot).where(col(Slot.id).in_(slot_ids)))}
+        if slot_ids
+        else {}
+    )
+    tables = (
+        {
+            pk(t): t
+            for t in session.exec(select(MeetingTable).where(col(MeetingTable.id).in_(table_ids)))
+        }
+        if table_ids
+        else {}
+    )
+    out = []
+    for m in meetings:
+        mine = by_meeting.get(pk(m), [])
+        need = service.interpreter_need(mine, participants)
+        slot = slots.get(m.slot_id) if m.slot_id is not None and show_times else None
+        table = tables.get(m.table_id) if m.table_id is not None and show_times else None
+        starts_at = slot.starts_at if slot else None
+        if m.status == MeetingStatus.cancelled.value and show_times:
+            starts_at = m.last_starts_at  # where it was: shown struck through
+        out.append(
+            MeetingView(
+                id=pk(m),
+                status=m.status,
+                origin=m.origin,
+                session_id=m.session_id,
+                slot_id=m.slot_id if show_times else None,
+                table_id=m.table_id if show_times else None,
+                slot_number=slot.number if slot else None,
+                starts_at=starts_at,
+                ends_at=slot.ends_at if slot else (m.last_ends_at if starts_at else None),
+                table_number=table.number if table else None,
+                table_label=table.label if table else "",
+                parties=[people[r.participant_id] for r in mine if r.role == "party"],
+                interpreters=[people[r.participant_id] for r in mine if r.role == "interpreter"],
+                colleagues=[people[r.participant_id] for r in mine if r.role == "colleague"],
+                unconfirmed=[
+                    r.participant_id
+                    for r in mine
+                    if r.role == MeetingRole.party.value and r.confirmed_at is None
+                ],
+                locked=m.locked,
+                revision=m.revision,
+                cancelled_reason=m.cancelled_reason,
+                interpreter_needed=need.needed and not need.provided,
+                interpreter_languages=need.languages,
+            )
+        )
+    return out
+
+
+def _time_key(view: MeetingView) -> tuple[int, float, int]:
+    if view.starts_at is None:
+        return (1, 0.0, view.id)
+    return (0, view.starts_at.timestamp(), view.id)
+
+
+@dataclass
+class RequestView:
+    id: int
+    requester: PersonView
+    recipient: PersonView
+    message: str
+    profiles: list[Profile]
+    status: str
+    decline_reason: str
+    created_at: datetime
+    meeting_id: int | None
+
+
+def _request_views(
+    session: Session, event: Event, rows: Sequence[MeetingRequest]
+) -> list[RequestView]:
+    people = _people(
+        session, sorted({r.requester_id for r in rows} | {r.recipient_id for r in rows})
+    )
+    profile_ids = sorted({i for r in rows for i in r.profile_ids})
+    profiles = (
+        {pk(p): p for p in session.exec(select(Profile).where(col(Profile.id).in_(profile_ids)))}
+        if profile_ids
+        else {}
+    )
+    request_ids = [pk(r) for r in rows]
+    meetings = (
+        {
+            int(m.request_id or 0): pk(m)
+            for m in session.exec(select(Meeting).where(col(Meeting.request_id).in_(request_ids)))
+        }
+        if request_ids
+        else {}
+    )
+    deadline = service.get_settings(session, pk(event)).request_deadline
+    now = utcnow()
+    return [
+        RequestView(
+            id=pk(r),
+            requester=people[r.requester_id],
+            recipient=people[r.recipient_id],
+            message=r.message,
+            profiles=[profiles[i] for i in r.profile_ids if i in profiles],
+            status=service.effective_status(r, deadline, now).value,
+            decline_reason=r.decline_reason,
+            created_at=r.created_at,
+            meeting_id=meetings.get(pk(r)),
+        )
+        for r in rows
+    ]
+
+
+def _common(request: Request, event: Event) -> dict[str, Any]:
+    locale = request_locale(request)
+    return {
+        "event": event,
+        "zone": event.timezone,
+        "country_label": lambda code: label(COUNTRIES, code, locale) if code else "",
+        "flash": None,  # base.html knows only the events' messages; ours are shown by us
+        "notice": request.query_params.get("flash"),
+    }
+
+
+# ---- my meetings --------------------------------------------------------------------------
+
+
+def _shows_times(event: Event) -> bool:
+    """Delegates see times and tables once there is something to rely on: always when they
+    book themselves, after publication when the organisers schedule."""
+    return (
+        event.booking_mode == BookingMode.self_service.value
+        or event.schedule_published_at is not None
+    )
+
+
+def _whose(
+    session: Session, user: User, event: Event, participant_id: int | None
+) -> Participant | None:
+    """The person whose meetings the page shows: the viewer's own registration, or (for a
+    delegation head or an organiser) the one named in ``?participant_id=``."""
+    if participant_id is None:
+        return registration.participant_for_user(session, event_id=pk(event), user=user)
+    person = session.get(Participant, participant_id)
+    if person is None or person.event_id != event.id:
+        raise NotFound("Participant", participant_id)
+    registration.require_act_for(session, user, event, person)
+    return person
+
+
+def _mine_context(
+    request: Request,
+    session: Session,
+    user: User,
+    event: Event,
+    person: Participant | None,
+    *,
+    errors: dict[str, dict[str, str]] | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    organiser = events.can_manage(session, user, event)
+    context: dict[str, Any] = {
+        **_common(request, event),
+        "person": person,
+        "organiser": organiser,
+        "errors": errors or {},
+        "values": values or {},
+        "self_service": event.booking_mode == BookingMode.self_service.value,
+    }
+    if person is None:
+        return context
+    me = pk(person)
+    show_times = _shows_times(event) or organiser
+    meetings, _ = service.list_meetings(
+        session, viewer=user, event_id=pk(event), participant_id=me, limit=LIST_LIMIT
+    )
+    agenda = sorted(_views(session, event, meetings, show_times=show_times), key=_time_key)
+    if context["self_service"] and person.status == ApprovalStatus.approved.value:
+        for view in agenda:
+            if (
+                view.status == MeetingStatus.confirmed.value
+                and view.slot_id is None
+                and view.is_party(me)
+                and not view.locked
+            ):
+                view.free_slots = service.common_free_slots(session, view.id)
+    inbox, _ = service.list_requests(
+        session,
+        viewer=user,
+        event_id=pk(event),
+        box=RequestBox.inbox,
+        participant_id=me,
+        limit=LIST_LIMIT,
+    )
+    outbox, _ = service.list_requests(
+        session,
+        viewer=user,
+        event_id=pk(event),
+        box=RequestBox.outbox,
+        participant_id=me,
+        limit=LIST_LIMIT,
+    )
+    context.update(
+        {
+            "me": me,
+            "show_times": show_times,
+            "agenda": agenda,
+            "booked": [v for v in agenda if v.starts_at is not None and not v.cancelled],
+            "inbox": _request_views(session, event, inbox),
+            "outbox": _request_views(session, event, outbox),
+            "acting_for": None if registration.is_self(person, user) else person,
+            "published": event.schedule_published_at is not None,
+        }
+    )
+    return context
+
+
+@router.get("/events/{event_id:int}/meetings/mine")
+def my_meetings_page(
+    event_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    participant_id: str = "",
+) -> Response:
+    event = events.get_event(session, event_id, viewer=user)
+    wanted = _int(participant_id)
+    if participant_id and wanted is None:
+        raise NotFound("Participant", participant_id[:20])
+    person = _whose(session, user, event, wanted)
+    return render(
+        request, "meetings/mine.html", _mine_context(request, session, user, event, person)
+    )
+
+
+def _back(event_id: int, form: Form) -> str:
+    """Where a form on the agenda or the requests list returns to (only known pages)."""
+    if form.get("back") == "requests":
+        return _url(f"/events/{event_id}/meeting-requests", status=form.get("filter_status"))
+    return _url(
+        f"/events/{event_id}/meetings/mine", participant_id=_int(form.get("participant_id"))
+    )
+
+
+def _mine_failure(
+    request: Request,
+    session: Session,
+    user: User,
+    event_id: int,
+    form: Form,
+    key: str,
+) -> Callable[[dict[str, str], int], Response]:
+    """Re-render "My meetings" (or the organisers' request list) with the messages next to
+    the form that failed, identified by ``key`` (e.g. ``decline-12``)."""
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        event = events.get_event(session, event_id, viewer=user)
+        if form.get("back") == "requests":
+            events.require_manage(session, user, event)
+            context = _requests_context(
+                request,
+                session,
+                user,
+                event,
+                form.get("filter_status"),
+                0,
+                errors={key: errors},
+                values={key: form.values},
+            )
+            return render(request, "meetings/requests.html", context, status_code=status)
+        person = _whose(session, user, event, _int(form.get("participant_id")))
+        context = _mine_context(
+            request,
+            session,
+            user,
+            event,
+            person,
+            errors={key: errors},
+            values={key: form.values},
+        )
+        return render(request, "meetings/mine.html", context, status_code=status)
+
+    return fail
+
+
+@router.post("/events/{event_id:int}/meeting-requests/{request_id:int}/accept")
+async def accept_submit(
+    event_id: int, request_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await _form(request)
+    created: list[Meeting] = []
+
+    def save() -> None:
+        created.append(
+            service.accept_request(session, actor=user, event_id=event_id, request_id=request_id)
+        )
+
+    def done() -> Response:
+        target = _back(event_id, form)
+        return redirect(target, flash="request-accepted")
+
+    fail = _mine_failure(request, session, user, event_id, form, f"request-{request_id}")
+    return _submit(save, fail, done)
+
+
+@router.post("/events/{event_id:int}/meeting-requests/{request_id:int}/decline")
+async def decline_submit(
+    event_id: int, request_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await _form(request)
+
+    def save() -> None:
+        reason = form.get("reason")
+        if not reason:
+            raise Invalid("reason", "give a reason; the person who asked will read it")
+        if len(reason) > 1000:
+            raise Invalid("reason", "at most 1000 characters")
+        service.decline_request(
+            session, actor=user, event_id=event_id, request_id=request_id, reason=reason
+        )
+
+    fail = _mine_failure(request, session, user, event_id, form, f"request-{request_id}")
+    return _submit(save, fail, lambda: redirect(_back(event_id, form), flash="request-declined"))
+
+
+@router.post("/events/{event_id:int}/meeting-requests/{request_id:int}/cancel")
+async def cancel_request_submit(
+    event_id: int, request_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await _form(request)
+
+    def save() -> None:
+        service.cancel_request(session, actor=user, event_id=event_id, request_id=request_id)
+
+    fail = _mine_failure(request, session, user, event_id, form, f"request-{request_id}")
+    return _submit(save, fail, lambda: redirect(_back(event_id, form), flash="request-withdrawn"))
+
+
+def _revision(form: Form) -> int | None:
+    return _int(form.get("revision"))
+
+
+@router.post("/events/{event_id:int}/meetings/{meeting_id:int}/book")
+async def book_submit(
+    event_id: int, meeting_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await _form(request)
+
+    def save() -> None:
+        slot_id = _int(form.get("slot_id"))
+        if slot_id is None:
+            raise Invalid("slot_id", "choose a time")
+        service.book_meeting(
+            session,
+            actor=user,
+            event_id=event_id,
+            meeting_id=meeting_id,
+            slot_id=slot_id,
+            revision=_revision(form),
+        )
+
+    fail = _mine_failure(request, session, user, event_id, form, f"meeting-{meeting_id}")
+    return _submit(save, fail, lambda: redirect(_back(event_id, form), flash="meeting-booked"))
+
+
+@router.post("/events/{event_id:int}/meetings/{meeting_id:int}/confirm")
+async def confirm_submit(
+    event_id: int, meeting_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await _form(request)
+
+    def save() -> None:
+        service.confirm_meeting(
+            session, actor=user, event_id=event_id, meeting_id=meeting_id, revision=_revision(form)
+        )
+
+    fail = _mine_failure(request, session, user, event_id, form, f"meeting-{meeting_id}")
+    return _submit(save, fail, lambda: redirect(_back(event_id, form), flash="meeting-confirmed"))
+
+
+@router.post("/events/{event_id:int}/meetings/{meeting_id:int}/cancel")
+async def cancel_meeting_submit(
+    event_id: int, meeting_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await _form(request)
+
+    def save() -> None:
+        reason = form.get("reason")
+        if not reason:
+            raise Invalid("reason", "say why; the other people of the meeting will read it")
+        if len(reason) > 1000:
+            raise Invalid("reason", "at most 1000 characters")
+        service.cancel_meeting(
+            session,
+            actor=user,
+            event_id=event_id,
+            meeting_id=meeting_id,
+            reason=reason,
+            revision=_revision(form),
+        )
+
+    fail = _mine_failure(request, session, user, event_id, form, f"meeting-{meeting_id}")
+    return _submit(save, fail, lambda: redirect(_back(event_id, form), flash="meeting-cancelled"))
+
+
+# ---- request a meeting --------------------------------------------------------------------
+
+
+def _profile_choices(
+    session: Session, event_id: int, me: Participant, them: Participant | None
+) -> tuple[list[Profile], list[Profile]]:
+    """My offers and requests (not withdrawn), and their published ones."""
+    mine = session.exec(
+        select(Profile)
+        .where(
+            Profile.event_id == event_id,
+            Profile.participant_id == me.id,
+            Profile.status != "withdrawn",
+        )
+        .order_by(col(Profile.id))
+    ).all()
+    theirs: Sequence[Profile] = []
+    if them is not None:
+        theirs = session.exec(
+            select(Profile)
+            .where(
+                Profile.event_id == event_id,
+                Profile.participant_id == them.id,
+                Profile.status == "published",
+            )
+            .order_by(col(Profile.id))
+        ).all()
+    return list(mine), list(theirs)
+
+
+def _approved_people(
+    session: Session, event_id: int, *, exclude: int | None = None
+) -> list[PersonView]:
+    ids = session.exec(
+        select(Participant.id).where(
+            Participant.event_id == event_id,
+            Participant.status == ApprovalStatus.approved.value,
+        )
+    ).all()
+    people = _people(session, [int(i) for i in ids if i is not None and i != exclude])
+    return sorted(people.values(), key=lambda p: (p.name.casefold(), p.id))
+
+
+def _request_context(
+    request: Request,
+    session: Session,
+    event: Event,
+    me: Participant,
+    them: Participant | None,
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    mine, theirs = _profile_choices(session, pk(event), me, them)
+    return {
+        **_common(request, event),
+        "me": me,
+        "them": _people(session, [pk(them)])[pk(them)] if them is not None else None,
+        "people": _approved_people(session, pk(event), exclude=pk(me)) if them is None else [],
+        "my_profiles": mine,
+        "their_profiles": theirs,
+        "values": values,
+        "errors": errors,
+    }
+
+
+def _recipient(
+    session: Session, event_id: int, to: int | None, profile: int | None
+) -> Participant | None:
+    """The person asked: ``?to=``, or the owner of ``?profile=``; only approved people of
+    this event (anything else is a 404, as on their public pages)."""
+    if to is None and profile is not None:
+        row = session.get(Profile, profile)
+        if row is None or row.event_id != event_id:
+            raise NotFound("Profile", profile)
+        to = row.participant_id
+    if to is None:
+        return None
+    person = session.get(Participant, to)
+    if (
+        person is None
+        or person.event_id != event_id
+        or person.status != ApprovalStatus.approved.value
+    ):
+        raise NotFound("Participant", to)
+    return person
+
+
+def _requester(session: Session, user: User, event: Event) -> Participant | None:
+    return registration.participant_for_user(session, event_id=pk(event), user=user)
+
+
+@router.get("/events/{event_id:int}/meeting-requests/new")
+def new_request_page(
+    event_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    to: str = "",
+    profile: str = "",
+) -> Response:
+    event = events.get_event(session, event_id, viewer=user)
+    them = _recipient(session, event_id, _int(to), _int(profile))
+    me = _requester(session, user, event)
+    if me is None:
+        if events.can_manage(session, user, event):
+            # Organisers without a registration of their own propose meetings instead.
+            return redirect(_url(f"/events/{event_id}/meetings/new", a=pk(them) if them else None))
+        raise Forbidden("Register for this event to ask for meetings")
+    profile_id = _int(profile)
+    values: dict[str, Any] = {"profile_ids": [str(profile_id)] if profile_id else []}
+    return render(
+        request,
+        "meetings/request_form.html",
+        _request_context(request, session, event, me, them, values, {}),
+    )
+
+
+@router.post("/events/{event_id:int}/meeting-requests/new")
+async def new_request_submit(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    event = events.get_event(session, event_id, viewer=user)
+    form = await _form(request)
+    me = _requester(session, user, event)
+    if me is None:
+        raise Forbidden("Register for this event to ask for meetings")
+    me_id = pk(me)
+
+    def save() -> None:
+        recipient = _int(form.get("recipient_id"))
+        if recipient is None:
+            raise Invalid("recipient_id", "choose the person you want to meet")
+        profile_ids = [_int(v) for v in form.many("profile_ids")]
+        data = MeetingRequestCreate.model_validate(
+            {
+                "recipient_id": recipient,
+                "message": form.get("message"),
+                # An unparseable id is an unknown profile: the service names it.
+                "profile_ids": [i if i is not None else 0 for i in profile_ids],
+            }
+        )
+        service.create_request(session, actor=user, event_id=event_id, data=data)
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        fresh_event = events.get_event(session, event_id, viewer=user)
+        fresh_me = session.get(Participant, me_id)
+        assert fresh_me is not None
+        them = None
+        recipient = _int(form.get("recipient_id"))
+        if recipient is not None and form.get("fixed") == "1":
+            try:
+                them = _recipient(session, event_id, recipient, None)
+            except NotFound:
+                them = None
+        values = {**form.values, "profile_ids": form.many("profile_ids")}
+        return render(
+            request,
+            "meetings/request_form.html",
+            _request_context(request, session, fresh_event, fresh_me, them, values, errors),
+            status_code=status,
+        )
+
+    return _submit(
+        save, fail, lambda: redirect(f"/events/{event_id}/meetings/mine", flash="request-sent")
+    )
+
+
+# ---- organisers: the session grid ---------------------------------------------------------
+
+
+def _managed(session: Session, user: User, event_id: int) -> Event:
+    event = events.get_event(session, event_id, viewer=user)
+    events.require_manage(session, user, event)
+    return event
+
+
+def _matchmaking_session(session: Session, event_id: int, session_id: int) -> EventSession:
+    row = events.get_session(session, event_id=event_id, session_id=session_id)
+    if row.kind != SessionKind.matchmaking.value:
+        raise NotFound("Matchmaking session", session_id)
+    return row
+
+
+def _grid_context(
+    request: Request,
+    session: Session,
+    event: Event,
+    row: EventSession,
+    *,
+    errors: dict[str, dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    session_id = pk(row)
+    slots = events.list_slots(session, session_id=session_id)
+    tables = events.list_tables(session, session_id=session_id)
+    placed = service.session_grid(session, session_id=session_id)
+    open_unplaced = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.event_id == event.id,
+            col(Meeting.slot_id).is_(None),
+            col(Meeting.status).in_(_ACTIVE),
+            (col(Meeting.session_id) == session_id) | col(Meeting.session_id).is_(None),
+        )
+        .order_by(col(Meeting.priority).desc(), col(Meeting.id))
+    ).all()
+    cancelled = session.exec(
+        select(Meeting)
+        .where(
+            Meeting.event_id == event.id,
+            Meeting.session_id == session_id,
+            Meeting.status == MeetingStatus.cancelled.value,
+        )
+        .order_by(col(Meeting.updated_at).desc(), col(Meeting.id))
+        .limit(LIST_LIMIT)
+    ).all()
+    views = _views(session, event, [*placed.values(), *open_unplaced, *cancelled])
+    by_id = {v.id: v for v in views}
+    cells = {key: by_id[pk(m)] for key, m in placed.items()}
+    scheduled = sorted(
+        (by_id[pk(m)] for m in placed.values()),
+        key=lambda v: (v.starts_at or datetime.max, v.table_number or 0),
+    )
+    return {
+        **_common(request, event),
+        "row": row,
+        "slots": slots,
+        "tables": tables,
+        "cells": cells,
+        "scheduled": scheduled,
+        "unscheduled": [by_id[pk(m)] for m in open_unplaced],
+        "cancelled": [by_id[pk(m)] for m in cancelled],
+        "with_interpreter": sum(1 for v in scheduled if v.interpreters),
+        "locked_count": sum(1 for v in scheduled if v.locked),
+        "errors": errors or {},
+    }
+
+
+def _grid_url(event_id: int, session_id: int) -> str:
+    return f"/events/{event_id}/sessions/{session_id}/grid"
+
+
+@router.get("/events/{event_id:int}/sessions/{session_id:int}/grid")
+def grid_page(
+    event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = _managed(session, user, event_id)
+    row = _matchmaking_session(session, event_id, session_id)
+    return render(request, "meetings/grid.html", _grid_context(request, session, event, row))
+
+
+def _grid_action(
+    request: Request,
+    session: Session,
+    user: User,
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    save: Callable[[], object],
+    flash: str,
+) -> Response:
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        event = _managed(session, user, event_id)
+        row = _matchmaking_session(session, event_id, session_id)
+        context = _grid_context(
+            request, session, event, row, errors={f"meeting-{meeting_id}": errors}
+        )
+        return render(request, "meetings/grid.html", context, status_code=status)
+
+    def done() -> Response:
+        url = _url(_grid_url(event_id, session_id), flash=flash)
+        return redirect(url + f"#meeting-{meeting_id}")
+
+    return _submit(save, fail, done)
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/move")
+async def grid_move_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    _managed(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+
+    def save() -> None:
+        raw_slot, raw_table = form.get("slot_id"), form.get("table_id")
+        slot_id, table_id = _int(raw_slot), _int(raw_table)
+        if raw_slot and slot_id is None:
+            raise Invalid("slot_id", "choose a slot from the list")
+        if raw_table and table_id is None:
+            raise Invalid("table_id", "choose a table from the list")
+        data = MeetingUpdate.model_validate(
+            {"revision": _revision(form), "slot_id": slot_id, "table_id": table_id}
+        )
+        service.update_meeting(
+            session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
+        )
+
+    return _grid_action(
+        request, session, user, event_id, session_id, meeting_id, save, "meeting-moved"
+    )
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/lock")
+async def grid_lock_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    _managed(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+    locked = form.get("locked") == "1"
+
+    def save() -> None:
+        data = MeetingUpdate.model_validate({"revision": _revision(form), "locked": locked})
+        service.update_meeting(
+            session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
+        )
+
+    flash = "meeting-locked" if locked else "meeting-unlocked"
+    return _grid_action(request, session, user, event_id, session_id, meeting_id, save, flash)
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/cancel")
+async def grid_cancel_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    _managed(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+
+    def save() -> None:
+        reason = form.get("reason")
+        if not reason:
+            raise Invalid("reason", "say why; the people of the meeting will read it")
+        if len(reason) > 1000:
+            raise Invalid("reason", "at most 1000 characters")
+        service.cancel_meeting(
+            session,
+            actor=user,
+            event_id=event_id,
+            meeting_id=meeting_id,
+            reason=reason,
+            revision=_revision(form),
+        )
+
+    return _grid_action(
+        request, session, user, event_id, session_id, meeting_id, save, "meeting-cancelled"
+    )
+
+
+# ---- organisers: propose a meeting --------------------------------------------------------
+
+
+def _propose_context(
+    request: Request,
+    session: Session,
+    event: Event,
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    people = _approved_people(session, pk(event))
+    sessions = [
+        (
+            row,
+            events.list_slots(session, session_id=pk(row)),
+            events.list_tables(session, session_id=pk(row)),
+        )
+        for row in events.list_sessions(session, event_id=pk(event))
+        if row.kind == SessionKind.matchmaking.value
+    ]
+    return {
+        **_common(request, event),
+        "parties": [p for p in people if p.role != ParticipantRole.interpreter.value],
+        "interpreters": [p for p in people if p.role == ParticipantRole.interpreter.value],
+        "sessions": sessions,
+        "values": values,
+        "errors": errors,
+    }
+
+
+@router.get("/events/{event_id:int}/meetings/new")
+def propose_page(
+    event_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+    a: str = "",
+    b: str = "",
+) -> Response:
+    event = _managed(session, user, event_id)
+    values = {
+        "participant_a": _int(a) or "",
+        "participant_b": _int(b) or "",
+        "needs_confirmation": "1",
+    }
+    return render(
+        request, "meetings/propose.html", _propose_context(request, session, event, values, {})
+    )
+
+
+@router.post("/events/{event_id:int}/meetings/new")
+async def propose_submit(
+    event_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    _managed(session, user, event_id)
+    form = await _form(request)
+    created: list[Meeting] = []
+
+    def save() -> None:
+        a, b = _int(form.get("participant_a")), _int(form.get("participant_b"))
+        if a is None or b is None:
+            raise Invalid("participant_ids", "choose the two people who will meet")
+        if a == b:
+            raise Invalid("participant_ids", "choose two different people")
+        interpreter = _int(form.get("interpreter_id"))
+        if form.get("interpreter_id") and interpreter is None:
+            raise Invalid("interpreter_id", "choose an interpreter from the list")
+        slot_id, table_id = _int(form.get("slot_id")), _int(form.get("table_id"))
+        if form.get("slot_id") and slot_id is None:
+            raise Invalid("slot_id", "choose a slot from the list")
+        if form.get("table_id") and table_id is None:
+            raise Invalid("table_id", "choose a table from the list")
+        data = MeetingCreate.model_validate(
+            {
+                "participant_ids": [a, b],
+                "interpreter_ids": [interpreter] if interpreter else [],
+                "needs_confirmation": form.get("needs_confirmation") == "1",
+                "slot_id": slot_id,
+                "table_id": table_id,
+            }
+        )
+        created.append(service.create_meeting(session, actor=user, event_id=event_id, data=data))
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        event = _managed(session, user, event_id)
+        if "interpreter_ids" in errors:
+            errors["interpreter_id"] = errors.pop("interpreter_ids")
+        return render(
+            request,
+            "meetings/propose.html",
+            _propose_context(request, session, event, dict(form.values), errors),
+            status_code=status,
+        )
+
+    def done() -> Response:
+        meeting = created[0]
+        if meeting.session_id is not None:
+            url = _url(_grid_url(event_id, meeting.session_id), flash="meeting-proposed")
+            return redirect(url + f"#meeting-{meeting.id}")
+        return redirect(f"/events/{event_id}/meeting-requests", flash="meeting-proposed")
+
+    return _submit(save, fail, done)
+
+
+# ---- organisers: all requests -------------------------------------------------------------
+
+
+def _status_filter(raw: str) -> RequestStatus | None:
+    try:
+        return RequestStatus(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def _requests_context(
+    request: Request,
+    session: Session,
+    user: User,
+    event: Event,
+    raw_status: str,
+    offset: int,
+    *,
+    errors: dict[str, dict[str, str]] | None = None,
+    values: dict[str, dict[str, str]] | None = None,
+) -> dict[str, Any]:
+    status = _status_filter(raw_status)
+    rows, total = service.list_requests(
+        session, viewer=user, event_id=pk(event), status=status, limit=REQUESTS_PAGE, offset=offset
+    )
+    counts = {
+        s.value: service.list_requests(session, viewer=user, event_id=pk(event), status=s, limit=1)[
+            1
+        ]
+        for s in RequestStatus
+    }
+    matchmaking = [
+        row
+        for row in events.list_sessions(session, event_id=pk(event))
+        if row.kind == SessionKind.matchmaking.value
+    ]
+    return {
+        **_common(request, event),
+        "rows": _request_views(session, event, rows),
+        "total": total,
+        "counts": counts,
+        "all_count": sum(counts.values()),
+        "status": status.value if status else "",
+        "statuses": list(RequestStatus),
+        "offset": offset,
+        "page_size": REQUESTS_PAGE,
+        "prev_url": _url(
+            f"/events/{pk(event)}/meeting-requests",
+            status=status.value if status else None,
+            offset=max(offset - REQUESTS_PAGE, 0) or None,
+        ),
+        "next_url": _url(
+            f"/events/{pk(event)}/meeting-requests",
+            status=status.value if status else None,
+            offset=offset + REQUESTS_PAGE,
+        ),
+        "matchmaking": matchmaking,
+        "errors": errors or {},
+        "values": values or {},
+    }
+
+
+@router.get("/events/{event_id:int}/meeting-requests")
+def requests_page(
+    event_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+    status: str = "",
+    offset: str = "",
+) -> Response:
+    event = _managed(session, user, event_id)
+    return render(
+        request,
+        "meetings/requests.html",
+        _requests_context(request, session, user, event, status, _int(offset) or 0),
+    )
