@@ -18,6 +18,8 @@ from app.auth import web as auth_web
 from app.db import get_engine, session_scope
 from app.events import api as events_api
 from app.events import web as events_web
+from app.exports import api as exports_api
+from app.exports import web as exports_web
 from app.imports import api as imports_api
 from app.imports import web as imports_web
 from app.matchmaking import api as matchmaking_api
@@ -105,6 +107,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meetings_api.router,
         scheduling_api.router,
         scheduling_web.router,
+        exports_api.router,
+        exports_web.router,
         meetings_web.router,
         notifications_web.router,
         auth_web.router,

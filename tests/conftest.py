@@ -15,6 +15,8 @@ DATABASE_URL = os.environ.get("KETNOI_TEST_DATABASE_URL") or f"sqlite:///{_TMP /
 
 # Settings are read from the environment once: set it before anything imports the app.
 os.environ["KETNOI_DATABASE_URL"] = DATABASE_URL
+# Print jobs and documents go to a throw-away folder, not the project's var/.
+os.environ["KETNOI_VAR_DIR"] = str(_TMP / "var")
 os.environ["KETNOI_SECRET_KEY"] = "test-secret-key-" + "x" * 32
 os.environ.pop("KETNOI_ADMIN_EMAIL", None)
 os.environ.pop("KETNOI_ADMIN_PASSWORD", None)

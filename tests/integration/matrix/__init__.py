@@ -4,6 +4,20 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from tests.integration.matrix import imports, matchmaking, meetings, registration, scheduling
+from tests.integration.matrix import (
+    exports,
+    imports,
+    matchmaking,
+    meetings,
+    registration,
+    scheduling,
+)
 
-AREAS: list[ModuleType] = [registration, matchmaking, imports, meetings, scheduling]
+AREAS: list[ModuleType] = [
+    registration,
+    matchmaking,
+    imports,
+    meetings,
+    scheduling,
+    exports,
+]

@@ -1,0 +1,310 @@
+"""Calendars (.ics), printed agendas (PDF) and print jobs: parse, call one service, shape the
+response (media type, file name, ETag and caching)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
+from app.exports import ical, jobs, pdf, service
+from app.exports.service import Document
+
+router = APIRouter(prefix="/api/v1/events", tags=["calendars and printing"])
+
+P = "/{event_id}/participants/{participant_id}"
+ICS: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"text/calendar": {}}, "description": "An RFC 5545 calendar"}
+}
+PDF: dict[int | str, dict[str, Any]] = {
+    200: {"content": {"application/pdf": {}}, "description": "A PDF document"}
+}
+Lang = Annotated[str | None, Query(pattern="^(vi|en)$", description="vi or en")]
+
+
+class CalendarLinkPublic(BaseModel):
+    participant_id: int
+    url: str = Field(description="The feed's https URL: shown once, only its digest is kept")
+    webcal_url: str
+    created_at: datetime
+
+
+class PrintJobCreate(BaseModel):
+    what: jobs.PrintWhat
+    session_id: int | None = None
+    delegation_id: int | None = None
+    by_delegation: bool = False
+    lang: str | None = Field(default=None, pattern="^(vi|en)$")
+
+
+class PrintJobPublic(BaseModel):
+    id: str
+    event_id: int
+    what: jobs.PrintWhat
+    status: jobs.JobStatus
+    done: int
+    total: int
+    error: str
+    download_url: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+def _matches(request: Request, tag: str) -> bool:
+    header = request.headers.get("if-none-match")
+    if not header:
+        return False
+    candidates = [c.strip().removeprefix("W/") for c in header.split(",")]
+    return "*" in candidates or tag in candidates
+
+
+def _disposition(kind: str, filename: str) -> str:
+    return f'{kind}; filename="{filename}"'
+
+
+def calendar_response(
+    request: Request, doc: Document, *, cache: str, attachment: bool = False
+) -> Response:
+    """The calendar with a strong ETag; a 304 when the client already has these bytes."""
+    tag = ical.etag(doc.body)
+    headers = {
+        "ETag": tag,
+        "Cache-Control": cache,
+        "Content-Disposition": _disposition("attachment" if attachment else "inline", doc.filename),
+    }
+    if _matches(request, tag):
+        return Response(status_code=304, headers=headers)
+    return Response(doc.body, media_type=ical.MEDIA_TYPE, headers=headers)
+
+
+def pdf_response(doc: Document) -> Response:
+    return Response(
+        doc.body,
+        media_type=pdf.MEDIA_TYPE,
+        headers={
+            "Content-Disposition": _disposition("inline", doc.filename),
+            # Agendas carry names, phone-sized secrets (check-in codes): never in a shared cache.
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def job_public(job: jobs.PrintJob) -> PrintJobPublic:
+    done = job.status == jobs.JobStatus.done.value
+    return PrintJobPublic(
+        id=job.id,
+        event_id=job.event_id,
+        what=jobs.PrintWhat(job.what),
+        status=jobs.JobStatus(job.status),
+        done=job.done,
+        total=job.total,
+        error=job.error,
+        download_url=(
+            f"/api/v1/events/{job.event_id}/print-jobs/{job.id}/download" if done else None
+        ),
+        created_at=datetime.fromisoformat(job.created_at),
+        updated_at=datetime.fromisoformat(job.updated_at),
+    )
+
+
+# ---- calendars -----------------------------------------------------------------------------
+
+
+@router.get("/{event_id}/calendar.ics", response_class=Response, responses=ICS)
+def programme_calendar(
+    event_id: int, request: Request, session: SessionDep, user: OptionalUser, lang: Lang = None
+) -> Response:
+    """The public programme: one calendar event per session. A draft is a 404 to outsiders."""
+    doc = service.programme_calendar(session, viewer=user, event_id=event_id, lang=lang)
+    cache = "private, no-cache" if doc.private else "public, max-age=300"
+    return calendar_response(request, doc, cache=cache)
+
+
+@router.get(P + "/calendar.ics", response_class=Response, responses=ICS)
+def personal_calendar(
+    event_id: int,
+    participant_id: int,
+    request: Request,
+    session: SessionDep,
+    user: OptionalUser,
+    token: Annotated[str | None, Query(max_length=200)] = None,
+    lang: Lang = None,
+    download: bool = False,
+) -> Response:
+    """A participant's meetings, cancelled ones included. With ``token`` (the subscription
+    link) no log-in is needed; a wrong or revoked token is a 404. Without a token: the
+    person, their delegation head or the organisers. ``download=true``: a one-off file
+    without refresh hints."""
+    doc = service.personal_calendar(
+        session,
+        viewer=user,
+        event_id=event_id,
+        participant_id=participant_id,
+        token=token,
+        lang=lang,
+        feed=not download,
+    )
+    return calendar_response(request, doc, cache="private, no-cache", attachment=download)
+
+
+@router.post(P + "/calendar-token", response_model=CalendarLinkPublic, status_code=201)
+def reset_calendar_link(
+    event_id: int, participant_id: int, session: SessionDep, user: CurrentUser, response: Response
+) -> CalendarLinkPublic:
+    """A new subscription link for the person; the previous link stops working at once. The
+    URL is in this response only."""
+    url, webcal, row = service.reset_calendar_link(
+        session, actor=user, event_id=event_id, participant_id=participant_id
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return CalendarLinkPublic(
+        participant_id=participant_id, url=url, webcal_url=webcal, created_at=row.created_at
+    )
+
+
+@router.delete(P + "/calendar-token", status_code=204)
+def revoke_calendar_link(
+    event_id: int, participant_id: int, session: SessionDep, user: CurrentUser
+) -> Response:
+    service.revoke_calendar_link(
+        session, actor=user, event_id=event_id, participant_id=participant_id
+    )
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{event_id}/meetings/{meeting_id}/calendar.ics", response_class=Response, responses=ICS
+)
+def meeting_calendar(
+    event_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+    lang: Lang = None,
+) -> Response:
+    """One meeting, for its people, their delegation heads and the organisers."""
+    doc = service.meeting_calendar(
+        session, viewer=user, event_id=event_id, meeting_id=meeting_id, lang=lang
+    )
+    return calendar_response(request, doc, cache="private, no-cache", attachment=True)
+
+
+# ---- printed documents ---------------------------------------------------------------------
+
+
+@router.get(P + "/agenda.pdf", response_class=Response, responses=PDF)
+def personal_agenda(
+    event_id: int, participant_id: int, session: SessionDep, user: CurrentUser
+) -> Response:
+    """The person's agenda (A4, bilingual, with the check-in QR code)."""
+    return pdf_response(
+        service.personal_agenda_pdf(
+            session, viewer=user, event_id=event_id, participant_id=participant_id
+        )
+    )
+
+
+@router.get("/{event_id}/agendas.pdf", response_class=Response, responses=PDF)
+def agendas(
+    event_id: int,
+    session: SessionDep,
+    user: Organiser,
+    delegation_id: int | None = None,
+    session_id: int | None = None,
+    by_delegation: bool = False,
+) -> Response:
+    """Everyone's agenda in one file, each person from a new page. For more than a couple of
+    hundred people this is a 409: use a print job."""
+    return pdf_response(
+        service.agendas_pdf(
+            session,
+            actor=user,
+            event_id=event_id,
+            delegation_id=delegation_id,
+            session_id=session_id,
+            by_delegation=by_delegation,
+        )
+    )
+
+
+@router.get("/{event_id}/tables.pdf", response_class=Response, responses=PDF)
+def table_sheets(
+    event_id: int,
+    session: SessionDep,
+    user: Organiser,
+    session_id: int | None = None,
+    lang: Lang = None,
+) -> Response:
+    """A door sheet per table of each B2B session (or of ``session_id``)."""
+    return pdf_response(
+        service.tables_pdf(session, actor=user, event_id=event_id, session_id=session_id, lang=lang)
+    )
+
+
+@router.get("/{event_id}/grid.pdf", response_class=Response, responses=PDF)
+def master_grid(
+    event_id: int,
+    session: SessionDep,
+    user: Organiser,
+    session_id: int | None = None,
+    lang: Lang = None,
+) -> Response:
+    """Tables × slots of each B2B session (or of ``session_id``), landscape."""
+    return pdf_response(
+        service.grid_pdf(session, actor=user, event_id=event_id, session_id=session_id, lang=lang)
+    )
+
+
+# ---- print jobs ----------------------------------------------------------------------------
+
+
+@router.post("/{event_id}/print-jobs", response_model=PrintJobPublic, status_code=202)
+def create_print_job(
+    event_id: int,
+    data: PrintJobCreate,
+    session: SessionDep,
+    user: Organiser,
+    background: BackgroundTasks,
+    response: Response,
+) -> PrintJobPublic:
+    """Start printing in the background; poll the job, then download its PDF."""
+    job = jobs.create_job(
+        session,
+        actor=user,
+        event_id=event_id,
+        what=data.what,
+        session_id=data.session_id,
+        delegation_id=data.delegation_id,
+        by_delegation=data.by_delegation,
+        lang=data.lang,
+    )
+    background.add_task(jobs.run_job, job.id)
+    response.headers["Location"] = f"/api/v1/events/{event_id}/print-jobs/{job.id}"
+    return job_public(job)
+
+
+@router.get("/{event_id}/print-jobs/{job_id}", response_model=PrintJobPublic)
+def read_print_job(
+    event_id: int, job_id: str, session: SessionDep, user: Organiser, response: Response
+) -> PrintJobPublic:
+    response.headers["Cache-Control"] = "no-store"
+    return job_public(jobs.get_job(session, actor=user, event_id=event_id, job_id=job_id))
+
+
+@router.get("/{event_id}/print-jobs/{job_id}/download", response_class=FileResponse, responses=PDF)
+def download_print_job(
+    event_id: int, job_id: str, session: SessionDep, user: Organiser
+) -> FileResponse:
+    path, filename = jobs.job_file(session, actor=user, event_id=event_id, job_id=job_id)
+    return FileResponse(
+        path,
+        media_type=pdf.MEDIA_TYPE,
+        filename=filename,
+        content_disposition_type="inline",
+        headers={"Cache-Control": "private, no-store"},
+    )
