@@ -1,4 +1,5 @@
-"""The ``ketnoi`` command for operators: migrate, demo, create-organiser, send-mail, serve."""
+"""The ``ketnoi`` command for operators: migrate, demo, create-organiser, send-mail, remind,
+serve."""
 
 from __future__ import annotations
 
@@ -136,6 +137,35 @@ def send_mail(
     if report.error:
         typer.echo(report.error, err=True)
         raise typer.Exit(1)
+
+
+@app.command()
+def remind() -> None:
+    """Queue the e-mails that fall due with time (run it daily, e.g. from cron): feedback
+    links after B2B sessions that ended in the last 30 days, and agreement follow-ups 3 and
+    6 months after signing. Each goes out once, however often this runs."""
+    from app.db import get_engine, session_scope
+    from app.migrate import DatabaseBehind, check_up_to_date
+    from app.outcomes import service as outcomes
+    from app.types import pk
+
+    settings = get_settings()
+    try:
+        check_up_to_date(get_engine(), settings.database_url)
+    except DatabaseBehind as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    feedback = 0
+    with session_scope() as session:
+        for row in outcomes.sessions_due_for_feedback(session):
+            feedback += outcomes.send_feedback_requests(
+                session, event_id=row.event_id, session_id=pk(row)
+            ).queued
+        follow_ups = outcomes.send_follow_up_reminders(session)
+    typer.echo(
+        f"Queued {feedback} feedback request(s) and {follow_ups.emails} follow-up e-mail(s) "
+        f"for {follow_ups.reminders} agreement milestone(s)."
+    )
 
 
 @app.command()

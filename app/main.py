@@ -27,6 +27,7 @@ from app.matchmaking import web as matchmaking_web
 from app.meetings import api as meetings_api
 from app.meetings import web as meetings_web
 from app.migrate import check_up_to_date
+from app.outcomes import api as outcomes_api
 from app.notifications import web as notifications_web
 from app.registration import api as registration_api
 from app.registration import web as registration_web
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meetings_api.router,
         scheduling_api.router,
         scheduling_web.router,
+        outcomes_api.router,
         exports_api.router,
         exports_web.router,
         meetings_web.router,

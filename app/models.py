@@ -15,6 +15,15 @@ from app.meetings.models import (
     MeetingSettings,
 )
 from app.notifications.models import Outbox
+from app.outcomes.models import (
+    Agreement,
+    AgreementDocument,
+    AgreementParty,
+    AgreementReminder,
+    Checkin,
+    FeedbackRequest,
+    MeetingFeedback,
+)
 from app.registration.models import (
     Delegation,
     DelegationOrganisation,
@@ -26,17 +35,24 @@ from app.registration.models import (
 from app.scheduling.models import ScheduleRun
 
 __all__ = [
+    "Agreement",
+    "AgreementDocument",
+    "AgreementParty",
+    "AgreementReminder",
     "ApiToken",
     "AuditEntry",
     "CalendarToken",
+    "Checkin",
     "Delegation",
     "DelegationOrganisation",
     "Event",
     "EventOrganiser",
     "EventSession",
+    "FeedbackRequest",
     "ImportBatch",
     "LoginAttempt",
     "Meeting",
+    "MeetingFeedback",
     "MeetingParticipant",
     "MeetingQuota",
     "MeetingRequest",

@@ -34,6 +34,8 @@ KINDS = (
     "meeting_cancelled",
     "meeting_proposed",
     "schedule_published",
+    "feedback_request",
+    "agreement_follow_up",
 )
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

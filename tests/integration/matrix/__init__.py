@@ -9,6 +9,7 @@ from tests.integration.matrix import (
     imports,
     matchmaking,
     meetings,
+    outcomes,
     registration,
     scheduling,
 )
@@ -20,4 +21,5 @@ AREAS: list[ModuleType] = [
     meetings,
     scheduling,
     exports,
+    outcomes,
 ]

@@ -1,0 +1,1 @@
+"""Check-in, attendance, feedback, agreements and the figures of an event."""
