@@ -18,6 +18,7 @@ from sqlmodel import Session, select
 from app.auth.models import Role, User, UserCreate
 from app.auth.service import create_user, ensure_organiser, get_user_by_email
 from app.demo_meetings import load_meetings
+from app.demo_outcomes import load_outcomes
 from app.demo_registrations import load_registrations
 from app.events import service as events
 from app.events.models import (
@@ -89,6 +90,9 @@ def load_demo(session: Session) -> DemoResult:
         created = True
     # Meeting requests, proposals and the booked B2B schedule (app.demo_meetings).
     if any(load_meetings(session, organiser=organiser, event=hai_phong).values()):
+        created = True
+    # The day after: check-ins, held meetings and no-shows, feedback, agreements.
+    if any(load_outcomes(session, organiser=organiser, event=hai_phong).values()):
         created = True
     hanoi = _existing(session, HANOI_TITLE)
     if hanoi is None:

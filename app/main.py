@@ -27,8 +27,9 @@ from app.matchmaking import web as matchmaking_web
 from app.meetings import api as meetings_api
 from app.meetings import web as meetings_web
 from app.migrate import check_up_to_date
-from app.outcomes import api as outcomes_api
 from app.notifications import web as notifications_web
+from app.outcomes import api as outcomes_api
+from app.outcomes import web as outcomes_web
 from app.registration import api as registration_api
 from app.registration import web as registration_web
 from app.scheduling import api as scheduling_api
@@ -106,18 +107,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         matchmaking_api.router,
         imports_api.router,
         meetings_api.router,
-        scheduling_api.router,
-        scheduling_web.router,
         outcomes_api.router,
         exports_api.router,
-        exports_web.router,
-        meetings_web.router,
-        notifications_web.router,
+        scheduling_api.router,
+        scheduling_web.router,
         auth_web.router,
         events_web.router,
         registration_web.router,
         matchmaking_web.router,
         imports_web.router,
+        exports_web.router,
+        meetings_web.router,
+        outcomes_web.router,
+        notifications_web.router,
     ):
         app.include_router(router)
     return app

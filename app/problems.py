@@ -9,7 +9,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import DomainError
@@ -143,6 +143,19 @@ def install(app: FastAPI) -> None:
             title="Conflict",
             type_slug="conflict",
             detail="the change conflicts with data saved at the same time; reload and try again",
+        )
+
+    @app.exception_handler(DataError)
+    async def _data(request: Request, exc: DataError) -> Response:
+        # PostgreSQL refuses values its columns cannot hold (an id above 2^31 - 1 in a URL
+        # or a body); nothing can match such a value, so it is bad input, not a crash.
+        log.info("data error on %s %s: %s", request.method, request.url.path, exc.orig)
+        return problem(
+            request,
+            status=422,
+            title="Unprocessable Content",
+            type_slug="validation-error",
+            detail="a number in the request is out of range (ids and counts are below 2147483648)",
         )
 
     @app.exception_handler(Exception)

@@ -59,8 +59,9 @@ def _area_translations(locale: str) -> dict[str, str]:
             continue
         with path.open("rb") as handle:
             for message in read_po(handle, locale=locale):
+                # The first catalog wins, as at run time (app.i18n.translations).
                 if message.id and message.string and isinstance(message.id, str):
-                    found[message.id] = str(message.string)
+                    found.setdefault(message.id, str(message.string))
     return found
 
 

@@ -55,6 +55,7 @@ from app.meetings.schemas import (
     MeetingUpdate,
     RequestBox,
 )
+from app.outcomes.stats import checked_in_map
 from app.registration import service as registration
 from app.registration.models import (
     ApprovalStatus,
@@ -904,6 +905,17 @@ def _grid_context(
         "with_interpreter": sum(1 for v in scheduled if v.interpreters),
         "locked_count": sum(1 for v in scheduled if v.locked),
         "errors": errors or {},
+        # The event day (app.outcomes): who has checked in. Flags show only once the desk
+        # has checked someone in, so that the grid is not all red before the day.
+        "arrived": (arrived := checked_in_map(session, event_id=pk(event))),
+        "not_arrived": sorted(
+            {
+                p.id: p for v in scheduled if v.open for p in v.parties if p.id not in arrived
+            }.values(),
+            key=lambda p: p.name,
+        )
+        if arrived
+        else [],
     }
 
 

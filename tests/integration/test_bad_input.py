@@ -412,3 +412,20 @@ def test_unexpected_exception_on_a_page_is_an_html_500_page(db) -> None:  # type
     assert response.headers["content-type"].startswith("text/html")
     assert "hunter2" not in response.text
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/events/99999999999",
+        "/api/v1/events/99999999999/participants",
+        "/api/v1/events/99999999999/meetings/99999999999",
+    ],
+)
+def test_an_id_beyond_the_database_range_is_bad_input_not_a_crash(
+    client: TestClient, organiser_headers: dict[str, str], path: str
+) -> None:
+    response = client.get(path, headers=organiser_headers)
+    # SQLite holds any integer (nothing found: 404); PostgreSQL's integer columns refuse it.
+    assert response.status_code in (404, 422), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
