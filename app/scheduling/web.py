@@ -66,12 +66,13 @@ def _page(
     ).all()
     counts: Counter[str] = Counter()
     for m in meetings:
-        if m.status in _OPEN:
-            counts["booked" if m.slot_id else "waiting"] += 1
-            if m.locked:
-                counts["locked"] += 1
-        else:
-            counts[m.status] += 1
+        if m.status == "cancelled":
+            counts["cancelled"] += 1
+            continue
+        # Held and no-show meetings keep their slot: they still have a time on the grid.
+        counts["booked" if m.slot_id else "waiting"] += 1
+        if m.locked:
+            counts["locked"] += 1
     left_out = list(run.unscheduled) if run else []
     names = _names(session, [u["meeting_id"] for u in left_out])
     people = {

@@ -93,7 +93,7 @@ def test_organiser_runs_a_trial_then_applies_and_sees_why_a_meeting_is_left_out(
     assert trial.status_code == 303
     shown = browser.get(trial.headers["location"])
     assert "Đã chạy thử xong" in shown.text
-    assert re.search(r'data-testid="scheduled">2<', shown.text)
+    assert re.search(r'data-testid="scheduled">2</span> / 3<', shown.text)
     assert re.search(r'data-testid="bound">2<', shown.text)
     text = html.unescape(shown.text)
     assert "Nguyễn Thị Hạnh ↔ 김민준" in text
