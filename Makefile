@@ -18,7 +18,7 @@ export KETNOI_ADMIN_PASSWORD ?= ketnoi-organiser-2026
 help:
 	@echo "make run     install, migrate ./var/ketnoi.sqlite3, load the demo event, serve http://$(HOST):$(PORT)"
 	@echo "make test    lint, then the test suite on SQLite and (when available) PostgreSQL"
-	@echo "make bench   benchmarks (scheduler), printing measured ratios"
+	@echo "make bench   benchmarks (scheduler, PDF agendas), printing measured ratios and times"
 	@echo "make lint | fmt | migrate | demo | lock | messages | clean"
 
 system-deps:
