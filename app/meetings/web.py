@@ -18,16 +18,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.deps import CurrentUser, Organiser, SessionDep
-from app.errors import DomainError, Forbidden, Invalid, NotFound
+from app.errors import Forbidden, Invalid, NotFound
 from app.events import service as events
 from app.events.models import (
     BookingMode,
@@ -37,6 +35,11 @@ from app.events.models import (
     SessionKind,
     Slot,
 )
+from app.forms import Form
+from app.forms import positive_int as _int
+from app.forms import read_form as _form
+from app.forms import submit_form as _submit
+from app.forms import url_with as _url
 from app.matchmaking.models import Profile
 from app.matchmaking.vocab import COUNTRIES, label
 from app.meetings import service
@@ -65,7 +68,7 @@ from app.registration.models import (
     ParticipantRole,
 )
 from app.types import pk, utcnow
-from app.web import check_csrf, form_errors, redirect, render, request_locale
+from app.web import redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -75,79 +78,6 @@ _ACTIVE = [s.value for s in ACTIVE_STATUSES]
 
 
 # ---- form plumbing ------------------------------------------------------------------------
-
-
-class Form:
-    """A submitted form: single values, and the lists of repeated fields (checkboxes)."""
-
-    def __init__(self, values: dict[str, str], lists: dict[str, list[str]]) -> None:
-        self.values = values
-        self.lists = lists
-
-    def get(self, key: str) -> str:
-        return self.values.get(key, "").strip()
-
-    def many(self, key: str) -> list[str]:
-        return [v.strip() for v in self.lists.get(key, []) if v.strip()]
-
-
-async def _form(request: Request) -> Form:
-    data = await request.form()
-    values: dict[str, str] = {}
-    lists: dict[str, list[str]] = {}
-    for key, value in data.multi_items():
-        if isinstance(value, str):
-            values[key] = value
-            lists.setdefault(key, []).append(value)
-    check_csrf(request, values.pop("csrf_token", None))
-    return Form(values, lists)
-
-
-def _int(value: str | None) -> int | None:
-    """A positive id from a query string or a form, or None for anything else."""
-    value = (value or "").strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 12:
-        return None
-    number = int(value)
-    return number if number > 0 else None
-
-
-def _errors_of(exc: ValidationError | DomainError) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if isinstance(exc, ValidationError):
-        for error in exc.errors():
-            loc = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
-            message = error.get("msg", "invalid value").removeprefix("Value error, ")
-            out.setdefault(loc[0] if loc else "__all__", message)
-        return out
-    errors = form_errors(exc)
-    # A conflict's detail says what happened in a sentence; keep it above the form as well.
-    if exc.status == 409 and "__all__" not in errors:
-        errors["__all__"] = exc.detail
-    return errors
-
-
-def _submit(
-    save: Callable[[], object],
-    fail: Callable[[dict[str, str], int], Response],
-    done: Callable[[], Response],
-) -> Response:
-    """Run a form's save; on bad input re-render the page with each message by its field.
-    Nothing is written on failure: ``fail`` rolls the unit of work back first."""
-    try:
-        save()
-    except ValidationError as exc:
-        return fail(_errors_of(exc), 422)
-    except DomainError as exc:
-        if exc.status in (401, 403, 404):
-            raise  # not a form problem: log in, not allowed, or nothing here
-        return fail(_errors_of(exc), exc.status)
-    return done()
-
-
-def _url(path: str, **params: Any) -> str:
-    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
-    return path + (f"?{urlencode(kept)}" if kept else "")
 
 
 # ---- what the pages show ------------------------------------------------------------------

@@ -16,7 +16,6 @@ page, never a 500.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -24,9 +23,7 @@ from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
 from sqlmodel import Session, col, select
-from starlette.datastructures import UploadFile
 
 from app.auth.models import User
 from app.deps import CurrentUser, OptionalUser, SessionDep
@@ -34,6 +31,11 @@ from app.errors import DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from app.events import service as events
 from app.events.models import Event, MeetingTable, SessionKind, Slot
 from app.exports.views import Bilingual
+from app.forms import Form
+from app.forms import positive_int as _int
+from app.forms import read_form as _form
+from app.forms import submit_form as _submit
+from app.forms import url_with as _url
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole, MeetingStatus
 from app.outcomes import documents as docs
 from app.outcomes import report, rows, service
@@ -50,7 +52,7 @@ from app.outcomes.schemas import AgreementCreate, AgreementUpdate, FeedbackIn, P
 from app.registration import service as registration
 from app.registration.models import Organisation, Participant
 from app.types import pk, utcnow
-from app.web import check_csrf, form_errors, redirect, render, request_locale
+from app.web import redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -58,84 +60,6 @@ FORM_STEPS = (NextStep.nda, NextStep.visit, NextStep.pilot, NextStep.contract)
 
 
 # ---- plumbing -----------------------------------------------------------------------------
-
-
-class Form:
-    """A submitted form: single values, repeated values (checkboxes) and files."""
-
-    def __init__(
-        self, values: dict[str, str], lists: dict[str, list[str]], files: dict[str, UploadFile]
-    ) -> None:
-        self.values = values
-        self.lists = lists
-        self.files = files
-
-    def get(self, key: str) -> str:
-        return self.values.get(key, "").strip()
-
-    def many(self, key: str) -> list[str]:
-        return [v.strip() for v in self.lists.get(key, []) if v.strip()]
-
-
-async def _form(request: Request) -> Form:
-    data = await request.form()
-    values: dict[str, str] = {}
-    lists: dict[str, list[str]] = {}
-    files: dict[str, UploadFile] = {}
-    for key, value in data.multi_items():
-        if isinstance(value, str):
-            values[key] = value
-            lists.setdefault(key, []).append(value)
-        elif isinstance(value, UploadFile):
-            files[key] = value
-    check_csrf(request, values.pop("csrf_token", None))
-    return Form(values, lists, files)
-
-
-def _int(value: str | None) -> int | None:
-    """A positive id from a query string or a form, or None for anything else."""
-    value = (value or "").strip()
-    if not value.isascii() or not value.isdigit() or len(value) > 12:
-        return None
-    number = int(value)
-    return number if number > 0 else None
-
-
-def _errors_of(exc: ValidationError | DomainError) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if isinstance(exc, ValidationError):
-        for error in exc.errors():
-            loc = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
-            message = error.get("msg", "invalid value").removeprefix("Value error, ")
-            out.setdefault(loc[0] if loc else "__all__", message)
-        return out
-    errors = form_errors(exc)
-    if exc.status == 409 and "__all__" not in errors:
-        errors["__all__"] = exc.detail
-    return errors
-
-
-def _submit(
-    save: Callable[[], object],
-    fail: Callable[[dict[str, str], int], Response],
-    done: Callable[[], Response],
-) -> Response:
-    """Run a form's save; on bad input roll back (in ``fail``) and re-render with each
-    message by its field. Permission and not-found problems stay error pages."""
-    try:
-        save()
-    except ValidationError as exc:
-        return fail(_errors_of(exc), 422)
-    except DomainError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        return fail(_errors_of(exc), exc.status)
-    return done()
-
-
-def _url(path: str, **params: Any) -> str:
-    kept = {k: str(v) for k, v in params.items() if v not in (None, "")}
-    return path + (f"?{urlencode(kept)}" if kept else "")
 
 
 def _common(request: Request, event: Event) -> dict[str, Any]:
