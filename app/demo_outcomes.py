@@ -139,7 +139,8 @@ def load_outcomes(session: Session, *, organiser: User, event: Event) -> dict[st
         .where(
             Meeting.event_id == event_id,
             col(Meeting.slot_id).is_not(None),
-            col(Meeting.status).in_([MeetingStatus.proposed.value, MeetingStatus.confirmed.value]),
+            # Proposals nobody confirmed were never arranged: they stay as they are.
+            Meeting.status == MeetingStatus.confirmed.value,
         )
         .order_by(col(Meeting.id))
     ).all()

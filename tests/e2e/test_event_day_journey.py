@@ -12,7 +12,13 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
-from tests.e2e.test_meeting_journey import HOA, LIN, _api, _created, _log_in
+from tests.e2e.test_meeting_journey import HOA as _HOA
+from tests.e2e.test_meeting_journey import LIN as _LIN
+from tests.e2e.test_meeting_journey import _api, _created, _log_in
+
+# The journeys share one server: the same people, with accounts of their own here.
+LIN = ("lin.weiting.day@tw-packaging.com.tw", *_LIN[1:])
+HOA = ("hoa.day@thucphamhp.vn", *_HOA[1:])
 
 pytestmark = pytest.mark.e2e
 
