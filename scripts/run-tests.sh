@@ -7,7 +7,9 @@ cd "$(dirname "$0")/.."
 BIN=.venv/bin
 
 echo "== Tests on SQLite =="
-KETNOI_TEST_DATABASE_URL="" "$BIN/pytest" -m "not bench" -q -p no:cacheprovider
+# Two workers (the machines we run on have two cores); each has its own database.
+WORKERS=${KETNOI_TEST_WORKERS:-2}
+KETNOI_TEST_DATABASE_URL="" "$BIN/pytest" -m "not bench" -q -p no:cacheprovider -n "$WORKERS"
 sqlite_rc=$?
 
 pg_url=${KETNOI_TEST_POSTGRES_URL:-}
@@ -19,7 +21,7 @@ pg_rc=0
 if [ -n "$pg_url" ]; then
   echo "== Tests on PostgreSQL =="
   # The browser journeys and pure unit tests do not depend on the database; they ran above.
-  KETNOI_TEST_DATABASE_URL="$pg_url" "$BIN/pytest" -m "not bench and not e2e" -q -p no:cacheprovider tests/integration
+  KETNOI_TEST_DATABASE_URL="$pg_url" "$BIN/pytest" -m "not bench and not e2e" -q -p no:cacheprovider -n "$WORKERS" tests/integration
   pg_rc=$?
 else
   echo "== PostgreSQL not available: skipped the PostgreSQL run =="

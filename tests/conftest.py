@@ -11,7 +11,35 @@ from pathlib import Path
 import pytest
 
 _TMP = Path(tempfile.mkdtemp(prefix="ketnoi-test-"))
-DATABASE_URL = os.environ.get("KETNOI_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite3'}"
+
+
+def _worker_database(url: str) -> str:
+    """With pytest-xdist, each worker gets a PostgreSQL database of its own (``<name>_gw0`` …),
+    created on first use, so that workers never empty each other's tables."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not url.startswith("postgresql"):
+        return url
+    from sqlalchemy import create_engine
+    from sqlalchemy import text as sql
+    from sqlalchemy.engine import make_url
+
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(
+            sql("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+        ).first()
+        if not exists:
+            connection.execute(sql(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+# SQLite: one file per process (each xdist worker has its own temporary folder).
+DATABASE_URL = _worker_database(
+    os.environ.get("KETNOI_TEST_DATABASE_URL") or f"sqlite:///{_TMP / 'test.sqlite3'}"
+)
 
 # Settings are read from the environment once: set it before anything imports the app.
 os.environ["KETNOI_DATABASE_URL"] = DATABASE_URL

@@ -8,8 +8,9 @@ permissions were never decided.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -83,10 +84,15 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("POST", S + "/tables"): Call(_write(201), {"count": 2}),
     ("PATCH", S + "/tables/{table_id}"): Call(_write(200), {"label": "Bàn đoàn Đài Loan"}),
 }
+# Which area's rows (build functions) a route needs: its own and those it USES.
+ROUTE_AREAS: dict[tuple[str, str], tuple[ModuleType, ...]] = {}
+_BY_NAME = {area.__name__.rsplit(".", 1)[-1]: area for area in AREAS}
 for _area in AREAS:
     _clash = set(MATRIX) & set(_area.MATRIX)
     assert not _clash, f"{_area.__name__} repeats {_clash}"
     MATRIX.update(_area.MATRIX)
+    _needed = (*(_BY_NAME[n] for n in getattr(_area, "USES", ())), _area)
+    ROUTE_AREAS.update(dict.fromkeys(_area.MATRIX, _needed))
 # Log-in itself is open to everyone by nature; its behaviour is in test_auth.py.
 NOT_IN_MATRIX = {("POST", "/api/v1/auth/token")}
 
@@ -165,50 +171,65 @@ ACCOUNTS = {
 DRAFT_TITLE = "Bản nháp: Ngày hội công nghệ Hải Phòng 2027"
 
 
+WorldMaker = Callable[[Sequence[ModuleType]], World]
+
+
 @pytest.fixture
-def world(client: TestClient, db: Session) -> World:
+def make_world(client: TestClient, db: Session) -> WorldMaker:
     """Accounts and two events owned by one organiser, one open and one in draft, each with a
-    B2B session and tables: built through the services in one transaction, so that the
-    hundreds of cases below stay fast on PostgreSQL too."""
-    users = {
-        role: create_user(
-            db,
-            data=UserCreate(email=email, full_name=email.split("@")[0], password=PASSWORD, role=r),
-            is_admin=is_admin,
-        )
-        for role, (email, r, is_admin) in ACCOUNTS.items()
-    }
-    targets = {}
-    for state, status, title in (
-        ("open", EventStatus.registration_open, HAI_PHONG_EVENT["title_vi"]),
-        ("draft", EventStatus.draft, DRAFT_TITLE),
-    ):
-        event = events.create_event(
-            db,
-            actor=users["own_organiser"],
-            data=EventCreate.model_validate(
-                {**HAI_PHONG_EVENT, "title_vi": title, "status": status}
-            ),
-        )
-        assert event.id is not None
-        row = events.create_session(
-            db,
-            actor=users["own_organiser"],
-            event_id=event.id,
-            data=SessionCreate.model_validate({**B2B_SESSION, "table_count": 2}),
-        )
-        assert row.id is not None
-        table = events.list_tables(db, session_id=row.id)[0]
-        assert table.id is not None
-        target = Target(event.id, row.id, table.id)
-        target.ids.update(_core_ids(db, users, event.id))
-        for area in AREAS:
-            build = getattr(area, "build", None)
-            if build is not None:
-                target.ids.update(build(db, users, target))
-        targets[state] = target
-    db.commit()
-    return World(targets, users)
+    B2B session, tables, a delegation and two registrations, plus the rows of the given areas
+    (their ``build``): made through the services in one transaction, and only what a route
+    needs, so that the hundreds of cases below stay fast on PostgreSQL too."""
+
+    def make(areas: Sequence[ModuleType]) -> World:
+        users = {
+            role: create_user(
+                db,
+                data=UserCreate(
+                    email=email, full_name=email.split("@")[0], password=PASSWORD, role=r
+                ),
+                is_admin=is_admin,
+            )
+            for role, (email, r, is_admin) in ACCOUNTS.items()
+        }
+        targets = {}
+        for state, status, title in (
+            ("open", EventStatus.registration_open, HAI_PHONG_EVENT["title_vi"]),
+            ("draft", EventStatus.draft, DRAFT_TITLE),
+        ):
+            event = events.create_event(
+                db,
+                actor=users["own_organiser"],
+                data=EventCreate.model_validate(
+                    {**HAI_PHONG_EVENT, "title_vi": title, "status": status}
+                ),
+            )
+            assert event.id is not None
+            row = events.create_session(
+                db,
+                actor=users["own_organiser"],
+                event_id=event.id,
+                data=SessionCreate.model_validate({**B2B_SESSION, "table_count": 2}),
+            )
+            assert row.id is not None
+            table = events.list_tables(db, session_id=row.id)[0]
+            assert table.id is not None
+            target = Target(event.id, row.id, table.id)
+            target.ids.update(_core_ids(db, users, event.id))
+            for area in areas:
+                build = getattr(area, "build", None)
+                if build is not None:
+                    target.ids.update(build(db, users, target))
+            targets[state] = target
+        db.commit()
+        return World(targets, users)
+
+    return make
+
+
+@pytest.fixture
+def world(make_world: WorldMaker) -> World:
+    return make_world(())
 
 
 def _core_ids(db: Session, users: dict[str, User], event_id: int) -> dict[str, int]:
@@ -259,9 +280,10 @@ def _headers(db: Session, user: User) -> dict[str, str]:
     ],
 )
 def test_api_permission(
-    client: TestClient, db: Session, world: World, method: str, path: str, role: str
+    client: TestClient, db: Session, make_world: WorldMaker, method: str, path: str, role: str
 ) -> None:
     call = MATRIX[(method, path)]
+    world = make_world(ROUTE_AREAS.get((method, path), ()))
     headers = {} if role == "anonymous" else _headers(db, world.users[role])
     # Routes outside an event behave the same whatever an event's state: one call is enough.
     states = STATES if "{event_id}" in path else STATES[:1]

@@ -40,6 +40,9 @@ def someone_else(ok: int) -> dict[tuple[str, str], int]:
     return out
 
 
+# Rows of these areas are needed too ({meeting_id} comes from the meetings area).
+USES = ("meetings",)
+
 MATRIX: dict[tuple[str, str], Call] = {
     ("GET", E + "/calendar.ics"): Call(read(200)),
     ("GET", PERSON + "/calendar.ics"): Call(someone_else(200)),

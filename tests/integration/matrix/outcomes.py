@@ -50,6 +50,9 @@ def staff(ok: int) -> dict[tuple[str, str], int]:
     return _but(write(ok), delegate__draft=404)
 
 
+# Rows of these areas are needed too ({meeting_id} comes from the meetings area).
+USES = ("meetings",)
+
 MATRIX: dict[tuple[str, str], Call] = {
     ("POST", E + "/check-in"): Call(staff(404), {"code": "zzzz-9999", "method": "qr"}),
     ("GET", E + "/check-in/search"): Call(staff(200)),
