@@ -48,10 +48,19 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
     upper = bound.value
     proven = False
     budget = Budget(int(limit * NODES_PER_SECOND))
-    if sched.total < upper:
-        augment(sched, unplaced_by_value(inst, sched, bound.relaxed), 3, budget, upper)
-        if sched.total < upper:
-            exchange(sched, unplaced_by_value(inst, sched, bound.relaxed), 1, budget, upper)
+    _improve(inst, sched, bound.relaxed, budget, upper)
+    if sched.total < upper and any(s >= 0 for s in inst.current_slot):
+        # Keeping published meetings first can leave a meeting out that a schedule built
+        # from scratch places (a chain through full slots). Priority outranks moves, so the
+        # fresh schedule wins when it holds more; built in the same order, it keeps most
+        # published meetings where they are anyway (6.7 % moved at the 5,000-person size).
+        fresh = Schedule(inst)
+        greedy(fresh, order)
+        _improve(inst, fresh, bound.relaxed, Budget(int(limit * NODES_PER_SECOND)), upper)
+        if fresh.total > sched.total:
+            check_schedule(inst, fresh.slot_of)
+            sched = fresh
+            fallback = list(sched.slot_of)
     if sched.total < upper:
         result = improve_with_cpsat(inst, sched, upper, limit)
         upper = min(upper, result.upper)
@@ -66,6 +75,16 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
         slot_of = fallback
     total = sum(inst.weight[m] for m, s in enumerate(slot_of) if s >= 0)
     return finish(inst, slot_of, upper=upper, optimal=proven or total >= upper, started=started)
+
+
+def _improve(
+    inst: Instance, sched: Schedule, relaxed: dict[int, float], budget: Budget, upper: int
+) -> None:
+    """Ejection chains, then priority exchanges, while below the bound."""
+    if sched.total < upper:
+        augment(sched, unplaced_by_value(inst, sched, relaxed), 3, budget, upper)
+        if sched.total < upper:
+            exchange(sched, unplaced_by_value(inst, sched, relaxed), 1, budget, upper)
 
 
 def keep_published(sched: Schedule, order: list[int]) -> None:
