@@ -10,9 +10,10 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Body, Query, Response
 from sqlmodel import Session
 
+from app.auth.models import User
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.events import service as events
-from app.events.models import Event, MeetingTable, Slot
+from app.events.models import BookingMode, Event, MeetingTable, Slot
 from app.meetings import service
 from app.meetings.models import Meeting, MeetingRequest, MeetingRole, MeetingStatus, RequestStatus
 from app.meetings.schemas import (
@@ -90,14 +91,28 @@ def slot_brief(slot: Slot, zone: ZoneInfo) -> SlotBrief:
     )
 
 
-def meeting_public(db: Session, event: Event, meeting: Meeting) -> MeetingPublic:
+def schedule_hidden(db: Session, event: Event, viewer: User | None) -> bool:
+    """In organiser booking mode the schedule is a draft until published: only the event's
+    organisers see times and tables before that (the agenda, calendars and PDFs agree)."""
+    return (
+        event.booking_mode == BookingMode.organiser.value
+        and event.schedule_published_at is None
+        and not events.can_manage(db, viewer, event)
+    )
+
+
+def meeting_public(
+    db: Session, event: Event, meeting: Meeting, viewer: User | None = None
+) -> MeetingPublic:
+    """``viewer``: who reads it (None: a trusted caller that sees everything)."""
     zone = events.event_zone(event)
+    hidden = viewer is not None and schedule_hidden(db, event, viewer)
     people = service.meeting_people(db, pk(meeting))
     found = {p.participant_id: db.get(Participant, p.participant_id) for p in people}
     participants = {pid: p for pid, p in found.items() if p is not None}
     need = service.interpreter_need(people, participants)
-    slot = db.get(Slot, meeting.slot_id) if meeting.slot_id else None
-    table = db.get(MeetingTable, meeting.table_id) if meeting.table_id else None
+    slot = db.get(Slot, meeting.slot_id) if meeting.slot_id and not hidden else None
+    table = db.get(MeetingTable, meeting.table_id) if meeting.table_id and not hidden else None
     return MeetingPublic(
         id=pk(meeting),
         event_id=meeting.event_id,
@@ -131,10 +146,10 @@ def meeting_public(db: Session, event: Event, meeting: Meeting) -> MeetingPublic
     )
 
 
-def _meeting_out(db: Session, event_id: int, meeting: Meeting) -> MeetingPublic:
+def _meeting_out(db: Session, event_id: int, meeting: Meeting, viewer: User) -> MeetingPublic:
     event = db.get(Event, event_id)
     assert event is not None
-    return meeting_public(db, event, meeting)
+    return meeting_public(db, event, meeting, viewer)
 
 
 # ---- settings -----------------------------------------------------------------------------
@@ -217,7 +232,7 @@ def accept_request(
     """Accept: returns the new meeting (book it next in self-service mode)."""
     meeting = service.accept_request(session, actor=user, event_id=event_id, request_id=request_id)
     response.headers["Location"] = f"/api/v1/events/{event_id}/meetings/{meeting.id}"
-    return _meeting_out(session, event_id, meeting)
+    return _meeting_out(session, event_id, meeting, user)
 
 
 @router.post(REQUESTS + "/{request_id}/decline", response_model=MeetingRequestPublic)
@@ -263,7 +278,7 @@ def list_meetings(
     )
     event = events.get_event(session, event_id, viewer=user)
     return Page(
-        items=[meeting_public(session, event, m) for m in rows],
+        items=[meeting_public(session, event, m, user) for m in rows],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
@@ -276,7 +291,7 @@ def create_meeting(
 ) -> MeetingPublic:
     meeting = service.create_meeting(session, actor=user, event_id=event_id, data=data)
     response.headers["Location"] = f"/api/v1/events/{event_id}/meetings/{meeting.id}"
-    return _meeting_out(session, event_id, meeting)
+    return _meeting_out(session, event_id, meeting, user)
 
 
 @router.get(MEETINGS + "/{meeting_id}", response_model=MeetingPublic)
@@ -284,7 +299,7 @@ def read_meeting(
     event_id: int, meeting_id: int, session: SessionDep, user: CurrentUser
 ) -> MeetingPublic:
     meeting = service.get_meeting(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
-    return _meeting_out(session, event_id, meeting)
+    return _meeting_out(session, event_id, meeting, user)
 
 
 @router.patch(MEETINGS + "/{meeting_id}", response_model=MeetingPublic)
@@ -294,7 +309,7 @@ def update_meeting(
     meeting = service.update_meeting(
         session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
     )
-    return _meeting_out(session, event_id, meeting)
+    return _meeting_out(session, event_id, meeting, user)
 
 
 @router.post(MEETINGS + "/{meeting_id}/book", response_model=MeetingPublic)
@@ -314,7 +329,7 @@ def book_meeting(
         slot_id=data.slot_id,
         revision=data.revision,
     )
-    return _meeting_out(session, event_id, meeting)
+    return _meeting_out(session, event_id, meeting, user)
 
 
 @router.get(MEETINGS + "/{meeting_id}/free-slots", response_model=list[SlotBrief])
@@ -344,7 +359,7 @@ def add_participant(
         role=data.role,
         revision=data.revision,
     )
-    return _meeting_out(session, event_id, meeting)
+    return _meeting_out(session, event_id, meeting, user)
 
 
 @router.delete(
@@ -366,7 +381,7 @@ def remove_participant(
         participant_id=participant_id,
         revision=revision,
     )
-    return _meeting_out(session, event_id, meeting)
+    return _meeting_out(session, event_id, meeting, user)
 
 
 @router.post(MEETINGS + "/{meeting_id}/cancel", response_model=MeetingPublic)
@@ -381,7 +396,7 @@ def cancel_meeting(
         reason=data.reason,
         revision=data.revision,
     )
-    return _meeting_out(session, event_id, meeting)
+    return _meeting_out(session, event_id, meeting, user)
 
 
 @router.post(MEETINGS + "/{meeting_id}/confirm", response_model=MeetingPublic)
@@ -399,4 +414,4 @@ def confirm_meeting(
         meeting_id=meeting_id,
         revision=data.revision if data else None,
     )
-    return _meeting_out(session, event_id, meeting)
+    return _meeting_out(session, event_id, meeting, user)

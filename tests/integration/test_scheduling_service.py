@@ -313,3 +313,35 @@ def test_seats_match_meetings_after_scheduling(fair: Fair, db: Session) -> None:
     assert {pk(m) for m in booked} <= set(
         db.exec(select(Meeting.id).where(Meeting.event_id == fair.event_id)).all()
     )
+
+
+def test_delegates_see_times_only_once_the_schedule_is_published(
+    fair: Fair, db: Session, delegate: Any, delegate_headers: Headers
+) -> None:
+    mine = Participant(
+        event_id=fair.event_id,
+        user_id=delegate.id,
+        full_name="Lã Minh Tuấn",
+        email=delegate.email,
+        status="approved",
+        code=new_code(),
+    )
+    db.add(mine)
+    db.commit()
+    fair.people["me"] = pk(mine)
+    meeting_id = fair.meet("me", GUESTS[0])
+    assert fair.schedule(dry_run=False).status_code == 200
+
+    url = f"{fair.base}/meetings/{meeting_id}"
+    organiser_view = fair.client.get(url, headers=fair.org).json()
+    assert organiser_view["slot"] is not None  # organisers always see the draft schedule
+    draft = fair.client.get(url, headers=delegate_headers).json()
+    assert draft["slot"] is None
+    assert draft["table"] is None
+    listed = fair.client.get(f"{fair.base}/meetings", headers=delegate_headers).json()
+    assert [m["slot"] for m in listed["items"]] == [None]
+
+    assert fair.client.post(f"{fair.base}/publish", headers=fair.org).status_code == 200
+    published = fair.client.get(url, headers=delegate_headers).json()
+    assert published["slot"]["id"] == organiser_view["slot"]["id"]
+    assert published["table"]["number"] == organiser_view["table"]["number"]
