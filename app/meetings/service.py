@@ -506,6 +506,19 @@ def accept_request(session: Session, *, actor: User, event_id: int, request_id: 
     return meeting
 
 
+REASON_MAX = 1000  # the columns' length (decline_reason, cancelled_reason)
+
+
+def _reason(text: str, empty: str) -> str:
+    """A reason people will read: required, and no longer than its column holds."""
+    reason = text.strip()
+    if not reason:
+        raise Invalid("reason", empty)
+    if len(reason) > REASON_MAX:
+        raise Invalid("reason", "at most 1000 characters")
+    return reason
+
+
 def decline_request(
     session: Session, *, actor: User, event_id: int, request_id: int, reason: str
 ) -> MeetingRequest:
@@ -516,14 +529,13 @@ def decline_request(
     assert requester is not None
     if not registration.can_act_for(session, actor, event, recipient):
         raise Forbidden("Only the person asked (or their delegation head) can decline")
-    if not reason.strip():
-        raise Invalid("reason", "give a reason; the person who asked will read it")
+    reason = _reason(reason, "give a reason; the person who asked will read it")
     now = utcnow()
     _respondable(session, req, verb="declined", now=now)
     req.status, req.responded_at, req.decline_reason = (
         RequestStatus.declined.value,
         now,
-        reason.strip(),
+        reason,
     )
     session.add(req)
     record(
@@ -1644,13 +1656,10 @@ def cancel_meeting(
     )
     _require_changeable(session, actor, event, meeting, people, what="cancel")
     _require_open(meeting)
-    if not reason.strip():
-        raise Invalid("reason", "say why; the other people of the meeting will read it")
+    reason = _reason(reason, "say why; the other people of the meeting will read it")
     before = _snapshot(meeting, people)
     _touch(session, meeting, revision)
-    _cancel(
-        session, actor=actor, event=event, meeting=meeting, people=people, reason=reason.strip()
-    )
+    _cancel(session, actor=actor, event=event, meeting=meeting, people=people, reason=reason)
     _record_change(session, actor, "meeting.cancel", meeting, before)
     session.flush()
     return meeting

@@ -507,13 +507,13 @@ async def decline_submit(
     form = await _form(request)
 
     def save() -> None:
-        reason = form.get("reason")
-        if not reason:
-            raise Invalid("reason", "give a reason; the person who asked will read it")
-        if len(reason) > 1000:
-            raise Invalid("reason", "at most 1000 characters")
+        # The service checks the reason (required, at most 1000 characters).
         service.decline_request(
-            session, actor=user, event_id=event_id, request_id=request_id, reason=reason
+            session,
+            actor=user,
+            event_id=event_id,
+            request_id=request_id,
+            reason=form.get("reason"),
         )
 
     fail = _mine_failure(request, session, user, event_id, form, f"request-{request_id}")
@@ -582,17 +582,13 @@ async def cancel_meeting_submit(
     form = await _form(request)
 
     def save() -> None:
-        reason = form.get("reason")
-        if not reason:
-            raise Invalid("reason", "say why; the other people of the meeting will read it")
-        if len(reason) > 1000:
-            raise Invalid("reason", "at most 1000 characters")
+        # The service checks the reason (required, at most 1000 characters).
         service.cancel_meeting(
             session,
             actor=user,
             event_id=event_id,
             meeting_id=meeting_id,
-            reason=reason,
+            reason=form.get("reason"),
             revision=_revision(form),
         )
 
@@ -959,10 +955,8 @@ async def grid_cancel_submit(
 
     def save() -> None:
         reason = form.get("reason")
-        if not reason:
+        if not reason:  # worded for the organisers; the service checks the length
             raise Invalid("reason", "say why; the people of the meeting will read it")
-        if len(reason) > 1000:
-            raise Invalid("reason", "at most 1000 characters")
         service.cancel_meeting(
             session,
             actor=user,

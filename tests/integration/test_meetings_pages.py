@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 from app.auth.models import Role, User
 from app.auth.service import start_web_session
 from app.deps import SESSION_COOKIE
+from app.i18n import gettext_for
 from app.meetings.models import Meeting, MeetingRequest
 from app.registration.models import Participant
 from app.registration.service import new_code
@@ -325,6 +326,10 @@ def test_request_form_errors_are_shown_next_to_the_fields(fair: Fair) -> None:
     assert len(fair.db.exec(select(MeetingRequest)).all()) == 1
 
 
+def _vi(msgid: str) -> str:
+    return gettext_for("vi").gettext(msgid)
+
+
 def test_decline_needs_a_reason_shown_next_to_it_then_the_asker_reads_it(fair: Fair) -> None:
     request = _ask(fair, "lin", "hoa")
     hoa = fair.browser("hoa")
@@ -334,6 +339,11 @@ def test_decline_needs_a_reason_shown_next_to_it_then_the_asker_reads_it(fair: F
     assert refused.status_code == 422
     assert _error_next_to(refused.text, f"request-{request.id}-reason") == (
         "hãy nêu lý do; người đề nghị sẽ đọc"
+    )
+    too_long = _post(hoa, mine, action, {"reason": "x" * 1001})
+    assert too_long.status_code == 422
+    assert _error_next_to(too_long.text, f"request-{request.id}-reason") == (
+        _vi("at most 1000 characters")
     )
     done = _post(hoa, mine, action, {"reason": "Chúng tôi đã có nhà cung cấp"})
     assert done.status_code == 303
