@@ -30,8 +30,8 @@ class Form:
         self.lists = lists
         self.files = files or {}
 
-    def get(self, key: str) -> str:
-        return self.values.get(key, "").strip()
+    def get(self, key: str, default: str = "") -> str:
+        return self.values.get(key, default).strip()
 
     def many(self, key: str) -> list[str]:
         return [v.strip() for v in self.lists.get(key, []) if v.strip()]

@@ -23,6 +23,8 @@ from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.errors import Conflict, DomainError, Forbidden, Invalid
 from app.events import service as events
 from app.events.models import Event
+from app.forms import Form
+from app.forms import read_form as _form
 from app.matchmaking.vocab import (
     COUNTRIES,
     LANGUAGES,
@@ -47,7 +49,7 @@ from app.registration.schemas import (
     ParticipantUpdate,
 )
 from app.types import pk
-from app.web import check_csrf, form_errors, redirect, render, request_locale
+from app.web import form_errors, redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -65,32 +67,6 @@ FILTER_KEYS = ("status", "country", "delegation_id", "kind", "role", "q", "offse
 
 
 # ---- form plumbing ------------------------------------------------------------------------
-
-
-class Form:
-    """A submitted form: single values, and the lists of repeated fields (checkboxes)."""
-
-    def __init__(self, values: dict[str, str], lists: dict[str, list[str]]) -> None:
-        self.values = values
-        self.lists = lists
-
-    def get(self, key: str, default: str = "") -> str:
-        return self.values.get(key, default).strip()
-
-    def many(self, key: str) -> list[str]:
-        return [v for v in self.lists.get(key, []) if v.strip()]
-
-
-async def _form(request: Request) -> Form:
-    data = await request.form()
-    values: dict[str, str] = {}
-    lists: dict[str, list[str]] = {}
-    for key, value in data.multi_items():
-        if isinstance(value, str):
-            values[key] = value
-            lists.setdefault(key, []).append(value)
-    check_csrf(request, values.pop("csrf_token", None))
-    return Form(values, lists)
 
 
 def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
