@@ -37,6 +37,10 @@ KINDS = (
     "schedule_published",
     "feedback_request",
     "agreement_follow_up",
+    "registration_received",
+    "registration_approved",
+    "registration_rejected",
+    "delegation_member_added",
 )
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
