@@ -65,7 +65,14 @@ def proven_min_moves(data: dict[str, Any], priority: int, limit_s: float) -> tup
     solver.parameters.num_workers = 2
     solver.parameters.max_time_in_seconds = limit_s
     status = solver.solve(model.model)
-    published = sum(1 for s in inst.current_slot if s >= 0)
+    cur = inst.current_slot
+    live = set(live_meetings(inst))
+    published = sum(1 for s in cur if s >= 0)
+    # locked meetings stay exactly when their lock is their published slot
+    staying_outside = sum(
+        1 for m, s in enumerate(cur) if s >= 0 and m not in live and s in inst.feasible[m]
+    )
+    published -= staying_outside
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return -1, 0
     best = published - round(solver.objective_value)

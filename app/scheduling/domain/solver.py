@@ -16,6 +16,7 @@ from typing import Any
 
 from .bound import upper_bound
 from .cpsat import MovesResult, improve_with_cpsat, minimise_moves
+from .days import compact_days
 from .greedy import greedy, greedy_order
 from .improve import (
     Budget,
@@ -78,6 +79,7 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
     if any(s >= 0 for s in inst.current_slot):
         moves = minimise_moves(inst, sched, limit)
     compact(sched, Budget(int(limit * NODES_PER_SECOND)))
+    compact_days(inst, sched, limit)
     slot_of = list(sched.slot_of)
     try:
         check_schedule(inst, slot_of)
