@@ -70,6 +70,7 @@ test-sqlite: venv
 
 bench: venv
 	@$(BIN)/python bench/scheduling_bench.py
+	@$(BIN)/python bench/objectives_bench.py
 	@$(BIN)/python bench/pdf_bench.py
 
 lock: venv
