@@ -1064,16 +1064,21 @@ def sessions_due_for_feedback(
 
 
 def _viewer_scope(session: Session, user: User, event: Event) -> tuple[set[int], set[int]]:
-    """(organisation ids, participant ids) whose agreements the user may read."""
+    """(organisation ids, participant ids) whose agreements the user may read: those of the
+    approved registrations the user acts for (their own; a delegation head's members).
+
+    Only approved ones: a registration names its organisation, and a pending one (a person's
+    own, or a member a head added) names whatever its author typed. The organisers decide
+    who represents an organisation when they approve the registration, and after that only
+    they can change its organisation (registration.update_participant)."""
     people = _acted_for_ids(session, user, event)
-    orgs = {
-        org
-        for org in session.exec(
-            select(Participant.organisation_id).where(col(Participant.id).in_(people))
-        ).all()
-        if org is not None
-    }
-    return orgs, people
+    rows = session.exec(
+        select(Participant.id, Participant.organisation_id).where(
+            col(Participant.id).in_(people),
+            Participant.status == ApprovalStatus.approved.value,
+        )
+    ).all()
+    return {org for _, org in rows if org is not None}, {pid for pid, _ in rows if pid is not None}
 
 
 def _party_rows(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[AgreementParty]]:
