@@ -2038,6 +2038,7 @@ def set_attendance(
     meeting: Meeting,
     status: MeetingStatus,
     absent_ids: Iterable[int],
+    unknown_ids: Iterable[int] = (),
     revision: int | None = None,
 ) -> Meeting:
     """Record that a booked meeting was held or was a no-show, and who was absent (everyone
@@ -2054,12 +2055,20 @@ def set_attendance(
         )
     people = meeting_people(session, pk(meeting))
     absent = set(absent_ids)
+    unknown = set(unknown_ids) - absent  # neither seen nor named: recorded as neither
     before = {
         **_snapshot(meeting, people),
         "attendance": {str(p.participant_id): p.attendance for p in people},
     }
     wanted = {
-        p.participant_id: ("absent" if p.participant_id in absent else "present") for p in people
+        p.participant_id: (
+            "absent"
+            if p.participant_id in absent
+            else None
+            if p.participant_id in unknown
+            else "present"
+        )
+        for p in people
     }
     if meeting.status == status.value and all(
         p.attendance == wanted[p.participant_id] for p in people
