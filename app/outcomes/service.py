@@ -20,10 +20,12 @@ role ``staff`` whose registration is linked to the account)
     ``person_card(session, participant)`` and ``agenda_items(session, event, participant)``.
 On the day
     ``mark_meeting(session, actor=, event_id=, meeting_id=, outcome='held'|'no_show',
-    absent_participant_ids=[], revision=None)`` → the ``Meeting`` (staff);
+    absent_participant_ids=[], revision=None, now=None)`` → the ``Meeting`` (staff; only a
+    confirmed meeting whose slot has started, its present parties checked in);
     ``replace_late_arrival(session, actor=, event_id=, participant_id=, now=)`` →
     ``LateArrival`` (organisers): the person's open meetings whose slot has started get a
-    later slot from the scheduler; everything already under way stays put.
+    later slot from the scheduler; everything already under way stays put. Each missed
+    meeting carries a ``reason``; ``LateArrival.reason`` says why nothing had to move.
     Moving a meeting to another table is ``app.meetings.service.update_meeting``.
 Feedback
     ``submit_feedback(session, event_id=, data=FeedbackIn, actor=None, token=None, now=None)``
