@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.events.models import Event
+from app.events.models import Event, Slot
 from app.meetings import service as meetings
 from app.meetings.models import Meeting, MeetingRole, MeetingStatus
 from app.outcomes import service
@@ -160,6 +160,8 @@ def load_outcomes(session: Session, *, organiser: User, event: Event) -> dict[st
         ]
         missing = [pid for pid in parties if pid in away]
         outcome = "no_show" if missing else "held"
+        slot = session.get(Slot, meeting.slot_id)
+        assert slot is not None
         service.mark_meeting(
             session,
             actor=organiser,
@@ -167,6 +169,8 @@ def load_outcomes(session: Session, *, organiser: User, event: Event) -> dict[st
             meeting_id=pk(meeting),
             outcome=outcome,
             absent_participant_ids=missing,
+            # The demo plays the day through: each meeting is recorded as it ends.
+            now=slot.ends_at,
         )
         counts[outcome] += 1
     counts["feedback"] = _feedback(session, event_id)

@@ -16,6 +16,13 @@ race each other:
   row lock makes two concurrent increments take turns.
 - ``meeting_request`` allows one pending request per pair of people (a partial unique index on
   ``pair_key``), in either direction.
+- ``meeting`` allows one active (not cancelled) meeting per set of parties per event: a partial
+  unique index on ``party_key``, the parties' sorted ids. Interpreters and colleagues join a
+  meeting without changing its key: they accompany a party, they are not a party.
+
+Time across parallel sessions (two B2B sessions at the same hours have different slots, so the
+seat key does not see the overlap) is serialised per person instead: every booking locks the
+rows of its people (``service._lock_people``) before it checks for an overlapping seat.
 """
 
 from __future__ import annotations
@@ -143,6 +150,15 @@ class Meeting(SQLModel, table=True):
         UniqueConstraint("id", "slot_id"),
         UniqueConstraint("request_id"),
         Index("ix_meeting_event_status", "event_id", "status"),
+        # One active meeting per pair (or group) of parties per event.
+        Index(
+            "uq_meeting_active_parties",
+            "event_id",
+            "party_key",
+            unique=True,
+            sqlite_where=text("status <> 'cancelled'"),
+            postgresql_where=text("status <> 'cancelled'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -159,6 +175,9 @@ class Meeting(SQLModel, table=True):
     slot_id: int | None = Field(default=None, foreign_key="slot.id")
     table_id: int | None = Field(default=None, foreign_key="meeting_table.id", index=True)
     locked: bool = False
+    # The parties' ids, sorted, joined by ":" (see party_key()); set once, at creation. None
+    # only for duplicates that existed before the rule (the migration left them unkeyed).
+    party_key: str | None = Field(default=None, max_length=200)
     revision: int = 1
     priority: int = 1
     request_id: int | None = Field(
@@ -174,6 +193,11 @@ class Meeting(SQLModel, table=True):
     )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+def party_key(participant_ids: list[int]) -> str:
+    """The same key for the same parties, in whatever order they were named."""
+    return ":".join(str(i) for i in sorted(set(participant_ids)))
 
 
 class MeetingParticipant(SQLModel, table=True):

@@ -78,6 +78,7 @@ from app.meetings.models import (
     MeetingSettings,
     MeetingStatus,
     RequestStatus,
+    party_key,
 )
 from app.meetings.schemas import (
     MeetingCreate,
@@ -347,6 +348,7 @@ def create_request(
         profile_ids=data.profile_ids,
         created_by_id=actor.id,
     )
+    _sqlite_write_lock(session)
     try:
         with session.begin_nested():
             session.add(row)
@@ -437,6 +439,70 @@ def _respondable(session: Session, request: MeetingRequest, *, verb: str, now: d
         )
 
 
+def _answer(
+    session: Session,
+    request: MeetingRequest,
+    *,
+    to: RequestStatus,
+    verb: str,
+    now: datetime,
+    decline_reason: str = "",
+) -> None:
+    """Move a pending request to ``to`` with a compare-and-set UPDATE: of concurrent
+    answers (accept, decline, withdraw) exactly one finds it still pending; the others get a
+    409 naming ``status`` and queue nothing. On PostgreSQL the UPDATE waits for a concurrent
+    one on the same row and then re-reads its status."""
+    values: dict[str, Any] = {"status": to.value, "responded_at": now}
+    if to == RequestStatus.declined:
+        values["decline_reason"] = decline_reason
+    result = _cursor(
+        session.execute(
+            update(MeetingRequest)
+            .where(
+                col(MeetingRequest.id) == request.id,
+                col(MeetingRequest.status) == RequestStatus.pending.value,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+    )
+    session.refresh(request)
+    if result.rowcount != 1:
+        raise Conflict(
+            f"this request is {request.status} and can no longer be {verb}",
+            [FieldError("status", request.status)],
+        )
+
+
+def _meeting_of_parties(session: Session, event_id: int, key: str) -> Meeting | None:
+    return session.exec(
+        select(Meeting).where(
+            Meeting.event_id == event_id,
+            Meeting.party_key == key,
+            Meeting.status != MeetingStatus.cancelled.value,
+        )
+    ).first()
+
+
+def _insert_meeting(session: Session, meeting: Meeting, *, field: str) -> None:
+    """Insert a new meeting; the partial unique index on ``party_key`` refuses a second
+    active meeting of the same parties (a concurrent twin included): a 409 naming ``field``
+    and the meeting they already have."""
+    _sqlite_write_lock(session)
+    try:
+        with session.begin_nested():
+            session.add(meeting)
+            session.flush()
+    except IntegrityError as exc:
+        existing = _meeting_of_parties(session, meeting.event_id, meeting.party_key or "")
+        if existing is None:
+            raise
+        raise Conflict(
+            f"these people already have a meeting (meeting {existing.id})",
+            [FieldError(field, f"already in meeting {existing.id}")],
+        ) from exc
+
+
 def accept_request(session: Session, *, actor: User, event_id: int, request_id: int) -> Meeting:
     """The recipient (or their delegation head, or an organiser) accepts: the request becomes
     an unscheduled, confirmed meeting between the two (the scheduler places it, or in
@@ -457,18 +523,17 @@ def accept_request(session: Session, *, actor: User, event_id: int, request_id: 
             f"{requester.full_name} and {recipient.full_name} already have a meeting",
             [FieldError("request_id", f"already in meeting {existing.id}")],
         )
-    req.status, req.responded_at = RequestStatus.accepted.value, now
-    session.add(req)
+    _answer(session, req, to=RequestStatus.accepted, verb="accepted", now=now)
     meeting = Meeting(
         event_id=event_id,
         session_id=_default_session_id(session, event_id),
         status=MeetingStatus.confirmed.value,
         origin=MeetingOrigin.request.value,
         request_id=req.id,
+        party_key=party_key([req.requester_id, req.recipient_id]),
         created_by_id=actor.id,
     )
-    session.add(meeting)
-    session.flush()  # a concurrent accept of the same request fails here (unique request_id)
+    _insert_meeting(session, meeting, field="request_id")
     session.add_all(
         MeetingParticipant(
             meeting_id=pk(meeting),
@@ -532,12 +597,9 @@ def decline_request(
     reason = _reason(reason, "give a reason; the person who asked will read it")
     now = utcnow()
     _respondable(session, req, verb="declined", now=now)
-    req.status, req.responded_at, req.decline_reason = (
-        RequestStatus.declined.value,
-        now,
-        reason,
+    _answer(
+        session, req, to=RequestStatus.declined, verb="declined", now=now, decline_reason=reason
     )
-    session.add(req)
     record(
         session,
         actor_id=actor.id,
@@ -570,8 +632,7 @@ def cancel_request(
         raise Forbidden("Only the person who asked (or their delegation head) can withdraw it")
     now = utcnow()
     _respondable(session, req, verb="cancelled", now=now)
-    req.status, req.responded_at = RequestStatus.cancelled.value, now
-    session.add(req)
+    _answer(session, req, to=RequestStatus.cancelled, verb="cancelled", now=now)
     record(
         session,
         actor_id=actor.id,
@@ -1049,6 +1110,46 @@ def _at_cap(session: Session, person: Participant, event: Event) -> bool:
     return cap is not None and row is not None and row.booked >= cap
 
 
+def _lock_people(session: Session, participant_ids: Iterable[int]) -> None:
+    """Serialise bookings per person, so that the overlap check that follows (a seat at the
+    same time in another session's slot, which no unique key sees) cannot race.
+
+    PostgreSQL: lock the people's participant rows (FOR NO KEY UPDATE, in id order so that
+    two bookings sharing people queue instead of deadlocking); a concurrent booking of any of
+    them waits here until this transaction ends, and then reads its seats. SQLite: one
+    writer at a time, but only from the first write of a transaction; make sure the
+    transaction holds the write lock before the check reads (callers have usually written
+    already: the revision bump), so the check cannot read a state another writer changes."""
+    ids = sorted(set(participant_ids))
+    if not ids:
+        return
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(Participant.id)
+            .where(col(Participant.id).in_(ids))
+            .order_by(col(Participant.id))
+            .with_for_update(key_share=True)
+        )
+        return
+    _sqlite_write_lock(session)
+
+
+def _sqlite_write_lock(session: Session) -> None:
+    """On SQLite, make sure the transaction has begun and holds the write lock.
+
+    The pysqlite driver begins a transaction only before a data-changing statement: reads
+    before it run outside any transaction, and a SAVEPOINT opened first becomes the
+    transaction itself, so that its RELEASE commits. ``BEGIN IMMEDIATE`` takes the lock now
+    (waiting for another writer, under busy_timeout); the session's commit or rollback ends
+    it as usual. No-op on PostgreSQL and inside a transaction already begun."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    connection = session.connection()
+    raw = connection.connection.dbapi_connection
+    if raw is not None and not getattr(raw, "in_transaction", True):
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _check_slot_for(
     session: Session,
     event: Event,
@@ -1108,6 +1209,7 @@ def _place(
             )
     if meeting.slot_id == slot.id and meeting.table_id in candidates:
         return
+    _lock_people(session, (pk(p) for p in participants))
     _check_slot_for(session, event, meeting, slot, participants)
     for candidate in candidates:
         stage = "table_id"
@@ -1386,6 +1488,8 @@ def apply_placements(
         before = _snapshot(meeting, people)
         _touch(session, meeting, None)
         prepared.append((meeting, _party_participants(session, people), before, slot, table_id))
+    # Everyone up front, in one id order, so a concurrent booking cannot interleave.
+    _lock_people(session, (pk(p) for _, people_, _, _, _ in prepared for p in people_))
     for meeting, participants, _, _, _ in prepared:
         _place(
             session,
@@ -1565,10 +1669,10 @@ def create_meeting(session: Session, *, actor: User, event_id: int, data: Meetin
         origin=MeetingOrigin.organiser.value,
         priority=data.priority,
         locked=data.locked,
+        party_key=party_key(parties),
         created_by_id=actor.id,
     )
-    session.add(meeting)
-    session.flush()
+    _insert_meeting(session, meeting, field="participant_ids")
     session.add_all(
         MeetingParticipant(
             meeting_id=pk(meeting),
@@ -1826,10 +1930,12 @@ def add_participant(
             [FieldError("participant_id", "already in this meeting")],
         )
     slot = session.get(Slot, meeting.slot_id) if meeting.slot_id else None
-    if slot is not None:
-        _check_slot_for(session, event, meeting, slot, [person])
     before = _snapshot(meeting, people)
     _touch(session, meeting, revision)
+    if slot is not None:
+        # After the revision bump and under the person's lock: see _lock_people.
+        _lock_people(session, [participant_id])
+        _check_slot_for(session, event, meeting, slot, [person])
     session.add(
         MeetingParticipant(
             meeting_id=pk(meeting),
@@ -1932,6 +2038,7 @@ def set_attendance(
     meeting: Meeting,
     status: MeetingStatus,
     absent_ids: Iterable[int],
+    unknown_ids: Iterable[int] = (),
     revision: int | None = None,
 ) -> Meeting:
     """Record that a booked meeting was held or was a no-show, and who was absent (everyone
@@ -1948,12 +2055,20 @@ def set_attendance(
         )
     people = meeting_people(session, pk(meeting))
     absent = set(absent_ids)
+    unknown = set(unknown_ids) - absent  # neither seen nor named: recorded as neither
     before = {
         **_snapshot(meeting, people),
         "attendance": {str(p.participant_id): p.attendance for p in people},
     }
     wanted = {
-        p.participant_id: ("absent" if p.participant_id in absent else "present") for p in people
+        p.participant_id: (
+            "absent"
+            if p.participant_id in absent
+            else None
+            if p.participant_id in unknown
+            else "present"
+        )
+        for p in people
     }
     if meeting.status == status.value and all(
         p.attendance == wanted[p.participant_id] for p in people

@@ -193,13 +193,18 @@ def late_arrival(
         participant_id=result.participant_id,
         replaced=[
             MovedMeetingPublic(
-                meeting_id=r.meeting_id, starts_at=r.starts_at, table_number=r.table_number
+                meeting_id=r.meeting_id,
+                starts_at=r.starts_at,
+                table_number=r.table_number,
+                was_at=r.was_at,
+                reason=r.reason,
             )
             for r in result.replaced
         ],
         unplaced=result.unplaced,
         changed=result.changed,
         run_id=result.run_ids[-1] if result.run_ids else None,
+        reason=result.reason or None,
     )
 
 

@@ -115,6 +115,10 @@ class MovedMeetingPublic(BaseModel):
     meeting_id: int
     starts_at: datetime | None
     table_number: int | None
+    # Where the missed meeting was, and why it is where it is now: placed (a later slot),
+    # session_over (no later slot in its session), no_common_slot (none free for everyone).
+    was_at: datetime | None = None
+    reason: str = "placed"
 
 
 class LateArrivalPublic(BaseModel):
@@ -123,6 +127,9 @@ class LateArrivalPublic(BaseModel):
     unplaced: list[int]
     changed: int
     run_id: int | None
+    # Set when nothing had to be re-placed: nothing_started (their meetings are all still to
+    # come) or no_booked_meetings (they have none still to hold).
+    reason: str | None = None
 
 
 # ---- feedback -----------------------------------------------------------------------------

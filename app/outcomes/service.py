@@ -20,10 +20,12 @@ role ``staff`` whose registration is linked to the account)
     ``person_card(session, participant)`` and ``agenda_items(session, event, participant)``.
 On the day
     ``mark_meeting(session, actor=, event_id=, meeting_id=, outcome='held'|'no_show',
-    absent_participant_ids=[], revision=None)`` → the ``Meeting`` (staff);
+    absent_participant_ids=[], revision=None, now=None)`` → the ``Meeting`` (staff; only a
+    confirmed meeting whose slot has started, its present parties checked in);
     ``replace_late_arrival(session, actor=, event_id=, participant_id=, now=)`` →
     ``LateArrival`` (organisers): the person's open meetings whose slot has started get a
-    later slot from the scheduler; everything already under way stays put.
+    later slot from the scheduler; everything already under way stays put. Each missed
+    meeting carries a ``reason``; ``LateArrival.reason`` says why nothing had to move.
     Moving a meeting to another table is ``app.meetings.service.update_meeting``.
 Feedback
     ``submit_feedback(session, event_id=, data=FeedbackIn, actor=None, token=None, now=None)``
@@ -512,10 +514,17 @@ def mark_meeting(
     outcome: Outcome | str,
     absent_participant_ids: Sequence[int] = (),
     revision: int | None = None,
+    now: datetime | None = None,
 ) -> Meeting:
     """Staff record a booked meeting as held (everyone present but the listed absentees) or
     as a no-show (naming who did not come: at least one party). The meeting keeps its slot
-    and table and stays in the history and the figures."""
+    and table and stays in the history and the figures.
+
+    Only what can have happened is recorded: the meeting's slot has started (``now``), it
+    was confirmed by its parties, and every party recorded as present has checked in (a
+    no-show's absentees need not have). Interpreters and colleagues who have not checked in
+    and are not named absent are recorded as neither present nor absent: only people who
+    were seen count as present, only people named count as absent."""
     event = _staff_event(session, actor, event_id)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.event_id != pk(event):
@@ -538,9 +547,42 @@ def mark_meeting(
             "absent_participant_ids",
             "a meeting with fewer than two of its parties present was not held: record a no-show",
         )
+    if meeting.status == MeetingStatus.proposed.value:
+        raise Conflict(
+            "this meeting was proposed and never confirmed by its parties: it cannot have "
+            "been held or missed",
+            [FieldError("status", "proposed")],
+        )
+    slot = session.get(Slot, meeting.slot_id) if meeting.slot_id else None
+    if slot is not None and slot.starts_at > (now or utcnow()):
+        local = slot.starts_at.astimezone(events.event_zone(event))
+        raise Conflict(
+            f"this meeting starts at {local:%d/%m/%Y %H:%M}: record it once it has started",
+            [FieldError("slot_id", "the meeting has not started yet")],
+        )
+    arrived = set(
+        session.exec(select(Checkin.participant_id).where(col(Checkin.participant_id).in_(ids)))
+    )
+    missing = sorted(parties - set(absent) - arrived)
+    if missing:
+        names = ", ".join(
+            p.full_name
+            for p in session.exec(select(Participant).where(col(Participant.id).in_(missing)))
+        )
+        raise Conflict(
+            f"{names} has not checked in: check them in first, or record them as absent",
+            [FieldError("absent_participant_ids", f"not checked in: {missing}")],
+        )
+    unknown = {p.participant_id for p in people} - parties - set(absent) - arrived
     status = MeetingStatus.held if outcome == Outcome.held else MeetingStatus.no_show
     return meetings.set_attendance(
-        session, actor=actor, meeting=meeting, status=status, absent_ids=absent, revision=revision
+        session,
+        actor=actor,
+        meeting=meeting,
+        status=status,
+        absent_ids=absent,
+        unknown_ids=unknown,
+        revision=revision,
     )
 
 
@@ -551,6 +593,15 @@ class Replaced:
     table_id: int | None
     starts_at: datetime | None  # in the event's time zone
     table_number: int | None
+    was_at: datetime | None = None  # the missed slot's start, in the event's time zone
+    # Why it is where it is: "placed" (a later slot), "session_over" (no slot of its session
+    # starts after now), "no_common_slot" (later slots exist, none free for everyone in it).
+    reason: str = "placed"
+
+
+# Why a late arrival re-placed nothing at all (LateArrival.reason).
+LATE_NOTHING_STARTED = "nothing_started"  # their booked meetings are all still to come
+LATE_NO_MEETINGS = "no_booked_meetings"  # they have no booked meeting still to hold
 
 
 @dataclass(frozen=True)
@@ -559,6 +610,7 @@ class LateArrival:
     replaced: list[Replaced]
     changed: int  # meetings whose slot or table changed, the late person's included
     run_ids: list[int] = field(default_factory=list)
+    reason: str = ""  # set when no meeting had to be re-placed (LATE_* above)
 
     @property
     def unplaced(self) -> list[int]:
@@ -625,6 +677,11 @@ def replace_late_arrival(
         .order_by(col(Slot.starts_at), col(Meeting.id))
     ).all()
     missed = list(missed_rows)
+    zone = events.event_zone(event)
+    was_at = {}
+    for meeting in missed:
+        slot = session.get(Slot, meeting.slot_id)
+        was_at[pk(meeting)] = slot.starts_at.astimezone(zone) if slot else None
     changed = 0
     run_ids: list[int] = []
     notify = (
@@ -670,7 +727,6 @@ def replace_late_arrival(
         session.add(run)
         session.flush()
         run_ids.append(pk(run))
-    zone = events.event_zone(event)
     replaced = []
     for meeting in missed:
         session.refresh(meeting)
@@ -683,8 +739,15 @@ def replace_late_arrival(
                 table_id=meeting.table_id,
                 starts_at=slot.starts_at.astimezone(zone) if slot else None,
                 table_number=table.number if table else None,
+                was_at=was_at.get(pk(meeting)),
+                reason="placed" if slot else _why_unplaced(session, meeting, now),
             )
         )
+    reason = ""
+    if not missed:
+        agenda = meetings.participant_agenda(session, event_id=event_id, participant_id=pk(person))
+        to_come = [m for m in agenda if m.slot_id is not None and m.status in _OPEN]
+        reason = LATE_NOTHING_STARTED if to_come else LATE_NO_MEETINGS
     record(
         session,
         actor_id=actor.id,
@@ -699,7 +762,16 @@ def replace_late_arrival(
         },
     )
     session.flush()
-    return LateArrival(pk(person), replaced, changed, run_ids)
+    return LateArrival(pk(person), replaced, changed, run_ids, reason)
+
+
+def _why_unplaced(session: Session, meeting: Meeting, now: datetime) -> str:
+    later = session.exec(
+        select(func.count())
+        .select_from(Slot)
+        .where(Slot.session_id == meeting.session_id, col(Slot.starts_at) > now)
+    ).one()
+    return "no_common_slot" if later else "session_over"
 
 
 # ---- feedback -----------------------------------------------------------------------------
@@ -1064,16 +1136,21 @@ def sessions_due_for_feedback(
 
 
 def _viewer_scope(session: Session, user: User, event: Event) -> tuple[set[int], set[int]]:
-    """(organisation ids, participant ids) whose agreements the user may read."""
+    """(organisation ids, participant ids) whose agreements the user may read: those of the
+    approved registrations the user acts for (their own; a delegation head's members).
+
+    Only approved ones: a registration names its organisation, and a pending one (a person's
+    own, or a member a head added) names whatever its author typed. The organisers decide
+    who represents an organisation when they approve the registration, and after that only
+    they can change its organisation (registration.update_participant)."""
     people = _acted_for_ids(session, user, event)
-    orgs = {
-        org
-        for org in session.exec(
-            select(Participant.organisation_id).where(col(Participant.id).in_(people))
-        ).all()
-        if org is not None
-    }
-    return orgs, people
+    rows = session.exec(
+        select(Participant.id, Participant.organisation_id).where(
+            col(Participant.id).in_(people),
+            Participant.status == ApprovalStatus.approved.value,
+        )
+    ).all()
+    return {org for _, org in rows if org is not None}, {pid for pid, _ in rows if pid is not None}
 
 
 def _party_rows(session: Session, agreement_ids: Sequence[int]) -> dict[int, list[AgreementParty]]:

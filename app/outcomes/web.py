@@ -252,6 +252,20 @@ def _with_flash(url: str, fragment: str = "", **params: Any) -> str:
     return base + ("&" if "?" in base else "?") + extra + fragment
 
 
+def _attendance_refusal(exc: DomainError) -> str:
+    """The flash key that says why staff could not record a meeting."""
+    if exc.status != 409:
+        return "attendance-invalid"
+    first = exc.errors[0] if exc.errors else None
+    if first is not None and first.field == "slot_id":
+        return "attendance-not-started"
+    if first is not None and first.field == "status" and first.message == "proposed":
+        return "attendance-unconfirmed"
+    if first is not None and first.field == "absent_participant_ids":
+        return "attendance-not-checked-in"
+    return "attendance-stale"
+
+
 @router.post("/events/{event_id:int}/meetings/{meeting_id:int}/attendance")
 async def attendance_submit(
     event_id: int, meeting_id: int, request: Request, session: SessionDep, user: CurrentUser
@@ -281,7 +295,7 @@ async def attendance_submit(
             raise
         session.rollback()
         # The grid belongs to another module: the message travels as a short key.
-        key = "attendance-stale" if exc.status == 409 else "attendance-invalid"
+        key = _attendance_refusal(exc)
         return redirect(_with_flash(back, f"#meeting-{meeting_id}", flash=key))
     flash = "meeting-held" if outcome == "held" else "meeting-no-show"
     return redirect(_with_flash(back, f"#meeting-{meeting_id}", flash=flash))
@@ -304,6 +318,11 @@ async def late_arrival_submit(
         session.rollback()
         return redirect(_with_flash(back, flash="late-arrival-refused"))
     placed = sum(1 for r in result.replaced if r.slot_id is not None)
+    # Why each missed meeting found no later slot ("HH:MM~reason", comma-separated), or why
+    # nothing had to move: the page says it in words instead of "0 / 0 / 0".
+    why_each = ",".join(
+        f"{r.was_at:%H:%M}~{r.reason}" for r in result.replaced if r.slot_id is None and r.was_at
+    )
     return redirect(
         _with_flash(
             back,
@@ -311,6 +330,8 @@ async def late_arrival_submit(
             moved=placed,
             unplaced=len(result.unplaced),
             changed=result.changed,
+            why=result.reason or None,
+            unplaced_at=why_each or None,
         )
     )
 

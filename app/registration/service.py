@@ -931,6 +931,17 @@ def update_participant(
         _check_cap(event, values["meeting_cap"], organiser=organiser)
     if "organisation_id" in values:
         _check_organisation(session, values["organisation_id"])
+        if (
+            not organiser
+            and values["organisation_id"] != participant.organisation_id
+            and participant.status == ApprovalStatus.approved.value
+        ):
+            # Whom an approved registration represents is what the organisers approved:
+            # it decides whose agreements and signed documents the person may read.
+            raise _forbidden_field(
+                "organisation_id",
+                "your registration is approved: ask the organisers to change your organisation",
+            )
     if "delegation_id" in values:
         _check_delegation(session, event_id, values["delegation_id"])
     if values.get("email") is not None:

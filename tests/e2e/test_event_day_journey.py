@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -23,10 +25,22 @@ HOA = ("hoa.day@thucphamhp.vn", *_HOA[1:])
 pytestmark = pytest.mark.e2e
 
 
+def _today_in_hai_phong() -> tuple[str, str, str]:
+    """(date, session start, session end) of a B2B session under way now in Hải Phòng: its
+    first slot began up to 40 minutes ago, so that its meeting can be recorded."""
+    zone = ZoneInfo("Asia/Ho_Chi_Minh")
+    now = datetime.now(zone)
+    start = now.replace(minute=now.minute - now.minute % 20, second=0, microsecond=0)
+    start -= timedelta(minutes=20)
+    return start.date().isoformat(), start.isoformat(), (start + timedelta(hours=2)).isoformat()
+
+
 def _organiser_event(base: str) -> tuple[int, int, dict[str, int], str]:
-    """An organiser-scheduled event with one booked meeting Lin ⇄ Hoa, set up through the
-    API as the organisers would (tested elsewhere); Lin's agenda code from the PDF."""
+    """An organiser-scheduled event today with one booked meeting Lin ⇄ Hoa in the slot under
+    way, set up through the API as the organisers would (tested elsewhere); Lin's agenda
+    code from the PDF."""
     client, org = _api(base)
+    day, starts_at, ends_at = _today_in_hai_phong()
     event = _created(
         client.post(
             "/api/v1/events",
@@ -34,8 +48,8 @@ def _organiser_event(base: str) -> tuple[int, int, dict[str, int], str]:
                 "title_vi": "Ngày kết nối công nghệ Hải Phòng – Đài Loan",
                 "title_en": "Hai Phong – Taiwan technology day",
                 "timezone": "Asia/Ho_Chi_Minh",
-                "start_date": "2027-03-16",
-                "end_date": "2027-03-16",
+                "start_date": day,
+                "end_date": (date.fromisoformat(day) + timedelta(days=1)).isoformat(),
                 "languages": ["vi", "en", "zh"],
                 "status": "registration_open",
             },
@@ -49,8 +63,8 @@ def _organiser_event(base: str) -> tuple[int, int, dict[str, int], str]:
                 "kind": "matchmaking",
                 "title_vi": "Gặp gỡ B2B",
                 "title_en": "B2B meetings",
-                "starts_at": "2027-03-16T14:00:00+07:00",
-                "ends_at": "2027-03-16T16:00:00+07:00",
+                "starts_at": starts_at,
+                "ends_at": ends_at,
                 "slot_minutes": 20,
                 "table_count": 5,
             },
@@ -116,9 +130,20 @@ def test_check_in_by_the_agenda_code_held_feedback_and_the_report(
     expect(card).to_contain_text("Nguyễn Thị Hoa")  # today's meeting on the card
     expect(page.get_by_test_id("arrived-total")).to_contain_text("1 / 2")
 
-    # The grid: Hoa has not arrived (flagged); the meeting is held all the same.
-    page.goto(f"{live_server}/events/{event_id}/sessions/{session_id}/grid")
+    # The grid: Hoa has not arrived (flagged), so the meeting cannot be recorded as held.
+    grid = f"{live_server}/events/{event_id}/sessions/{session_id}/grid"
+    page.goto(grid)
     expect(page.get_by_test_id(f"not-arrived-{ids['hoa']}")).to_be_visible()
+    form = page.locator("form[data-testid^='attendance-']").first
+    form.get_by_role("button", name="Đã diễn ra").click()
+    expect(page.get_by_test_id("notice")).to_contain_text("chưa check-in")
+    # Hoa arrives and is checked in at the desk; now the meeting is held.
+    client, org = _api(live_server)
+    arrived = client.post(
+        f"/api/v1/events/{event_id}/check-in", json={"participant_id": ids["hoa"]}, headers=org
+    )
+    assert arrived.status_code in (200, 201), arrived.text
+    page.goto(grid)
     form = page.locator("form[data-testid^='attendance-']").first
     form.get_by_role("button", name="Đã diễn ra").click()
     expect(page.get_by_test_id("notice")).to_contain_text("đã diễn ra")

@@ -91,7 +91,25 @@ class Day:
         assert response.status_code == 201, response.text
         return dict(response.json())
 
+    def arrive(self, *names: str) -> None:
+        for name in names:
+            response = self.client.post(
+                self.base + "/check-in", json={"code": self.code(name)}, headers=self.org
+            )
+            assert response.status_code in (200, 201), response.text
+
     def mark(self, meeting_id: int, outcome: str, absent: list[str] | None = None) -> Any:
+        """Record a meeting as staff would on the day: its parties not named absent have
+        checked in (the event-day clock of ``day`` is past every slot)."""
+        meeting = self.client.get(f"{self.base}/meetings/{meeting_id}", headers=self.org).json()
+        away = {self.people[n] for n in absent or []}
+        for person in meeting.get("participants", []):
+            if person.get("role") == "party" and person["id"] not in away:
+                self.client.post(
+                    self.base + "/check-in",
+                    json={"participant_id": person["id"]},
+                    headers=self.org,
+                )
         return self.client.post(
             f"{self.base}/meetings/{meeting_id}/attendance",
             json={
@@ -144,8 +162,19 @@ def _person(
     return pk(row)
 
 
+# The end of the event's day (16/03/2027 18:00 in Hải Phòng): every slot has started, so
+# meetings can be recorded as held or missed. Only the outcomes service reads this clock.
+EVENT_DAY_EVENING = datetime(2027, 3, 16, 11, 0, tzinfo=UTC)
+
+
 @pytest.fixture
-def day(client: TestClient, db: Session, organiser_headers: Headers) -> Day:
+def day(
+    client: TestClient,
+    db: Session,
+    organiser_headers: Headers,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Day:
+    monkeypatch.setattr(service, "utcnow", lambda: EVENT_DAY_EVENING)
     created = client.post(
         "/api/v1/events",
         json={**HAI_PHONG_EVENT, "status": "registration_open"},

@@ -171,6 +171,7 @@ def test_prefilled_code_from_a_link_shows_who_it_is(day: Day, desk: TestClient) 
 def test_held_and_no_show_buttons_redirect_to_the_grid(day: Day, desk: TestClient) -> None:
     held = day.meet("lin", "hoa", slot=1)
     missed = day.meet("chen", "bao", slot=2)
+    day.arrive("lin", "hoa", "bao")
     grid = f"/events/{day.event_id}/sessions/{day.session_id}/grid"
     page = desk.get(grid)
     assert page.status_code == 200

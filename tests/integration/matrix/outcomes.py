@@ -157,3 +157,36 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
         "agreement_id": pk(agreement),
         "document_id": pk(document),
     }
+
+
+# Who reads agreements and signed documents, beyond the roles above (tested in
+# test_agreement_visibility.py, on the open event): people who *claim* a party organisation
+# without the organisers having approved it, and people who do belong to it. Party
+# organisation = the organisation of the delegate's registration ("Taiwan Smart Packaging").
+#   claims_by_self_registration: a new account registers itself naming the organisation
+#     (pending); claims_by_editing: an approved person of another organisation tries to
+#     change their registration's organisation (refused, 403); claims_as_head: a delegation
+#     head adds a member naming it (pending); other_organiser: an organiser of another event;
+#   colleague: an approved person of the party organisation, not named on the agreement;
+#   claims_by_self_registration_approved: the first claimant once the organisers approved.
+# Status per (claimant, route); a 200 on a list means the agreement is listed.
+AGREEMENT_ROUTES = {
+    "api_list": "/api/v1/events/{event_id}/outcomes/agreements",
+    "api_read": A,
+    "api_document": A + "/documents/{document_id}",
+    "page_list": "/events/{event_id}/agreements",
+    "page_read": "/events/{event_id}/agreements/{agreement_id}",
+    "page_document": "/events/{event_id}/agreements/{agreement_id}/documents/{document_id}",
+}
+_HIDDEN = {"api_read": 403, "api_document": 403, "page_read": 403, "page_document": 403}
+_SHOWN = dict.fromkeys(AGREEMENT_ROUTES, 200)
+CLAIMANTS: dict[str, dict[str, int | str]] = {
+    # "empty": 200 without the agreement (an approved person who is not a party).
+    "claims_by_self_registration": {"api_list": 403, "page_list": 403, **_HIDDEN},
+    "claims_by_editing": {"api_list": "empty", "page_list": "empty", **_HIDDEN},
+    "claims_as_head": {"api_list": 403, "page_list": 403, **_HIDDEN},
+    "other_organiser": {"api_list": 403, "page_list": 403, **_HIDDEN},
+    "colleague": _SHOWN,
+    "delegate": _SHOWN,
+    "claims_by_self_registration_approved": _SHOWN,
+}
