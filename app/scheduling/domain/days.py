@@ -26,6 +26,9 @@ DAYS_SHARE = 0.1
 STEP_DET_TIME = 0.4
 STEP_PEOPLE = 6
 WINDOW = 4
+# the one-day slot-variable model: its share of the time limit, and the largest it takes
+TIGHTEN_SHARE = 0.15
+TIGHTEN_MAX_MEETINGS = 6_000
 # steps without a better total before the search gives up (small events end early)
 PATIENCE = 25
 
@@ -169,6 +172,7 @@ def participant_breaks_of(inst: Instance, sched: Schedule, p: int, days: list[in
 
 def compact_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
     """Fewer breaks by large-neighbourhood search; never changes which meetings are held."""
+    tighten_days(inst, sched, limit_s)
     days = slot_days(inst)
     budget = DAYS_SHARE * limit_s
     rng = random.Random(7)
@@ -220,3 +224,103 @@ def compact_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
             continue
         stale = 0
         spent += max(_step(inst, sched, free, days), 0.01)
+
+
+def tighten_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
+    """One CP-SAT model over the movable meetings of a one-day schedule: each meeting a slot
+    variable, all-different per participant, table capacity as a cumulative constraint, and
+    the idle slots between each participant's first and last meeting minimised. Tight where
+    a boolean model is weak: when every day can be back to back it usually proves it."""
+    from ortools.sat.python import cp_model
+
+    if len(set(slot_days(inst))) != 1:
+        return
+    free = [m for m in range(len(inst.parts)) if _movable(inst, sched, m)]
+    if not free or len(free) > TIGHTEN_MAX_MEETINGS:
+        return
+    free_set = set(free)
+    n_slots = inst.n_slots
+    model = cp_model.CpModel()
+    fixed_slots: dict[int, set[int]] = {}
+    table_fixed: dict[int, set[int]] = {}
+    pool_fixed = [0] * n_slots
+    for m, s in enumerate(sched.slot_of):
+        if s < 0 or m in free_set:
+            continue
+        for p in inst.parts[m]:
+            fixed_slots.setdefault(p, set()).add(s)
+        k = inst.kind[m]
+        if k == POOL:
+            if not inst.locked[m]:
+                pool_fixed[s] += 1
+        else:
+            table_fixed.setdefault(k, set()).add(s)
+    y: dict[int, cp_model.IntVar] = {}
+    intervals: dict[int, cp_model.IntervalVar] = {}
+    for m in free:
+        k = inst.kind[m]
+        taken = set().union(*(fixed_slots.get(p, set()) for p in inst.parts[m]))
+        if k != POOL:
+            taken |= table_fixed.get(k, set())
+        values = [s for s in inst.feasible[m] if s not in taken]
+        y[m] = model.new_int_var_from_domain(cp_model.Domain.from_values(values), "")
+        intervals[m] = model.new_fixed_size_interval_var(y[m], 1, "")
+        model.add_hint(y[m], sched.slot_of[m])
+    capacity = max(inst.pool_cap) if inst.pool_cap else 0
+    pool = [m for m in free if inst.kind[m] == POOL]
+    if pool:
+        blocks = [
+            (model.new_fixed_size_interval_var(s, 1, ""), capacity - inst.pool_cap[s] + used)
+            for s, used in enumerate(pool_fixed)
+            if capacity - inst.pool_cap[s] + used > 0
+        ]
+        model.add_cumulative(
+            [intervals[m] for m in pool] + [b for b, _ in blocks],
+            [1] * len(pool) + [d for _, d in blocks],
+            capacity,
+        )
+    by_table: dict[int, list[int]] = {}
+    for m in free:
+        if inst.kind[m] != POOL:
+            by_table.setdefault(inst.kind[m], []).append(m)
+    for ms in by_table.values():
+        model.add_all_different([y[m] for m in ms])
+    idles = []
+    for p in range(inst.n_participants):
+        mine = [m for m in inst.meetings_of[p] if m in free_set]
+        if not mine:
+            continue
+        if len(mine) > 1:
+            model.add_all_different([y[m] for m in mine])
+        fixed = sorted(fixed_slots.get(p, set()))
+        count = len(mine) + len(fixed)
+        if count < 2:
+            continue
+        terms: list[cp_model.LinearExprT] = [*(y[m] for m in mine), *fixed]
+        first = model.new_int_var(0, n_slots - 1, "")
+        last = model.new_int_var(0, n_slots - 1, "")
+        model.add_min_equality(first, terms)
+        model.add_max_equality(last, terms)
+        idle = model.new_int_var(0, n_slots, "")
+        model.add(idle == last - first + 1 - count)
+        idles.append(idle)
+    if not idles:
+        return
+    model.minimize(cp_model.LinearExpr.sum(idles))
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = 7
+    params.max_deterministic_time = max(0.5, TIGHTEN_SHARE * limit_s)
+    status = solver.solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    before = sum(participant_breaks(inst, sched.slot_of))
+    mark = sched.mark()
+    for m in free:
+        sched.remove(m)
+    for m in free:
+        sched.place(m, solver.value(y[m]))
+    if sum(participant_breaks(inst, sched.slot_of)) > before:
+        sched.rollback(mark)
+    sched.commit()
