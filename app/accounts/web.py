@@ -24,6 +24,7 @@ from app.events import service as events
 from app.events.models import Event
 from app.forms import read_form
 from app.imports.models import ImportBatch
+from app.notifications.service import locale_for
 from app.registration import service as registration
 from app.registration import web as registration_web
 from app.registration.models import Participant
@@ -474,9 +475,8 @@ async def invitation_submit(request: Request, session: SessionDep) -> Response:
         return _invalid_link(request)
     user = get_user_by_email(session, spent.email)
     if user is None:
-        locale: Literal["vi", "en"] = (
-            "vi" if "vi" in [c.lower() for c in participant.languages or []] else "en"
-        )
+        # The language the invitation was written in (app.notifications.service.locale_for).
+        locale: Literal["vi", "en"] = "vi" if locale_for(session, participant) == "vi" else "en"
         user = create_user(
             session,
             data=UserCreate(

@@ -591,3 +591,40 @@ def test_only_the_events_organisers_invite(
         assert refused.status_code in (403, 404)
     assert db.exec(select(AccountToken)).first() is None
     assert db.exec(select(ApiToken).where(col(ApiToken.revoked_at).is_not(None))).first() is None
+
+
+def test_a_link_is_spent_once_under_concurrent_use(db: Session, delegate: User) -> None:
+    """Real connections racing to use one sign-in link: exactly one wins, every round."""
+    import threading
+
+    from app.accounts import service as accounts
+    from app.accounts.models import Purpose
+    from app.db import get_engine
+
+    rounds, racers = 10, 4
+    for _ in range(rounds):
+        token = accounts.issue(db, Purpose.sign_in_link, email=delegate.email, user=delegate)
+        db.commit()
+        wins: list[int] = []
+        barrier = threading.Barrier(racers)
+
+        def race(barrier: threading.Barrier, token: str, wins: list[int]) -> None:
+            with Session(get_engine()) as session:
+                barrier.wait()
+                try:
+                    if accounts.spend(session, Purpose.sign_in_link, token) is not None:
+                        session.commit()
+                        wins.append(1)
+                except Exception:  # a lock timeout is a lost race, never a second winner
+                    session.rollback()
+
+        threads = [
+            threading.Thread(target=race, args=(barrier, token, wins)) for _ in range(racers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert len(wins) == 1
+    spent = db.exec(select(AccountToken).where(col(AccountToken.used_at).is_not(None))).all()
+    assert len(spent) == rounds
