@@ -239,6 +239,35 @@ def request_link(session: Session, purpose: Purpose, *, email: str, client: str)
         send_link(session, purpose, user=user, path="/account/confirm")
 
 
+def address_taken(session: Session, *, event: Event, email: str, client: str) -> None:
+    """A sign-up named an address that has an account or a registration at the event: tell
+    the address's owner how to get in (a sign-in link, or an invitation to the registration
+    made for them). Counted like the other link requests."""
+    count_request(session, "signup_taken", email=email, client=client)
+    user = get_user_by_email(session, email)
+    if user is not None:
+        if user.is_active:
+            token = issue(session, Purpose.sign_in_link, email=user.email, user=user)
+            send_mail(
+                session,
+                "account_exists",
+                to_email=user.email,
+                to_name=user.full_name,
+                locale=user.locale,
+                context={
+                    "link": absolute_url("/login/link/use", token=token),
+                    "reset_url": absolute_url("/forgot-password"),
+                },
+                event=event,
+            )
+        return
+    participant = session.exec(
+        select(Participant).where(Participant.event_id == event.id, Participant.email == email)
+    ).first()
+    if participant is not None:
+        invite(session, actor=None, event=event, participant=participant)
+
+
 # ---- passwords and proof of address ------------------------------------------------------
 
 
@@ -370,7 +399,7 @@ def invitation_states(
     return out
 
 
-def invite(session: Session, *, actor: User, event: Event, participant: Participant) -> bool:
+def invite(session: Session, *, actor: User | None, event: Event, participant: Participant) -> bool:
     """Send (or send again) the invitation; False when there is nobody to invite (already
     joined or no e-mail). Earlier invitations of the person stop working."""
     state = invitation_states(session, [participant])[pk(participant)]
@@ -413,7 +442,7 @@ def invite(session: Session, *, actor: User, event: Event, participant: Particip
     )
     record(
         session,
-        actor_id=actor.id,
+        actor_id=actor.id if actor is not None else None,
         action="participant.invite",
         entity="participant",
         entity_id=participant.id,

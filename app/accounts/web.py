@@ -150,15 +150,6 @@ async def signup_submit(
         errors["email"] = "enter your e-mail address"
     elif not _valid_email(email):
         errors["email"] = EMAIL_SHAPE
-    elif get_user_by_email(session, email) is not None:
-        errors["email"] = "an account with this e-mail exists: log in, or use 'Forgot password?'"
-    elif session.exec(
-        select(Participant).where(Participant.event_id == event_id, Participant.email == email)
-    ).first():
-        errors["email"] = (
-            "this address is already registered for this event: use the invitation you "
-            "received, or ask for a sign-in link"
-        )
     errors.update(service.check_new_password(password))
     if not registration_web._registration_open(event):
         errors["__all__"] = "Registration for this event is not open."
@@ -179,6 +170,21 @@ async def signup_submit(
 
     if errors or data is None:
         return fail(errors, 422)
+    taken = (
+        get_user_by_email(session, email) is not None
+        or session.exec(
+            select(Participant).where(Participant.event_id == event_id, Participant.email == email)
+        ).first()
+    )
+    if taken:
+        # The address has an account or a registration here already: nothing is created or
+        # changed, the address's owner gets a way in by e-mail, and the page is the same as
+        # for a new sign-up (no account enumeration).
+        try:
+            service.address_taken(session, event=event, email=email, client=client_ip(request))
+        except service.RateLimited:
+            session.commit()
+        return redirect(f"/signup/sent?event={event_id}")
     try:
         account = create_user(
             session,
