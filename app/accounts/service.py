@@ -485,3 +485,15 @@ def unconfirmed_signups(session: Session, participants: list[Participant]) -> se
         ).all()
     )
     return {pk(p) for p in participants if p.user_id in pending}
+
+
+def unconfirmed_count(session: Session, *, event_id: int) -> int:
+    """Sign-ups of the event still waiting for their address to be confirmed."""
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Participant)
+            .join(User, col(User.id) == col(Participant.user_id))
+            .where(Participant.event_id == event_id, col(User.email_confirmed_at).is_(None))
+        ).one()
+    )

@@ -495,6 +495,7 @@ def _participants_context(
         "event": event,
         "accounts": accounts.invitation_states(session, rows),
         "unconfirmed": accounts.unconfirmed_signups(session, rows),
+        "unconfirmed_count": accounts.unconfirmed_count(session, event_id=event_id),
         "rows": [
             {
                 "participant": p,

@@ -154,6 +154,7 @@ def test_sign_up_gives_an_account_and_a_registration_that_waits_for_confirmation
         desk.cookies.set(SESSION_COOKIE, key)
         listing = desk.get(f"/events/{open_event}/participants")
         assert "Chờ xác nhận e-mail" in _text(listing.text)
+        assert "Chờ xác nhận e-mail: 1" in _text(listing.text)
         refused = desk.post(
             f"/events/{open_event}/participants/{person.id}/decision",
             data={"status": "approved", "csrf_token": _csrf(listing.text)},
