@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
 from app import __version__, problems
+from app.accounts import web as accounts_web
 from app.auth import api as auth_api
 from app.auth import web as auth_web
 from app.db import get_engine, session_scope
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         scheduling_api.router,
         scheduling_web.router,
         auth_web.router,
+        accounts_web.router,
         events_web.router,
         registration_web.router,
         matchmaking_web.router,

@@ -1,5 +1,6 @@
 """Imports every table model so that the metadata is complete (Alembic, tests)."""
 
+from app.accounts.models import AccountToken, LinkRequest
 from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, LoginAttempt, User, WebSession
 from app.events.models import Event, EventOrganiser, EventSession, MeetingTable, Slot
@@ -35,6 +36,7 @@ from app.registration.models import (
 from app.scheduling.models import ScheduleRun
 
 __all__ = [
+    "AccountToken",
     "Agreement",
     "AgreementDocument",
     "AgreementParty",
@@ -50,6 +52,7 @@ __all__ = [
     "EventSession",
     "FeedbackRequest",
     "ImportBatch",
+    "LinkRequest",
     "LoginAttempt",
     "Meeting",
     "MeetingFeedback",

@@ -51,5 +51,9 @@ def create_account(data: UserCreate, session: SessionDep, organiser: Organiser) 
     """Organisers create accounts (organiser or delegate); self-registration comes with events."""
     if data.role == Role.organiser and not organiser.is_admin:
         raise Forbidden("Only an administrator can create organiser accounts")
-    user = service.create_user(session, data=data, actor_id=organiser.id)
+    # Only an administrator (trusted with every event) vouches for the address; an account an
+    # organiser makes is linked to a registration only after its owner uses a link sent to it.
+    user = service.create_user(
+        session, data=data, actor_id=organiser.id, email_confirmed=organiser.is_admin
+    )
     return UserPublic.model_validate(user, from_attributes=True)

@@ -32,6 +32,9 @@ class User(SQLModel, table=True):
     is_active: bool = True
     locale: str = Field(default="vi", max_length=5)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Set once the person proved the address (a link sent to it was used). Until then the
+    # account is never linked to a registration by e-mail (no takeover by a look-alike).
+    email_confirmed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ApiToken(SQLModel, table=True):

@@ -29,7 +29,11 @@ def create_user(
     data: UserCreate,
     is_admin: bool = False,
     actor_id: int | None = None,
+    email_confirmed: bool = True,
 ) -> User:
+    """A new account. ``email_confirmed=False`` for accounts whose address nobody vouched
+    for (sign-up, an organiser's API call): such an account is linked to a registration only
+    once its owner uses a link sent to the address."""
     email = normalise_email(str(data.email))
     if get_user_by_email(session, email) is not None:
         raise Conflict(
@@ -43,6 +47,7 @@ def create_user(
         role=data.role.value,
         is_admin=is_admin,
         locale=data.locale,
+        email_confirmed_at=utcnow() if email_confirmed else None,
     )
     session.add(user)
     session.flush()

@@ -138,12 +138,20 @@ def import_apply(
     session: SessionDep,
     user: Organiser,
     csrf_token: Annotated[str, Form()] = "",
+    invite: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf_token)
     event = _event(session, user, event_id)
     result = service.apply_batch(session, actor=user, event_id=event_id, batch_id=batch_id)
     if result.rejected:
         return _page(request, event, batch=result.batch, status_code=409)
+    if invite and result.batch.kind == "participants":
+        from app.accounts import service as accounts
+        from app.accounts.web import imported_participant_ids
+
+        ids = imported_participant_ids(session, event_id, result.batch)
+        accounts.invite_all(session, actor=user, event=event, participant_ids=ids)
+        return redirect(f"/events/{event_id}/participants", flash="invited")
     return redirect(f"/events/{event_id}/import?done={batch_id}")
 
 

@@ -212,6 +212,8 @@ def participant_for_user(
     ).first()
     if linked is not None:
         return linked
+    if user.email_confirmed_at is None:
+        return None  # an unproved address never claims a registration (issue 15, item 7)
     return session.exec(
         select(Participant).where(
             Participant.event_id == event_id,
@@ -230,12 +232,14 @@ def heads_delegation(session: Session, *, user: User | None, delegation_id: int 
 
 def is_self(participant: Participant, user: User | None) -> bool:
     """The registration is this user's: linked to their account, or (added by an organiser
-    or a delegation head before they had an account) carrying their account's e-mail.
-    Accounts are created by organisers, so the e-mail identifies the person."""
+    or a delegation head before they had an account) carrying their account's e-mail once
+    the account's owner proved that address (a confirmation, invitation or other link)."""
     if user is None or not user.is_active:
         return False
     if participant.user_id is not None:
         return participant.user_id == user.id
+    if user.email_confirmed_at is None:
+        return False
     return participant.email is not None and participant.email == user.email.lower()
 
 
@@ -586,6 +590,14 @@ def decide(
     participant = get_participant(session, event_id=event_id, participant_id=participant_id)
     if status == ApprovalStatus.rejected and not reason.strip():
         raise Invalid("reason", "give the reason for the rejection; the person will read it")
+    if status == ApprovalStatus.approved and participant.user_id is not None:
+        account = session.get(User, participant.user_id)
+        if account is not None and account.email_confirmed_at is None:
+            # A sign-up reaches the queue once its address is proved (issue 16).
+            raise Conflict(
+                "the person has not confirmed their e-mail address yet",
+                [FieldError("status", "the person has not confirmed their e-mail address yet")],
+            )
     before = {"status": participant.status, "rejection_reason": participant.rejection_reason}
     participant.status = status.value
     participant.rejection_reason = reason.strip() if status == ApprovalStatus.rejected else ""

@@ -537,9 +537,14 @@ def _participants_context(
         offset=offset,
     )
     _, delegations = service.list_delegations(session, viewer=user, event_id=event_id)
+    from app.accounts import service as accounts  # invitations and unconfirmed sign-ups
+
     return {
         **_vocab(request),
         "event": event,
+        "accounts": accounts.invitation_states(session, rows),
+        "unconfirmed": accounts.unconfirmed_signups(session, rows),
+        "unconfirmed_count": accounts.unconfirmed_count(session, event_id=event_id),
         "rows": [
             {
                 "participant": p,

@@ -154,7 +154,8 @@ def test_event_page_offers_registration_and_delegations(
 ) -> None:
     anonymous = browser.get(f"/events/{open_event}")
     assert "Đăng ký tham dự" in anonymous.text
-    assert f'href="/events/{open_event}/register"' in anonymous.text
+    # A stranger signs up (account and registration in one form); see test_accounts.py.
+    assert f'href="/events/{open_event}/signup"' in anonymous.text
     assert f'href="/events/{open_event}/delegations"' in anonymous.text
     assert f'href="/events/{open_event}/participants"' not in anonymous.text
     english = browser.get(f"/events/{open_event}?lang=en")
