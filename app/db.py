@@ -45,6 +45,10 @@ def make_engine(url: str) -> Engine:
 
 @lru_cache
 def get_engine() -> Engine:
+    # Every table model, whatever the caller imported: a command that loads one module's models
+    # cannot flush a row whose foreign keys name tables the metadata has never seen.
+    import app.models  # noqa: F401
+
     settings = get_settings()
     if settings.is_sqlite:
         from pathlib import Path
