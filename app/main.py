@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
@@ -34,7 +35,7 @@ from app.registration import api as registration_api
 from app.registration import web as registration_web
 from app.scheduling import api as scheduling_api
 from app.scheduling import web as scheduling_web
-from app.settings import PROJECT_ROOT, Settings, get_settings
+from app.settings import PROJECT_ROOT, Settings, get_settings, settings_problem
 from app.web import locale_middleware
 
 log = logging.getLogger("ketnoi")
@@ -61,7 +62,11 @@ def _bootstrap(settings: Settings) -> None:
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+    if settings is None:
+        try:
+            settings = get_settings()
+        except ValidationError as exc:  # e.g. production without a real secret key
+            raise SystemExit(f"Kết Nối cannot start: {settings_problem(exc)}") from None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
