@@ -1,7 +1,7 @@
 """Imports every table model so that the metadata is complete (Alembic, tests)."""
 
 from app.audit.models import AuditEntry
-from app.auth.models import ApiToken, LoginAttempt, User, WebSession
+from app.auth.models import ApiToken, LoginAttempt, RateLimit, User, WebSession
 from app.events.models import Event, EventOrganiser, EventSession, MeetingTable, Slot
 from app.exports.models import CalendarToken
 from app.imports.models import ImportBatch
@@ -65,6 +65,7 @@ __all__ = [
     "Participant",
     "Profile",
     "ProfileSector",
+    "RateLimit",
     "ScheduleRun",
     "Slot",
     "Unavailability",

@@ -43,8 +43,16 @@ class Settings(BaseSettings):
     session_max_age_s: int = 14 * 24 * 3600
     token_max_age_s: int = 30 * 24 * 3600
     secure_cookies: bool = False
+    # Log-in guesses (app.auth.service.authenticate): per account and client address, then
+    # exponential back-off from login_backoff_s; per account from every address, only
+    # slowed to one check each login_account_delay_s; per client address (a venue's Wi-Fi
+    # shares one), a loose budget with back-off. Successful log-ins do not use the budgets.
     login_max_failures: int = 5
     login_window_s: int = 15 * 60
+    login_backoff_s: int = 60
+    login_account_max: int = 20
+    login_account_delay_s: int = 2
+    login_client_max: int = 100
     debug: bool = False
     check_migrations: bool = True
     # Outgoing e-mail (app.notifications.sender, ``ketnoi send-mail``). Without a host the
