@@ -28,7 +28,9 @@ def _log_in(client: TestClient, email: str) -> str:
     )
     assert response.status_code == 303, response.text
     after = client.cookies.get("ketnoi_csrf")
-    assert before and after and after != before  # rotated at log-in
+    assert before
+    assert after
+    assert after != before  # rotated at log-in
     return _csrf(client, "/")
 
 
