@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
+from swagger_ui_bundle import swagger_ui_path
 
 from app import __version__, problems
 from app.auth import api as auth_api
@@ -39,6 +40,25 @@ from app.settings import PROJECT_ROOT, Settings, get_settings, settings_problem
 from app.web import locale_middleware
 
 log = logging.getLogger("ketnoi")
+
+# Scripts only from this site (no inline script, no CDN), nothing may frame the pages.
+# Styles allow inline <style> blocks and attributes: several pages carry their print styles
+# inline, and style injection cannot run code.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+API_DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kết Nối API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head><body><div id="swagger-ui" data-url="/openapi.json"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/static/js/api-docs.js"></script>
+</body></html>
+"""
 
 
 def _bootstrap(settings: Settings) -> None:
@@ -81,6 +101,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "meetings, scheduling, agendas and outcomes. Errors are application/problem+json."
         ),
         lifespan=lifespan,
+        # /docs is served below from the pinned swagger-ui-bundle, not from a CDN; ReDoc
+        # (CDN only) is off.
+        docs_url=None,
+        redoc_url=None,
     )
     problems.install(app)
     app.middleware("http")(locale_middleware)
@@ -91,9 +115,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> Response:
+        return HTMLResponse(API_DOCS_PAGE)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> Response:
