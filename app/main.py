@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse
@@ -12,7 +14,6 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from swagger_ui_bundle import swagger_ui_path
 
 from app import __version__, problems
 from app.auth import api as auth_api
@@ -101,7 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "meetings, scheduling, agendas and outcomes. Errors are application/problem+json."
         ),
         lifespan=lifespan,
-        # /docs is served below from the pinned swagger-ui-bundle, not from a CDN; ReDoc
+        # /docs is served below from the pinned swagger-ui-py assets, not from a CDN; ReDoc
         # (CDN only) is off.
         docs_url=None,
         redoc_url=None,
@@ -119,7 +120,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return response
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
-    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_path), name="docs-assets")
+    # Swagger UI 5 (OpenAPI 3.1) from the pinned swagger-ui-py package.
+    swagger_ui_static = Path(str(resources.files("swagger_ui") / "static"))
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_static), name="docs-assets")
 
     @app.get("/docs", include_in_schema=False)
     def api_docs() -> Response:

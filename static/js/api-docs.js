@@ -1,4 +1,4 @@
-// Swagger UI for /docs, from the pinned swagger-ui-bundle served by this site (no CDN, no
+// Swagger UI for /docs, from the pinned swagger-ui-py package served by this site (no CDN, no
 // inline script: the Content-Security-Policy allows scripts from this site only).
 window.addEventListener("load", function () {
   var box = document.getElementById("swagger-ui");
