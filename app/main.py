@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -25,6 +28,7 @@ from app.exports import api as exports_api
 from app.exports import web as exports_web
 from app.imports import api as imports_api
 from app.imports import web as imports_web
+from app.limits import BodySizeLimit
 from app.matchmaking import api as matchmaking_api
 from app.matchmaking import web as matchmaking_web
 from app.meetings import api as meetings_api
@@ -82,6 +86,25 @@ def _bootstrap(settings: Settings) -> None:
             log.info("created organiser account %s", settings.admin_email)
 
 
+def var_writable(folder: Path) -> str:
+    """'ok', or why the folder cannot take a file (full disk, read-only, missing)."""
+    probe = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".healthz-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(b"\0" * 4096)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        log.warning("health check: %s: %s", folder, exc)
+        return "full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "not writable"
+    finally:
+        if probe:
+            Path(probe).unlink(missing_ok=True)
+    return "ok"
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     if settings is None:
         try:
@@ -108,6 +131,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     problems.install(app)
+    # Innermost (added first): the route reads the body straight through the limit, not
+    # through the function middlewares' task groups, which would wrap the 413.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.middleware("http")(locale_middleware)
 
     @app.middleware("http")
@@ -130,13 +156,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> Response:
+        """The database answers, and the shared var/ folder (print jobs, documents) takes a
+        write; 503 with the failing part named otherwise."""
+        body: dict[str, object] = {"status": "ok", "version": __version__}
         try:
             with get_engine().connect() as connection:
                 connection.execute(text("SELECT 1"))
+            body["database"] = "ok"
         except Exception as exc:  # the probe reports, never raises
-            log.warning("health check failed: %s", exc)
-            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
+            log.warning("health check: database: %s", exc)
+            body["database"] = "unreachable"
+        body["var"] = var_writable(settings.var_dir)
+        if body["database"] != "ok" or body["var"] != "ok":
+            body["status"] = "error"
+            return JSONResponse(body, status_code=503, headers={"Retry-After": "10"})
+        return JSONResponse(body)
 
     for router in (
         auth_api.router,

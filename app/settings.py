@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     login_account_delay_s: int = 2
     login_client_max: int = 100
     debug: bool = False
+    # Any request body (uploads included), checked while it streams in (app.limits).
+    max_request_bytes: int = 25 * 1024 * 1024
     check_migrations: bool = True
     # Outgoing e-mail (app.notifications.sender, ``ketnoi send-mail``). Without a host the
     # messages stay in the outbox, readable on /dev/outbox.
