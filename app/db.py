@@ -58,7 +58,11 @@ def get_engine() -> Engine:
         path = settings.database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return make_engine(settings.database_url)
+    engine = make_engine(settings.database_url)
+    from app.input_guard import install as guard_input
+
+    guard_input(engine)
+    return engine
 
 
 @contextmanager

@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from app import __version__, problems
+from app import __version__, logs, problems
 from app.auth import api as auth_api
 from app.auth import web as auth_web
 from app.db import get_engine, session_scope
@@ -131,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     problems.install(app)
+    logs.install()  # calendar tokens out of the access log
     # Innermost (added first): the route reads the body straight through the limit, not
     # through the function middlewares' task groups, which would wrap the 413.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)

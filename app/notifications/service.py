@@ -21,10 +21,12 @@ from markupsafe import escape
 from sqlmodel import Session
 
 from app.events.models import Event
+from app.input_guard import single_line
 from app.notifications.models import Outbox
 from app.registration.models import Organisation, Participant
 from app.settings import PROJECT_ROOT, get_settings
 
+MULTILINE = frozenset({"message", "note", "notes", "comment", "body"})
 KINDS = (
     "request_received",
     "request_accepted",
@@ -114,10 +116,15 @@ def enqueue(
         return None
     event = event or session.get(Event, to_participant.event_id)
     locale = locale_for(session, to_participant)
+    # Names and titles are one line: a CR/LF in a name must not start a line of its own in
+    # the e-mail (free text such as a request's message keeps its lines).
     full = {
-        **context,
+        **{
+            key: single_line(value) if isinstance(value, str) and key not in MULTILINE else value
+            for key, value in context.items()
+        },
         "locale": locale,
-        "to_name": to_participant.full_name,
+        "to_name": single_line(to_participant.full_name),
         "event_title": event_title(event, locale) if event else "",
         "event_url": f"{get_settings().base_url.rstrip('/')}/events/{to_participant.event_id}",
     }
@@ -125,7 +132,7 @@ def enqueue(
     row = Outbox(
         event_id=to_participant.event_id,
         to_email=to_participant.email,
-        to_name=to_participant.full_name,
+        to_name=single_line(to_participant.full_name),
         participant_id=to_participant.id,
         locale=locale,
         kind=kind,
