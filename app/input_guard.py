@@ -39,17 +39,26 @@ def _field_of(parameter: str) -> str:
 
 
 def _refuse_nul(
-    _conn: Any, _cursor: Any, _statement: str, parameters: Any, context: Any, executemany: bool
+    _conn: Any, _cursor: Any, _statement: str, parameters: Any, context: Any, _many: bool
 ) -> None:
     compiled = getattr(context, "compiled", None)
     names = list(getattr(compiled, "positiontup", None) or []) if compiled is not None else []
-    rows = parameters if executemany else [parameters]
-    for row in rows:
-        items = row.items() if isinstance(row, dict) else enumerate(row or ())
-        for key, value in items:
-            if isinstance(value, str) and "\x00" in value:
-                field = key if isinstance(key, str) else (names[key] if key < len(names) else "")
+
+    def walk(value: Any, key: Any) -> None:
+        if isinstance(value, str):
+            if "\x00" in value:
+                field = key if isinstance(key, str) else ""
+                if not field and isinstance(key, int) and key < len(names):
+                    field = str(names[key])
                 raise Invalid(_field_of(field) or "text", "must not contain NUL characters")
+        elif isinstance(value, dict):
+            for inner_key, inner in value.items():
+                walk(inner, inner_key)
+        elif isinstance(value, list | tuple):
+            for position, inner in enumerate(value):
+                walk(inner, position)
+
+    walk(parameters, None)
 
 
 def install(engine: Engine) -> None:
