@@ -99,7 +99,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("PATCH", D + "/{delegation_id}"): Call(
         acting(200), {"arrival_date": "2027-03-15", "needs_interpreter": True}
     ),
-    ("GET", P): Call(read(200)),
+    # Names of people only to accounts (issue 15, item 15): anonymous visitors get 401.
+    ("GET", P): Call({**read(200), ("anonymous", "open"): 401, ("anonymous", "draft"): 401}),
     ("POST", P): Call(
         acting(201),
         {
@@ -110,7 +111,9 @@ MATRIX: dict[tuple[str, str], Call] = {
         },
     ),
     ("GET", P + "/me"): Call(own_registration()),
-    ("GET", P + "/{participant_id}"): Call(read(200)),
+    ("GET", P + "/{participant_id}"): Call(
+        {**read(200), ("anonymous", "open"): 401, ("anonymous", "draft"): 401}
+    ),
     ("PATCH", P + "/{participant_id}"): Call(acting(200), {"position": "Giám đốc kỹ thuật"}),
     ("POST", P + "/{participant_id}/decision"): Call(write(200), {"status": "approved"}),
     ("PUT", P + "/{participant_id}/availability"): Call(acting(200), {"unavailable_slot_ids": []}),
