@@ -39,9 +39,11 @@ RUN pip install --no-deps -e . \
 USER ketnoi
 EXPOSE 8000
 
-# Set KETNOI_DATABASE_URL (PostgreSQL) and KETNOI_SECRET_KEY; KETNOI_ADMIN_EMAIL and
-# KETNOI_ADMIN_PASSWORD create the first organiser on first start.
-ENV KETNOI_SECURE_COOKIES=true \
+# Set KETNOI_DATABASE_URL (PostgreSQL), KETNOI_SECRET_KEY (required: the container refuses to
+# start without it) and KETNOI_BASE_URL; KETNOI_ADMIN_EMAIL and KETNOI_ADMIN_PASSWORD create
+# the first organiser on first start.
+ENV KETNOI_ENVIRONMENT=production \
+    KETNOI_SECURE_COOKIES=true \
     WEB_CONCURRENCY=2
 
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \

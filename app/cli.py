@@ -17,6 +17,21 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def _configuration() -> None:
+    """Check the configuration before any command: a production setup without a real secret
+    key stops here, with the reason, instead of serving forgeable links."""
+    from pydantic import ValidationError
+
+    from app.settings import settings_problem
+
+    try:
+        get_settings()
+    except ValidationError as exc:
+        typer.echo(f"Kết Nối cannot start: {settings_problem(exc)}", err=True)
+        raise typer.Exit(2) from exc
+
+
 def _redacted(url: str) -> str:
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)

@@ -40,11 +40,17 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    # A request waits at most 10 s for a free connection, then gets a 503 with Retry-After
+    # (app.problems) rather than hanging on.
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=10)
 
 
 @lru_cache
 def get_engine() -> Engine:
+    # Every table model, whatever the caller imported: a command that loads one module's models
+    # cannot flush a row whose foreign keys name tables the metadata has never seen.
+    import app.models  # noqa: F401
+
     settings = get_settings()
     if settings.is_sqlite:
         from pathlib import Path
@@ -52,7 +58,11 @@ def get_engine() -> Engine:
         path = settings.database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    return make_engine(settings.database_url)
+    engine = make_engine(settings.database_url)
+    from app.input_guard import install as guard_input
+
+    guard_input(engine)
+    return engine
 
 
 @contextmanager

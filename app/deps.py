@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -10,6 +11,7 @@ from sqlmodel import Session
 
 from app.auth import service as auth_service
 from app.auth.models import Role, User, UserPublic
+from app.auth.security import csrf_valid
 from app.db import get_session
 from app.errors import Forbidden, Unauthorized
 from app.settings import Settings, get_settings
@@ -34,8 +36,41 @@ def _user_from_request(request: Request, session: Session, token: str | None) ->
         return user
     key = request.cookies.get(SESSION_COOKIE)
     if key:
-        return auth_service.user_for_web_session(session, key)
+        user = auth_service.user_for_web_session(session, key)
+        if user is not None:
+            _check_cookie_api_write(request)
+        return user
     return None
+
+
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower() if parts.scheme and parts.netloc else ""
+
+
+def _check_cookie_api_write(request: Request) -> None:
+    """The browser sends the session cookie with any request, also one a foreign page makes:
+    a change through the JSON API with that cookie needs the CSRF token in the X-CSRF-Token
+    header or an Origin (else Referer) of this site. Bearer tokens are not sent by browsers
+    on their own, so they need neither. Pages check the token of their forms themselves."""
+    if request.method not in _UNSAFE_METHODS or not request.url.path.startswith("/api/"):
+        return
+    secret = get_settings().secret_key.get_secret_value()
+    if csrf_valid(secret, request.cookies.get(CSRF_COOKIE), request.headers.get(CSRF_HEADER)):
+        return
+    origin = _origin_of(request.headers.get("origin") or request.headers.get("referer") or "")
+    host = request.headers.get("host", "")
+    allowed = {_origin_of(get_settings().base_url), f"{request.url.scheme}://{host}".lower()}
+    if origin and origin in allowed:
+        return
+    raise Forbidden(
+        "a change through the API with the browser's session cookie needs the X-CSRF-Token "
+        "header or a request from this site (Origin); API clients use a bearer token"
+    )
 
 
 def optional_user(

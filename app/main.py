@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import errno
 import logging
+import os
+import tempfile
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 
-from app import __version__, problems
+from app import __version__, logs, problems
 from app.accounts import web as accounts_web
 from app.auth import api as auth_api
 from app.auth import web as auth_web
@@ -23,6 +29,7 @@ from app.exports import api as exports_api
 from app.exports import web as exports_web
 from app.imports import api as imports_api
 from app.imports import web as imports_web
+from app.limits import BodySizeLimit
 from app.matchmaking import api as matchmaking_api
 from app.matchmaking import web as matchmaking_web
 from app.meetings import api as meetings_api
@@ -35,10 +42,29 @@ from app.registration import api as registration_api
 from app.registration import web as registration_web
 from app.scheduling import api as scheduling_api
 from app.scheduling import web as scheduling_web
-from app.settings import PROJECT_ROOT, Settings, get_settings
+from app.settings import PROJECT_ROOT, Settings, get_settings, settings_problem
 from app.web import locale_middleware
 
 log = logging.getLogger("ketnoi")
+
+# Scripts only from this site (no inline script, no CDN), nothing may frame the pages.
+# Styles allow inline <style> blocks and attributes: several pages carry their print styles
+# inline, and style injection cannot run code.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+API_DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kết Nối API</title>
+<link rel="stylesheet" href="/docs/assets/swagger-ui.css">
+</head><body><div id="swagger-ui" data-url="/openapi.json"></div>
+<script src="/docs/assets/swagger-ui-bundle.js"></script>
+<script src="/static/js/api-docs.js"></script>
+</body></html>
+"""
 
 
 def _bootstrap(settings: Settings) -> None:
@@ -61,8 +87,31 @@ def _bootstrap(settings: Settings) -> None:
             log.info("created organiser account %s", settings.admin_email)
 
 
+def var_writable(folder: Path) -> str:
+    """'ok', or why the folder cannot take a file (full disk, read-only, missing)."""
+    probe = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=".healthz-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(b"\0" * 4096)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        log.warning("health check: %s: %s", folder, exc)
+        return "full" if exc.errno in (errno.ENOSPC, errno.EDQUOT) else "not writable"
+    finally:
+        if probe:
+            Path(probe).unlink(missing_ok=True)
+    return "ok"
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or get_settings()
+    if settings is None:
+        try:
+            settings = get_settings()
+        except ValidationError as exc:  # e.g. production without a real secret key
+            raise SystemExit(f"Kết Nối cannot start: {settings_problem(exc)}") from None
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -77,8 +126,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "meetings, scheduling, agendas and outcomes. Errors are application/problem+json."
         ),
         lifespan=lifespan,
+        # /docs is served below from the pinned swagger-ui-py assets, not from a CDN; ReDoc
+        # (CDN only) is off.
+        docs_url=None,
+        redoc_url=None,
     )
     problems.install(app)
+    logs.install()  # calendar tokens out of the access log
+    # Innermost (added first): the route reads the body straight through the limit, not
+    # through the function middlewares' task groups, which would wrap the 413.
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.middleware("http")(locale_middleware)
 
     @app.middleware("http")
@@ -87,19 +144,35 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
+    # Swagger UI 5 (OpenAPI 3.1) from the pinned swagger-ui-py package.
+    swagger_ui_static = Path(str(resources.files("swagger_ui") / "static"))
+    app.mount("/docs/assets", StaticFiles(directory=swagger_ui_static), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> Response:
+        return HTMLResponse(API_DOCS_PAGE)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> Response:
+        """The database answers, and the shared var/ folder (print jobs, documents) takes a
+        write; 503 with the failing part named otherwise."""
+        body: dict[str, object] = {"status": "ok", "version": __version__}
         try:
             with get_engine().connect() as connection:
                 connection.execute(text("SELECT 1"))
+            body["database"] = "ok"
         except Exception as exc:  # the probe reports, never raises
-            log.warning("health check failed: %s", exc)
-            return JSONResponse({"status": "error", "database": "unreachable"}, status_code=503)
-        return JSONResponse({"status": "ok", "database": "ok", "version": __version__})
+            log.warning("health check: database: %s", exc)
+            body["database"] = "unreachable"
+        body["var"] = var_writable(settings.var_dir)
+        if body["database"] != "ok" or body["var"] != "ok":
+            body["status"] = "error"
+            return JSONResponse(body, status_code=503, headers={"Retry-After": "10"})
+        return JSONResponse(body)
 
     for router in (
         auth_api.router,

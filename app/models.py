@@ -2,7 +2,7 @@
 
 from app.accounts.models import AccountToken, LinkRequest
 from app.audit.models import AuditEntry
-from app.auth.models import ApiToken, LoginAttempt, User, WebSession
+from app.auth.models import ApiToken, LoginAttempt, RateLimit, User, WebSession
 from app.events.models import Event, EventOrganiser, EventSession, MeetingTable, Slot
 from app.exports.models import CalendarToken
 from app.imports.models import ImportBatch
@@ -68,6 +68,7 @@ __all__ = [
     "Participant",
     "Profile",
     "ProfileSector",
+    "RateLimit",
     "ScheduleRun",
     "Slot",
     "Unavailability",

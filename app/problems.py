@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 from http import HTTPStatus
 from typing import Any
@@ -9,7 +10,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import (
+    DataError,
+    DisconnectionError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.errors import DomainError
@@ -156,6 +164,37 @@ def install(app: FastAPI) -> None:
             title="Unprocessable Content",
             type_slug="validation-error",
             detail="a number in the request is out of range (ids and counts are below 2147483648)",
+        )
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(InterfaceError)
+    @app.exception_handler(DisconnectionError)
+    @app.exception_handler(PoolTimeout)
+    async def _unavailable(request: Request, exc: Exception) -> Response:
+        # The database is down, restarting, locked or out of connections: nothing was
+        # saved, and the same request may well succeed in a moment.
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+        return problem(
+            request,
+            status=503,
+            title="Service unavailable",
+            type_slug="unavailable",
+            detail="the database is busy or unreachable; try again in a moment",
+            headers={"Retry-After": "5"},
+        )
+
+    @app.exception_handler(OSError)
+    async def _os_error(request: Request, exc: OSError) -> Response:
+        if exc.errno not in (errno.ENOSPC, errno.EDQUOT):
+            return await _unexpected(request, exc)
+        log.error("disk full on %s %s: %s", request.method, request.url.path, exc)
+        return problem(
+            request,
+            status=507,
+            title="Insufficient storage",
+            type_slug="insufficient-storage",
+            detail="the server's disk is full and nothing was saved; tell the technical staff",
+            headers={"Retry-After": "60"},
         )
 
     @app.exception_handler(Exception)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,9 +22,14 @@ class Settings(BaseSettings):
         default=f"sqlite:///{PROJECT_ROOT / 'var' / 'ketnoi.sqlite3'}",
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user:pw@host/db",
     )
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="'production' refuses to start without a real KETNOI_SECRET_KEY.",
+    )
     secret_key: SecretStr = Field(
-        default=SecretStr("dev-only-change-me-" + "0" * 32),
-        description="Signs nothing by itself; used to derive token digests. Set it in production.",
+        default=SecretStr(""),
+        description="Signs CSRF tokens and feedback links. Required in production; in "
+        "development a random one is generated once and kept in var/secret_key.",
     )
     base_url: str = Field(
         default="http://127.0.0.1:8000",
@@ -41,9 +50,19 @@ class Settings(BaseSettings):
     session_max_age_s: int = 14 * 24 * 3600
     token_max_age_s: int = 30 * 24 * 3600
     secure_cookies: bool = False
+    # Log-in guesses (app.auth.service.authenticate): per account and client address, then
+    # exponential back-off from login_backoff_s; per account from every address, only
+    # slowed to one check each login_account_delay_s; per client address (a venue's Wi-Fi
+    # shares one), a loose budget with back-off. Successful log-ins do not use the budgets.
     login_max_failures: int = 5
     login_window_s: int = 15 * 60
+    login_backoff_s: int = 60
+    login_account_max: int = 20
+    login_account_delay_s: int = 2
+    login_client_max: int = 100
     debug: bool = False
+    # Any request body (uploads included), checked while it streams in (app.limits).
+    max_request_bytes: int = 25 * 1024 * 1024
     check_migrations: bool = True
     # Outgoing e-mail (app.notifications.sender, ``ketnoi send-mail``). Without a host the
     # messages stay in the outbox, readable on /dev/outbox.
@@ -72,9 +91,74 @@ class Settings(BaseSettings):
             raise ValueError("must be 'vi' or 'en'")
         return value
 
+    @model_validator(mode="after")
+    def _real_secret_key(self) -> Settings:
+        key = self.secret_key.get_secret_value()
+        if key and key not in KNOWN_WEAK_KEYS and len(key) >= MIN_SECRET_KEY_LENGTH:
+            return self
+        if self.environment != "development":
+            raise ValueError(
+                "KETNOI_SECRET_KEY must be set to a random value of at least "
+                f"{MIN_SECRET_KEY_LENGTH} characters in production (for example the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`); "
+                "the server refuses to start without it."
+            )
+        if key:  # development, but a short or published key: say so rather than use it
+            raise ValueError(
+                f"KETNOI_SECRET_KEY is too short or a published value; use at least "
+                f"{MIN_SECRET_KEY_LENGTH} random characters, or unset it in development"
+            )
+        self.secret_key = SecretStr(development_secret_key(self.var_dir))
+        return self
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+MIN_SECRET_KEY_LENGTH = 32
+# The default of earlier versions: anyone could forge feedback links with it.
+KNOWN_WEAK_KEYS = frozenset({"dev-only-change-me-" + "0" * 32})
+
+
+def development_secret_key(var_dir: Path) -> str:
+    """The key kept in ``var/secret_key`` (mode 0600), created on first use, so that the
+    demo works without setup and its sessions survive a restart. Workers that start at once
+    agree: the file appears atomically (written aside, then hard-linked into place)."""
+    path = var_dir / "secret_key"
+    try:
+        existing = path.read_text().strip()
+    except FileNotFoundError:
+        existing = ""
+    if len(existing) >= MIN_SECRET_KEY_LENGTH:
+        return existing
+    var_dir.mkdir(parents=True, exist_ok=True)
+    aside = var_dir / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    descriptor = os.open(aside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as handle:
+        handle.write(secrets.token_urlsafe(48) + "\n")
+    try:
+        if existing:  # a truncated file from a crash: replace it
+            os.replace(aside, path)
+        else:
+            with contextlib.suppress(FileExistsError):  # another worker won: use its key
+                os.link(aside, path)
+    finally:
+        aside.unlink(missing_ok=True)
+    return path.read_text().strip()
+
+
+def settings_problem(exc: Exception) -> str:
+    """A configuration error as one readable line per problem (no pydantic boilerplate)."""
+    errors = getattr(exc, "errors", None)
+    if not callable(errors):
+        return str(exc)
+    lines = []
+    for error in errors():
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        message = str(error.get("msg", "")).removeprefix("Value error, ")
+        lines.append(f"{('KETNOI_' + where.upper() + ': ') if where else ''}{message}")
+    return "\n".join(lines)
 
 
 @lru_cache

@@ -68,6 +68,7 @@ async def locale_middleware(
             LANG_COOKIE,
             asked,
             max_age=365 * 24 * 3600,
+            httponly=True,  # no script reads it: the server renders the chosen language
             samesite="lax",
             secure=settings.secure_cookies,
         )

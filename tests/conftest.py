@@ -59,6 +59,7 @@ from app.db import get_engine, metadata  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.settings import get_settings  # noqa: E402
+from tests.smtp import smtp_server  # noqa: E402, F401  (shared fixture)
 
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
 PASSWORD = "correct-horse-battery"

@@ -74,6 +74,18 @@ class LoginAttempt(SQLModel, table=True):
     success: bool = False
 
 
+class RateLimit(SQLModel, table=True):
+    """One counter per limited thing (app.auth.ratelimit): log-in guesses per account and
+    client address, per account, per client address; e-mailed links."""
+
+    __tablename__ = "rate_limit"
+
+    key: str = Field(sa_column=Column(String(400), primary_key=True))
+    count: int = 0
+    window_start: datetime = Field(sa_type=UTCDateTime)
+    blocked_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
 # ---- API schemas -------------------------------------------------------------------------
 
 

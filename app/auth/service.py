@@ -8,8 +8,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
 from app.audit.service import record
+from app.auth import ratelimit
 from app.auth.models import ApiToken, LoginAttempt, Role, User, UserCreate, WebSession
 from app.auth.security import digest, hash_password, needs_rehash, new_token, verify_password
+from app.db import get_engine
 from app.errors import Conflict, FieldError, Invalid, TooManyRequests, Unauthorized
 from app.settings import Settings
 from app.types import utcnow
@@ -80,51 +82,89 @@ def ensure_organiser(
 def _recent_failures(
     session: Session, settings: Settings, *, email: str, ip: str
 ) -> tuple[int, int]:
+    """Failed log-ins in the window, by e-mail and by address (the audit trail; the limit
+    itself is kept by app.auth.ratelimit)."""
     since = utcnow() - timedelta(seconds=settings.login_window_s)
-    by_email = session.exec(
-        select(func.count()).where(
-            LoginAttempt.email == email,
-            col(LoginAttempt.at) >= since,
-            LoginAttempt.success == False,  # noqa: E712
-        )
-    ).one()
-    by_ip = session.exec(
-        select(func.count()).where(
-            LoginAttempt.ip == ip,
-            col(LoginAttempt.at) >= since,
-            LoginAttempt.success == False,  # noqa: E712
-        )
-    ).one()
+    failed = (col(LoginAttempt.at) >= since, LoginAttempt.success == False)  # noqa: E712
+    by_email = session.exec(select(func.count()).where(LoginAttempt.email == email, *failed)).one()
+    by_ip = session.exec(select(func.count()).where(LoginAttempt.ip == ip, *failed)).one()
     return int(by_email), int(by_ip)
+
+
+def login_limit_keys(email: str, ip: str) -> tuple[str, str, str]:
+    return (f"login:account-client:{email}|{ip}", f"login:account:{email}", f"login:client:{ip}")
+
+
+def _admit_login(settings: Settings, *, email: str, ip: str) -> None:
+    """Count this guess against the three budgets, in a short transaction of its own that
+    commits before the password is checked: concurrent guesses are counted one after the
+    other, and the counter rows are not locked while Argon2 runs."""
+    pair, account, client = login_limit_keys(email, ip)
+    window = settings.login_window_s
+    checks = (
+        # Someone guessing from one address: a few tries, then exponential back-off. It
+        # blocks that address for that account only, so a stranger cannot lock the owner out.
+        (pair, settings.login_max_failures, settings.login_backoff_s, True),
+        # Guesses from many addresses: only slowed to one check every few seconds.
+        (account, settings.login_account_max, settings.login_account_delay_s, False),
+        # One address guessing many accounts (or a whole venue behind one address): loose.
+        (client, settings.login_client_max, settings.login_backoff_s, True),
+    )
+    with Session(get_engine()) as limits:
+        counted: list[str] = []
+        for key, limit, backoff, exponential in checks:
+            decision = ratelimit.hit(
+                limits,
+                key,
+                limit,
+                window,
+                backoff_s=backoff,
+                exponential=exponential,
+                max_backoff_s=max(window, 3600),
+            )
+            if not decision.allowed:
+                for earlier in counted:  # the guess is not checked: take it back
+                    ratelimit.refund(limits, earlier)
+                limits.commit()
+                raise TooManyRequests(
+                    f"too many log-in attempts; try again in {decision.retry_after_s} seconds",
+                    retry_after_s=decision.retry_after_s,
+                )
+            counted.append(key)
+        limits.commit()
+
+
+def _login_succeeded(settings: Settings, *, email: str, ip: str) -> None:
+    pair, account, client = login_limit_keys(email, ip)
+    with Session(get_engine()) as limits:
+        ratelimit.reset(limits, pair)
+        ratelimit.refund(limits, account)
+        ratelimit.refund(limits, client)
+        limits.commit()
 
 
 def authenticate(
     session: Session, settings: Settings, *, email: str, password: str, ip: str
 ) -> User:
-    """Check a password, with failures counted in the database so that every process and
-    replica enforces the same limit. The attempt row is written even when the login fails,
-    so the caller must commit on failure too (see ``login_failure_commits``)."""
+    """Check a password. Every guess is first counted in the database (app.auth.ratelimit),
+    shared by all processes, per account and client address with back-off, per account
+    (slowed only) and per client address; refused guesses raise TooManyRequests (429 with
+    Retry-After) without checking the password. A failed attempt is also recorded in
+    LoginAttempt, so the caller must commit on failure too."""
     email = normalise_email(email)
     if not email:
         raise Invalid("username", "enter your e-mail address")
     if not password:
         raise Invalid("password", "enter your password")
-    failures_email, failures_ip = _recent_failures(session, settings, email=email, ip=ip)
-    if (
-        failures_email >= settings.login_max_failures
-        or failures_ip >= settings.login_max_failures * 4
-    ):
-        raise TooManyRequests(
-            "too many failed log-in attempts; try again later",
-            retry_after_s=settings.login_window_s,
-        )
+    _admit_login(settings, email=email, ip=ip)
     user = get_user_by_email(session, email)
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.is_active:
-        session.add(LoginAttempt(email=email, ip=ip, success=False))
+        session.add(LoginAttempt(email=email[:320], ip=ip[:64], success=False))
         session.flush()
         raise Unauthorized("wrong e-mail or password")
-    session.add(LoginAttempt(email=email, ip=ip, success=True))
+    _login_succeeded(settings, email=email, ip=ip)
+    session.add(LoginAttempt(email=email, ip=ip[:64], success=True))
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
         session.add(user)
@@ -193,4 +233,5 @@ def purge_expired(session: Session, settings: Settings) -> None:
     session.exec(delete(ApiToken).where(col(ApiToken.expires_at) <= now))  # type: ignore[call-overload]
     old = now - timedelta(seconds=settings.login_window_s * 4)
     session.exec(delete(LoginAttempt).where(col(LoginAttempt.at) <= old))  # type: ignore[call-overload]
+    ratelimit.purge(session, older_than_s=max(settings.login_window_s, 3600) * 4, now=now)
     session.flush()

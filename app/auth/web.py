@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import Response
 
 from app.auth import service
-from app.deps import SESSION_COOKIE, OptionalUser, SessionDep, SettingsDep, client_ip
+from app.deps import CSRF_COOKIE, SESSION_COOKIE, OptionalUser, SessionDep, SettingsDep, client_ip
 from app.errors import DomainError, TooManyRequests, Unauthorized
 from app.web import check_csrf, redirect, render
 
@@ -42,6 +43,7 @@ def login_submit(
     check_csrf(request, csrf_token)
     errors: dict[str, str] = {}
     status = 400
+    retry_after: int | None = None
     try:
         user = service.authenticate(
             session, settings, email=email, password=password, ip=client_ip(request)
@@ -51,17 +53,23 @@ def login_submit(
         errors["password"] = "wrong e-mail or password"
         status = 401
     except TooManyRequests as exc:
-        errors["__all__"] = "too many failed log-in attempts; try again in 15 minutes"
+        retry_after = int(exc.headers.get("Retry-After", "60"))
+        errors["__all__"] = "too many log-in attempts"
         status = 429
-        _ = exc
     except DomainError as exc:
         errors = {e.field.replace("username", "email"): e.message for e in exc.errors}
     if errors:
         return render(
             request,
             "auth/login.html",
-            {"next": _safe_next(next), "errors": errors, "email": email},
+            {
+                "next": _safe_next(next),
+                "errors": errors,
+                "email": email,
+                "retry_minutes": -(-retry_after // 60) if retry_after else None,
+            },
             status_code=status,
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
         )
     key = service.start_web_session(session, settings, user=user)
     response = redirect(_safe_next(next))
@@ -69,6 +77,15 @@ def login_submit(
         SESSION_COOKIE,
         key,
         max_age=settings.session_max_age_s,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+    )
+    # A new CSRF anchor with the new session: a value planted or read before log-in (a
+    # shared computer, a subdomain) does not carry over into the signed-in session.
+    response.set_cookie(
+        CSRF_COOKIE,
+        secrets.token_urlsafe(24),
         httponly=True,
         samesite="lax",
         secure=settings.secure_cookies,

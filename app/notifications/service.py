@@ -21,11 +21,13 @@ from markupsafe import escape
 from sqlmodel import Session
 
 from app.events.models import Event
+from app.input_guard import single_line
 from app.links import absolute_url
 from app.notifications.models import Outbox
 from app.registration.models import Organisation, Participant
 from app.settings import PROJECT_ROOT
 
+MULTILINE = frozenset({"message", "note", "notes", "comment", "body"})
 KINDS = (
     "request_received",
     "request_accepted",
@@ -119,10 +121,15 @@ def enqueue(
         return None
     event = event or session.get(Event, to_participant.event_id)
     locale = locale_for(session, to_participant)
+    # Names and titles are one line: a CR/LF in a name must not start a line of its own in
+    # the e-mail (free text such as a request's message keeps its lines).
     full = {
-        **context,
+        **{
+            key: single_line(value) if isinstance(value, str) and key not in MULTILINE else value
+            for key, value in context.items()
+        },
         "locale": locale,
-        "to_name": to_participant.full_name,
+        "to_name": single_line(to_participant.full_name),
         "event_title": event_title(event, locale) if event else "",
         "event_url": absolute_url(f"/events/{to_participant.event_id}"),
     }
@@ -130,7 +137,7 @@ def enqueue(
     row = Outbox(
         event_id=to_participant.event_id,
         to_email=to_participant.email,
-        to_name=to_participant.full_name,
+        to_name=single_line(to_participant.full_name),
         participant_id=to_participant.id,
         locale=locale,
         kind=kind,

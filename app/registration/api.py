@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
 
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
-from app.errors import Invalid
+from app.errors import Invalid, Unauthorized
 from app.matchmaking.vocab import SECTORS, OrganisationKind
 from app.pagination import Page, Paging
 from app.registration import service
@@ -233,9 +233,13 @@ def list_participants(
     role: ParticipantRole | None = None,
     q: SearchText = None,
 ) -> Page[ParticipantOut]:
-    """Organisers: everyone, private fields, every filter. Others: approved people, public
-    fields (a ``status`` other than approved then matches nobody); ``q`` ignores case and
-    diacritics and, for them, matches public fields only. ``kind`` is the organisation's."""
+    """Organisers: everyone, private fields, every filter. Other accounts: approved people,
+    public fields (a ``status`` other than approved then matches nobody); ``q`` ignores case
+    and diacritics and, for them, matches public fields only. ``kind`` is the
+    organisation's. Anonymous visitors: 401 — people's names are shown to accounts only;
+    the public sees the event, its delegations and its offers (README, "What is public")."""
+    if user is None:
+        raise Unauthorized("log in to see the participants")
     filters = service.ParticipantFilters(
         status=status, country=country, delegation_id=delegation_id, kind=kind, role=role, q=q
     )
@@ -297,7 +301,10 @@ def read_participant(
     event_id: int, participant_id: int, session: SessionDep, user: OptionalUser
 ) -> ParticipantOut:
     """Private fields for the person, their delegation head and the organisers; public
-    fields for others, and only of an approved person (otherwise 404)."""
+    fields for other accounts, and only of an approved person (otherwise 404); anonymous
+    visitors: 401."""
+    if user is None:
+        raise Unauthorized("log in to see the participants")
     participant, private = service.view_participant(
         session, viewer=user, event_id=event_id, participant_id=participant_id
     )

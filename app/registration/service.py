@@ -17,7 +17,7 @@ from app.audit.service import diff, record
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unauthorized
 from app.events import service as events
-from app.events.models import Event, EventSession, EventStatus, SessionKind, Slot
+from app.events.models import Event, EventOrganiser, EventSession, EventStatus, SessionKind, Slot
 from app.matchmaking.vocab import OrganisationKind
 from app.registration import emails
 from app.registration.models import (
@@ -144,12 +144,42 @@ def get_organisation(session: Session, organisation_id: int) -> Organisation:
     return org
 
 
+def _organisation_in_managed_event(session: Session, actor: User, org: Organisation) -> bool:
+    """The organisation has a participant or a delegation in an event the actor manages."""
+    managed = select(EventOrganiser.event_id).where(EventOrganiser.user_id == actor.id)
+    org_id = org.id
+    by_participant = select(Participant.id).where(
+        Participant.organisation_id == org_id, col(Participant.event_id).in_(managed)
+    )
+    member_delegations = select(DelegationOrganisation.delegation_id).where(
+        DelegationOrganisation.organisation_id == org_id
+    )
+    by_delegation = select(Delegation.id).where(
+        col(Delegation.event_id).in_(managed),
+        or_(
+            col(Delegation.leading_organisation_id) == org_id,
+            col(Delegation.id).in_(member_delegations),
+        ),
+    )
+    return (
+        session.exec(by_participant.limit(1)).first() is not None
+        or session.exec(by_delegation.limit(1)).first() is not None
+    )
+
+
 def update_organisation(
     session: Session, *, actor: User, organisation_id: int, data: OrganisationUpdate
 ) -> Organisation:
     org = get_organisation(session, organisation_id)
-    if not (actor.is_admin or actor.role == "organiser" or org.created_by_id == actor.id):
-        raise Forbidden("Only organisers or the person who registered it can change it")
+    if not (
+        actor.is_admin
+        or org.created_by_id == actor.id
+        or (actor.role == "organiser" and _organisation_in_managed_event(session, actor, org))
+    ):
+        raise Forbidden(
+            "Only the organisers of an event this organisation takes part in, or the person "
+            "who registered it, can change it"
+        )
     before = {**org.model_dump(), "sectors": organisation_sectors(session, organisation_id)}
     values = data.model_dump(exclude_unset=True, exclude_none=True)
     sectors = values.pop("sectors", None)

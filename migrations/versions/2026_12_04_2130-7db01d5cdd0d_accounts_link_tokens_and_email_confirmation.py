@@ -1,7 +1,7 @@
 """accounts link tokens and email confirmation
 
 Revision ID: 7db01d5cdd0d
-Revises: 70fde30218d5
+Revises: 5e2c9a7d41b3
 Create Date: 2026-12-04 21:30:00+00:00
 
 Links sent by e-mail (confirmation, invitation, password reset, sign-in) as digest-only,
@@ -19,7 +19,7 @@ from alembic import op
 import app.types
 
 revision: str = "7db01d5cdd0d"
-down_revision: str | None = "70fde30218d5"
+down_revision: str | None = "5e2c9a7d41b3"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

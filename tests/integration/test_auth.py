@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session, func, select
 
-from app.auth.models import ApiToken, LoginAttempt, Role, User
+from app.auth.models import ApiToken, LoginAttempt, RateLimit, Role, User
 from app.main import create_app
 from app.settings import Settings
 from app.types import utcnow
@@ -130,6 +130,10 @@ def test_old_failures_outside_the_window_do_not_count(
     for row in db.exec(select(LoginAttempt)).all():
         row.at = utcnow() - timedelta(hours=1)
         db.add(row)
+    for counter in db.exec(select(RateLimit)).all():
+        counter.window_start = utcnow() - timedelta(hours=1)
+        counter.blocked_until = utcnow() - timedelta(minutes=30)
+        db.add(counter)
     db.commit()
     assert _login(client, organiser.email, PASSWORD).status_code == 200
 

@@ -301,9 +301,9 @@ def test_approval_workflow(
     url = f"/api/v1/events/{open_event}/participants/{mine['id']}"
     # Pending: invisible to others, listed for the organiser only.
     assert client.get(url, headers=hanh_headers).status_code == 404
-    assert client.get(url).status_code == 404
-    public = client.get(f"/api/v1/events/{open_event}/participants").json()
-    assert public["total"] == 0
+    assert client.get(url).status_code == 401  # names are for accounts only
+    public = client.get(f"/api/v1/events/{open_event}/participants", headers=hanh_headers)
+    assert public.json()["total"] == 0
     listed = client.get(
         f"/api/v1/events/{open_event}/participants?status=pending", headers=organiser_headers
     ).json()
@@ -333,7 +333,8 @@ def test_approval_workflow(
     )
     assert approved.json()["status"] == "approved"
     assert approved.json()["rejection_reason"] == ""
-    seen = client.get(url).json()
+    assert client.get(url).status_code == 401  # anonymous: names are for accounts only
+    seen = client.get(url, headers=hanh_headers).json()
     assert seen["full_name"] == "Lã Minh Tuấn"
     assert "email" not in seen
     assert "phone" not in seen
@@ -436,9 +437,10 @@ def test_organiser_filters_the_participant_list(
     bad = client.get(url, params={"status": "maybe"}, headers=organiser_headers)
     assert bad.status_code == 422
     assert _fields(bad) == {"status"}
-    # Everyone else: approved people only, whatever they ask for.
-    public = client.get(url, params={"status": "pending"})
+    # Everyone else: approved people only, whatever they ask for; anonymous: nobody.
+    public = client.get(url, params={"status": "pending"}, headers=delegate_headers)
     assert public.json()["total"] == 0
+    assert client.get(url).status_code == 401
 
 
 def test_person_edits_details_but_not_role_or_delegation(

@@ -14,6 +14,7 @@ from sqlmodel import Session
 
 from app.auth.models import User
 from app.registration import service
+from app.registration.models import Delegation
 from app.registration.schemas import OrganisationCreate
 from app.types import pk
 from tests.integration.matrix.common import (
@@ -48,7 +49,8 @@ def own_registration() -> dict[tuple[str, str], int]:
 
 
 def build(db: Session, users: dict[str, User], target: Any) -> dict[str, int]:
-    """An organisation of the shared directory, registered by nobody in the roles."""
+    """An organisation of the shared directory, registered by nobody in the roles, leading a
+    delegation of the event (so the event's organisers may edit it, others may not)."""
     org = service.create_organisation(
         db,
         actor=None,
@@ -61,6 +63,15 @@ def build(db: Session, users: dict[str, User], target: Any) -> dict[str, int]:
             sectors=["mechanics", "automation"],
         ),
     )
+    db.add(
+        Delegation(
+            event_id=target.event_id,
+            name=f"Đoàn Viện Cơ khí {target.event_id}",
+            country="VN",
+            leading_organisation_id=pk(org),
+        )
+    )
+    db.flush()
     return {"organisation_id": pk(org)}
 
 
@@ -77,8 +88,10 @@ MATRIX: dict[tuple[str, str], Call] = {
         },
     ),
     ("GET", ORG + "/{organisation_id}"): Call(everyone(200, anonymous=401)),
+    # Only organisers of an event the organisation takes part in (issue 15, item 11).
     ("PATCH", ORG + "/{organisation_id}"): Call(
-        organisers(200), {"website": "https://narime.example.vn"}
+        {**organisers(200), ("other_organiser", "open"): 403, ("other_organiser", "draft"): 403},
+        {"website": "https://narime.example.vn"},
     ),
     ("GET", D): Call(read(200)),
     ("POST", D): Call(write(201), {"name": "Đoàn doanh nghiệp Hàn Quốc", "country": "KR"}),
@@ -86,7 +99,8 @@ MATRIX: dict[tuple[str, str], Call] = {
     ("PATCH", D + "/{delegation_id}"): Call(
         acting(200), {"arrival_date": "2027-03-15", "needs_interpreter": True}
     ),
-    ("GET", P): Call(read(200)),
+    # Names of people only to accounts (issue 15, item 15): anonymous visitors get 401.
+    ("GET", P): Call({**read(200), ("anonymous", "open"): 401, ("anonymous", "draft"): 401}),
     ("POST", P): Call(
         acting(201),
         {
@@ -97,7 +111,9 @@ MATRIX: dict[tuple[str, str], Call] = {
         },
     ),
     ("GET", P + "/me"): Call(own_registration()),
-    ("GET", P + "/{participant_id}"): Call(read(200)),
+    ("GET", P + "/{participant_id}"): Call(
+        {**read(200), ("anonymous", "open"): 401, ("anonymous", "draft"): 401}
+    ),
     ("PATCH", P + "/{participant_id}"): Call(acting(200), {"position": "Giám đốc kỹ thuật"}),
     ("POST", P + "/{participant_id}/decision"): Call(write(200), {"status": "approved"}),
     ("PUT", P + "/{participant_id}/availability"): Call(acting(200), {"unavailable_slot_ids": []}),

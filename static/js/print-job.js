@@ -1,0 +1,28 @@
+// Progress of a background print job (templates/exports/print.html).
+(function () {
+  var box = document.getElementById("job");
+  if (!box) return;
+  var bar = box.querySelector("progress"), text = box.querySelector("[role=status]");
+  var link = document.getElementById("job-download");
+  function show(job) {
+    bar.max = Math.max(job.total, 1);
+    bar.value = job.done;
+    if (job.status === "done") {
+      text.textContent = box.dataset.done;
+      bar.value = bar.max;
+      link.hidden = false;
+    } else if (job.status === "failed") {
+      text.textContent = box.dataset.failed;  // the driver's text stays in the log
+    } else {
+      text.textContent = box.dataset.progress.replace("{done}", job.done).replace("{total}", job.total);
+    }
+    return job.status === "done" || job.status === "failed";
+  }
+  function poll() {
+    fetch(box.dataset.status, {credentials: "same-origin", headers: {"Accept": "application/json"}})
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (job) { if (!show(job)) setTimeout(poll, 1500); })
+      .catch(function () { setTimeout(poll, 5000); });
+  }
+  if (link.hidden) poll();
+})();
