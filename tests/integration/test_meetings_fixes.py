@@ -93,3 +93,10 @@ def test_people_whose_accepted_meeting_stays_unscheduled_are_told_why_once(fair:
         select(Outbox).where(Outbox.kind == "meeting_unscheduled", Outbox.meeting_id == left[0])
     ).all()
     assert len(again) == 2 * len(mails)
+
+
+def test_the_favicon_is_served(fair: Fair) -> None:
+    icon = fair.api.get("/favicon.ico")
+    assert icon.status_code == 200
+    assert icon.headers["content-type"] == "image/x-icon"
+    assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
