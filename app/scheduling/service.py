@@ -315,6 +315,16 @@ def schedule_session(
     _plain_figures(built, stats, set(placed))
     stats["meetings"] = len(built.meetings)
     stats["changes"] = len(moves)
+    # What a person would notice, for the page's before/after list: each meeting that moves,
+    # gets a time, or loses one, as [slot id, table id] or None.
+    stats["diff"] = [
+        {
+            "meeting_id": pk(meeting),
+            "before": [meeting.slot_id, meeting.table_id] if meeting.slot_id else None,
+            "after": [pk(slot), table_id] if slot is not None else None,
+        }
+        for meeting, slot, table_id in moves
+    ]
     changed = 0
     if apply:
         # Announce moves by e-mail only once people have seen a schedule: before the first
@@ -407,9 +417,14 @@ def latest_run(session: Session, *, session_id: int) -> ScheduleRun | None:
 
 
 def publish(session: Session, *, actor: User, event_id: int) -> Event:
+    return publish_counted(session, actor=actor, event_id=event_id)[0]
+
+
+def publish_counted(session: Session, *, actor: User, event_id: int) -> tuple[Event, int]:
     """Publish the meeting schedule: delegates see times and tables from now on, and each
     person with booked meetings gets an e-mail with their agenda. Publishing again after
-    changes re-announces nothing by itself: moves are e-mailed as they happen."""
+    changes re-announces nothing by itself: moves are e-mailed as they happen. Returns the event
+    and how many agenda e-mails were queued (none when publishing again)."""
     event = events.get_event(session, event_id, viewer=actor)
     events.require_manage(session, actor, event)
     booked = session.exec(
@@ -437,7 +452,8 @@ def publish(session: Session, *, actor: User, event_id: int) -> Event:
         event_id=event_id,
         changes={"schedule_published_at": [None, event.schedule_published_at.isoformat()]},
     )
+    queued = 0
     if first:
-        meetings.announce_schedule(session, event=event, meetings=list(booked))
+        queued = meetings.announce_schedule(session, event=event, meetings=list(booked))
     session.flush()
-    return event
+    return event, queued

@@ -12,7 +12,7 @@ from app.notifications.models import Outbox
 from app.registration.models import Unavailability
 from app.scheduling import service as scheduling
 from tests.integration import test_meetings_pages as pages
-from tests.integration.test_meetings_pages import Fair, _ask, _post
+from tests.integration.test_meetings_pages import Fair, _ask, _csrf, _get, _part, _post
 
 fair = pages.fair  # the same event, people and browsers as the meeting pages' tests
 
@@ -100,3 +100,48 @@ def test_the_favicon_is_served(fair: Fair) -> None:
     assert icon.status_code == 200
     assert icon.headers["content-type"] == "image/x-icon"
     assert icon.content[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_trial_lists_what_moves_and_applying_over_a_published_schedule_asks_first(
+    fair: Fair,
+) -> None:
+    fair.mode("organiser")
+    meeting = fair.meet("lin", "hoa")
+    organiser = fair.browser("organiser")
+    page_url = f"/events/{fair.event_id}/sessions/{fair.session_id}/schedule"
+    tried = _post(organiser, page_url, page_url, {"action": "dry_run", "time_limit_s": "2"})
+    assert tried.status_code == 303
+    page = _get(organiser, page_url).text
+    row = _part(page, f"diff-{meeting['id']}")
+    assert "Lin Wei-Ting ↔ Nguyễn Thị Hoa" in row
+    assert "chưa có giờ" in row.lower()
+    assert "14:00" in row
+    applied = _post(organiser, page_url, page_url, {"action": "apply", "time_limit_s": "2"})
+    assert applied.status_code == 303
+    publish_url = f"/events/{fair.event_id}/sessions/{fair.session_id}/publish"
+    first = _post(organiser, page_url, publish_url, {})
+    assert "sent=2" in first.headers["location"]
+    assert "2" in _part(_get(organiser, first.headers["location"]).text, "published-flash")
+    # Lin can no longer come at 14:00: applying again would move a published meeting.
+    fair.db.add(Unavailability(participant_id=fair.people["lin"], slot_id=fair.slot(1)))
+    fair.db.commit()
+    asked = _post(organiser, page_url, page_url, {"action": "apply", "time_limit_s": "2"})
+    assert asked.status_code == 200
+    assert "đã được công bố" in _part(asked.text, "confirm-apply")
+    fair.db.expire_all()
+    assert fair.db.get(Meeting, meeting["id"]).slot_id == fair.slot(1)  # type: ignore[union-attr]
+    confirmed = organiser.post(
+        page_url,
+        data={
+            "action": "apply",
+            "confirm": "1",
+            "time_limit_s": "2",
+            "csrf_token": _csrf(asked.text),
+        },
+    )
+    assert confirmed.status_code == 303
+    fair.db.expire_all()
+    assert fair.db.get(Meeting, meeting["id"]).slot_id != fair.slot(1)  # type: ignore[union-attr]
+    again = _post(organiser, page_url, publish_url, {})
+    flash = _part(_get(organiser, again.headers["location"]).text, "published-flash")
+    assert "không gửi thêm thư" in flash
