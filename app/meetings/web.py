@@ -401,6 +401,14 @@ def _mine_context(
             "me": me,
             "show_times": show_times,
             "agenda": agenda,
+            "next_meeting": next(
+                (
+                    v
+                    for v in agenda
+                    if v.open and v.starts_at is not None and (v.ends_at or v.starts_at) > utcnow()
+                ),
+                None,
+            ),
             "booked": [v for v in agenda if v.starts_at is not None and not v.cancelled],
             "inbox": _request_views(session, event, inbox),
             "outbox": _request_views(session, event, outbox),

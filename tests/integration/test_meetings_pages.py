@@ -435,7 +435,8 @@ def test_agenda_is_in_time_order_with_cancelled_meetings_struck_through(fair: Fa
     page = _get(fair.browser("hoa"), f"/events/{fair.event_id}/meetings/mine")
     rows = re.findall(r'data-testid="meeting-(\d+)"', page.text)
     assert rows == [str(early["id"]), str(middle["id"]), str(late["id"])]
-    struck = re.search(rf'<tr id="meeting-{early["id"]}"[^>]*class="is-cancelled"', page.text)
+    card = rf'<article id="meeting-{early["id"]}"[^>]*class="meeting-card is-cancelled"'
+    struck = re.search(card, page.text)
     assert struck, "the cancelled meeting is not marked"
     assert "Đổi lịch bay" in _part(page.text, f"meeting-{early['id']}")
     assert "Đỗ Thị Mai" in _part(page.text, f"meeting-{middle['id']}")
