@@ -4,6 +4,8 @@ move form lists the free (time, table) pairs, and an empty request message is re
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlmodel import select
 
@@ -145,3 +147,78 @@ def test_trial_lists_what_moves_and_applying_over_a_published_schedule_asks_firs
     again = _post(organiser, page_url, publish_url, {})
     flash = _part(_get(organiser, again.headers["location"]).text, "published-flash")
     assert "không gửi thêm thư" in flash
+
+
+def test_the_meeting_page_lists_free_times_and_tables_and_moves_there(fair: Fair) -> None:
+    meeting = fair.meet("lin", "hoa", slot_id=fair.slot(1), table_id=fair.table(1))
+    fair.meet("bao", "chen", slot_id=fair.slot(2), table_id=fair.table(1))
+    fair.meet("hoa", "bao", slot_id=fair.slot(3), table_id=fair.table(2))  # Hoa is busy at 3
+    fair.db.add(Unavailability(participant_id=fair.people["lin"], slot_id=fair.slot(4)))
+    fair.db.commit()
+    browser = fair.browser("organiser")
+    url = f"/events/{fair.event_id}/sessions/{fair.session_id}/grid/{meeting['id']}"
+    page = _get(browser, url).text
+    options = dict(re.findall(r'data-testid="option-slot-(\d+)"(.*?)</div>', page, re.S))
+    assert "3" not in options  # Hoa is in another meeting
+    assert "4" not in options  # Lin blocked it
+    assert "1" not in options  # where it is now
+    slot2 = re.findall(r'name="place" value="(\d+):(\d+)"', options["2"])
+    assert [int(t) for _, t in slot2] == [fair.table(2), fair.table(3)]  # table 1 is taken
+    moved = browser.post(
+        url + "/place",
+        data={
+            "place": f"{fair.slot(2)}:{fair.table(2)}",
+            "revision": meeting["revision"],
+            "csrf_token": _csrf(page),
+        },
+    )
+    assert moved.status_code == 303, moved.text
+    fair.db.expire_all()
+    row = fair.db.get(Meeting, meeting["id"])
+    assert row is not None
+    assert (row.slot_id, row.table_id) == (fair.slot(2), fair.table(2))
+    bad = browser.post(url + "/place", data={"place": "x", "csrf_token": _csrf(page)})
+    assert bad.status_code == 422
+    assert 'id="place-error"' in bad.text
+
+
+def test_a_slot_only_move_keeps_the_table_if_free_else_takes_a_free_one(fair: Fair) -> None:
+    meeting = fair.meet("lin", "hoa", slot_id=fair.slot(1), table_id=fair.table(2))
+    fair.meet("bao", "chen", slot_id=fair.slot(2), table_id=fair.table(2))
+    grid = f"/events/{fair.event_id}/sessions/{fair.session_id}/grid"
+    browser = fair.browser("organiser")
+    moved = _post(browser, grid, f"{grid}/{meeting['id']}/move", {"slot_id": fair.slot(2)})
+    assert moved.status_code == 303, moved.text  # table 2 is taken at 2: a free one instead
+    fair.db.expire_all()
+    row = fair.db.get(Meeting, meeting["id"])
+    assert row is not None
+    assert row.slot_id == fair.slot(2)
+    assert row.table_id != fair.table(2)
+    kept = row.table_id
+    again = _post(browser, grid, f"{grid}/{meeting['id']}/move", {"slot_id": fair.slot(5)})
+    assert again.status_code == 303, again.text
+    fair.db.expire_all()
+    assert fair.db.get(Meeting, meeting["id"]).table_id == kept  # type: ignore[union-attr]
+
+
+def test_an_organiser_adds_an_interpreter_from_the_meeting_page(fair: Fair) -> None:
+    meeting = fair.meet("lin", "hoa", slot_id=fair.slot(1), table_id=fair.table(1))
+    browser = fair.browser("organiser")
+    grid = _get(browser, f"/events/{fair.event_id}/sessions/{fair.session_id}/grid").text
+    assert "cần phiên dịch" in _part(grid, f"meeting-{meeting['id']}")
+    url = f"/events/{fair.event_id}/sessions/{fair.session_id}/grid/{meeting['id']}"
+    page = _get(browser, url).text
+    assert f'value="interpreter:{fair.people["mai"]}"' in page
+    added = browser.post(
+        url + "/people",
+        data={"person": f"interpreter:{fair.people['mai']}", "csrf_token": _csrf(page)},
+    )
+    assert added.status_code == 303, added.text
+    after = _get(browser, added.headers["location"]).text
+    assert "Đỗ Thị Mai" in _part(after, "meeting-people")
+    grid = _get(browser, f"/events/{fair.event_id}/sessions/{fair.session_id}/grid").text
+    assert "cần phiên dịch" not in _part(grid, f"meeting-{meeting['id']}")
+    assert "Đỗ Thị Mai" in _part(grid, f"meeting-{meeting['id']}")
+    # Hoa's agenda shows her interpreter.
+    mine = _get(fair.browser("hoa"), f"/events/{fair.event_id}/meetings/mine").text
+    assert "Đỗ Thị Mai" in _part(mine, f"meeting-{meeting['id']}")
