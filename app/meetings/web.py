@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.deps import CurrentUser, Organiser, SessionDep
-from app.errors import Forbidden, Invalid, NotFound
+from app.errors import FieldError, Forbidden, Invalid, NotFound
 from app.events import service as events
 from app.events.models import (
     BookingMode,
@@ -703,6 +703,7 @@ def new_request_page(
     user: CurrentUser,
     to: str = "",
     profile: str = "",
+    message: str = "",
 ) -> Response:
     event = events.get_event(session, event_id, viewer=user)
     them = _recipient(session, event_id, _int(to), _int(profile))
@@ -713,7 +714,10 @@ def new_request_page(
             return redirect(_url(f"/events/{event_id}/meetings/new", a=pk(them) if them else None))
         raise Forbidden("Register for this event to ask for meetings")
     profile_id = _int(profile)
-    values: dict[str, Any] = {"profile_ids": [str(profile_id)] if profile_id else []}
+    values: dict[str, Any] = {
+        "profile_ids": [str(profile_id)] if profile_id else [],
+        "message": message[:2000],
+    }
     return render(
         request,
         "meetings/request_form.html",
@@ -734,8 +738,16 @@ async def new_request_submit(
 
     def save() -> None:
         recipient = _int(form.get("recipient_id"))
+        missing = []
         if recipient is None:
-            raise Invalid("recipient_id", "choose the person you want to meet")
+            missing.append(FieldError("recipient_id", "choose the person you want to meet"))
+        if not form.get("message"):
+            missing.append(
+                FieldError("message", "write a few words: who you are and what you wish to discuss")
+            )
+        if missing:
+            raise Invalid(missing[0].field, missing[0].message, *missing[1:])
+        assert recipient is not None
         profile_ids = [_int(v) for v in form.many("profile_ids")]
         data = MeetingRequestCreate.model_validate(
             {

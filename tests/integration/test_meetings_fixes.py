@@ -9,12 +9,20 @@ import re
 import pytest
 from sqlmodel import select
 
-from app.meetings.models import Meeting
+from app.meetings.models import Meeting, MeetingRequest
 from app.notifications.models import Outbox
 from app.registration.models import Unavailability
 from app.scheduling import service as scheduling
 from tests.integration import test_meetings_pages as pages
-from tests.integration.test_meetings_pages import Fair, _ask, _csrf, _get, _part, _post
+from tests.integration.test_meetings_pages import (
+    Fair,
+    _ask,
+    _csrf,
+    _error_next_to,
+    _get,
+    _part,
+    _post,
+)
 
 fair = pages.fair  # the same event, people and browsers as the meeting pages' tests
 
@@ -222,3 +230,18 @@ def test_an_organiser_adds_an_interpreter_from_the_meeting_page(fair: Fair) -> N
     # Hoa's agenda shows her interpreter.
     mine = _get(fair.browser("hoa"), f"/events/{fair.event_id}/meetings/mine").text
     assert "Đỗ Thị Mai" in _part(mine, f"meeting-{meeting['id']}")
+
+
+def test_an_empty_request_message_is_refused_next_to_its_field(fair: Fair) -> None:
+    browser = fair.browser("lin")
+    new = f"/events/{fair.event_id}/meeting-requests/new"
+    empty = _post(browser, new, new, {"recipient_id": "", "message": "  "})
+    assert empty.status_code == 422
+    # Both mistakes at once.
+    assert _error_next_to(empty.text, "message")
+    assert _error_next_to(empty.text, "recipient_id")
+    assert not fair.db.exec(select(MeetingRequest)).all()
+    # Choosing the person from the list keeps what was typed.
+    chosen = _get(browser, f"{new}?to={fair.people['hoa']}&message=Xin+ch%C3%A0o")
+    assert "Nguyễn Thị Hoa" in chosen.text
+    assert "Xin chào" in chosen.text
