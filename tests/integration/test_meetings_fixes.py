@@ -5,15 +5,23 @@ move form lists the free (time, table) pairs, and an empty request message is re
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from fastapi.testclient import TestClient
+from sqlmodel import Session, select
 
+from app.auth.models import User
+from app.auth.service import start_web_session
+from app.deps import SESSION_COOKIE
+from app.exports import jobs
 from app.meetings.models import Meeting, MeetingRequest
 from app.notifications.models import Outbox
 from app.registration.models import Unavailability
 from app.scheduling import service as scheduling
+from app.settings import get_settings
 from tests.integration import test_meetings_pages as pages
+from tests.integration.test_exports_api import build_fair
 from tests.integration.test_meetings_pages import (
     Fair,
     _ask,
@@ -245,3 +253,35 @@ def test_an_empty_request_message_is_refused_next_to_its_field(fair: Fair) -> No
     chosen = _get(browser, f"{new}?to={fair.people['hoa']}&message=Xin+ch%C3%A0o")
     assert "Nguyễn Thị Hoa" in chosen.text
     assert "Xin chào" in chosen.text
+
+
+def test_a_print_download_before_it_is_ready_is_a_translated_page(
+    client: TestClient,
+    db: Session,
+    organiser: User,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(get_settings(), "var_dir", tmp_path / "var")
+    exports = build_fair(client, db, organiser)
+    queued = client.post(
+        f"{exports.base}/print-jobs", json={"what": "grid"}, headers=exports.org
+    ).json()
+    row = jobs.load(queued["id"])
+    assert row is not None
+    row.status, row.done = "running", 0
+    jobs.save(row)
+    client.cookies.set(SESSION_COOKIE, start_web_session(db, get_settings(), user=organiser))
+    db.commit()
+    page = client.get(f"/events/{exports.event_id}/print?job={row.id}", headers=pages.HTML)
+    assert 'data-testid="job-download"' in page.text
+    assert not re.search(r'\shref="[^"]+/download"', page.text)  # nothing to click yet
+    early = client.get(f"/events/{exports.event_id}/print/{row.id}/download", headers=pages.HTML)
+    assert early.status_code == 409
+    assert early.headers["content-type"].startswith("text/html")
+    assert "chưa sẵn sàng" in early.text
+    row.status = "done"
+    jobs.save(row)
+    ready = client.get(f"/events/{exports.event_id}/print?job={row.id}", headers=pages.HTML)
+    link = re.search(r'\shref="([^"]+/download)"', ready.text)
+    assert link
