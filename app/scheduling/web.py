@@ -169,7 +169,7 @@ async def run_schedule(
             raise Invalid("time_limit_s", "give a number of seconds") from exc
         if ask_first:
             apply = False
-        service.schedule_session(
+        outcome = service.schedule_session(
             session,
             actor=user,
             event_id=event_id,
@@ -177,6 +177,17 @@ async def run_schedule(
             apply=apply,
             time_limit_s=limit,
         )
+        if ask_first and not outcome.stats.get("changes"):
+            # Nothing people already see would change: no need to ask.
+            ask_first, apply = False, True
+            service.schedule_session(
+                session,
+                actor=user,
+                event_id=event_id,
+                session_id=session_id,
+                apply=True,
+                time_limit_s=limit,
+            )
     except DomainError as exc:
         session.rollback()
         return _page(
