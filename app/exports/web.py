@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, BackgroundTasks, Request
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from sqlmodel import Session
 
 from app.auth.models import User
@@ -14,7 +14,7 @@ from app.deps import CurrentUser, Organiser, SessionDep
 from app.errors import DomainError, Invalid, NotFound
 from app.events import service as events
 from app.events.models import Event, SessionKind
-from app.exports import jobs, service
+from app.exports import jobs, pdf, service
 from app.registration import service as registration
 from app.registration.models import Participant
 from app.types import pk
@@ -154,6 +154,34 @@ def _optional_int(values: dict[str, str], name: str) -> int | None:
     if not raw.isdigit():
         raise Invalid(name, "choose from the list")
     return int(raw)
+
+
+@router.get("/events/{event_id:int}/print/{job_id}/download")
+def print_download(
+    event_id: int, job_id: str, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    """The PDF of a print job for a browser: the file once it is ready, else the print page
+    with the job's progress and a message (never the API's problem JSON)."""
+    event = service.managed_event(session, actor=user, event_id=event_id)
+    try:
+        path, filename = jobs.job_file(session, actor=user, event_id=event_id, job_id=job_id)
+    except DomainError as exc:
+        if exc.status in (401, 403):
+            raise
+        context = _print_context(session, user, event, request)
+        try:
+            context["job"] = jobs.get_job(session, actor=user, event_id=event_id, job_id=job_id)
+        except NotFound:
+            context["job"] = None
+        context["not_ready"] = True
+        return render(request, "exports/print.html", context, status_code=exc.status)
+    return FileResponse(
+        path,
+        media_type=pdf.MEDIA_TYPE,
+        filename=filename,
+        content_disposition_type="inline",
+        headers={"Cache-Control": "private, no-store"},
+    )
 
 
 @router.post("/events/{event_id:int}/print")

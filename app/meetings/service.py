@@ -987,6 +987,88 @@ def common_free_slots(
     return out
 
 
+def move_options(
+    session: Session, meeting_id: int, *, now: datetime | None = None
+) -> list[tuple[Slot, list[MeetingTable]]]:
+    """Where a meeting can move: each slot free for everyone of the meeting (see
+    ``common_free_slots``) with the tables free in it, in table order. The meeting's own
+    slot is not listed. No permission check."""
+    slots = common_free_slots(session, meeting_id, now=now)
+    if not slots:
+        return []
+    session_ids = sorted({s.session_id for s in slots})
+    tables = session.exec(
+        select(MeetingTable)
+        .where(col(MeetingTable.session_id).in_(session_ids))
+        .order_by(col(MeetingTable.number))
+    ).all()
+    taken = {
+        (sid, tid)
+        for sid, tid in session.exec(
+            select(Meeting.slot_id, Meeting.table_id).where(
+                col(Meeting.slot_id).in_([pk(s) for s in slots]), Meeting.id != meeting_id
+            )
+        ).all()
+    }
+    out = []
+    for slot in slots:
+        free = [
+            t for t in tables if t.session_id == slot.session_id and (pk(slot), pk(t)) not in taken
+        ]
+        if free:
+            out.append((slot, free))
+    return out
+
+
+def table_taken(session: Session, *, slot_id: int, table_id: int, meeting_id: int) -> bool:
+    """Whether another meeting holds this table in this slot."""
+    return (
+        session.exec(
+            select(Meeting.id).where(
+                Meeting.slot_id == slot_id, Meeting.table_id == table_id, Meeting.id != meeting_id
+            )
+        ).first()
+        is not None
+    )
+
+
+def addable_people(
+    session: Session, meeting_id: int
+) -> tuple[list[Participant], list[Participant]]:
+    """Who an organiser can add to a meeting: approved interpreters of the event, and
+    colleagues (approved people of a party's organisation or delegation), none of them
+    already in it. No permission check."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("Meeting", meeting_id)
+    people = meeting_people(session, meeting_id)
+    inside = {p.participant_id for p in people}
+    parties = _participants(
+        session, [p.participant_id for p in people if p.role == MeetingRole.party.value]
+    )
+    orgs = {p.organisation_id for p in parties.values() if p.organisation_id is not None}
+    delegations = {p.delegation_id for p in parties.values() if p.delegation_id is not None}
+    rows = session.exec(
+        select(Participant)
+        .where(
+            Participant.event_id == meeting.event_id,
+            Participant.status == ApprovalStatus.approved.value,
+        )
+        .order_by(col(Participant.full_name), col(Participant.id))
+    ).all()
+    interpreters = [
+        p for p in rows if p.role == ParticipantRole.interpreter.value and pk(p) not in inside
+    ]
+    colleagues = [
+        p
+        for p in rows
+        if pk(p) not in inside
+        and p.role != ParticipantRole.interpreter.value
+        and (p.organisation_id in orgs or p.delegation_id in delegations)
+    ]
+    return interpreters, colleagues
+
+
 def _cap_for(participant: Participant, event: Event) -> int | None:
     if participant.meeting_cap is not None:
         return participant.meeting_cap
@@ -1515,6 +1597,30 @@ def apply_placements(
             _notify_placement(session, event=event, meeting=meeting, actor=actor, before=before)
     session.flush()
     return len(prepared)
+
+
+def notify_unscheduled(session: Session, *, event: Event, meeting: Meeting, reason: str) -> int:
+    """Tell the parties of a confirmed meeting that the scheduler could not give it a time,
+    and why (``reason``: the scheduler's code). Returns how many e-mails were queued."""
+    people = meeting_people(session, pk(meeting))
+    parties = [p.participant_id for p in people if p.role == MeetingRole.party.value]
+    everyone = _participants(session, parties)
+    queued = 0
+    for pid in parties:
+        person = everyone.get(pid)
+        if person is None:
+            continue
+        others = [everyone[o] for o in parties if o != pid and o in everyone]
+        if enqueue(
+            session,
+            kind="meeting_unscheduled",
+            to_participant=person,
+            event=event,
+            meeting_id=meeting.id,
+            context={"counterpart": _people_names(others), "reason": reason},
+        ):
+            queued += 1
+    return queued
 
 
 def announce_schedule(session: Session, *, event: Event, meetings: Sequence[Meeting]) -> int:

@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.deps import CurrentUser, Organiser, SessionDep
-from app.errors import Forbidden, Invalid, NotFound
+from app.errors import FieldError, Forbidden, Invalid, NotFound
 from app.events import service as events
 from app.events.models import (
     BookingMode,
@@ -395,6 +395,14 @@ def _mine_context(
             "me": me,
             "show_times": show_times,
             "agenda": agenda,
+            "next_meeting": next(
+                (
+                    v
+                    for v in agenda
+                    if v.open and v.starts_at is not None and (v.ends_at or v.starts_at) > utcnow()
+                ),
+                None,
+            ),
             "booked": [v for v in agenda if v.starts_at is not None and not v.cancelled],
             "inbox": _request_views(session, event, inbox),
             "outbox": _request_views(session, event, outbox),
@@ -691,6 +699,7 @@ def new_request_page(
     user: CurrentUser,
     to: str = "",
     profile: str = "",
+    message: str = "",
 ) -> Response:
     event = events.get_event(session, event_id, viewer=user)
     them = _recipient(session, event_id, _int(to), _int(profile))
@@ -701,7 +710,10 @@ def new_request_page(
             return redirect(_url(f"/events/{event_id}/meetings/new", a=pk(them) if them else None))
         raise Forbidden("Register for this event to ask for meetings")
     profile_id = _int(profile)
-    values: dict[str, Any] = {"profile_ids": [str(profile_id)] if profile_id else []}
+    values: dict[str, Any] = {
+        "profile_ids": [str(profile_id)] if profile_id else [],
+        "message": message[:2000],
+    }
     return render(
         request,
         "meetings/request_form.html",
@@ -724,8 +736,16 @@ async def new_request_submit(
 
     def save() -> None:
         recipient = _int(form.get("recipient_id"))
+        missing = []
         if recipient is None:
-            raise Invalid("recipient_id", "choose the person you want to meet")
+            missing.append(FieldError("recipient_id", "choose the person you want to meet"))
+        if not form.get("message"):
+            missing.append(
+                FieldError("message", "write a few words: who you are and what you wish to discuss")
+            )
+        if missing:
+            raise Invalid(missing[0].field, missing[0].message, *missing[1:])
+        assert recipient is not None
         profile_ids = [_int(v) for v in form.many("profile_ids")]
         data = MeetingRequestCreate.model_validate(
             {
@@ -900,6 +920,160 @@ def _grid_action(
     return _submit(save, fail, done)
 
 
+def _keep_table(
+    session: Session, meeting_id: int, slot_id: int | None, table_id: int | None
+) -> int | None:
+    """A move to another slot without a table chosen keeps the meeting's table if it is free
+    there, and otherwise takes the first free one (the service's choice)."""
+    if slot_id is None or table_id is not None:
+        return table_id
+    meeting = session.get(Meeting, meeting_id)
+    current = meeting.table_id if meeting else None
+    if current is None or service.table_taken(
+        session, slot_id=slot_id, table_id=current, meeting_id=meeting_id
+    ):
+        return None
+    return current
+
+
+def _meeting_page_context(
+    request: Request,
+    session: Session,
+    event: Event,
+    row: EventSession,
+    meeting_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.event_id != event.id:
+        raise NotFound("Meeting", meeting_id)
+    view = _views(session, event, [meeting])[0]
+    interpreters, colleagues = service.addable_people(session, meeting_id)
+    return {
+        **_common(request, event),
+        "row": row,
+        "m": view,
+        "options": service.move_options(session, meeting_id) if view.open else [],
+        "interpreters": interpreters,
+        "colleagues": colleagues,
+        "errors": errors or {},
+    }
+
+
+def _meeting_url(event_id: int, session_id: int, meeting_id: int) -> str:
+    return f"{_grid_url(event_id, session_id)}/{meeting_id}"
+
+
+@router.get("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}")
+def grid_meeting_page(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    """One meeting of the grid: the times and tables free for everyone in it, and adding an
+    interpreter or a colleague."""
+    event = _managed(session, user, event_id)
+    row = _matchmaking_session(session, event_id, session_id)
+    context = _meeting_page_context(request, session, event, row, meeting_id)
+    return render(request, "meetings/grid_meeting.html", context)
+
+
+def _meeting_action(
+    request: Request,
+    session: Session,
+    user: User,
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    save: Callable[[], object],
+    flash: str,
+) -> Response:
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        event = _managed(session, user, event_id)
+        row = _matchmaking_session(session, event_id, session_id)
+        context = _meeting_page_context(request, session, event, row, meeting_id, errors=errors)
+        return render(request, "meetings/grid_meeting.html", context, status_code=status)
+
+    def done() -> Response:
+        return redirect(_url(_meeting_url(event_id, session_id, meeting_id), flash=flash))
+
+    return _submit(save, fail, done)
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/place")
+async def grid_place_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    """Move a meeting to one of the free (slot, table) pairs, or take it off the schedule."""
+    _managed(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+
+    def save() -> None:
+        raw = form.get("place")
+        if raw == "none":
+            slot_id, table_id = None, None
+        else:
+            parts = raw.split(":")
+            ids = [_int(p) for p in parts]
+            if len(ids) != 2 or ids[0] is None or ids[1] is None:
+                raise Invalid("place", "choose a time and a table from the list")
+            slot_id, table_id = ids
+        data = MeetingUpdate.model_validate(
+            {"revision": _revision(form), "slot_id": slot_id, "table_id": table_id}
+        )
+        service.update_meeting(
+            session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
+        )
+
+    return _meeting_action(
+        request, session, user, event_id, session_id, meeting_id, save, "meeting-moved"
+    )
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/people")
+async def grid_add_person_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    """Add an interpreter or a colleague to the meeting."""
+    _managed(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+
+    def save() -> None:
+        role_text, _, raw_id = form.get("person").partition(":")
+        participant_id = _int(raw_id)
+        if role_text not in ("interpreter", "colleague") or participant_id is None:
+            raise Invalid("person", "choose a person from the list")
+        service.add_participant(
+            session,
+            actor=user,
+            event_id=event_id,
+            meeting_id=meeting_id,
+            participant_id=participant_id,
+            role=MeetingRole(role_text),
+            revision=_revision(form),
+        )
+
+    flash = "person-added"
+    return _meeting_action(request, session, user, event_id, session_id, meeting_id, save, flash)
+
+
 @router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/move")
 async def grid_move_submit(
     event_id: int,
@@ -920,6 +1094,7 @@ async def grid_move_submit(
             raise Invalid("slot_id", "choose a slot from the list")
         if raw_table and table_id is None:
             raise Invalid("table_id", "choose a table from the list")
+        table_id = _keep_table(session, meeting_id, slot_id, table_id)
         data = MeetingUpdate.model_validate(
             {"revision": _revision(form), "slot_id": slot_id, "table_id": table_id}
         )

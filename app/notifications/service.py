@@ -36,6 +36,7 @@ KINDS = (
     "meeting_moved",
     "meeting_cancelled",
     "meeting_proposed",
+    "meeting_unscheduled",
     "schedule_published",
     "feedback_request",
     "agreement_follow_up",

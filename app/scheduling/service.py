@@ -13,6 +13,14 @@ What goes in, for one matchmaking session:
   its members sit at tables close together;
 - the current placement, so that a re-run moves as little as possible of what people have.
 
+Priorities: an accepted request or a confirmed meeting always outranks a proposal that its
+parties have not confirmed yet. The solver maximises the sum of priorities, so a confirmed
+meeting's priority is multiplied by one more than the sum of every unconfirmed proposal's
+priority: no number of unconfirmed proposals can push out a confirmed meeting, and proposals
+take only the places confirmed meetings leave free. Figures are reported in plain priorities.
+People whose confirmed meeting is left out by an applied run are told why by e-mail (once per
+run).
+
 Applying writes through ``app.meetings.service.apply_placements``: one revision bump, audit
 entry and (once the schedule is published) e-mail per moved meeting, with the database's seat,
 table and cap rules as the last word. Every run is recorded in ``schedule_run``.
@@ -54,6 +62,15 @@ class Built:
     slots: dict[str, Slot]
     tables: dict[str, MeetingTable]
     participants: dict[str, Participant]
+    # A confirmed meeting's priority is multiplied by ``scale`` in the problem (see above).
+    scale: int = 1
+    unconfirmed_total: int = 0
+
+
+def is_unconfirmed(meeting: Meeting) -> bool:
+    """A proposal whose parties have not all confirmed it yet: it never outranks a meeting
+    both parties agreed to (an accepted request or a confirmed proposal)."""
+    return meeting.status == MeetingStatus.proposed.value
 
 
 @dataclass(frozen=True)
@@ -187,6 +204,8 @@ def build_problem(session: Session, *, event: Event, session_row: EventSession) 
     problem_meetings: list[dm.Meeting] = []
     current: list[dm.Placement] = []
     kept: list[Meeting] = []
+    unconfirmed_total = sum(m.priority for m in rows if is_unconfirmed(m))
+    scale = unconfirmed_total + 1
     for meeting in rows:
         group = people.get(pk(meeting), [])
         if len(group) < 2:
@@ -209,7 +228,7 @@ def build_problem(session: Session, *, event: Event, session_row: EventSession) 
             dm.Meeting(
                 id=_mid(meeting),
                 participants=tuple(person_key[mp.participant_id] for mp in group),
-                priority=meeting.priority,
+                priority=meeting.priority * (1 if is_unconfirmed(meeting) else scale),
                 lock=lock,
             )
         )
@@ -228,7 +247,24 @@ def build_problem(session: Session, *, event: Event, session_row: EventSession) 
         slots={_sid(s): s for s in slots},
         tables={_tid(t): t for t in tables},
         participants={_pid(i): persons[i] for i in person_ids},
+        scale=scale,
+        unconfirmed_total=unconfirmed_total,
     )
+
+
+def _plain_figures(built: Built, stats: dict[str, Any], placed: set[str]) -> None:
+    """Turn the solver's weighted priority sum and bound back into plain priorities."""
+    weighted_bound = int(stats.get("upper_bound", 0))
+    stats["priority_sum"] = sum(m.priority for k, m in built.meetings.items() if k in placed)
+    if built.scale == 1:
+        return
+    firm, rest = divmod(weighted_bound, built.scale)
+    # Either every confirmed point of the bound is reached, and the proposals add at most
+    # the remainder, or one is missed and the proposals add at most all they have.
+    bound = firm + rest
+    if firm:
+        bound = max(bound, firm - 1 + built.unconfirmed_total)
+    stats["upper_bound"] = max(min(bound, firm + built.unconfirmed_total), stats["priority_sum"])
 
 
 def _people_ids(values: list[str]) -> list[int]:
@@ -276,8 +312,19 @@ def schedule_session(
         for key in solution.unscheduled
     ]
     stats = solution.to_dict()["stats"]
+    _plain_figures(built, stats, set(placed))
     stats["meetings"] = len(built.meetings)
     stats["changes"] = len(moves)
+    # What a person would notice, for the page's before/after list: each meeting that moves,
+    # gets a time, or loses one, as [slot id, table id] or None.
+    stats["diff"] = [
+        {
+            "meeting_id": pk(meeting),
+            "before": [meeting.slot_id, meeting.table_id] if meeting.slot_id else None,
+            "after": [pk(slot), table_id] if slot is not None else None,
+        }
+        for meeting, slot, table_id in moves
+    ]
     changed = 0
     if apply:
         # Announce moves by e-mail only once people have seen a schedule: before the first
@@ -289,6 +336,7 @@ def schedule_session(
         changed = meetings.apply_placements(
             session, actor=actor, event=event, moves=moves, notify=notify
         )
+        _tell_left_out(session, event=event, built=built, unscheduled=unscheduled)
     run = ScheduleRun(
         event_id=event_id,
         session_id=session_id,
@@ -331,6 +379,24 @@ def schedule_session(
     )
 
 
+def _tell_left_out(
+    session: Session, *, event: Event, built: Built, unscheduled: list[Unscheduled]
+) -> int:
+    """E-mail both parties of each confirmed meeting (an accepted request or a confirmed
+    proposal) that the applied run leaves without a time, with the reason. Returns how many
+    e-mails were queued."""
+    rows = {pk(m): m for m in built.meetings.values()}
+    queued = 0
+    for item in unscheduled:
+        meeting = rows.get(item.meeting_id)
+        if meeting is None or is_unconfirmed(meeting) or meeting.status in _FIXED:
+            continue
+        queued += meetings.notify_unscheduled(
+            session, event=event, meeting=meeting, reason=item.code
+        )
+    return queued
+
+
 def _detail_by_participant(detail: dict[str, Any]) -> dict[str, Any]:
     """The solver's reason with participant keys turned back into database ids."""
     out: dict[str, Any] = {}
@@ -351,9 +417,14 @@ def latest_run(session: Session, *, session_id: int) -> ScheduleRun | None:
 
 
 def publish(session: Session, *, actor: User, event_id: int) -> Event:
+    return publish_counted(session, actor=actor, event_id=event_id)[0]
+
+
+def publish_counted(session: Session, *, actor: User, event_id: int) -> tuple[Event, int]:
     """Publish the meeting schedule: delegates see times and tables from now on, and each
     person with booked meetings gets an e-mail with their agenda. Publishing again after
-    changes re-announces nothing by itself: moves are e-mailed as they happen."""
+    changes re-announces nothing by itself: moves are e-mailed as they happen. Returns the event
+    and how many agenda e-mails were queued (none when publishing again)."""
     event = events.get_event(session, event_id, viewer=actor)
     events.require_manage(session, actor, event)
     booked = session.exec(
@@ -381,7 +452,8 @@ def publish(session: Session, *, actor: User, event_id: int) -> Event:
         event_id=event_id,
         changes={"schedule_published_at": [None, event.schedule_published_at.isoformat()]},
     )
+    queued = 0
     if first:
-        meetings.announce_schedule(session, event=event, meetings=list(booked))
+        queued = meetings.announce_schedule(session, event=event, meetings=list(booked))
     session.flush()
-    return event
+    return event, queued

@@ -13,6 +13,7 @@ from sqlmodel import col, select
 from app.deps import Organiser, SessionDep
 from app.errors import DomainError, Invalid
 from app.events import service as events
+from app.events.models import MeetingTable, Slot
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole
 from app.registration.models import Participant
 from app.scheduling import service
@@ -53,6 +54,8 @@ def _page(
     *,
     errors: dict[str, str] | None = None,
     status: int = 200,
+    confirm_apply: bool = False,
+    time_limit: float | None = None,
 ) -> Response:
     event = events.get_event(session, event_id, viewer=user)
     events.require_manage(session, user, event)
@@ -74,7 +77,9 @@ def _page(
         if m.locked:
             counts["locked"] += 1
     left_out = list(run.unscheduled) if run else []
-    names = _names(session, [u["meeting_id"] for u in left_out])
+    diff = list((run.stats or {}).get("diff", [])) if run else []
+    names = _names(session, [u["meeting_id"] for u in left_out] + [d["meeting_id"] for d in diff])
+    places = _places(session, diff)
     people = {
         pk(p): p
         for p in session.exec(
@@ -105,6 +110,11 @@ def _page(
             "share": share,
             "counts": counts,
             "left_out": left_out,
+            "diff": diff,
+            "places": places,
+            "confirm_apply": confirm_apply,
+            "time_limit": time_limit,
+            "sent": request.query_params.get("sent"),
             "names": names,
             "people": people,
             "slot_count": len(events.list_slots(session, session_id=session_id)),
@@ -115,6 +125,22 @@ def _page(
         },
         status_code=status,
     )
+
+
+def _places(session: SessionDep, diff: list[dict[str, Any]]) -> dict[str, tuple[Slot, int]]:
+    """Each "<slot id>:<table id>" of the before/after list, as its slot and table number."""
+    pairs = {tuple(d[k]) for d in diff for k in ("before", "after") if d.get(k)}
+    slots = {
+        pk(s): s
+        for s in session.exec(select(Slot).where(col(Slot.id).in_({p[0] for p in pairs}))).all()
+    }
+    tables = {
+        pk(t): t.number
+        for t in session.exec(
+            select(MeetingTable).where(col(MeetingTable.id).in_({p[1] for p in pairs}))
+        ).all()
+    }
+    return {f"{a}:{b}": (slots[a], tables[b]) for a, b in pairs if a in slots and b in tables}
 
 
 @router.get("/events/{event_id:int}/sessions/{session_id:int}/schedule")
@@ -132,12 +158,18 @@ async def run_schedule(
     check_csrf(request, str(form.get("csrf_token") or ""))
     apply = form.get("action") == "apply"
     raw = str(form.get("time_limit_s") or DEFAULT_TIME_LIMIT_S).strip()
+    event = events.get_event(session, event_id, viewer=user)
+    # Over a published schedule, applying moves what people already have: first show what
+    # would change (a trial run) and ask.
+    ask_first = apply and event.schedule_published_at is not None and form.get("confirm") != "1"
     try:
         try:
             limit = float(raw.replace(",", "."))
         except ValueError as exc:
             raise Invalid("time_limit_s", "give a number of seconds") from exc
-        service.schedule_session(
+        if ask_first:
+            apply = False
+        outcome = service.schedule_session(
             session,
             actor=user,
             event_id=event_id,
@@ -145,10 +177,25 @@ async def run_schedule(
             apply=apply,
             time_limit_s=limit,
         )
+        if ask_first and not outcome.stats.get("changes"):
+            # Nothing people already see would change: no need to ask.
+            ask_first, apply = False, True
+            service.schedule_session(
+                session,
+                actor=user,
+                event_id=event_id,
+                session_id=session_id,
+                apply=True,
+                time_limit_s=limit,
+            )
     except DomainError as exc:
         session.rollback()
         return _page(
             request, session, user, event_id, session_id, errors=form_errors(exc), status=exc.status
+        )
+    if ask_first:
+        return _page(
+            request, session, user, event_id, session_id, confirm_apply=True, time_limit=limit
         )
     return redirect(
         f"/events/{event_id}/sessions/{session_id}/schedule",
@@ -163,7 +210,7 @@ async def publish(
     form = await request.form()
     check_csrf(request, str(form.get("csrf_token") or ""))
     try:
-        service.publish(session, actor=user, event_id=event_id)
+        _, queued = service.publish_counted(session, actor=user, event_id=event_id)
     except DomainError as exc:
         session.rollback()
         return _page(
@@ -176,5 +223,6 @@ async def publish(
             status=exc.status,
         )
     return redirect(
-        f"/events/{event_id}/sessions/{session_id}/schedule", flash="schedule-published"
+        f"/events/{event_id}/sessions/{session_id}/schedule?sent={queued}",
+        flash="schedule-published",
     )

@@ -10,6 +10,7 @@
     if (job.status === "done") {
       text.textContent = box.dataset.done;
       bar.value = bar.max;
+      if (link.dataset.href) link.href = link.dataset.href;
       link.hidden = false;
     } else if (job.status === "failed") {
       text.textContent = box.dataset.failed;  // the driver's text stays in the log

@@ -140,14 +140,14 @@ def test_delegate_requests_the_other_accepts_and_books_both_agendas_show_it(
         hoa.get_by_role("button", name="Đặt giờ này").click()
         expect(hoa.get_by_role("status")).to_contain_text("Đã đặt giờ gặp")
 
-        row = hoa.locator("#agenda tbody tr").first
+        row = hoa.locator("#agenda .meeting-card").first
         expect(row.get_by_test_id("meeting-time")).to_have_text("14:20–14:40")
         expect(row.get_by_test_id("meeting-table")).to_have_text("Bàn 1")
         expect(row).to_contain_text("Lin Wei-Ting")
 
         # Lin's agenda shows the same time and table.
         lin.reload()
-        row = lin.locator("#agenda tbody tr").first
+        row = lin.locator("#agenda .meeting-card").first
         expect(row.get_by_test_id("meeting-time")).to_have_text("14:20–14:40")
         expect(row.get_by_test_id("meeting-table")).to_have_text("Bàn 1")
         expect(row).to_contain_text("Nguyễn Thị Hoa")

@@ -307,14 +307,14 @@ def test_request_form_errors_are_shown_next_to_the_fields(fair: Fair) -> None:
     assert nobody.status_code == 422
     assert _error_next_to(nobody.text, "recipient_id")
     assert "Xin chào" in nobody.text  # what was typed is kept
-    myself = _post(browser, new, action, {"recipient_id": fair.people["lin"], "message": ""})
+    myself = _post(browser, new, action, {"recipient_id": fair.people["lin"], "message": "Chào"})
     assert myself.status_code == 422
     assert _error_next_to(myself.text, "recipient_id") == "bạn không thể đề nghị gặp chính mình"
     bad_profile = _post(
         browser,
         new,
         action,
-        {"recipient_id": fair.people["hoa"], "message": "", "profile_ids": ["12345", "abc"]},
+        {"recipient_id": fair.people["hoa"], "message": "Chào", "profile_ids": ["12345", "abc"]},
     )
     assert bad_profile.status_code == 422
     assert _error_next_to(bad_profile.text, "profile_ids")
@@ -435,7 +435,8 @@ def test_agenda_is_in_time_order_with_cancelled_meetings_struck_through(fair: Fa
     page = _get(fair.browser("hoa"), f"/events/{fair.event_id}/meetings/mine")
     rows = re.findall(r'data-testid="meeting-(\d+)"', page.text)
     assert rows == [str(early["id"]), str(middle["id"]), str(late["id"])]
-    struck = re.search(rf'<tr id="meeting-{early["id"]}"[^>]*class="is-cancelled"', page.text)
+    card = rf'<article id="meeting-{early["id"]}"[^>]*class="meeting-card is-cancelled"'
+    struck = re.search(card, page.text)
     assert struck, "the cancelled meeting is not marked"
     assert "Đổi lịch bay" in _part(page.text, f"meeting-{early['id']}")
     assert "Đỗ Thị Mai" in _part(page.text, f"meeting-{middle['id']}")
