@@ -783,10 +783,12 @@ def update_participant(
     participant = get_participant(session, event_id=event_id, participant_id=participant_id)
     require_act_for(session, actor, event, participant)
     organiser = events.can_manage(session, actor, event)
-    values = data.model_dump(exclude_unset=True)
+    values = data.model_dump(exclude_unset=True, exclude={"organisation"})
     for key in _PARTICIPANT_NOT_NULL:
         if key in values and values[key] is None:
             raise Invalid(key, "must not be empty")
+    if data.organisation is not None and values.get("organisation_id") is not None:
+        raise Invalid("organisation", "give organisation_id or a new organisation, not both")
     if "role" in values:
         values["role"] = ParticipantRole(values["role"]).value
     if not organiser:
@@ -802,6 +804,14 @@ def update_participant(
     if values.get("email") is not None:
         values["email"] = str(values["email"]).lower()
         _email_free(session, event_id, values["email"], exclude_id=participant_id)
+    if data.organisation is not None:
+        # Last, so that a refused change leaves no orphan organisation behind.
+        try:
+            organisation = create_organisation(session, actor=actor, data=data.organisation)
+        except Conflict as exc:
+            exc.errors = [FieldError(f"organisation.{e.field}", e.message) for e in exc.errors]
+            raise
+        values["organisation_id"] = pk(organisation)
     before = participant.model_dump(exclude={"search_text", "updated_at"})
     for key, value in values.items():
         setattr(participant, key, value)
@@ -843,7 +853,8 @@ DELEGATION_MOVES: dict[DelegationStatus, frozenset[DelegationStatus]] = {
         {DelegationStatus.confirmed, DelegationStatus.withdrawn}
     ),
     DelegationStatus.confirmed: frozenset({DelegationStatus.withdrawn}),
-    DelegationStatus.withdrawn: frozenset(),
+    # Only the organisers restore a withdrawn delegation (update_delegation checks it).
+    DelegationStatus.withdrawn: frozenset({DelegationStatus.registered}),
 }
 # What the head of a delegation may change; names, country, head and confirmation stay
 # with the organisers, who answer for the event's guest list.
@@ -919,6 +930,30 @@ def delegation_organisation_ids(session: Session, delegation_id: int) -> list[in
         .order_by(col(DelegationOrganisation.organisation_id))
     ).all()
     return list(rows)
+
+
+def withdrawal_consequences(session: Session, delegation_id: int) -> dict[str, int]:
+    """What withdrawing a delegation touches, to name it before asking: its members and
+    their meetings that are still to happen."""
+    from app.meetings.models import Meeting, MeetingParticipant, MeetingStatus
+
+    members = delegation_members(session, delegation_id, approved_only=False)
+    ids = [pk(m) for m in members]
+    meetings = 0
+    if ids:
+        meetings = int(
+            session.exec(
+                select(func.count(func.distinct(col(MeetingParticipant.meeting_id))))
+                .join(Meeting, col(Meeting.id) == col(MeetingParticipant.meeting_id))
+                .where(
+                    col(MeetingParticipant.participant_id).in_(ids),
+                    col(Meeting.status).in_(
+                        [MeetingStatus.confirmed.value, MeetingStatus.proposed.value]
+                    ),
+                )
+            ).one()
+        )
+    return {"members": len(members), "meetings": meetings}
 
 
 def delegation_members(
@@ -1056,8 +1091,9 @@ def update_delegation(
     Organisers change anything. The head of the delegation changes its travel dates,
     languages, interpreter needs, notes and member organisations, and may register it
     (invited → registered) or withdraw it; confirming it is the organisers' call (403).
-    Status moves: invited → registered → confirmed, and withdrawn from any status; any
-    other move is refused with a 409 naming ``status``.
+    Status moves: invited → registered → confirmed, and withdrawn from any status; the
+    organisers may restore a withdrawn delegation (withdrawn → registered); any other move
+    is refused with a 409 naming ``status``.
     """
     event, delegation = get_delegation(
         session, viewer=actor, event_id=event_id, delegation_id=delegation_id
@@ -1076,6 +1112,10 @@ def update_delegation(
     if "status" in values:
         wanted = DelegationStatus(values["status"])
         if wanted != current:
+            if not organiser and current == DelegationStatus.withdrawn:
+                raise _forbidden_field(
+                    "status", "only the event's organisers can restore a withdrawn delegation"
+                )
             if not organiser and wanted not in HEAD_STATUSES:
                 raise _forbidden_field(
                     "status", "only the event's organisers can confirm a delegation"
