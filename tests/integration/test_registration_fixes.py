@@ -107,7 +107,8 @@ def test_a_new_organisation_described_without_ticking_new_is_registered(
     assert response.status_code == 303, response.text
     participant = db.exec(select(Participant)).one()
     org = db.get(Organisation, participant.organisation_id)
-    assert org is not None and org.name_vi == "Công ty TNHH Cơ khí Hải Phòng"
+    assert org is not None
+    assert org.name_vi == "Công ty TNHH Cơ khí Hải Phòng"
 
 
 def test_organiser_edits_a_participant(
