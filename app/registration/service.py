@@ -17,7 +17,7 @@ from app.audit.service import diff, record
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unauthorized
 from app.events import service as events
-from app.events.models import Event, EventSession, EventStatus, SessionKind, Slot
+from app.events.models import Event, EventSession, SessionKind, Slot
 from app.matchmaking.vocab import OrganisationKind
 from app.registration.models import (
     ApprovalStatus,
@@ -287,24 +287,24 @@ def wants_self_registration(actor: User | None, data: ParticipantCreate) -> bool
     return data.email is None or str(data.email).lower() == actor.email.lower()
 
 
+_CLOSED_MESSAGES = {
+    "status": ("registration for this event is not open", "registration is not open"),
+    "not_yet": (
+        "registration for this event has not opened yet",
+        "registration has not opened yet",
+    ),
+    "closed": ("registration for this event has closed", "registration has closed"),
+    "over": ("this event is over", "this event is over"),
+}
+
+
 def check_registration_window(event: Event) -> None:
-    """Refuse (409 naming event_id) when the event does not take registrations now."""
-    if event.status != EventStatus.registration_open.value:
-        raise Conflict(
-            "registration for this event is not open",
-            [FieldError("event_id", "registration is not open")],
-        )
-    now = utcnow()
-    if event.registration_opens_at is not None and now < event.registration_opens_at:
-        raise Conflict(
-            "registration for this event has not opened yet",
-            [FieldError("event_id", "registration has not opened yet")],
-        )
-    if event.registration_closes_at is not None and now >= event.registration_closes_at:
-        raise Conflict(
-            "registration for this event has closed",
-            [FieldError("event_id", "registration has closed")],
-        )
+    """Refuse (409 naming event_id) when the event does not take registrations now (the
+    rule of events.registration_closed_reason)."""
+    reason = events.registration_closed_reason(event)
+    if reason is not None:
+        detail, message = _CLOSED_MESSAGES[reason]
+        raise Conflict(detail, [FieldError("event_id", message)])
 
 
 def _forbidden_field(field: str, message: str) -> Forbidden:
