@@ -603,6 +603,7 @@ def suggestions(
             matches=my_briefs[s.best.mine.id],
             pair_count=s.pair_count,
             reasons=[ReasonPublic(code=r.code, vi=r.vi, en=r.en) for r in s.reasons],
+            strength=suggest.strength(s.score),
         )
         for s in ranked
     ]

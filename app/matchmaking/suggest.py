@@ -36,6 +36,14 @@ MIN_SCORE = 0.08
 # A cosine this high is worth telling the reader ("similar description").
 TEXT_REASON_AT = 0.15
 MAX_KEYWORDS_IN_REASON = 4
+# Below this a suggestion is shown as a weak match: one shared generic keyword ("đóng gói",
+# "Nhật Bản") or a little common text, without a shared sector.
+WEAK_BELOW = 0.25
+
+
+def strength(score: float) -> str:
+    """ "strong" or "weak": how a suggestion is presented (weak ones are marked, apart)."""
+    return "weak" if score < WEAK_BELOW else "strong"
 
 
 @dataclass(frozen=True)
@@ -186,7 +194,13 @@ def _reasons(
         )
     if keywords:
         listed = ", ".join(keywords[:MAX_KEYWORDS_IN_REASON])
-        out.append(Reason("keywords", f"từ khoá: {listed}", f"keywords: {listed}"))
+        # An English page lists only keywords written in English (plain ASCII); Vietnamese
+        # or Chinese ones are counted instead of shown.
+        english = [k for k in keywords if k.isascii()][:MAX_KEYWORDS_IN_REASON]
+        en = (
+            f"keywords: {', '.join(english)}" if english else f"keywords in common: {len(keywords)}"
+        )
+        out.append(Reason("keywords", f"từ khoá: {listed}", en))
     if cosine >= TEXT_REASON_AT:
         percent = round(cosine * 100)
         out.append(
