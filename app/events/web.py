@@ -101,6 +101,7 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
             "events": events,
             "statuses": EventStatus,
             "open_ids": {e.id for e in events if service.registration_open(e)},
+            "closed_reasons": {e.id: service.registration_closed_reason(e) for e in events},
         },
     )
 
@@ -131,6 +132,7 @@ def event_page(
             "tables": tables,
             "can_manage": service.can_manage(session, user, event),
             "open_ids": {event.id} if service.registration_open(event) else set(),
+            "closed_reasons": {event.id: service.registration_closed_reason(event)},
             "language_name": language_name,
         },
     )
