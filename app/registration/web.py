@@ -260,6 +260,7 @@ def _register_context(
         "org_q": values.get("org_q", ""),
         "organisations": _organisation_choices(session, str(values.get("org_q", "")), keep=chosen),
         "is_open": _registration_open(event),
+        "closed_reason": events.registration_closed_reason(event),
     }
 
 
