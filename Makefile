@@ -39,6 +39,8 @@ migrate: venv
 demo: migrate
 	@$(BIN)/ketnoi demo
 
+# Every absolute link (e-mails, calendar feeds) starts with the address served, unless set.
+run: export KETNOI_BASE_URL ?= http://$(HOST):$(PORT)
 run: system-deps venv
 	@mkdir -p var
 	@$(BIN)/ketnoi migrate
@@ -68,6 +70,7 @@ test-sqlite: venv
 
 bench: venv
 	@$(BIN)/python bench/scheduling_bench.py
+	@$(BIN)/python bench/objectives_bench.py
 	@$(BIN)/python bench/pdf_bench.py
 
 lock: venv

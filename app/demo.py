@@ -10,7 +10,7 @@ institutes and universities is kept as a past event.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, select
@@ -30,6 +30,7 @@ from app.events.models import (
     SessionCreate,
     SessionKind,
 )
+from app.types import pk
 
 DEMO_ORGANISER_EMAIL = "organiser@ketnoi.demo"
 DEMO_ORGANISER_PASSWORD = "ketnoi-organiser-2026"
@@ -41,7 +42,18 @@ HANOI_TITLE = (
     "Hội nghị kết nối doanh nghiệp sản xuất sản phẩm công nghiệp chủ lực Hà Nội "
     "với các viện nghiên cứu, trường đại học năm 2023"
 )
+UPCOMING_TITLE = "Phiên kết nối công nghệ chế biến thủy sản và nông nghiệp thông minh Hải Phòng"
 ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+# The demo event is a day already played through: it took place this many days before the
+# first ``ketnoi demo`` (check-ins, held meetings and no-shows, feedback, the report). The
+# upcoming event opens registration now, for the sign-up journey.
+DAYS_SINCE_DEMO_DAY = 6
+DAYS_TO_UPCOMING = 40
+
+
+def demo_day(today: date | None = None) -> date:
+    """The date of the played-through demo event, relative to today in Hải Phòng."""
+    return (today or datetime.now(ZONE).date()) - timedelta(days=DAYS_SINCE_DEMO_DAY)
 
 
 @dataclass(frozen=True)
@@ -94,15 +106,25 @@ def load_demo(session: Session) -> DemoResult:
     # The day after: check-ins, held meetings and no-shows, feedback, agreements.
     if any(load_outcomes(session, organiser=organiser, event=hai_phong).values()):
         created = True
+    if hai_phong.status == EventStatus.registration_open.value:
+        # Played through: registration is over, the published schedule was held.
+        hai_phong.status = EventStatus.published.value
+        session.add(hai_phong)
+        created = True
+    upcoming = _existing(session, UPCOMING_TITLE)
+    if upcoming is None:
+        upcoming = _upcoming(session, organiser)
+        created = True
     hanoi = _existing(session, HANOI_TITLE)
     if hanoi is None:
         hanoi = _hanoi(session, organiser)
         created = True
-    return DemoResult(organiser, delegate, [hai_phong.id, hanoi.id], created)  # type: ignore[list-item]
+    ids = [pk(hai_phong), pk(upcoming), pk(hanoi)]
+    return DemoResult(organiser, delegate, ids, created)
 
 
 def _hai_phong(session: Session, organiser: User) -> Event:
-    day = date(2027, 3, 16)
+    day = demo_day()
     event = events.create_event(
         session,
         actor=organiser,
@@ -118,8 +140,8 @@ def _hai_phong(session: Session, organiser: User) -> Event:
             start_date=day,
             end_date=day,
             languages=["vi", "en", "zh"],
-            registration_opens_at=datetime(2027, 1, 11, 8, 0, tzinfo=ZONE),
-            registration_closes_at=datetime(2027, 3, 5, 17, 0, tzinfo=ZONE),
+            registration_opens_at=_at(day - timedelta(days=64), 8, 0),
+            registration_closes_at=_at(day - timedelta(days=11), 17, 0),
             slot_minutes=20,
             meeting_cap=8,
             booking_mode=BookingMode.organiser,
@@ -189,6 +211,61 @@ def _hai_phong(session: Session, organiser: User) -> Event:
                 )
             ],
             table_count=15,
+        ),
+    )
+    return event
+
+
+def _upcoming(session: Session, organiser: User) -> Event:
+    """A future event, open for registration now: the sign-up journey starts here."""
+    today = datetime.now(ZONE).date()
+    day = today + timedelta(days=DAYS_TO_UPCOMING)
+    event = events.create_event(
+        session,
+        actor=organiser,
+        data=EventCreate(
+            title_vi=UPCOMING_TITLE,
+            title_en=(
+                "Hai Phong technology connection session: seafood processing and smart farming"
+            ),
+            organiser_unit="Sở Khoa học và Công nghệ Hải Phòng",
+            venue="Trung tâm Hội nghị thành phố Hải Phòng",
+            address="Số 18 Hoàng Diệu, Hồng Bàng, Hải Phòng",
+            timezone="Asia/Ho_Chi_Minh",
+            start_date=day,
+            end_date=day,
+            languages=["vi", "en"],
+            registration_opens_at=_at(today - timedelta(days=7), 8, 0),
+            registration_closes_at=_at(day - timedelta(days=10), 17, 0),
+            slot_minutes=20,
+            meeting_cap=8,
+            booking_mode=BookingMode.organiser,
+            status=EventStatus.registration_open,
+            description_vi=(
+                "Doanh nghiệp chế biến thủy sản, hợp tác xã và nhà cung cấp công nghệ nông nghiệp "
+                "thông minh gặp gỡ song phương (B2B): cảm biến, truy xuất nguồn gốc, bảo quản "
+                "lạnh, xử lý nước nuôi trồng."
+            ),
+            description_en=(
+                "Seafood processors, cooperatives and smart-farming technology suppliers meet "
+                "one to one (B2B): sensors, traceability, cold storage, aquaculture water "
+                "treatment."
+            ),
+        ),
+    )
+    events.create_session(
+        session,
+        actor=organiser,
+        event_id=pk(event),
+        data=SessionCreate(
+            kind=SessionKind.matchmaking,
+            title_vi="Kết nối B2B",
+            title_en="B2B matchmaking",
+            room="Phòng họp lớn tầng 2",
+            starts_at=_at(day, 14, 0),
+            ends_at=_at(day, 17, 0),
+            slot_minutes=20,
+            table_count=12,
         ),
     )
     return event

@@ -3,14 +3,15 @@ checked in (a few delegation members did not come), most booked meetings held an
 rest no-shows, feedback from a share of the parties, and six agreements, some of them
 signed at the ceremony, so that the organiser's report has content.
 
-Everything goes through app.outcomes.service, like the desk and the pages. The services
-do not look at the clock when marking meetings, so a "day after" of an event in the future
-needs no fake time. Safe to run again: each step skips what already exists."""
+Everything goes through app.outcomes.service, like the desk and the pages. The demo event took
+place a few days before the load (app.demo.demo_day); check-ins get the times of that
+morning. Safe to run again: each step skips what already exists."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
@@ -127,12 +128,19 @@ def load_outcomes(session: Session, *, organiser: User, event: Event) -> dict[st
         for n, p in enumerate(q for q in people if q.delegation_id is not None)
         if n % NOT_ARRIVED_EVERY == 4
     }
-    for person in people:
+    # Arrivals at the desk from 07:40 on the event's morning, one every ~25 seconds.
+    zone = ZoneInfo(event.timezone)
+    day: date = event.start_date
+    opening = datetime(day.year, day.month, day.day, 7, 40, tzinfo=zone).astimezone(UTC)
+    for n, person in enumerate(people):
         if pk(person) in away:
             continue
         result = service.check_in(
             session, actor=organiser, event_id=event_id, participant_id=pk(person)
         )
+        if result.created:
+            result.checkin.checked_in_at = opening + timedelta(seconds=25 * n + 7 * (n % 5))
+            session.add(result.checkin)
         counts["checked_in"] += int(result.created)
     booked = session.exec(
         select(Meeting)
@@ -235,7 +243,7 @@ def _agreements(session: Session, organiser: User, event: Event, people: list[Pa
             kind=kind,
             title_vi=title_vi,
             title_en=title_en,
-            signed_on=(day if ceremony else day + timedelta(days=14)) if signed else None,
+            signed_on=(day if ceremony else day + timedelta(days=3)) if signed else None,
             value=Decimal(value) if value else None,
             currency=currency,
             status=status,

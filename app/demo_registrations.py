@@ -24,6 +24,8 @@ How each row is made, as a real organiser and delegation heads would:
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, select
 
 from app.auth.models import Role, User, UserCreate
@@ -92,9 +94,32 @@ def load_registrations(session: Session, *, organiser: User, event: Event) -> di
         participants[person.email] = _participant(
             session, organiser, event_id, person, organisations, delegations, slots, counts
         )
+    _link_accounts(session, list(participants.values()))
     for profile in PROFILES:
         _profile(session, organiser, event_id, profile, participants[profile.owner], counts)
     return counts
+
+
+def _link_accounts(session: Session, people: list[Participant]) -> None:
+    """People with a demo login (the delegate, the heads) get their registration linked to
+    their account, so that they reach it and publish offers as themselves."""
+    for person in people:
+        if person.user_id is not None or not person.email:
+            continue
+        user = get_user_by_email(session, person.email)
+        if user is not None:
+            person.user_id = user.id
+            session.add(person)
+    session.flush()
+
+
+SEED_DAY = date(2027, 3, 16)
+
+
+def _event_day(session: Session, event_id: int) -> date:
+    event = session.get(Event, event_id)
+    assert event is not None
+    return event.start_date
 
 
 def _person(email: str) -> PersonSeed:
@@ -171,8 +196,9 @@ def _delegation(
             country=seed.country,
             leading_organisation_id=pk(organisations[seed.leading_organisation]),
             head_user_id=pk(head),
-            arrival_date=seed.arrival,
-            departure_date=seed.departure,
+            # The seeds are written for 16 March 2027; the demo day moves with today.
+            arrival_date=seed.arrival + (_event_day(session, event_id) - SEED_DAY),
+            departure_date=seed.departure + (_event_day(session, event_id) - SEED_DAY),
             languages=list(seed.languages),
             needs_interpreter=seed.needs_interpreter,
             interpreter_notes=seed.interpreter_notes,

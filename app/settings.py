@@ -22,7 +22,14 @@ class Settings(BaseSettings):
         default=SecretStr("dev-only-change-me-" + "0" * 32),
         description="Signs nothing by itself; used to derive token digests. Set it in production.",
     )
-    base_url: str = "http://127.0.0.1:8000"
+    base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Public address of the product: every absolute link (e-mails, calendar "
+        "feeds, webcal://) starts with it (app.links).",
+    )
+    # The domain of every calendar UID. Never derived from base_url: a UID that changed with
+    # the address would duplicate every meeting in the calendars that subscribed.
+    calendar_uid_host: str = "ketnoi.vn"
     var_dir: Path = Field(
         default=PROJECT_ROOT / "var",
         description="Writable folder shared by every worker (print jobs and their PDFs).",

@@ -22,7 +22,6 @@ import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode, urlsplit
 
 from sqlmodel import Session, col, select
 
@@ -54,6 +53,7 @@ from app.exports.views import (
     TableView,
 )
 from app.i18n import LOCALES, pick_locale
+from app.links import absolute_url
 from app.matchmaking.models import Profile
 from app.meetings import service as meetings
 from app.meetings.models import (
@@ -79,9 +79,10 @@ SYNC_AGENDA_LIMIT = 200
 # ---- small helpers -------------------------------------------------------------------------
 
 
-def host_of(base_url: str) -> str:
-    """The domain of every calendar UID, from the public base URL."""
-    return urlsplit(base_url).hostname or "localhost"
+def uid_host() -> str:
+    """The domain of every calendar UID: a setting of its own, stable when the public address
+    changes (a new UID would duplicate every meeting in the subscribed calendars)."""
+    return get_settings().calendar_uid_host.strip() or "ketnoi.vn"
 
 
 def slug(text: str, fallback: str) -> str:
@@ -97,7 +98,7 @@ def event_view(event: Event) -> EventView:
         timezone=event.timezone,
         start_date=event.start_date,
         end_date=event.end_date,
-        host=host_of(get_settings().base_url),
+        host=uid_host(),
         venue=event.venue,
         address=event.address,
         organiser_unit=event.organiser_unit,
@@ -572,9 +573,8 @@ def participant_for_token(session: Session, token: str | None) -> int | None:
 
 def feed_urls(event_id: int, participant_id: int, token: str) -> tuple[str, str]:
     """(https URL, webcal:// URL) of a participant's feed."""
-    base = get_settings().base_url.rstrip("/")
     path = f"/api/v1/events/{event_id}/participants/{participant_id}/calendar.ics"
-    url = f"{base}{path}?{urlencode({'token': token})}"
+    url = absolute_url(path, token=token)
     return url, "webcal://" + url.split("://", 1)[1]
 
 

@@ -241,14 +241,18 @@ def new_profile_page(
     event = events.get_event(session, event_id, viewer=user)
     people = _participants_or_forbid(session, user, event)
     values = _form_values(None, [])
-    wanted = _int_or_none(participant_id)
+    wanted = registration.parse_as(request.query_params.get("as") or participant_id)
+    acting = registration.acting_person(session, user, event, wanted) if wanted else None
     own = registration.participant_for_user(session, event_id=event_id, user=user)
     chosen = next((p for p in people if p.id == wanted), None) or own or people[0]
     values["participant_id"] = str(chosen.id)
     return render(
         request,
         "matchmaking/profile_form.html",
-        _form_context(event, values, {}, profile=None, participants=people),
+        {
+            **_form_context(event, values, {}, profile=None, participants=people),
+            "acting_for": registration.acting_for(acting, user),
+        },
     )
 
 

@@ -334,14 +334,8 @@ def _whose(
     session: Session, user: User, event: Event, participant_id: int | None
 ) -> Participant | None:
     """The person whose meetings the page shows: the viewer's own registration, or (for a
-    delegation head or an organiser) the one named in ``?participant_id=``."""
-    if participant_id is None:
-        return registration.participant_for_user(session, event_id=pk(event), user=user)
-    person = session.get(Participant, participant_id)
-    if person is None or person.event_id != event.id:
-        raise NotFound("Participant", participant_id)
-    registration.require_act_for(session, user, event, person)
-    return person
+    delegation head or an organiser) the one named in ``?as=`` (``?participant_id=``)."""
+    return registration.acting_person(session, user, event, participant_id)
 
 
 def _mine_context(
@@ -404,7 +398,7 @@ def _mine_context(
             "booked": [v for v in agenda if v.starts_at is not None and not v.cancelled],
             "inbox": _request_views(session, event, inbox),
             "outbox": _request_views(session, event, outbox),
-            "acting_for": None if registration.is_self(person, user) else person,
+            "acting_for": registration.acting_for(person, user),
             "published": event.schedule_published_at is not None,
         }
     )
@@ -420,9 +414,7 @@ def my_meetings_page(
     participant_id: str = "",
 ) -> Response:
     event = events.get_event(session, event_id, viewer=user)
-    wanted = _int(participant_id)
-    if participant_id and wanted is None:
-        raise NotFound("Participant", participant_id[:20])
+    wanted = registration.parse_as(request.query_params.get("as") or participant_id)
     person = _whose(session, user, event, wanted)
     return render(
         request, "meetings/mine.html", _mine_context(request, session, user, event, person)
@@ -647,6 +639,7 @@ def _request_context(
     them: Participant | None,
     values: dict[str, Any],
     errors: dict[str, str],
+    acting: Participant | None = None,
 ) -> dict[str, Any]:
     mine, theirs = _profile_choices(session, pk(event), me, them)
     return {
@@ -658,6 +651,7 @@ def _request_context(
         "their_profiles": theirs,
         "values": values,
         "errors": errors,
+        "acting_for": acting,
     }
 
 
@@ -683,8 +677,10 @@ def _recipient(
     return person
 
 
-def _requester(session: Session, user: User, event: Event) -> Participant | None:
-    return registration.participant_for_user(session, event_id=pk(event), user=user)
+def _requester(session: Session, user: User, event: Event, request: Request) -> Participant | None:
+    """Who asks: the user's own registration, or the member named in ``?as=``."""
+    wanted = registration.parse_as(request.query_params.get("as"))
+    return registration.acting_person(session, user, event, wanted)
 
 
 @router.get("/events/{event_id:int}/meeting-requests/new")
@@ -698,7 +694,7 @@ def new_request_page(
 ) -> Response:
     event = events.get_event(session, event_id, viewer=user)
     them = _recipient(session, event_id, _int(to), _int(profile))
-    me = _requester(session, user, event)
+    me = _requester(session, user, event, request)
     if me is None:
         if events.can_manage(session, user, event):
             # Organisers without a registration of their own propose meetings instead.
@@ -709,7 +705,9 @@ def new_request_page(
     return render(
         request,
         "meetings/request_form.html",
-        _request_context(request, session, event, me, them, values, {}),
+        _request_context(
+            request, session, event, me, them, values, {}, registration.acting_for(me, user)
+        ),
     )
 
 
@@ -719,7 +717,7 @@ async def new_request_submit(
 ) -> Response:
     event = events.get_event(session, event_id, viewer=user)
     form = await _form(request)
-    me = _requester(session, user, event)
+    me = _requester(session, user, event, request)
     if me is None:
         raise Forbidden("Register for this event to ask for meetings")
     me_id = pk(me)
@@ -732,6 +730,7 @@ async def new_request_submit(
         data = MeetingRequestCreate.model_validate(
             {
                 "recipient_id": recipient,
+                "requester_id": me_id,
                 "message": form.get("message"),
                 # An unparseable id is an unknown profile: the service names it.
                 "profile_ids": [i if i is not None else 0 for i in profile_ids],
@@ -755,12 +754,29 @@ async def new_request_submit(
         return render(
             request,
             "meetings/request_form.html",
-            _request_context(request, session, fresh_event, fresh_me, them, values, errors),
+            _request_context(
+                request,
+                session,
+                fresh_event,
+                fresh_me,
+                them,
+                values,
+                errors,
+                registration.acting_for(fresh_me, user),
+            ),
             status_code=status,
         )
 
+    acting = registration.acting_for(me, user)
     return _submit(
-        save, fail, lambda: redirect(f"/events/{event_id}/meetings/mine", flash="request-sent")
+        save,
+        fail,
+        lambda: redirect(
+            _url(
+                f"/events/{event_id}/meetings/mine", participant_id=pk(acting) if acting else None
+            ),
+            flash="request-sent",
+        ),
     )
 
 
@@ -1152,4 +1168,38 @@ def requests_page(
         request,
         "meetings/requests.html",
         _requests_context(request, session, user, event, status, _int(offset) or 0),
+    )
+
+
+# ---- a delegation head: every member's agenda on one page ---------------------------------
+
+
+@router.get("/events/{event_id:int}/delegations/{delegation_id:int}/agenda")
+def delegation_agenda_page(
+    event_id: int, delegation_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    """The head (or an organiser) sees the meetings of every member of the delegation, one
+    section per member, each with a link to act on their behalf."""
+    event, delegation = registration.get_delegation(
+        session, viewer=user, event_id=event_id, delegation_id=delegation_id
+    )
+    if not registration.can_manage_delegation(session, user, event, delegation):
+        raise Forbidden("Only the event's organisers or the head of the delegation see this")
+    show_times = _shows_times(event) or events.can_manage(session, user, event)
+    members = []
+    for person in registration.delegation_members(session, delegation_id, approved_only=False):
+        meetings, _ = service.list_meetings(
+            session, viewer=user, event_id=event_id, participant_id=pk(person), limit=LIST_LIMIT
+        )
+        agenda = sorted(_views(session, event, meetings, show_times=show_times), key=_time_key)
+        members.append({"person": person, "agenda": agenda})
+    return render(
+        request,
+        "meetings/delegation_agenda.html",
+        {
+            **_common(request, event),
+            "delegation": delegation,
+            "members": members,
+            "show_times": show_times,
+        },
     )

@@ -21,9 +21,10 @@ from markupsafe import escape
 from sqlmodel import Session
 
 from app.events.models import Event
+from app.links import absolute_url
 from app.notifications.models import Outbox
 from app.registration.models import Organisation, Participant
-from app.settings import PROJECT_ROOT, get_settings
+from app.settings import PROJECT_ROOT
 
 KINDS = (
     "request_received",
@@ -36,6 +37,10 @@ KINDS = (
     "schedule_published",
     "feedback_request",
     "agreement_follow_up",
+    "registration_received",
+    "registration_approved",
+    "registration_rejected",
+    "delegation_member_added",
 )
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -119,7 +124,7 @@ def enqueue(
         "locale": locale,
         "to_name": to_participant.full_name,
         "event_title": event_title(event, locale) if event else "",
-        "event_url": f"{get_settings().base_url.rstrip('/')}/events/{to_participant.event_id}",
+        "event_url": absolute_url(f"/events/{to_participant.event_id}"),
     }
     subject, body = render(kind, locale, full)
     row = Outbox(

@@ -81,6 +81,7 @@ from app.events.models import (
     SessionKind,
     Slot,
 )
+from app.links import absolute_url
 from app.matchmaking.vocab import Label
 from app.meetings import service as meetings
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole, MeetingStatus
@@ -733,8 +734,7 @@ def feedback_link(
     participant: Participant, meeting: Meeting, *, now: datetime | None = None
 ) -> str:
     token = feedback_token(pk(participant), pk(meeting), now=now)
-    base = get_settings().base_url.rstrip("/")
-    return f"{base}{feedback_path(participant.event_id, pk(meeting))}?token={token}"
+    return absolute_url(feedback_path(participant.event_id, pk(meeting)), token=token)
 
 
 def _bad_token(message: str) -> DomainError:
@@ -1563,7 +1563,7 @@ def _enqueue_to_user(
         "locale": locale,
         "to_name": user.full_name,
         "event_title": event.title_vi if locale == "vi" or not event.title_en else event.title_en,
-        "event_url": f"{get_settings().base_url.rstrip('/')}/events/{event.id}",
+        "event_url": absolute_url(f"/events/{event.id}"),
     }
     subject, body = render(kind, locale, full)
     row = Outbox(
@@ -1585,7 +1585,6 @@ def send_follow_up_reminders(session: Session, *, now: datetime | None = None) -
     with an e-mail address; record it so that it is never sent again."""
     now = now or utcnow()
     sent = emails = 0
-    base = get_settings().base_url.rstrip("/")
     for due in due_reminders(session, now=now):
         agreement = session.get(Agreement, due.agreement_id)
         event = session.get(Event, due.event_id)
@@ -1602,7 +1601,7 @@ def send_follow_up_reminders(session: Session, *, now: datetime | None = None) -
             "parties": [p.organisation_name for p in parties],
             "parties_en": [p.organisation_name_en for p in parties],
             "follow_up_status": agreement.follow_up_status,
-            "link": f"{base}/events/{event.id}/outcomes/agreements/{agreement.id}",
+            "link": absolute_url(f"/events/{event.id}/outcomes/agreements/{agreement.id}"),
         }
         try:
             with session.begin_nested():

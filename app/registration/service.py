@@ -19,6 +19,7 @@ from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unaut
 from app.events import service as events
 from app.events.models import Event, EventSession, SessionKind, Slot
 from app.matchmaking.vocab import OrganisationKind
+from app.registration import emails
 from app.registration.models import (
     ApprovalStatus,
     Delegation,
@@ -258,6 +259,38 @@ def require_act_for(
         raise Forbidden("You can only act for yourself or your delegation's members")
 
 
+def parse_as(raw: str | None) -> int | None:
+    """The participant a page acts for, from ``?as=`` (or the older ``participant_id``):
+    None when absent; a 404 for anything but a number."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    if not value.isdigit() or len(value) > 12:
+        raise NotFound("Participant", value[:20])
+    return int(value)
+
+
+def acting_person(
+    session: Session, user: User | None, event: Event, participant_id: int | None
+) -> Participant | None:
+    """The one check of every page that acts for someone (``?as=<participant id>``): without
+    an id, the user's own registration (or None); with one, that participant of this event,
+    if the user may act for them (themself, the head of their delegation, the event's
+    organisers) — 404 for someone of another event, 403 for someone else's member."""
+    if participant_id is None:
+        return participant_for_user(session, event_id=pk(event), user=user)
+    person = session.get(Participant, participant_id)
+    if person is None or person.event_id != event.id:
+        raise NotFound("Participant", participant_id)
+    require_act_for(session, user, event, person)
+    return person
+
+
+def acting_for(person: Participant | None, user: User | None) -> Participant | None:
+    """The person a page acts on behalf of, for its notice; None when it is the user's own."""
+    return None if person is None or is_self(person, user) else person
+
+
 def participant_search_text(session: Session, participant: Participant) -> str:
     org = (
         session.get(Organisation, participant.organisation_id)
@@ -389,6 +422,15 @@ def create_participant(
     _check_cap(event, data.meeting_cap, organiser=organiser)
     _check_delegation(session, event_id, data.delegation_id)
     organisation_id = data.organisation_id
+    if (
+        organisation_id is None
+        and data.organisation is None
+        and not self_registration
+        and data.delegation_id is not None
+    ):
+        organisation_id = default_member_organisation(
+            session, event_id=event_id, delegation_id=data.delegation_id, actor=actor
+        )
     if data.organisation is not None:
         if organisation_id is not None:
             raise Invalid("organisation", "give organisation_id or a new organisation, not both")
@@ -437,8 +479,96 @@ def create_participant(
         event_id=event_id,
         changes=diff({}, participant.model_dump(exclude={"search_text", "code"})),
     )
+    if self_registration:
+        emails.received(session, event, participant)
+    elif participant.delegation_id is not None:
+        emails.member_added(session, event, participant, actor=actor)
     session.flush()
     return participant
+
+
+def default_member_organisation(
+    session: Session, *, event_id: int, delegation_id: int, actor: User
+) -> int | None:
+    """The organisation a member added to a delegation gets unless another is chosen: the
+    head's own (their registration at this event), else the delegation's leading one."""
+    delegation = session.get(Delegation, delegation_id)
+    if delegation is None:
+        return None
+    head_user = session.get(User, delegation.head_user_id) if delegation.head_user_id else None
+    head = participant_for_user(session, event_id=event_id, user=head_user or actor)
+    if head is not None and head.organisation_id is not None:
+        return head.organisation_id
+    return delegation.leading_organisation_id
+
+
+def reapply(session: Session, *, actor: User, event_id: int, participant_id: int) -> Participant:
+    """A rejected registration, corrected, goes back to the organisers' queue (pending), while
+    registration is open; the person (or their head) is told it was received."""
+    event = events.get_event(session, event_id, viewer=actor)
+    participant = get_participant(session, event_id=event_id, participant_id=participant_id)
+    require_act_for(session, actor, event, participant)
+    if participant.status != ApprovalStatus.rejected.value:
+        raise Conflict(
+            "only a rejected registration can be sent again",
+            [FieldError("status", "only a rejected registration can be sent again")],
+        )
+    if not events.can_manage(session, actor, event):
+        check_registration_window(event)
+    before = {"status": participant.status, "rejection_reason": participant.rejection_reason}
+    participant.status = ApprovalStatus.pending.value
+    participant.updated_at = utcnow()
+    session.add(participant)
+    record(
+        session,
+        actor_id=actor.id,
+        action="participant.reapply",
+        entity="participant",
+        entity_id=participant_id,
+        event_id=event_id,
+        changes=diff(
+            before, {"status": participant.status, "rejection_reason": before["rejection_reason"]}
+        ),
+    )
+    emails.received(session, event, participant)
+    session.flush()
+    return participant
+
+
+def remove_member(session: Session, *, actor: User, event_id: int, participant_id: int) -> None:
+    """The head of a delegation (or an organiser) withdraws a member they added while the
+    registration is still pending; approved people are the organisers' to reject."""
+    event = events.get_event(session, event_id, viewer=actor)
+    participant = get_participant(session, event_id=event_id, participant_id=participant_id)
+    organiser = events.can_manage(session, actor, event)
+    if not organiser and not heads_delegation(
+        session, user=actor, delegation_id=participant.delegation_id
+    ):
+        raise Forbidden("Only the head of the delegation or the organisers can remove a member")
+    if participant.status != ApprovalStatus.pending.value:
+        raise Conflict(
+            "only a registration still waiting for approval can be removed",
+            [FieldError("status", "only a registration still waiting for approval can be removed")],
+        )
+    record(
+        session,
+        actor_id=actor.id,
+        action="participant.remove",
+        entity="participant",
+        entity_id=participant_id,
+        event_id=event_id,
+        changes={
+            "full_name": [participant.full_name, None],
+            "email": [participant.email, None],
+            "delegation_id": [participant.delegation_id, None],
+        },
+    )
+    for row in session.exec(
+        select(Unavailability).where(Unavailability.participant_id == participant_id)
+    ).all():
+        session.delete(row)
+    session.delete(participant)
+    session.flush()
 
 
 def decide(
@@ -459,6 +589,10 @@ def decide(
     before = {"status": participant.status, "rejection_reason": participant.rejection_reason}
     participant.status = status.value
     participant.rejection_reason = reason.strip() if status == ApprovalStatus.rejected else ""
+    if before["status"] != participant.status or before["rejection_reason"] != (
+        participant.rejection_reason
+    ):
+        emails.decided(session, event, participant)
     participant.updated_at = utcnow()
     session.add(participant)
     record(

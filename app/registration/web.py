@@ -20,7 +20,7 @@ from sqlmodel import Session
 from app.auth.models import User
 from app.auth.service import get_user_by_email
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
-from app.errors import Conflict, DomainError, Forbidden, Invalid
+from app.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from app.events import service as events
 from app.events.models import Event
 from app.forms import Form
@@ -342,6 +342,7 @@ def _my_values(participant: Participant) -> dict[str, Any]:
 def _my_context(
     request: Request,
     session: Session,
+    user: User,
     event: Event,
     participant: Participant,
     values: dict[str, Any],
@@ -353,10 +354,12 @@ def _my_context(
     delegation = (
         session.get(Delegation, participant.delegation_id) if participant.delegation_id else None
     )
+    acting = service.acting_for(participant, user)
     return {
         **_vocab(request),
         "event": event,
         "participant": participant,
+        "registration_open": _registration_open(event),
         "organisation_name": name,
         "organisation_country": country,
         "delegation": delegation,
@@ -365,25 +368,37 @@ def _my_context(
         "sessions": service.bookable_slots(session, event_id=pk(event)),
         "blocked": set(service.unavailable_slot_ids(session, pk(participant))),
         "availability_errors": availability_errors or {},
+        "acting_for": acting,
+        "as_query": f"?as={acting.id}" if acting else "",
     }
 
 
-def _own(session: Session, user: User, event_id: int) -> tuple[Event, Participant | None]:
+def _own(
+    session: Session, user: User, event_id: int, request: Request
+) -> tuple[Event, Participant | None]:
+    """The registration the page shows: the user's own, or (``?as=``) a member's that the
+    user may act for (service.acting_person)."""
     event = events.get_event(session, event_id, viewer=user)
-    return event, service.participant_for_user(session, event_id=event_id, user=user)
+    wanted = service.parse_as(request.query_params.get("as"))
+    return event, service.acting_person(session, user, event, wanted)
+
+
+def _me_url(event_id: int, participant: Participant, user: User, suffix: str = "") -> str:
+    acting = service.acting_for(participant, user)
+    return f"/events/{event_id}/me{suffix}" + (f"?as={acting.id}" if acting else "")
 
 
 @router.get("/events/{event_id:int}/me")
 def my_registration_page(
     event_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    event, participant = _own(session, user, event_id)
+    event, participant = _own(session, user, event_id, request)
     if participant is None:
         return redirect(f"/events/{event_id}/register")
     return render(
         request,
         "registration/me.html",
-        _my_context(request, session, event, participant, _my_values(participant), {}),
+        _my_context(request, session, user, event, participant, _my_values(participant), {}),
     )
 
 
@@ -391,7 +406,7 @@ def my_registration_page(
 async def my_registration_submit(
     event_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    event, participant = _own(session, user, event_id)
+    event, participant = _own(session, user, event_id, request)
     form = await _form(request)
     if participant is None:
         return redirect(f"/events/{event_id}/register")
@@ -409,18 +424,20 @@ async def my_registration_submit(
         return render(
             request,
             "registration/me.html",
-            _my_context(request, session, event, fresh, _form_values(form), errors),
+            _my_context(request, session, user, event, fresh, _form_values(form), errors),
             status_code=status,
         )
 
-    return _submit(save, fail, lambda: redirect(f"/events/{event_id}/me", flash="details-saved"))
+    return _submit(
+        save, fail, lambda: redirect(_me_url(event_id, participant, user), flash="details-saved")
+    )
 
 
 @router.post("/events/{event_id:int}/me/availability")
 async def my_availability_submit(
     event_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    event, participant = _own(session, user, event_id)
+    event, participant = _own(session, user, event_id, request)
     form = await _form(request)
     if participant is None:
         return redirect(f"/events/{event_id}/register")
@@ -441,6 +458,7 @@ async def my_availability_submit(
             _my_context(
                 request,
                 session,
+                user,
                 event,
                 fresh,
                 _my_values(fresh),
@@ -451,7 +469,38 @@ async def my_availability_submit(
         )
 
     return _submit(
-        save, fail, lambda: redirect(f"/events/{event_id}/me", flash="availability-saved")
+        save,
+        fail,
+        lambda: redirect(_me_url(event_id, participant, user), flash="availability-saved"),
+    )
+
+
+@router.post("/events/{event_id:int}/me/reapply")
+async def my_reapply_submit(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    """A rejected registrant, having corrected the details, sends the registration again."""
+    event, participant = _own(session, user, event_id, request)
+    await _form(request)
+    if participant is None:
+        return redirect(f"/events/{event_id}/register")
+    participant_id = pk(participant)
+
+    def save() -> None:
+        service.reapply(session, actor=user, event_id=event_id, participant_id=participant_id)
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        fresh = service.get_participant(session, event_id=event_id, participant_id=participant_id)
+        return render(
+            request,
+            "registration/me.html",
+            _my_context(request, session, user, event, fresh, _my_values(fresh), errors),
+            status_code=status,
+        )
+
+    return _submit(
+        save, fail, lambda: redirect(_me_url(event_id, participant, user), flash="reapplied")
     )
 
 
@@ -1054,7 +1103,33 @@ def _delegation_page_context(
         "values": values,
         "errors": errors,
         "roles": SELF_ROLES,
+        "member_organisations": _member_organisations(session, user, event, delegation),
     }
+
+
+def _member_organisations(
+    session: Session, user: User | None, event: Event, delegation: Delegation
+) -> list[tuple[str, str]]:
+    """Choices for a new member's organisation: by default (blank) the head's own; or one of
+    the delegation's organisations."""
+    ids: list[int] = []
+    if delegation.leading_organisation_id:
+        ids.append(delegation.leading_organisation_id)
+    ids += service.delegation_organisation_ids(session, pk(delegation))
+    default_id = (
+        service.default_member_organisation(
+            session, event_id=pk(event), delegation_id=pk(delegation), actor=user
+        )
+        if user is not None
+        else None
+    )
+    default = session.get(Organisation, default_id) if default_id else None
+    choices = [("", default.name_vi if default else "—")]
+    for oid in dict.fromkeys(ids):
+        org = session.get(Organisation, oid)
+        if org is not None and oid != default_id:
+            choices.append((str(oid), org.name_vi))
+    return choices
 
 
 @router.get("/events/{event_id:int}/delegations/{delegation_id:int}")
@@ -1086,6 +1161,7 @@ async def add_member_submit(
             "role": form.get("role") or ParticipantRole.delegate.value,
             "email": _blank_none(form.get("email")),
             "delegation_id": delegation_id,
+            "organisation_id": _int_or_none(form.get("organisation_id")),
             "for_self": False,
         }
         data = ParticipantCreate.model_validate(body)
@@ -1107,6 +1183,44 @@ async def add_member_submit(
         save,
         fail,
         lambda: redirect(f"/events/{event_id}/delegations/{delegation_id}", flash="member-added"),
+    )
+
+
+@router.post(
+    "/events/{event_id:int}/delegations/{delegation_id:int}/members/{participant_id:int}/remove"
+)
+async def remove_member_submit(
+    event_id: int,
+    delegation_id: int,
+    participant_id: int,
+    request: Request,
+    session: SessionDep,
+    user: CurrentUser,
+) -> Response:
+    """The head (or an organiser) removes a member whose registration is still pending."""
+    event, delegation, _ = _delegation_for_editor(session, user, event_id, delegation_id)
+    await _form(request)
+    member = service.get_participant(session, event_id=event_id, participant_id=participant_id)
+    if member.delegation_id != delegation_id:
+        raise NotFound("Participant", participant_id)
+
+    def save() -> None:
+        service.remove_member(session, actor=user, event_id=event_id, participant_id=participant_id)
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        fresh = session.get(Delegation, delegation_id) or delegation
+        return render(
+            request,
+            "registration/delegation.html",
+            _delegation_page_context(request, session, user, event, fresh, {}, errors),
+            status_code=status,
+        )
+
+    return _submit(
+        save,
+        fail,
+        lambda: redirect(f"/events/{event_id}/delegations/{delegation_id}", flash="member-removed"),
     )
 
 

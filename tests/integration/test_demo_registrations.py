@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -15,12 +17,20 @@ from typer.testing import CliRunner
 from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.cli import app as cli
-from app.demo import DEMO_DELEGATE_EMAIL, DEMO_ORGANISER_EMAIL, HAI_PHONG_TITLE
+from app.demo import (
+    DEMO_DELEGATE_EMAIL,
+    DEMO_DELEGATE_PASSWORD,
+    DEMO_ORGANISER_EMAIL,
+    HAI_PHONG_TITLE,
+    UPCOMING_TITLE,
+    demo_day,
+)
 from app.demo_data import DELEGATION_HEAD_PASSWORD, DELEGATIONS, PEOPLE, PROFILES
 from app.demo_registrations import load_registrations
 from app.events.models import Event
 from app.matchmaking.models import Profile, ProfileSector
 from app.matchmaking.vocab import SECTORS, ProfileKind
+from app.outcomes.models import Checkin
 from app.registration import service as registration
 from app.registration.models import (
     Delegation,
@@ -183,7 +193,9 @@ def test_tu_dong_hoa_finds_the_packaging_line_offer(db: Session) -> None:
     assert any(p.kind == "technology_offer" for p in found)
 
 
-def test_the_demo_delegate_is_a_hai_phong_enterprise_with_requests(db: Session) -> None:
+def test_the_demo_delegate_is_a_hai_phong_enterprise_with_requests(
+    db: Session, client: TestClient
+) -> None:
     event = _load(db)
     delegate = db.exec(select(User).where(User.email == DEMO_DELEGATE_EMAIL)).one()
     own = registration.participant_for_user(db, event_id=event.id or 0, user=delegate)
@@ -195,6 +207,53 @@ def test_the_demo_delegate_is_a_hai_phong_enterprise_with_requests(db: Session) 
     assert (org.country, org.province) == ("VN", "Hải Phòng")
     requests = db.exec(select(Profile).where(Profile.participant_id == own.id)).all()
     assert {p.kind for p in requests} == {"technology_request"}
+    # His registration is linked to his account: he publishes offers as himself (no 403).
+    assert own.user_id == delegate.id
+    heads = db.exec(select(Delegation)).all()
+    for delegation in heads:
+        head = db.get(User, delegation.head_user_id)
+        mine = registration.participant_for_user(db, event_id=event.id or 0, user=head)
+        assert mine is not None
+        assert mine.user_id == delegation.head_user_id
+    headers = token_for(client, DEMO_DELEGATE_EMAIL, DEMO_DELEGATE_PASSWORD)
+    offer = client.post(
+        f"/api/v1/events/{event.id}/profiles",
+        json={
+            "participant_id": own.id,
+            "kind": "technology_offer",
+            "title_vi": "Kinh nghiệm vận hành kho lạnh chế biến thủy sản",
+            "sectors": ["food_processing"],
+        },
+        headers=headers,
+    )
+    assert offer.status_code == 201, offer.text
+
+
+def test_the_demo_day_is_played_through_in_the_past_and_another_event_is_open(
+    db: Session, client: TestClient
+) -> None:
+    event = _load(db)
+    today = datetime.now(ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    assert event.start_date == demo_day(today) < today
+    assert event.status == "published"
+    assert event.registration_closes_at is not None
+    assert event.registration_closes_at.date() < event.start_date
+    for delegation in db.exec(select(Delegation).where(Delegation.event_id == event.id)):
+        assert delegation.arrival_date is not None
+        assert delegation.arrival_date <= event.start_date
+    zone = ZoneInfo(event.timezone)
+    times = [
+        c.checked_in_at.astimezone(zone)
+        for c in db.exec(select(Checkin).where(Checkin.event_id == event.id))
+    ]
+    assert times
+    assert all(t.date() == event.start_date and 7 <= t.hour < 9 for t in times)
+    upcoming = db.exec(select(Event).where(Event.title_vi == UPCOMING_TITLE)).one()
+    assert upcoming.start_date > today
+    assert upcoming.status == "registration_open"
+    registration.check_registration_window(upcoming)  # open now: no error
+    home = client.get("/", headers={"Accept": "text/html"})
+    assert UPCOMING_TITLE in home.text
 
 
 def test_some_people_have_blocked_slots_in_the_b2b_session(db: Session) -> None:

@@ -277,7 +277,7 @@ def test_feed_parses_strictly_and_speaks_the_participants_language(fair: Fair) -
     calendar = strict(response.content)
     assert [tz.tz_id for tz in calendar.timezones] == ["Asia/Ho_Chi_Minh"]
     first, second = sorted(calendar.events, key=lambda e: e.dtstart)
-    assert first.uid == f"meeting-{fair.lin_meeting}@127.0.0.1"
+    assert first.uid == f"meeting-{fair.lin_meeting}@ketnoi.vn"
     assert first.dtstart == datetime(2027, 3, 16, 7, 0, tzinfo=UTC)  # 14:00 in Hải Phòng
     assert first.summary == (
         "Gặp Lin Wei-Ting (林薇婷) – Formosa Precision Machinery (台灣精密機械股份有限公司) · Bàn 2"
@@ -330,7 +330,7 @@ def test_cancelled_meeting_stays_in_the_feed_as_cancelled_at_its_old_time(
     assert response.status_code == 200, response.text
     feed = fair.client.get(fair.feed_path("hanh"), headers=fair.hanh)
     cancelled = next(e for e in strict(feed.content).events if "Bảo" in (e.summary or ""))
-    assert cancelled.uid == f"meeting-{fair.bao_meeting}@127.0.0.1"
+    assert cancelled.uid == f"meeting-{fair.bao_meeting}@ketnoi.vn"
     assert str(cancelled.status).endswith("CANCELLED")
     assert cancelled.dtstart == datetime(2027, 3, 16, 7, 40, tzinfo=UTC)  # slot 3: 14:40
     assert (cancelled.summary or "").startswith("Đã huỷ: ")
@@ -467,7 +467,7 @@ def test_programme_is_public_and_a_draft_stays_hidden(fair: Fair, organiser: Use
     assert response.headers["cache-control"].startswith("public")
     (session,) = strict(response.content).events
     assert session.summary == "Kết nối B2B"
-    assert session.uid == f"session-{fair.session_id}@127.0.0.1"
+    assert session.uid == f"session-{fair.session_id}@ketnoi.vn"
     english = strict(fair.client.get(f"{fair.base}/calendar.ics?lang=en").content).events[0]
     assert english.summary == "B2B matchmaking"
     draft = fair.client.post(
@@ -613,3 +613,36 @@ def test_print_job_refuses_unknown_filters_and_reports_a_dead_worker(
     assert status["status"] == "failed"
     assert "start it again" in status["error"]
     _problem(fair.client.get(f"{fair.base}/print-jobs/{row.id}/download", headers=fair.org), 409)
+
+
+@pytest.fixture
+def public_address(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Change ``KETNOI_BASE_URL`` for the rest of a test (settings are read once, cached)."""
+
+    def move(url: str) -> None:
+        monkeypatch.setenv("KETNOI_BASE_URL", url)
+        get_settings.cache_clear()
+
+    yield move
+    monkeypatch.delenv("KETNOI_BASE_URL", raising=False)
+    get_settings.cache_clear()
+
+
+def test_links_follow_the_base_url_and_uids_stay_when_it_changes(
+    fair: Fair, public_address: Any
+) -> None:
+    fair.publish()
+    path = f"{fair.base}/participants/{fair.people['hanh']}/calendar-token"
+    public_address("https://ketnoi.haiphong.gov.vn/")
+    link = fair.client.post(path, headers=fair.hanh).json()
+    assert link["url"].startswith(f"https://ketnoi.haiphong.gov.vn{fair.feed_path('hanh')}?token=")
+    assert link["webcal_url"].startswith("webcal://ketnoi.haiphong.gov.vn/api/v1/")
+    before = sorted(str(e["UID"]) for e in vevents(fair.client.get(link["url"]).content))
+
+    public_address("https://ketnoi.example.org:8443")
+    moved = fair.client.post(path, headers=fair.hanh).json()
+    assert moved["url"].startswith("https://ketnoi.example.org:8443/api/v1/")
+    after = sorted(str(e["UID"]) for e in vevents(fair.client.get(moved["url"]).content))
+    # The same meetings keep the same UIDs: subscribed calendars update, never duplicate.
+    assert after == before
+    assert before == sorted(f"meeting-{m}@ketnoi.vn" for m in (fair.lin_meeting, fair.bao_meeting))

@@ -160,8 +160,10 @@ def reschedule_scenario(
     *,
     cancel: float = 0.05,
     add: float = 0.05,
+    lose: float = 0.0,
 ) -> dict[str, Any]:
-    """The day after publishing: some meetings cancelled, new requests in, `current` set."""
+    """The day after publishing: some meetings cancelled, new requests in, a share ``lose``
+    of participants unavailable in one or two more slots, `current` set."""
     rng = random.Random(seed)
     meetings = [m for m in problem["meetings"] if rng.random() >= cancel]
     kept = {m["id"] for m in meetings}
@@ -177,8 +179,18 @@ def reschedule_scenario(
         pairs.add(pair)
         added += 1
         meetings.append({"id": f"new{added}", "participants": list(pair), "priority": 1})
+    people = problem["participants"]
+    if lose > 0:
+        slot_ids = [slot["id"] for slot in problem["slots"]]
+        people = [dict(p) for p in people]
+        for person in people:
+            if person.get("table") is None and rng.random() < lose:
+                away = set(person.get("unavailable") or [])
+                away.update(rng.sample(slot_ids, rng.choice((1, 2))))
+                person["unavailable"] = sorted(away, key=slot_ids.index)
     return {
         **problem,
+        "participants": people,
         "meetings": meetings,
         "current": [a for a in solution["assignments"] if a["meeting"] in kept],
     }

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 
-from .state import POOL, Schedule
+from .state import POOL, Instance, Schedule
 
 # victims tried per full participant when a meeting has several full participants
 PAIR_FANOUT = 6
@@ -266,6 +266,43 @@ def participant_gaps(sched: Schedule, p: int) -> int:
     away = inst.problem.participants[p].unavailable
     blocked = sum(1 for s in away if first < s < last)
     return last - first + 1 - count - blocked
+
+
+def slot_days(inst: Instance) -> list[int]:
+    """Day number of each slot (slots without times form one day): breaks end at midnight."""
+    days: list[int] = []
+    seen: dict[object, int] = {}
+    for slot in inst.problem.slots:
+        key = slot.start.date() if slot.start is not None else None
+        days.append(seen.setdefault(key, len(seen)))
+    return days
+
+
+def participant_breaks(inst: Instance, slot_of: list[int]) -> list[int]:
+    """Per participant, the runs of slots without a meeting between their first and last
+    meeting of each day (a run of idle slots counts once, whatever keeps them idle)."""
+    n_slots = inst.n_slots
+    busy = [[False] * n_slots for _ in range(inst.n_participants)]
+    for m, s in enumerate(slot_of):
+        if s >= 0:
+            for p in inst.parts[m]:
+                busy[p][s] = True
+    days = slot_days(inst)
+    result = []
+    for row in busy:
+        breaks = 0
+        last_day, seen_meeting, idle = -1, False, False
+        for s in range(n_slots):
+            if days[s] != last_day:
+                last_day, seen_meeting, idle = days[s], False, False
+            if row[s]:
+                if idle and seen_meeting:
+                    breaks += 1
+                seen_meeting, idle = True, False
+            else:
+                idle = True
+        result.append(breaks)
+    return result
 
 
 def compact(sched: Schedule, budget: Budget, passes: int = 2) -> int:

@@ -99,6 +99,11 @@ class Stats:
     idle_gaps: int
     solve_s: float
     optimal: bool
+    # objective 2: a proven lower bound on `moved` at this priority sum (= moved if unknown)
+    moves_lower_bound: int = 0
+    # objective 3 as the literature counts it: per participant and day, the runs of idle
+    # slots between their first and last meeting
+    breaks: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,5 +132,7 @@ class Solution:
                 "idle_gaps": self.stats.idle_gaps,
                 "solve_s": self.stats.solve_s,
                 "optimal": self.stats.optimal,
+                "moves_lower_bound": self.stats.moves_lower_bound,
+                "breaks": self.stats.breaks,
             },
         }

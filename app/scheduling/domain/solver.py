@@ -15,9 +15,18 @@ from collections import Counter
 from typing import Any
 
 from .bound import upper_bound
-from .cpsat import improve_with_cpsat
+from .cpsat import MovesResult, improve_with_cpsat, minimise_moves
+from .days import compact_days
 from .greedy import greedy, greedy_order
-from .improve import Budget, augment, compact, exchange, participant_gaps, restore_published
+from .improve import (
+    Budget,
+    augment,
+    compact,
+    exchange,
+    participant_breaks,
+    participant_gaps,
+    restore_published,
+)
 from .model import Assignment, Problem, Solution, Stats
 from .state import POOL, Instance, Schedule, build_instance
 
@@ -66,7 +75,11 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
         upper = min(upper, result.upper)
         proven = result.proven
     restore_published(sched, Budget(len(inst.parts) + 1))
+    moves: MovesResult | None = None
+    if any(s >= 0 for s in inst.current_slot):
+        moves = minimise_moves(inst, sched, limit)
     compact(sched, Budget(int(limit * NODES_PER_SECOND)))
+    compact_days(inst, sched, limit)
     slot_of = list(sched.slot_of)
     try:
         check_schedule(inst, slot_of)
@@ -74,7 +87,14 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
         # never hand out a broken schedule: the greedy one was verified above
         slot_of = fallback
     total = sum(inst.weight[m] for m, s in enumerate(slot_of) if s >= 0)
-    return finish(inst, slot_of, upper=upper, optimal=proven or total >= upper, started=started)
+    return finish(
+        inst,
+        slot_of,
+        upper=upper,
+        optimal=proven or total >= upper,
+        started=started,
+        moves_lower_bound=None if moves is None else moves.lower_bound,
+    )
 
 
 def _improve(
@@ -144,6 +164,7 @@ def finish(
     upper: int | None,
     optimal: bool,
     started: float | None,
+    moves_lower_bound: int | None = None,
 ) -> Solution:
     """Tables, statistics and reasons for a verified slot schedule."""
     from .tables import assign_tables
@@ -188,6 +209,8 @@ def finish(
         idle_gaps=gaps,
         solve_s=elapsed,
         optimal=optimal,
+        moves_lower_bound=moved if moves_lower_bound is None else min(moves_lower_bound, moved),
+        breaks=sum(participant_breaks(inst, slot_of)),
     )
     return Solution(
         tuple(assignments),

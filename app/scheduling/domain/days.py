@@ -1,0 +1,222 @@
+"""Objective 3, compact days: fewer breaks (runs of idle slots between a participant's first
+and last meeting of a day), at the priority and the moves already reached.
+
+Large-neighbourhood search with CP-SAT: each step frees the meetings of a few participants
+who have breaks (and of the people they meet), or every meeting in a window of slots, keeps
+the rest in place, and asks CP-SAT for the placement of the freed meetings with the fewest
+"run starts" (a slot where a participant is busy and was not in the slot before; breaks =
+run starts - days with a meeting). The same meetings stay scheduled, and meetings in their
+published slot are not freed, so priority and moves never get worse. Steps are chosen by a
+seeded generator and limited by CP-SAT's deterministic time: same input, same schedule.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+from .improve import participant_breaks, slot_days
+from .state import POOL, Instance, Schedule
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
+# deterministic seconds per second of time limit, and per step
+DAYS_SHARE = 0.1
+STEP_DET_TIME = 0.4
+STEP_PEOPLE = 6
+WINDOW = 4
+# steps without a better total before the search gives up (small events end early)
+PATIENCE = 25
+
+
+def _movable(inst: Instance, sched: Schedule, m: int) -> bool:
+    s = sched.slot_of[m]
+    return s >= 0 and not inst.locked[m] and inst.current_slot[m] != s
+
+
+def _step(inst: Instance, sched: Schedule, free: list[int], days: list[int]) -> float:
+    """Re-place ``free`` (all scheduled) for the fewest run starts; returns det time used."""
+    from ortools.sat.python import cp_model
+
+    n_slots = inst.n_slots
+    free_set = set(free)
+    people = sorted({p for m in free for p in inst.parts[m]})
+    fixed_busy = {
+        (p, sched.slot_of[b])
+        for p in people
+        for b in inst.meetings_of[p]
+        if sched.slot_of[b] >= 0 and b not in free_set
+    }
+    pool_used = list(sched.pool_used)
+    fixed_rows: dict[int, list[int]] = {k: list(r) for k, r in sched.fixed_busy.items()}
+    for m in free:
+        s = sched.slot_of[m]
+        k = inst.kind[m]
+        if k == POOL:
+            pool_used[s] -= 1
+        else:
+            fixed_rows[k][s] = -1
+
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int], cp_model.IntVar] = {}
+    by_ps: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    by_pool: dict[int, list[cp_model.IntVar]] = {}
+    by_table: dict[tuple[int, int], list[cp_model.IntVar]] = {}
+    for m in free:
+        k = inst.kind[m]
+        row = []
+        for s in inst.feasible[m]:
+            if any((p, s) in fixed_busy for p in inst.parts[m]):
+                continue
+            if k == POOL:
+                if pool_used[s] >= inst.pool_cap[s]:
+                    continue
+            elif fixed_rows.get(k, [-1] * n_slots)[s] >= 0:
+                continue
+            v = model.new_bool_var("")
+            x[m, s] = v
+            row.append(v)
+            model.add_hint(v, sched.slot_of[m] == s)
+            for p in inst.parts[m]:
+                by_ps.setdefault((p, s), []).append(v)
+            if k == POOL:
+                by_pool.setdefault(s, []).append(v)
+            else:
+                by_table.setdefault((k, s), []).append(v)
+        model.add_exactly_one(row)
+    for vs in by_table.values():
+        model.add_at_most_one(vs)
+    for s, vs in by_pool.items():
+        room = inst.pool_cap[s] - pool_used[s]
+        if room < len(vs):
+            model.add(sum(vs) <= room)
+    starts: list[cp_model.IntVar] = []
+    const_starts = 0
+    for p in people:
+        prev: cp_model.IntVar | int = 0
+        for s in range(n_slots):
+            if s > 0 and days[s] != days[s - 1]:
+                prev = 0
+            if (p, s) in fixed_busy:
+                busy: cp_model.IntVar | int = 1
+            elif (p, s) in by_ps:
+                b = model.new_bool_var("")
+                model.add(sum(by_ps[p, s]) == b)
+                model.add_hint(b, any(sched.slot_of[m] == s for m in inst.meetings_of[p]))
+                busy = b
+            else:
+                busy = 0
+            if isinstance(busy, int):
+                if busy and isinstance(prev, int) and not prev:
+                    const_starts += 1
+                elif busy and not isinstance(prev, int):
+                    st = model.new_bool_var("")
+                    model.add(st == prev.Not())  # type: ignore[union-attr]
+                    starts.append(st)
+            elif isinstance(prev, int):
+                if not prev:
+                    starts.append(busy)
+            else:
+                st = model.new_bool_var("")
+                model.add_implication(st, busy)
+                model.add_implication(st, prev.Not())
+                model.add_bool_or([st, busy.Not(), prev])
+                starts.append(st)
+            prev = busy
+    model.minimize(cp_model.LinearExpr.sum(starts))
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.num_workers = 1
+    params.random_seed = 7
+    params.max_deterministic_time = STEP_DET_TIME
+    status = solver.solve(model)
+    used = solver.deterministic_time
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return used
+    chosen = {m: s for (m, s), v in x.items() if solver.boolean_value(v)}
+    if all(chosen.get(m) == sched.slot_of[m] for m in free):
+        return used
+    before = sum(participant_breaks_of(inst, sched, p, days) for p in people)
+    mark = sched.mark()
+    for m in free:
+        sched.remove(m)
+    for m in free:
+        sched.place(m, chosen[m])
+    after = sum(participant_breaks_of(inst, sched, p, days) for p in people)
+    if after > before:
+        sched.rollback(mark)
+    sched.commit()
+    return used
+
+
+def participant_breaks_of(inst: Instance, sched: Schedule, p: int, days: list[int]) -> int:
+    n_slots = inst.n_slots
+    row = sched.busy[p * n_slots : (p + 1) * n_slots]
+    breaks = 0
+    day, seen, idle = -1, False, False
+    for s in range(n_slots):
+        if days[s] != day:
+            day, seen, idle = days[s], False, False
+        if row[s] >= 0:
+            if idle and seen:
+                breaks += 1
+            seen, idle = True, False
+        else:
+            idle = True
+    return breaks
+
+
+def compact_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
+    """Fewer breaks by large-neighbourhood search; never changes which meetings are held."""
+    days = slot_days(inst)
+    budget = DAYS_SHARE * limit_s
+    rng = random.Random(7)
+    n_slots = inst.n_slots
+    spent = 0.0
+    step = 0
+    stale = 0
+    best = -1
+    since_better = 0
+    while spent < budget and since_better < PATIENCE:
+        breaks = participant_breaks(inst, sched.slot_of)
+        troubled = [p for p, b in enumerate(breaks) if b > 0]
+        if not troubled:
+            return
+        total = sum(breaks)
+        if best < 0 or total < best:
+            best, since_better = total, 0
+        else:
+            since_better += 1
+        step += 1
+        if step % 3:
+            # a participant with breaks, the people they meet, and a few more of those
+            seed = rng.choice(troubled)
+            chosen = {seed}
+            partners = sorted({q for m in inst.meetings_of[seed] for q in inst.parts[m]} - {seed})
+            rng.shuffle(partners)
+            chosen.update(partners[: STEP_PEOPLE - 1])
+            free = sorted(
+                {m for p in chosen for m in inst.meetings_of[p] if _movable(inst, sched, m)}
+            )
+        else:
+            start = rng.randrange(max(1, n_slots - WINDOW + 1))
+            window = set(range(start, start + WINDOW))
+            seed = rng.choice(troubled)
+            chosen = {seed} | {q for m in inst.meetings_of[seed] for q in inst.parts[m]}
+            free = sorted(
+                {
+                    m
+                    for p in chosen
+                    for m in inst.meetings_of[p]
+                    if _movable(inst, sched, m) and sched.slot_of[m] in window
+                }
+                | {m for m in inst.meetings_of[seed] if _movable(inst, sched, m)}
+            )
+        if not free:
+            stale += 1
+            if stale > 50:
+                return
+            continue
+        stale = 0
+        spent += max(_step(inst, sched, free, days), 0.01)
