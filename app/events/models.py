@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
+from babel import Locale, UnknownLocaleError
 from pydantic import ValidationInfo, field_validator
 from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -33,11 +35,38 @@ class SessionKind(StrEnum):
     other = "other"
 
 
+@lru_cache(maxsize=1)
+def iso_languages() -> frozenset[str]:
+    """The two-letter ISO 639-1 codes CLDR names (through Babel): the language vocabulary."""
+    return frozenset(str(code) for code in Locale("en").languages if len(str(code)) == 2)
+
+
+def language_name(code: str, locale: str) -> str:
+    """'zh' -> 'Tiếng Trung' / 'Chinese'; a code CLDR does not name stays as it is."""
+    base = code.partition("-")[0]
+    try:
+        name = Locale.parse(locale).languages.get(base)
+    except (ValueError, UnknownLocaleError):
+        name = None
+    if not name:
+        return code
+    if locale == "vi" and not name.lower().startswith("tiếng"):
+        name = f"Tiếng {name}"
+    elif locale == "vi":
+        name = name[0].upper() + name[1:]
+    return name
+
+
 def clean_language_codes(codes: list[str]) -> list[str]:
     cleaned: list[str] = []
     for raw in codes:
-        code = raw.strip().lower()
-        if not code.isascii() or not 2 <= len(code) <= 8 or not code.replace("-", "").isalpha():
+        code = raw.strip().lower().replace("_", "-")
+        base, _, rest = code.partition("-")
+        if (
+            not code.isascii()
+            or base not in iso_languages()
+            or (rest and (not 2 <= len(rest) <= 4 or not rest.isalnum()))
+        ):
             raise ValueError(f"'{raw}' is not a language code such as vi, en, zh, ja, ko")
         if code not in cleaned:
             cleaned.append(code)

@@ -62,6 +62,27 @@ def as_aware(value: datetime, zone: ZoneInfo) -> datetime:
 # ---- permissions --------------------------------------------------------------------------
 
 
+def registration_closed_reason(event: Event, now: datetime | None = None) -> str | None:
+    """Why the event takes no registrations now, or None when it does. The one rule behind
+    the event page's badge and button, the registration form and the API: the status says
+    "registration open", the window (if set) has opened and not closed, and the event's last
+    day has not passed. Reasons: "status", "not_yet", "closed", "over"."""
+    if event.status != EventStatus.registration_open.value:
+        return "status"
+    now = now or utcnow()
+    if event.registration_opens_at is not None and now < event.registration_opens_at:
+        return "not_yet"
+    if event.registration_closes_at is not None and now >= event.registration_closes_at:
+        return "closed"
+    if now.astimezone(event_zone(event)).date() > event.end_date:
+        return "over"
+    return None
+
+
+def registration_open(event: Event, now: datetime | None = None) -> bool:
+    return registration_closed_reason(event, now) is None
+
+
 def can_manage(session: Session, user: User | None, event: Event) -> bool:
     if user is None or not user.is_active:
         return False
@@ -120,20 +141,41 @@ def list_events(
     return list(rows), int(total)
 
 
-def _check_event_fields(values: dict[str, Any]) -> None:
-    check_timezone(values["timezone"])
-    if values["end_date"] < values["start_date"]:
-        raise Invalid("end_date", "must not be before start_date")
-    if (values["end_date"] - values["start_date"]).days > 31:
-        raise Invalid("end_date", "an event lasts at most 31 days")
+def event_problems(values: dict[str, Any]) -> list[FieldError]:
+    """Every problem of an event's fields that is not a single field's own, all at once.
+    Keys may be missing (a field that did not even parse): its checks are skipped."""
+    problems: list[FieldError] = []
+    zone = values.get("timezone")
+    if zone is not None and zone not in _known_zones():
+        problems.append(FieldError("timezone", "is not a time zone of the IANA database"))
+    start, end = values.get("start_date"), values.get("end_date")
+    if start is not None and end is not None:
+        if end < start:
+            problems.append(FieldError("end_date", "must not be before start_date"))
+        elif (end - start).days > 31:
+            problems.append(FieldError("end_date", "an event lasts at most 31 days"))
     opens, closes = values.get("registration_opens_at"), values.get("registration_closes_at")
-    if opens is not None and closes is not None and closes <= opens:
-        raise Invalid("registration_closes_at", "must be after registration_opens_at")
+    if opens is not None and closes is not None:
+        if opens.tzinfo is None or closes.tzinfo is None:
+            opens, closes = opens.replace(tzinfo=None), closes.replace(tzinfo=None)
+        if closes <= opens:
+            problems.append(
+                FieldError("registration_closes_at", "must be after registration_opens_at")
+            )
+    return problems
+
+
+def _check_event_fields(values: dict[str, Any]) -> None:
+    problems = event_problems(values)
+    if problems:
+        first, *more = problems
+        raise Invalid(first.field, first.message, *more)
 
 
 def _event_values(data: EventCreate | EventUpdate, base: dict[str, Any]) -> dict[str, Any]:
     values = {**base, **data.model_dump(exclude_unset=True)}
-    zone = check_timezone(values["timezone"])
+    # An unknown zone is reported with the other problems by _check_event_fields.
+    zone = ZoneInfo(values["timezone"] if values["timezone"] in _known_zones() else "UTC")
     for key in ("registration_opens_at", "registration_closes_at"):
         if values.get(key) is not None:
             values[key] = as_aware(values[key], zone)
@@ -346,6 +388,12 @@ def create_session(
     event = get_event(session, event_id, viewer=actor)
     require_manage(session, actor, event)
     values = _session_values(data, data.model_dump(exclude={"table_count"}), event)
+    if (
+        "table_count" in data.model_fields_set
+        and data.table_count < 1
+        and values.get("kind") == SessionKind.matchmaking.value
+    ):
+        raise Invalid("table_count", "a matchmaking session needs at least one table")
     breaks = _validate_session(session, event, values, exclude_id=None)
     values["breaks"] = _stored_breaks(breaks, values.get("breaks") or [])
     row = EventSession(event_id=event_id, **values)
@@ -399,10 +447,98 @@ def update_session(
     return row
 
 
+def _meeting_tables(session: Session, table_ids: list[int]) -> dict[int, int]:
+    """table id -> how many meetings (of any status) sit at it."""
+    from app.meetings.models import Meeting
+
+    if not table_ids:
+        return {}
+    table = col(Meeting.table_id)
+    rows = session.exec(
+        select(table, func.count()).where(table.in_(table_ids)).group_by(table)
+    ).all()
+    return {int(t): int(n) for t, n in rows if t is not None}
+
+
+def session_meeting_count(session: Session, session_id: int) -> int:
+    """Meetings booked into a session's slots: what deleting the session would take away."""
+    from app.meetings.models import Meeting
+
+    return int(
+        session.exec(
+            select(func.count())
+            .select_from(Meeting)
+            .join(Slot, col(Slot.id) == col(Meeting.slot_id))
+            .where(Slot.session_id == session_id)
+        ).one()
+    )
+
+
+class TablesHoldMeetings(Conflict):
+    """Removing tables that hold meetings; ``numbers`` names them."""
+
+    MESSAGE = "tables %(numbers)s hold meetings: move or cancel them before removing these tables"
+
+    def __init__(self, numbers: list[int]) -> None:
+        self.numbers = numbers
+        text = self.MESSAGE % {"numbers": ", ".join(str(n) for n in numbers)}
+        super().__init__(text, [FieldError("table_count", text)])
+
+
+def set_table_count(
+    session: Session, *, actor: User, event_id: int, session_id: int, count: int
+) -> list[MeetingTable]:
+    """Give a matchmaking session ``count`` tables: new ones are numbered after the last;
+    fewer removes the highest-numbered tables, which must hold no meeting (a 409 names the
+    tables that do)."""
+    event = get_event(session, event_id, viewer=actor)
+    require_manage(session, actor, event)
+    row = get_session(session, event_id=event_id, session_id=session_id)
+    _require_matchmaking(row)
+    if count < 1:
+        raise Invalid("table_count", "a matchmaking session needs at least one table")
+    if count > 500:
+        raise Invalid("table_count", "at most 500 tables")
+    tables = list_tables(session, session_id=session_id)
+    before = len(tables)
+    if count > before:
+        _add_tables(session, row, count=count - before)
+    elif count < before:
+        removed = tables[count:]
+        busy = _meeting_tables(session, [pk(t) for t in removed])
+        if busy:
+            raise TablesHoldMeetings([t.number for t in removed if pk(t) in busy])
+        for table in removed:
+            session.delete(table)
+    if count != before:
+        record(
+            session,
+            actor_id=actor.id,
+            action="table.count",
+            entity="event_session",
+            entity_id=session_id,
+            event_id=event_id,
+            changes={"table_count": [before, count]},
+        )
+    session.flush()
+    return list_tables(session, session_id=session_id)
+
+
 def delete_session(session: Session, *, actor: User, event_id: int, session_id: int) -> None:
     event = get_event(session, event_id, viewer=actor)
     require_manage(session, actor, event)
     row = get_session(session, event_id=event_id, session_id=session_id)
+    meetings = session_meeting_count(session, session_id)
+    if meetings:
+        raise Conflict(
+            f"the session holds {meetings} meetings",
+            [
+                FieldError(
+                    "session_id",
+                    "this session holds meetings: cancel or move them before deleting it",
+                )
+            ],
+        )
     record(
         session,
         actor_id=actor.id,

@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from app.deps import OptionalUser, Organiser, SessionDep
-from app.errors import DomainError, Invalid
+from app.errors import DomainError, FieldError, Invalid
 from app.events import service
 from app.events.api import sessions_public
 from app.events.models import (
@@ -25,8 +25,11 @@ from app.events.models import (
     SessionCreate,
     SessionKind,
     SessionUpdate,
+    language_name,
 )
-from app.web import check_csrf, form_errors, redirect, render
+from app.i18n import gettext_for
+from app.matchmaking.vocab import LANGUAGES, label
+from app.web import check_csrf, form_errors, redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -78,8 +81,10 @@ def _blank_to_none(form: dict[str, Any], *keys: str) -> None:
 
 async def _form(request: Request) -> dict[str, Any]:
     data = await request.form()
-    values = {k: v for k, v in data.items() if isinstance(v, str)}
+    values: dict[str, Any] = {k: v for k, v in data.items() if isinstance(v, str)}
     check_csrf(request, values.pop("csrf_token", None))
+    # The language checkboxes: every ticked value, not only the last one.
+    values["languages"] = [v.strip() for v in data.getlist("languages") if isinstance(v, str)]
     return values
 
 
@@ -89,7 +94,16 @@ async def _form(request: Request) -> dict[str, Any]:
 @router.get("/")
 def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
     events, _ = service.list_events(session, viewer=user, limit=100)
-    return render(request, "events/home.html", {"events": events, "statuses": EventStatus})
+    return render(
+        request,
+        "events/home.html",
+        {
+            "events": events,
+            "statuses": EventStatus,
+            "open_ids": {e.id for e in events if service.registration_open(e)},
+            "closed_reasons": {e.id: service.registration_closed_reason(e) for e in events},
+        },
+    )
 
 
 @router.get("/events/{event_id:int}")
@@ -117,6 +131,9 @@ def event_page(
             "slots": slots,
             "tables": tables,
             "can_manage": service.can_manage(session, user, event),
+            "open_ids": {event.id} if service.registration_open(event) else set(),
+            "closed_reasons": {event.id: service.registration_closed_reason(event)},
+            "language_name": language_name,
         },
     )
 
@@ -128,7 +145,7 @@ def _event_form_values(event: Event | None) -> dict[str, Any]:
     if event is None:
         return {
             "timezone": "Asia/Ho_Chi_Minh",
-            "languages": "vi, en",
+            "languages": ["vi", "en"],
             "slot_minutes": 20,
             "meeting_cap": 10,
             "booking_mode": BookingMode.organiser.value,
@@ -136,7 +153,8 @@ def _event_form_values(event: Event | None) -> dict[str, Any]:
         }
     zone = ZoneInfo(event.timezone)
     values = event.model_dump()
-    values["languages"] = ", ".join(event.languages)
+    values["languages"] = [c for c in event.languages if c in LANGUAGES]
+    values["languages_other"] = ", ".join(c for c in event.languages if c not in LANGUAGES)
     for key in ("registration_opens_at", "registration_closes_at"):
         value = getattr(event, key)
         values[key] = value.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if value else ""
@@ -144,9 +162,10 @@ def _event_form_values(event: Event | None) -> dict[str, Any]:
 
 
 def _event_context(
-    values: dict[str, Any], errors: dict[str, str], event: Event | None
+    values: dict[str, Any], errors: dict[str, str], event: Event | None, locale: str = "vi"
 ) -> dict[str, Any]:
     return {
+        "language_options": [(code, label(LANGUAGES, code, locale)) for code in LANGUAGES],
         "values": values,
         "errors": errors,
         "event": event,
@@ -158,17 +177,73 @@ def _event_context(
 
 def _parse_event_form(form: dict[str, Any]) -> dict[str, Any]:
     data = dict(form)
-    data["languages"] = [p for p in re.split(r"[,\s]+", data.get("languages", "")) if p]
+    typed = [*data.get("languages", []), str(data.pop("languages_other", ""))]
+    data["languages"] = [p for text in typed for p in re.split(r"[,\s]+", text) if p]
     _blank_to_none(
         data, "registration_opens_at", "registration_closes_at", "start_date", "end_date"
     )
     return data
 
 
+def _lenient(parse: Callable[[str], Any], raw: Any) -> Any:
+    try:
+        return parse(str(raw)) if raw else None
+    except ValueError:
+        return None
+
+
+def _event_form_errors(form: dict[str, Any], exc: ValidationError) -> dict[str, str]:
+    """Every mistake of the event form at once: each field's own (pydantic) and the rules
+    between fields (dates in order, a known time zone) for the fields that did parse."""
+    errors = validation_fields(exc)
+    parsed = {
+        "timezone": form.get("timezone") or None,
+        "start_date": _lenient(date.fromisoformat, form.get("start_date")),
+        "end_date": _lenient(date.fromisoformat, form.get("end_date")),
+        "registration_opens_at": _lenient(
+            datetime.fromisoformat, form.get("registration_opens_at")
+        ),
+        "registration_closes_at": _lenient(
+            datetime.fromisoformat, form.get("registration_closes_at")
+        ),
+    }
+    for problem in service.event_problems(parsed):
+        errors.setdefault(problem.field, problem.message)
+    return errors
+
+
+def _event_submit(
+    request: Request,
+    form: dict[str, Any],
+    event: Event | None,
+    save: Callable[[], object],
+    done: Callable[[], Response],
+) -> Response:
+    def fail(errors: dict[str, str], status: int) -> Response:
+        if "languages" in errors:
+            errors["languages_other"] = errors.pop("languages")
+        return render(
+            request,
+            "events/event_form.html",
+            _event_context(form, errors, event, request_locale(request)),
+            status_code=status,
+        )
+
+    try:
+        save()
+    except ValidationError as exc:
+        return fail(_event_form_errors(form, exc), 422)
+    except DomainError as exc:
+        return fail(form_errors(exc), exc.status)
+    return done()
+
+
 @router.get("/events/new")
 def new_event_page(request: Request, user: Organiser) -> Response:
     return render(
-        request, "events/event_form.html", _event_context(_event_form_values(None), {}, None)
+        request,
+        "events/event_form.html",
+        _event_context(_event_form_values(None), {}, None, request_locale(request)),
     )
 
 
@@ -181,14 +256,11 @@ async def new_event_submit(request: Request, session: SessionDep, user: Organise
         data = EventCreate.model_validate(_parse_event_form(form))
         created.append(service.create_event(session, actor=user, data=data))
 
-    return submit(
+    return _event_submit(
+        request,
+        form,
+        None,
         save,
-        lambda errors, status: render(
-            request,
-            "events/event_form.html",
-            _event_context(form, errors, None),
-            status_code=status,
-        ),
         lambda: redirect(f"/events/{created[0].id}", flash="event-saved"),
     )
 
@@ -200,7 +272,9 @@ def edit_event_page(
     event = service.get_event(session, event_id, viewer=user)
     service.require_manage(session, user, event)
     return render(
-        request, "events/event_form.html", _event_context(_event_form_values(event), {}, event)
+        request,
+        "events/event_form.html",
+        _event_context(_event_form_values(event), {}, event, request_locale(request)),
     )
 
 
@@ -216,22 +290,15 @@ async def edit_event_submit(
         data = EventUpdate.model_validate(_parse_event_form(form))
         service.update_event(session, actor=user, event_id=event_id, data=data)
 
-    return submit(
-        save,
-        lambda errors, status: render(
-            request,
-            "events/event_form.html",
-            _event_context(form, errors, event),
-            status_code=status,
-        ),
-        lambda: redirect(f"/events/{event_id}", flash="event-saved"),
+    return _event_submit(
+        request, form, event, save, lambda: redirect(f"/events/{event_id}", flash="event-saved")
     )
 
 
 # ---- session forms ------------------------------------------------------------------------
 
 
-def _session_form_values(event: Event, row: Any | None) -> dict[str, Any]:
+def _session_form_values(event: Event, row: Any | None, table_count: int = 0) -> dict[str, Any]:
     zone = ZoneInfo(event.timezone)
     if row is None:
         return {
@@ -261,6 +328,7 @@ def _session_form_values(event: Event, row: Any | None) -> dict[str, Any]:
         "slot_minutes": row.slot_minutes or event.slot_minutes,
         "gap_minutes": row.gap_minutes,
         "breaks": "\n".join(breaks),
+        "table_count": table_count,
     }
 
 
@@ -309,6 +377,15 @@ def _parse_session_form(form: dict[str, Any], event: Event) -> dict[str, Any]:
     if "table_count" in form:
         data["table_count"] = form.get("table_count") or 0
     return data
+
+
+def _table_count(form: dict[str, Any]) -> int | None:
+    raw = str(form.get("table_count") or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise Invalid("table_count", "enter a whole number of tables, at least 1")
+    return int(raw)
 
 
 def _session_context(
@@ -383,10 +460,11 @@ def edit_session_page(
     event = service.get_event(session, event_id, viewer=user)
     service.require_manage(session, user, event)
     row = service.get_session(session, event_id=event_id, session_id=session_id)
+    count = len(service.list_tables(session, session_id=session_id))
     return render(
         request,
         "events/session_form.html",
-        _session_context(event, _session_form_values(event, row), {}, row),
+        _session_context(event, _session_form_values(event, row, count), {}, row),
     )
 
 
@@ -403,17 +481,51 @@ async def edit_session_submit(
         parsed = _parse_session_form(form, event)
         parsed.pop("table_count", None)
         data = SessionUpdate.model_validate(parsed)
-        service.update_session(
+        updated = service.update_session(
             session, actor=user, event_id=event_id, session_id=session_id, data=data
         )
+        count = _table_count(form)
+        if count is not None and updated.kind == SessionKind.matchmaking.value:
+            try:
+                service.set_table_count(
+                    session, actor=user, event_id=event_id, session_id=session_id, count=count
+                )
+            except service.TablesHoldMeetings as exc:
+                # Named in the reader's language: the numbers go into the translated text.
+                text = gettext_for(request_locale(request)).gettext(exc.MESSAGE)
+                numbers = ", ".join(str(n) for n in exc.numbers)
+                exc.errors = [FieldError("table_count", text % {"numbers": numbers})]
+                raise
 
-    return submit(save, _session_form_failure(request, event, form, row), _session_saved(event_id))
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        return _session_form_failure(request, event, form, row)(errors, status)
+
+    return submit(save, fail, _session_saved(event_id))
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id}/delete")
 async def delete_session_submit(
     event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
-    await _form(request)
+    form = await _form(request)
+    event = service.get_event(session, event_id, viewer=user)
+    service.require_manage(session, user, event)
+    row = service.get_session(session, event_id=event_id, session_id=session_id)
+    meetings = service.session_meeting_count(session, session_id)
+    if form.get("confirm") != "delete" or meetings:
+        # Ask first, naming what goes with the session; a session holding meetings cannot go.
+        return render(
+            request,
+            "events/session_delete.html",
+            {
+                "event": event,
+                "row": row,
+                "slot_count": len(service.list_slots(session, session_id=session_id)),
+                "table_count": len(service.list_tables(session, session_id=session_id)),
+                "meeting_count": meetings,
+            },
+            status_code=409 if form.get("confirm") == "delete" else 200,
+        )
     service.delete_session(session, actor=user, event_id=event_id, session_id=session_id)
     return redirect(f"/events/{event_id}", flash="session-deleted")

@@ -206,6 +206,7 @@ class SuggestionPublic(SQLModel):
     matches: ProfileBrief  # mine: the profile it answers
     pair_count: int  # how many of their profiles match one of mine
     reasons: list[ReasonPublic]
+    strength: str = "strong"  # "weak": score under suggest.WEAK_BELOW, shown marked
 
 
 # ---- vocabularies -------------------------------------------------------------------------

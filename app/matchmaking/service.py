@@ -36,7 +36,7 @@ from app.matchmaking.vocab import SECTORS, ProfileKind
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
 from app.registration.schemas import ParticipantPublic, clean_country
-from app.text import join_folded, search_terms
+from app.text import join_folded, like_fragment, search_terms, term_matches, words
 from app.types import pk, utcnow
 
 MAX_SEARCH_TERMS = 12
@@ -159,9 +159,10 @@ def list_profiles(
     if len(terms) > MAX_SEARCH_TERMS:
         raise Invalid("q", f"use at most {MAX_SEARCH_TERMS} words")
     for term in terms:
-        # search_text is folded when saved, so a plain LIKE matches the same rows on SQLite
-        # and PostgreSQL; autoescape keeps "_" and "%" literal.
-        query = query.where(col(Profile.search_text).contains(term, autoescape=True))
+        # search_text is folded when saved (padded words), so a plain LIKE matches the same
+        # rows on SQLite and PostgreSQL: every term, as a whole word when short, as a word
+        # start otherwise (like_fragment); autoescape keeps "_" and "%" literal.
+        query = query.where(col(Profile.search_text).contains(like_fragment(term), autoescape=True))
     if kind is not None:
         query = query.where(Profile.kind == kind.value)
     if sector:
@@ -191,9 +192,54 @@ def list_profiles(
         query = query.where(col(Profile.trl) <= trl_max)
     if participant_id is not None:
         query = query.where(Profile.participant_id == participant_id)
+    if terms:
+        # Best matches first: every row has all terms; rank them by where the terms stand.
+        matched = list(session.exec(query.order_by(col(Profile.id)).limit(MAX_RANKED)).all())
+        ranked = sorted(matched, key=lambda row: (-relevance(row, terms), pk(row)))
+        return ranked[offset : offset + limit], len(ranked)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Profile.id)).offset(offset).limit(limit)).all()
     return list(rows), int(total)
+
+
+# Search results ranked in memory at most (an event holds a few hundred profiles).
+MAX_RANKED = 5000
+# Where a matched term stands: a title says more than a keyword, a keyword than prose.
+_WEIGHTS = (("title", 100), ("keywords", 10), ("description", 1))
+
+
+def relevance(profile: Profile, terms: Sequence[str]) -> int:
+    """A profile's score for search terms: per term, the weight of the best field it occurs
+    in (title > keywords > description), and as much again when the terms stand together
+    as typed in that field ("tôm thẻ" as a phrase beats "tôm ... thẻ")."""
+    fields = {
+        "title": words(" ".join([profile.title_vi, profile.title_en, profile.title_local])),
+        "keywords": words(" ".join(profile.keywords)),
+        "description": words(
+            " ".join([profile.description_vi, profile.description_en, profile.description_local])
+        ),
+    }
+    score = 0
+    for term in terms:
+        score += max(
+            (
+                weight
+                for name, weight in _WEIGHTS
+                if any(term_matches(term, w) for w in fields[name])
+            ),
+            default=0,
+        )
+    if len(terms) > 1:
+        for name, weight in _WEIGHTS:
+            tokens = fields[name]
+            size = len(terms)
+            if any(
+                all(term_matches(t, w) for t, w in zip(terms, tokens[i : i + size], strict=True))
+                for i in range(len(tokens) - size + 1)
+            ):
+                score += weight * size
+                break
+    return score
 
 
 def sectors_of(session: Session, profile_ids: Iterable[int]) -> dict[int, list[str]]:
@@ -557,6 +603,7 @@ def suggestions(
             matches=my_briefs[s.best.mine.id],
             pair_count=s.pair_count,
             reasons=[ReasonPublic(code=r.code, vi=r.vi, en=r.en) for r in s.reasons],
+            strength=suggest.strength(s.score),
         )
         for s in ranked
     ]

@@ -26,6 +26,7 @@ from app.matchmaking.vocab import (
     SECTORS,
     Label,
 )
+from app.text import simplified
 
 # Weights of the three signals; they add up to 1 so that a score reads as 0–100 %.
 SECTOR_WEIGHT = 0.35
@@ -36,6 +37,14 @@ MIN_SCORE = 0.08
 # A cosine this high is worth telling the reader ("similar description").
 TEXT_REASON_AT = 0.15
 MAX_KEYWORDS_IN_REASON = 4
+# Below this a suggestion is shown as a weak match: one shared generic keyword ("đóng gói",
+# "Nhật Bản") or a little common text, without a shared sector.
+WEAK_BELOW = 0.25
+
+
+def strength(score: float) -> str:
+    """ "strong" or "weak": how a suggestion is presented (weak ones are marked, apart)."""
+    return "weak" if score < WEAK_BELOW else "strong"
 
 
 @dataclass(frozen=True)
@@ -117,7 +126,7 @@ def fast_fold(text: str) -> str:
     loop over every character (five times faster on 2,000 long profiles), then only the
     words, single-spaced: the form in which texts are compared and keywords looked up."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    normal = unicodedata.normalize("NFC", _MARKS.sub("", decomposed)).casefold()
+    normal = simplified(unicodedata.normalize("NFC", _MARKS.sub("", decomposed)).casefold())
     return " ".join(_WORD.findall(_CJK.sub(r" \1 ", normal)))
 
 
@@ -186,7 +195,13 @@ def _reasons(
         )
     if keywords:
         listed = ", ".join(keywords[:MAX_KEYWORDS_IN_REASON])
-        out.append(Reason("keywords", f"từ khoá: {listed}", f"keywords: {listed}"))
+        # An English page lists only keywords written in English (plain ASCII); Vietnamese
+        # or Chinese ones are counted instead of shown.
+        english = [k for k in keywords if k.isascii()][:MAX_KEYWORDS_IN_REASON]
+        en = (
+            f"keywords: {', '.join(english)}" if english else f"keywords in common: {len(keywords)}"
+        )
+        out.append(Reason("keywords", f"từ khoá: {listed}", en))
     if cosine >= TEXT_REASON_AT:
         percent = round(cosine * 100)
         out.append(

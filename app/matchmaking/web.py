@@ -30,6 +30,7 @@ from app.matchmaking.vocab import (
 )
 from app.registration import service as registration
 from app.registration.models import Participant
+from app.text import Highlighter, search_terms
 from app.types import pk
 from app.web import check_csrf, redirect, render
 
@@ -200,6 +201,7 @@ def browse(
             "page_url": page_url,
             "vocab": VOCAB,
             "can_write": can_write,
+            "hl": Highlighter(search_terms(filters["q"])),
         },
     )
 

@@ -110,6 +110,7 @@ class ParticipantUpdate(SQLModel):
     name_local: Text | None = Field(default=None, max_length=200)
     position: Text | None = Field(default=None, max_length=200)
     organisation_id: int | None = None
+    organisation: OrganisationCreate | None = None  # move the person to a new organisation
     email: EmailStr | None = None
     phone: Text | None = Field(default=None, max_length=40)
     languages: Languages | None = Field(default=None, max_length=10)

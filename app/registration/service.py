@@ -17,7 +17,7 @@ from app.audit.service import diff, record
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unauthorized
 from app.events import service as events
-from app.events.models import Event, EventOrganiser, EventSession, EventStatus, SessionKind, Slot
+from app.events.models import Event, EventOrganiser, EventSession, SessionKind, Slot
 from app.matchmaking.vocab import OrganisationKind
 from app.registration import emails
 from app.registration.models import (
@@ -354,24 +354,24 @@ def wants_self_registration(actor: User | None, data: ParticipantCreate) -> bool
     return data.email is None or str(data.email).lower() == actor.email.lower()
 
 
+_CLOSED_MESSAGES = {
+    "status": ("registration for this event is not open", "registration is not open"),
+    "not_yet": (
+        "registration for this event has not opened yet",
+        "registration has not opened yet",
+    ),
+    "closed": ("registration for this event has closed", "registration has closed"),
+    "over": ("this event is over", "this event is over"),
+}
+
+
 def check_registration_window(event: Event) -> None:
-    """Refuse (409 naming event_id) when the event does not take registrations now."""
-    if event.status != EventStatus.registration_open.value:
-        raise Conflict(
-            "registration for this event is not open",
-            [FieldError("event_id", "registration is not open")],
-        )
-    now = utcnow()
-    if event.registration_opens_at is not None and now < event.registration_opens_at:
-        raise Conflict(
-            "registration for this event has not opened yet",
-            [FieldError("event_id", "registration has not opened yet")],
-        )
-    if event.registration_closes_at is not None and now >= event.registration_closes_at:
-        raise Conflict(
-            "registration for this event has closed",
-            [FieldError("event_id", "registration has closed")],
-        )
+    """Refuse (409 naming event_id) when the event does not take registrations now (the
+    rule of events.registration_closed_reason)."""
+    reason = events.registration_closed_reason(event)
+    if reason is not None:
+        detail, message = _CLOSED_MESSAGES[reason]
+        raise Conflict(detail, [FieldError("event_id", message)])
 
 
 def _forbidden_field(field: str, message: str) -> Forbidden:
@@ -959,10 +959,12 @@ def update_participant(
     participant = get_participant(session, event_id=event_id, participant_id=participant_id)
     require_act_for(session, actor, event, participant)
     organiser = events.can_manage(session, actor, event)
-    values = data.model_dump(exclude_unset=True)
+    values = data.model_dump(exclude_unset=True, exclude={"organisation"})
     for key in _PARTICIPANT_NOT_NULL:
         if key in values and values[key] is None:
             raise Invalid(key, "must not be empty")
+    if data.organisation is not None and values.get("organisation_id") is not None:
+        raise Invalid("organisation", "give organisation_id or a new organisation, not both")
     if "role" in values:
         values["role"] = ParticipantRole(values["role"]).value
     if not organiser:
@@ -989,6 +991,14 @@ def update_participant(
     if values.get("email") is not None:
         values["email"] = str(values["email"]).lower()
         _email_free(session, event_id, values["email"], exclude_id=participant_id)
+    if data.organisation is not None:
+        # Last, so that a refused change leaves no orphan organisation behind.
+        try:
+            organisation = create_organisation(session, actor=actor, data=data.organisation)
+        except Conflict as exc:
+            exc.errors = [FieldError(f"organisation.{e.field}", e.message) for e in exc.errors]
+            raise
+        values["organisation_id"] = pk(organisation)
     before = participant.model_dump(exclude={"search_text", "updated_at"})
     for key, value in values.items():
         setattr(participant, key, value)
@@ -1030,7 +1040,8 @@ DELEGATION_MOVES: dict[DelegationStatus, frozenset[DelegationStatus]] = {
         {DelegationStatus.confirmed, DelegationStatus.withdrawn}
     ),
     DelegationStatus.confirmed: frozenset({DelegationStatus.withdrawn}),
-    DelegationStatus.withdrawn: frozenset(),
+    # Only the organisers restore a withdrawn delegation (update_delegation checks it).
+    DelegationStatus.withdrawn: frozenset({DelegationStatus.registered}),
 }
 # What the head of a delegation may change; names, country, head and confirmation stay
 # with the organisers, who answer for the event's guest list.
@@ -1106,6 +1117,30 @@ def delegation_organisation_ids(session: Session, delegation_id: int) -> list[in
         .order_by(col(DelegationOrganisation.organisation_id))
     ).all()
     return list(rows)
+
+
+def withdrawal_consequences(session: Session, delegation_id: int) -> dict[str, int]:
+    """What withdrawing a delegation touches, to name it before asking: its members and
+    their meetings that are still to happen."""
+    from app.meetings.models import Meeting, MeetingParticipant, MeetingStatus
+
+    members = delegation_members(session, delegation_id, approved_only=False)
+    ids = [pk(m) for m in members]
+    meetings = 0
+    if ids:
+        meetings = int(
+            session.exec(
+                select(func.count(func.distinct(col(MeetingParticipant.meeting_id))))
+                .join(Meeting, col(Meeting.id) == col(MeetingParticipant.meeting_id))
+                .where(
+                    col(MeetingParticipant.participant_id).in_(ids),
+                    col(Meeting.status).in_(
+                        [MeetingStatus.confirmed.value, MeetingStatus.proposed.value]
+                    ),
+                )
+            ).one()
+        )
+    return {"members": len(members), "meetings": meetings}
 
 
 def delegation_members(
@@ -1243,8 +1278,9 @@ def update_delegation(
     Organisers change anything. The head of the delegation changes its travel dates,
     languages, interpreter needs, notes and member organisations, and may register it
     (invited → registered) or withdraw it; confirming it is the organisers' call (403).
-    Status moves: invited → registered → confirmed, and withdrawn from any status; any
-    other move is refused with a 409 naming ``status``.
+    Status moves: invited → registered → confirmed, and withdrawn from any status; the
+    organisers may restore a withdrawn delegation (withdrawn → registered); any other move
+    is refused with a 409 naming ``status``.
     """
     event, delegation = get_delegation(
         session, viewer=actor, event_id=event_id, delegation_id=delegation_id
@@ -1263,6 +1299,10 @@ def update_delegation(
     if "status" in values:
         wanted = DelegationStatus(values["status"])
         if wanted != current:
+            if not organiser and current == DelegationStatus.withdrawn:
+                raise _forbidden_field(
+                    "status", "only the event's organisers can restore a withdrawn delegation"
+                )
             if not organiser and wanted not in HEAD_STATUSES:
                 raise _forbidden_field(
                     "status", "only the event's organisers can confirm a delegation"

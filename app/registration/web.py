@@ -63,6 +63,7 @@ SELF_ROLES = (
     ParticipantRole.attendee,
 )
 NEW_ORGANISATION = "new"
+FIND_ORGANISATION = "find_org"
 FILTER_KEYS = ("status", "country", "delegation_id", "kind", "role", "q", "offset")
 
 
@@ -182,11 +183,23 @@ def _person_values(form: Form) -> dict[str, Any]:
     }
 
 
-def _registration_body(form: Form) -> dict[str, Any]:
+def _organisation_choice(form: Form) -> str:
+    """The picked organisation; a new one described without ticking "new" counts as new."""
+    choice = form.get("organisation_id")
+    if not choice and form.get("org_name_vi"):
+        return NEW_ORGANISATION
+    return choice
+
+
+def _registration_body(form: Form, *, require_organisation: bool = False) -> dict[str, Any]:
     """The person and their organisation: an existing one picked from the search, or a new
     one described in the org_* fields."""
     body = {**_person_values(form), "role": form.get("role") or ParticipantRole.delegate.value}
-    choice = form.get("organisation_id")
+    choice = _organisation_choice(form)
+    if not choice and require_organisation:
+        raise Invalid(
+            "organisation_id", "choose your organisation from the search, or describe a new one"
+        )
     if choice == NEW_ORGANISATION:
         body["organisation"] = _new_organisation(form)
     elif choice:
@@ -197,6 +210,7 @@ def _registration_body(form: Form) -> dict[str, Any]:
 
 def _form_values(form: Form) -> dict[str, Any]:
     values: dict[str, Any] = dict(form.values)
+    values["organisation_id"] = _organisation_choice(form)
     values["languages"] = form.many("languages")
     values["org_sectors"] = form.many("org_sectors")
     values["organisation_ids"] = [int(v) for v in form.many("organisation_ids") if v.isdigit()]
@@ -246,6 +260,7 @@ def _register_context(
         "org_q": values.get("org_q", ""),
         "organisations": _organisation_choices(session, str(values.get("org_q", "")), keep=chosen),
         "is_open": _registration_open(event),
+        "closed_reason": events.registration_closed_reason(event),
     }
 
 
@@ -282,9 +297,16 @@ async def register_submit(
 ) -> Response:
     event = events.get_event(session, event_id, viewer=user)
     form = await _form(request)
+    if form.get("action") == FIND_ORGANISATION:
+        # The search button of the form: show the matches, keep everything typed.
+        return render(
+            request,
+            "registration/register.html",
+            _register_context(request, session, event, _form_values(form), {}),
+        )
 
     def save() -> None:
-        body = _registration_body(form)
+        body = _registration_body(form, require_organisation=True)
         data = ParticipantCreate.model_validate({**body, "for_self": True})
         service.create_participant(session, actor=user, event_id=event_id, data=data)
 
@@ -674,6 +696,12 @@ async def add_participant_submit(
 ) -> Response:
     event = _managed(session, user, event_id)
     form = await _form(request)
+    if form.get("action") == FIND_ORGANISATION:
+        return render(
+            request,
+            "registration/participant_form.html",
+            _add_context(request, session, user, event, _form_values(form), {}),
+        )
 
     def save() -> None:
         body = _registration_body(form)
@@ -698,6 +726,99 @@ async def add_participant_submit(
         save,
         fail,
         lambda: redirect(f"/events/{event_id}/participants", flash="participant-added"),
+    )
+
+
+def _participant_edit_values(participant: Participant) -> dict[str, Any]:
+    return {
+        **_my_values(participant),
+        "email": participant.email or "",
+        "role": participant.role,
+        "delegation_id": participant.delegation_id or "",
+        "organisation_id": participant.organisation_id or "",
+        "org_q": "",
+        "org_country": "VN",
+        "org_kind": "enterprise",
+    }
+
+
+def _edit_context(
+    request: Request,
+    session: Session,
+    user: User,
+    event: Event,
+    participant: Participant,
+    values: dict[str, Any],
+    errors: dict[str, str],
+) -> dict[str, Any]:
+    return {
+        **_add_context(request, session, user, event, values, errors),
+        "participant": participant,
+    }
+
+
+@router.get("/events/{event_id:int}/participants/{participant_id:int}/edit")
+def edit_participant_page(
+    event_id: int, participant_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = _managed(session, user, event_id)
+    participant = service.get_participant(session, event_id=event_id, participant_id=participant_id)
+    return render(
+        request,
+        "registration/participant_form.html",
+        _edit_context(
+            request, session, user, event, participant, _participant_edit_values(participant), {}
+        ),
+    )
+
+
+@router.post("/events/{event_id:int}/participants/{participant_id:int}/edit")
+async def edit_participant_submit(
+    event_id: int, participant_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    """The organisers correct anyone's registration: name, position, organisation (found or
+    new), contact, languages, role, delegation and meeting cap."""
+    event = _managed(session, user, event_id)
+    participant = service.get_participant(session, event_id=event_id, participant_id=participant_id)
+    form = await _form(request)
+    if form.get("action") == FIND_ORGANISATION:
+        return render(
+            request,
+            "registration/participant_form.html",
+            _edit_context(request, session, user, event, participant, _form_values(form), {}),
+        )
+
+    def save() -> None:
+        body = _registration_body(form)
+        body["email"] = _blank_none(form.get("email"))
+        body["delegation_id"] = _int_or_none(form.get("delegation_id"))
+        body.setdefault("organisation_id", None)
+        data = ParticipantUpdate.model_validate(body)
+        service.update_participant(
+            session, actor=user, event_id=event_id, participant_id=participant_id, data=data
+        )
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        session.rollback()
+        fresh = service.get_participant(session, event_id=event_id, participant_id=participant_id)
+        keep = _duplicate_choice(session, form)
+        if keep and "org_name_vi" in errors:
+            errors["org_name_vi"] = "this organisation is already registered: choose it above"
+        values = _form_values(form)
+        return render(
+            request,
+            "registration/participant_form.html",
+            {
+                **_add_context(request, session, user, event, values, errors, keep=keep),
+                "participant": fresh,
+            },
+            status_code=status,
+        )
+
+    return _submit(
+        save,
+        fail,
+        lambda: redirect(f"/events/{event_id}/participants", flash="participant-saved"),
     )
 
 
@@ -798,6 +919,10 @@ def _delegation_context(
     leading = _int_or_none(str(values.get("leading_organisation_id") or ""))
     if leading is not None:
         keep.append(leading)
+    languages = values.get("languages")
+    if isinstance(languages, list):
+        # The form's languages field is one text box: show "zh, en, vi", not a list.
+        values = {**values, "languages": ", ".join(languages)}
     return {
         **_vocab(request),
         "event": event,
@@ -889,8 +1014,31 @@ def edit_delegation_page(
 async def edit_delegation_submit(
     event_id: int, delegation_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    event, _, organiser = _delegation_for_editor(session, user, event_id, delegation_id)
+    event, current, organiser = _delegation_for_editor(session, user, event_id, delegation_id)
     form = await _form(request)
+    withdrawing = (
+        form.get("status") == DelegationStatus.withdrawn.value
+        and current.status != DelegationStatus.withdrawn.value
+    )
+    if withdrawing and form.get("confirm") != "withdraw":
+        # Withdrawing takes a whole delegation off the event: say what it touches and ask.
+        return render(
+            request,
+            "registration/delegation_withdraw.html",
+            {
+                **_vocab(request),
+                "event": event,
+                "delegation": current,
+                "organiser": organiser,
+                "consequences": service.withdrawal_consequences(session, delegation_id),
+                "fields": [
+                    (k, v)
+                    for k, vs in form.lists.items()
+                    for v in vs
+                    if k not in ("confirm", "csrf_token")
+                ],
+            },
+        )
 
     def save() -> None:
         data = DelegationUpdate.model_validate(_delegation_body(session, form, organiser=organiser))
@@ -1079,3 +1227,20 @@ async def remove_member_submit(
         fail,
         lambda: redirect(f"/events/{event_id}/delegations/{delegation_id}", flash="member-removed"),
     )
+
+
+@router.post("/events/{event_id:int}/delegations/{delegation_id:int}/restore")
+async def restore_delegation_submit(
+    event_id: int, delegation_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    """The organisers undo a withdrawal: the delegation is registered again."""
+    _managed(session, user, event_id)
+    await _form(request)
+    service.update_delegation(
+        session,
+        actor=user,
+        event_id=event_id,
+        delegation_id=delegation_id,
+        data=DelegationUpdate(status=DelegationStatus.registered),
+    )
+    return redirect(f"/events/{event_id}/delegations/{delegation_id}", flash="delegation-restored")

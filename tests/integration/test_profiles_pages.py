@@ -54,8 +54,9 @@ def field_error(page: str, name: str) -> str:
 
 
 def card_titles(page: str) -> list[str]:
+    # Without the <mark> of the words a search matched.
     return [
-        html.unescape(t).strip()
+        html.unescape(re.sub(r"</?mark>", "", t)).strip()
         for t in re.findall(r'<h3><a href="/events/\d+/profiles/\d+">(.*?)</a></h3>', page, re.S)
     ]
 

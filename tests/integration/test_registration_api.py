@@ -581,10 +581,13 @@ def test_delegation_status_moves_forward_or_to_withdrawn_only(
     assert back.status_code == 409
     assert _fields(back) == {"status"}
     assert move("withdrawn").json()["status"] == "withdrawn"
-    again = move("registered")
+    again = move("confirmed")
     assert again.status_code == 409
     assert _fields(again) == {"status"}
     assert move("withdrawn").status_code == 200  # staying put is no move
+    # The organisers may undo a withdrawal: the delegation is registered again.
+    assert move("registered").json()["status"] == "registered"
+    assert move("withdrawn").json()["status"] == "withdrawn"
     bad = move("maybe")
     assert bad.status_code == 422
     assert _fields(bad) == {"status"}

@@ -109,7 +109,9 @@ def test_reasons_name_the_shared_sector_and_keywords_in_both_languages() -> None
     assert reasons["sector"].en == "same sector: food and beverage processing"
     assert reasons["sector"].vi == "cùng lĩnh vực: chế biến thực phẩm, đồ uống"
     # Keywords are matched ignoring accents and case, and shown as the asker wrote them.
-    assert reasons["keywords"].en == "keywords: đóng gói, robot"
+    assert reasons["keywords"].vi == "từ khoá: đóng gói, robot"
+    # An English page lists only the keywords written in English.
+    assert reasons["keywords"].en == "keywords: robot"
     assert reasons["keywords"].vi == "từ khoá: đóng gói, robot"
     assert reasons["kinds"].en == "their technology offer ↔ your technology request"
     assert 0 < suggestion.score <= 1
@@ -123,7 +125,8 @@ def test_a_keyword_found_in_the_other_text_counts_as_shared() -> None:
         participant_id=ME,
         organisation_id=MY_ORG,
     )
-    assert "keywords: chuỗi lạnh" in [r.en for r in suggestion.reasons]
+    assert "từ khoá: chuỗi lạnh" in [r.vi for r in suggestion.reasons]
+    assert "keywords in common: 1" in [r.en for r in suggestion.reasons]
 
 
 def test_accents_and_case_do_not_change_the_score() -> None:

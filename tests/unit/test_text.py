@@ -27,9 +27,10 @@ def test_d_with_stroke_matches_d() -> None:
     assert fold("Đà Nẵng đường") == "da nang duong"
 
 
-def test_cjk_text_is_kept_and_matches_itself() -> None:
-    assert fold("台灣精密機械") == "台灣精密機械"
+def test_cjk_text_matches_itself_and_traditional_folds_to_simplified() -> None:
+    assert fold("台灣精密機械") == "台湾精密机械" == fold("台湾精密机械")
     assert search_terms("精密") == ["精密"]
+    assert fold("株式会社 한국") == "株式会社 한국"  # Japanese kanji as written, Korean kept
 
 
 def test_fold_of_nothing_is_empty() -> None:
