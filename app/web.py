@@ -17,7 +17,8 @@ from markupsafe import Markup
 from app import i18n
 from app.auth.security import csrf_token, csrf_valid
 from app.deps import CSRF_COOKIE, LANG_COOKIE
-from app.errors import DomainError, Forbidden
+from app.errors import DomainError, Forbidden, Msg
+from app.i18n.render import current_locale, localize
 from app.settings import PROJECT_ROOT, get_settings
 
 log = logging.getLogger("ketnoi")
@@ -56,6 +57,7 @@ async def locale_middleware(
         i18n.locale_from_accept_language(request.headers.get("accept-language")),
     )
     request.state.locale = chosen
+    current_locale.set(chosen)
     anchor = request.cookies.get(CSRF_COOKIE)
     new_anchor = None
     if not anchor:
@@ -88,6 +90,8 @@ _current_locale: ContextVar[str] = ContextVar("ketnoi_locale", default=i18n.DEFA
 
 
 def _translate(message: str, **values: Any) -> str:
+    if isinstance(message, Msg):
+        return localize(message, _current_locale.get())
     text = i18n.gettext_for(_current_locale.get()).gettext(message)
     return text % values if values else text
 

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, delete, select
 from app.audit.service import record
 from app.auth.models import ApiToken, LoginAttempt, Role, User, UserCreate, WebSession
 from app.auth.security import digest, hash_password, needs_rehash, new_token, verify_password
-from app.errors import Conflict, FieldError, Invalid, TooManyRequests, Unauthorized
+from app.errors import Conflict, FieldError, Invalid, TooManyRequests, Unauthorized, _l
 from app.settings import Settings
 from app.types import utcnow
 
@@ -33,7 +33,7 @@ def create_user(
     email = normalise_email(str(data.email))
     if get_user_by_email(session, email) is not None:
         raise Conflict(
-            f"an account for {email} already exists",
+            _l("an account for {email} already exists", email=email),
             [FieldError("email", "already registered")],
         )
     user = User(

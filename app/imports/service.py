@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import record
 from app.auth.models import User
-from app.errors import Conflict, DomainError, FieldError, NotFound
+from app.errors import Conflict, DomainError, FieldError, NotFound, _l
 from app.events import service as events
 from app.events.models import Event
 from app.imports import columns as c
@@ -316,7 +316,10 @@ def apply_batch(session: Session, *, actor: User, event_id: int, batch_id: int) 
         )
     if batch.errors:
         raise Conflict(
-            f"the file has {len(batch.errors)} problem(s); correct them and upload it again",
+            _l(
+                "the file has {len} problem(s); correct them and upload it again",
+                len=len(batch.errors),
+            ),
             [FieldError(_issue_field(e), e["message"]) for e in batch.errors[:50]],
         )
     result = ApplyResult(batch)
