@@ -20,11 +20,16 @@ class Msg(str):
     params: dict[str, Any]
 
     def __new__(cls, template: str, /, **params: Any) -> Msg:
-        text = template.format(**{k: str(v) for k, v in params.items()}) if params else template
+        text = _fill(template, {k: str(v) for k, v in params.items()}) if params else template
         obj = super().__new__(cls, text)
         obj.template = template
         obj.params = params
         return obj
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """``{name}`` placeholders, or ``%(name)s`` ones (the import messages' style)."""
+    return template % values if "%(" in template else template.format(**values)
 
 
 def _l(template: str, /, **params: Any) -> Msg:

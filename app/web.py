@@ -106,6 +106,12 @@ def _pick(vi: str, en: str) -> str:
     return (en or vi) if _current_locale.get() == "en" else (vi or en)
 
 
+def _country_name(code: str, locale: str) -> str:
+    from app.exports.views import country_name
+
+    return country_name(code, locale)
+
+
 # Globals, not per-render context, so that imported macro files see them too; the locale
 # comes from a context variable set for the request being rendered.
 env.globals.update(
@@ -119,6 +125,7 @@ env.globals.update(
         ),
         "fmt_date": lambda value: i18n.format_date(value, _current_locale.get()),
         "fmt_time": i18n.format_time,
+        "country_name": lambda code: _country_name(code or "", _current_locale.get()),
     }
 )
 

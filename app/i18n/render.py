@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from contextvars import ContextVar
 from typing import Any
 
-from app.errors import Msg, _l
+from app.errors import Msg, _fill, _l
 from app.i18n import DEFAULT_LOCALE, gettext_for, pick_locale
 
 # The locale of the request being handled (set by app.web's locale middleware), for code
@@ -25,8 +25,8 @@ def localize(message: object, locale: str | None = None) -> str:
             return text
         values = {key: _param(value, locale) for key, value in message.params.items()}
         try:
-            return text.format(**values)
-        except (KeyError, IndexError, ValueError):  # a translation that broke a placeholder
+            return _fill(text, values)
+        except (KeyError, IndexError, ValueError, TypeError):  # a broken translation
             return str(message)
     if isinstance(message, str):
         return gettext_for(locale).gettext(message) if message else message

@@ -154,7 +154,7 @@ STATUS_LABELS: dict[AgreementStatus, Label] = {
     AgreementStatus.signed: Label("Đã ký", "Signed"),
     AgreementStatus.in_progress: Label("Đang triển khai", "In progress"),
     AgreementStatus.completed: Label("Hoàn thành", "Completed"),
-    AgreementStatus.cancelled: Label("Đã huỷ", "Cancelled"),
+    AgreementStatus.cancelled: Label("Đã hủy", "Cancelled"),
 }
 # Statuses that say the agreement exists on paper: they need a signing date and get
 # follow-up reminders (completed ones need no more follow-up).

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from babel.messages.pofile import read_po
 
 from app.i18n import catalog_files, gettext_for
@@ -37,3 +40,16 @@ def test_service_messages_are_extracted() -> None:
     assert "table {number} is already taken in {label}" in used
     assert "unknown code: check it against the printed agenda" in used
     assert "enter a valid date such as 20/05/2024" in used
+
+
+def test_one_spelling_of_huy_everywhere() -> None:
+    # "hủy" (the form most Vietnamese government documents use), never "huỷ".
+    root = Path(__file__).resolve().parents[2]
+    files = [*(root / "app").rglob("*.po"), *(root / "templates").rglob("*.*")]
+    files += list((root / "app").rglob("*.py"))
+    wrong = [
+        str(p.relative_to(root))
+        for p in files
+        if re.search(r"(?<![^\W\d_])[Hh]uỷ", p.read_text(encoding="utf-8", errors="ignore"))
+    ]
+    assert not wrong, wrong
