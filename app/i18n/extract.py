@@ -35,9 +35,22 @@ ERROR_ARGS = {
 MESSAGE_KEYWORDS = ("detail", "message")
 
 
-def _message_args(tree: ast.AST) -> Iterator[tuple[ast.expr, bool]]:
+# Validators of the request schemas (pydantic) speak to people through ValueError.
+VALIDATOR_FILES = ("schemas.py", "models.py")
+
+
+def _message_args(tree: ast.AST, validators: bool = False) -> Iterator[tuple[ast.expr, bool]]:
     """(argument, is an error class's message) for every message position in ``tree``."""
     for node in ast.walk(tree):
+        if (
+            validators
+            and isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "ValueError"
+            and node.args
+        ):
+            yield node.args[0], True
+            continue
         if not isinstance(node, ast.Call):
             continue
         func = node.func
@@ -61,7 +74,7 @@ def extract_python_messages(root: Path = PROJECT_ROOT) -> Iterator[tuple[str, st
     """(message, file, line) for each literal message in the application's Python code."""
     for path in _python_files(root):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for arg, _error in _message_args(tree):
+        for arg, _error in _message_args(tree, path.name in VALIDATOR_FILES):
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
                 yield arg.value, str(path.relative_to(root)), arg.lineno
 
@@ -72,7 +85,7 @@ def unmarked_messages(root: Path = PROJECT_ROOT) -> list[str]:
     found = []
     for path in _python_files(root):
         tree = ast.parse(path.read_text(encoding="utf-8"))
-        for arg, error in _message_args(tree):
+        for arg, error in _message_args(tree, path.name in VALIDATOR_FILES):
             built = isinstance(arg, ast.JoinedStr) and any(
                 not isinstance(v, ast.Constant) for v in arg.values
             )
