@@ -106,6 +106,14 @@ def _pick(vi: str, en: str) -> str:
     return (en or vi) if _current_locale.get() == "en" else (vi or en)
 
 
+def _language_names(codes: Any) -> str:
+    """'Tiếng Việt, Tiếng Anh' for ['vi', 'en'] (unknown codes as they are)."""
+    from app.matchmaking.vocab import LANGUAGES, label
+
+    locale = _current_locale.get()
+    return ", ".join(label(LANGUAGES, str(c), locale) for c in codes or [])
+
+
 def _country_name(code: str, locale: str) -> str:
     from app.exports.views import country_name
 
@@ -125,6 +133,7 @@ env.globals.update(
         ),
         "fmt_date": lambda value: i18n.format_date(value, _current_locale.get()),
         "fmt_time": i18n.format_time,
+        "language_names": _language_names,
         "country_name": lambda code: _country_name(code or "", _current_locale.get()),
     }
 )

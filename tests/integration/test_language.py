@@ -216,3 +216,33 @@ def test_a_form_shows_the_vietnamese_message_next_to_the_field(
     assert "phải" in text.lower() or "hãy" in text.lower(), text
     assert not raw_words(text)
     assert not re.search(r"\b(Input|should|must|greater)\b", text), text
+
+
+def test_the_import_preview_shows_sector_and_kind_names_not_codes(
+    db: Session, browser: TestClient, organiser: User, event_id: int
+) -> None:
+    _log_in(browser, db, organiser)
+    page = browser.get(f"/events/{event_id}/import", headers={"Accept": "text/html"})
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    assert token
+    csv = (
+        "Họ và tên,Email,Tổ chức,Loại tổ chức,Quốc gia,Lĩnh vực\r\n"
+        "Lin Wei-Ting,lin@tw.example,Formosa Aqua,enterprise,TW,aquaculture; food_processing\r\n"
+    ).encode()
+    response = browser.post(
+        f"/events/{event_id}/import",
+        data={"csrf_token": token.group(1)},
+        files={"file": ("ds.csv", csv, "text/csv")},
+        headers={"Accept": "text/html"},
+    )
+    assert response.status_code in (200, 303)
+    if response.status_code == 303:
+        response = browser.get(response.headers["location"], headers={"Accept": "text/html"})
+    text = visible_text(response.text)
+    assert "Formosa Aqua" in text
+    assert "food_processing" not in text
+    assert "enterprise" not in text
+    assert "(TW)" not in text
+    assert "Chế biến" in text
+    assert "Doanh nghiệp" in text
+    assert "Đài Loan (Trung Quốc)" in text
