@@ -38,3 +38,6 @@ def status_word(value: object) -> Msg:
 
 # Things a message can name (app.outcomes: "the feedback link is for another meeting").
 THINGS = (_l("meeting"), _l("participant"))
+
+# Defaults of app.errors' classes (keyword defaults are not calls, so extraction needs these).
+DEFAULT_MESSAGES = (_l("Authentication required"), _l("You are not allowed to do this"))
