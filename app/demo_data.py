@@ -1772,7 +1772,7 @@ PROFILES: tuple[ProfileSeed, ...] = (
         title_local="蝦池底質改良益生菌製劑",
         local_language="zh",
         description_vi=(
-            "Tổ hợp Bacillus và vi khuẩn quang hợp phân huỷ bùn đáy, giảm khí độc NH3, H2S; "
+            "Tổ hợp Bacillus và vi khuẩn quang hợp phân hủy bùn đáy, giảm khí độc NH3, H2S; "
             "có thể chuyển giao quy trình lên men để sản xuất tại Việt Nam."
         ),
         description_en=(
@@ -2232,7 +2232,7 @@ PROFILES: tuple[ProfileSeed, ...] = (
         title_local="해조류 기반 플라스틱 대체 포장 소재",
         local_language="ko",
         description_vi=(
-            "Màng bao gói phân huỷ sinh học trong 6 tuần, chịu nước; tìm đối tác trồng rong "
+            "Màng bao gói phân hủy sinh học trong 6 tuần, chịu nước; tìm đối tác trồng rong "
             "và sản xuất thử tại Việt Nam."
         ),
         description_en=(
@@ -2243,7 +2243,7 @@ PROFILES: tuple[ProfileSeed, ...] = (
             "6주 내 생분해되는 내수성 포장 필름. 베트남 해조류 양식·시범생산 파트너 모집."
         ),
         sectors=("biotech", "materials", "plastics_rubber"),
-        keywords=("rong biển", "bao bì sinh học", "phân huỷ sinh học", "thay thế nhựa"),
+        keywords=("rong biển", "bao bì sinh học", "phân hủy sinh học", "thay thế nhựa"),
         trl=6,
         ip_status=IpStatus.patent_granted,
         partnerships=(P.joint_rnd, P.licensing, P.investment),

@@ -1,14 +1,59 @@
-"""Domain errors raised by services; app.main maps them to problem+json and HTML pages."""
+"""Domain errors raised by services; app.main maps them to problem+json and HTML pages.
+
+Every message is a template in English with named parameters, marked with ``_l`` (or a
+plain literal) so that extraction (app.i18n.extract) finds it; app.problems and the pages
+render it in the request's language (app.i18n.render). Each error and field error carries a
+stable ``code`` for programs: given, or derived from the template's words."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from typing import Any
+
+
+class Msg(str):
+    """A translatable message: its ``str`` value is the English text, ``template`` and
+    ``params`` let app.i18n.render give it in another language."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, /, **params: Any) -> Msg:
+        text = _fill(template, {k: str(v) for k, v in params.items()}) if params else template
+        obj = super().__new__(cls, text)
+        obj.template = template
+        obj.params = params
+        return obj
+
+
+def _fill(template: str, values: dict[str, str]) -> str:
+    """``{name}`` placeholders, or ``%(name)s`` ones (the import messages' style)."""
+    return template % values if "%(" in template else template.format(**values)
+
+
+def _l(template: str, /, **params: Any) -> Msg:
+    """Mark an error message for extraction; ``{name}`` placeholders take ``params``."""
+    return Msg(template, **params)
+
+
+def message_code(message: str, fallback: str = "error") -> str:
+    """A stable code from a message template's words: 'table {table} is already taken in
+    slot {slot}' -> 'table_is_already_taken_in_slot'."""
+    template = message.template if isinstance(message, Msg) else message
+    words = re.findall(r"[a-z]+", re.sub(r"\{[^}]*\}", " ", template.lower()))
+    return "_".join(words[:6]) or fallback
 
 
 @dataclass(frozen=True)
 class FieldError:
     field: str
     message: str
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            object.__setattr__(self, "code", message_code(self.message, "invalid"))
 
 
 @dataclass
@@ -19,6 +64,11 @@ class DomainError(Exception):
     type_slug: str = "bad-request"
     errors: list[FieldError] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
+    code: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.code:
+            self.code = message_code(self.detail, self.type_slug.replace("-", "_"))
 
     def __str__(self) -> str:
         return self.detail
@@ -26,8 +76,14 @@ class DomainError(Exception):
 
 class NotFound(DomainError):
     def __init__(self, what: str, ident: object | None = None) -> None:
-        detail = f"{what} {ident} not found" if ident is not None else f"{what} not found"
+        thing = Msg(what)
+        detail = (
+            _l("{what} {ident} not found", what=thing, ident=ident)
+            if ident is not None
+            else _l("{what} not found", what=thing)
+        )
         super().__init__(detail=detail, status=404, title="Not found", type_slug="not-found")
+        self.code = "not_found"
 
 
 class Conflict(DomainError):
@@ -69,10 +125,17 @@ class Invalid(DomainError):
 
     def __init__(self, field_name: str, message: str, *more: FieldError) -> None:
         errors = [FieldError(field_name, message), *more]
+        # "{f0}: {m0}; {f1}: {m1}" is not translated itself; its messages are.
+        template = "; ".join(f"{{f{i}}}: {{m{i}}}" for i in range(len(errors)))
+        params: dict[str, Any] = {}
+        for i, e in enumerate(errors):
+            message = e.message if isinstance(e.message, Msg) else Msg(e.message)
+            params[f"f{i}"], params[f"m{i}"] = e.field, message
         super().__init__(
-            detail="; ".join(f"{e.field}: {e.message}" for e in errors),
+            detail=Msg(template, **params),
             status=422,
             title="Validation failed",
             type_slug="validation-error",
             errors=errors,
+            code=errors[0].code,
         )

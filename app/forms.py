@@ -14,6 +14,7 @@ from pydantic import ValidationError
 from starlette.datastructures import UploadFile  # what request.form() yields
 
 from app.errors import DomainError
+from app.i18n.render import pydantic_message
 from app.web import check_csrf, form_errors
 
 
@@ -68,8 +69,7 @@ def errors_of(exc: ValidationError | DomainError) -> dict[str, str]:
     if isinstance(exc, ValidationError):
         for error in exc.errors():
             loc = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
-            message = error.get("msg", "invalid value").removeprefix("Value error, ")
-            out.setdefault(loc[0] if loc else "__all__", message)
+            out.setdefault(loc[0] if loc else "__all__", pydantic_message(error))
         return out
     errors = form_errors(exc)
     # A conflict's detail says what happened in a sentence; keep it above the form as well.

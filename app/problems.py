@@ -20,7 +20,8 @@ from sqlalchemy.exc import (
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.errors import DomainError
+from app.errors import DomainError, _l
+from app.i18n.render import localize, pydantic_message
 
 log = logging.getLogger("ketnoi")
 
@@ -33,6 +34,10 @@ def _title(status: int) -> str:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
+
+
+def _locale(request: Request) -> str:
+    return str(getattr(request.state, "locale", "") or "vi")
 
 
 def wants_html(request: Request) -> bool:
@@ -50,7 +55,11 @@ def problem(
     type_slug: str | None = None,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    code: str | None = None,
 ) -> Response:
+    locale = _locale(request)
+    detail = localize(detail, locale)
+    errors = [{**e, "message": localize(e.get("message", ""), locale)} for e in errors or []]
     if wants_html(request):
         from app.web import render_error_page
 
@@ -64,6 +73,8 @@ def problem(
         "detail": detail,
         "instance": request.url.path,
     }
+    if code:
+        body["code"] = code
     if errors:
         body["errors"] = errors
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
@@ -93,8 +104,9 @@ def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
             {
                 "field": _field_path(loc),
                 "in": loc[0] if loc else "body",
-                "message": error.get("msg", "invalid value"),
+                "message": pydantic_message(error),
                 "type": error.get("type", "value_error"),
+                "code": error.get("type", "value_error"),
             }
         )
     return errors
@@ -109,8 +121,9 @@ def install(app: FastAPI) -> None:
             detail=exc.detail,
             title=exc.title,
             type_slug=exc.type_slug,
-            errors=[{"field": e.field, "message": e.message} for e in exc.errors],
+            errors=[{"field": e.field, "message": e.message, "code": e.code} for e in exc.errors],
             headers=exc.headers or None,
+            code=exc.code,
         )
 
     @app.exception_handler(RequestValidationError)
@@ -122,17 +135,20 @@ def install(app: FastAPI) -> None:
             status=422,
             title="Validation failed",
             type_slug="validation-error",
-            detail=f"invalid input in: {fields}",
+            detail=_l("invalid input in: {fields}", fields=fields),
             errors=errors,
+            code="validation_error",
         )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> Response:
         detail = exc.detail if isinstance(exc.detail, str) else _title(exc.status_code)
         if exc.status_code == 404 and detail == "Not Found":
-            detail = f"nothing at {request.url.path}"
+            detail = _l("nothing at {path}", path=request.url.path)
         if exc.status_code == 405:
-            detail = f"{request.method} is not allowed on {request.url.path}"
+            detail = _l(
+                "{method} is not allowed on {path}", method=request.method, path=request.url.path
+            )
         return problem(
             request,
             status=exc.status_code,
@@ -150,7 +166,10 @@ def install(app: FastAPI) -> None:
             status=409,
             title="Conflict",
             type_slug="conflict",
-            detail="the change conflicts with data saved at the same time; reload and try again",
+            detail=_l(
+                "the change conflicts with data saved at the same time; reload and try again"
+            ),
+            code="concurrent_change",
         )
 
     @app.exception_handler(DataError)
@@ -163,7 +182,10 @@ def install(app: FastAPI) -> None:
             status=422,
             title="Unprocessable Content",
             type_slug="validation-error",
-            detail="a number in the request is out of range (ids and counts are below 2147483648)",
+            detail=_l(
+                "a number in the request is out of range (ids and counts are below 2147483648)"
+            ),
+            code="number_out_of_range",
         )
 
     @app.exception_handler(OperationalError)
@@ -205,5 +227,6 @@ def install(app: FastAPI) -> None:
             status=500,
             title="Internal server error",
             type_slug="internal-error",
-            detail="an unexpected error occurred; it has been logged",
+            detail=_l("an unexpected error occurred; it has been logged"),
+            code="internal_error",
         )

@@ -17,7 +17,8 @@ from markupsafe import Markup
 from app import i18n
 from app.auth.security import csrf_token, csrf_valid
 from app.deps import CSRF_COOKIE, LANG_COOKIE
-from app.errors import DomainError, Forbidden
+from app.errors import DomainError, Forbidden, Msg
+from app.i18n.render import current_locale, localize
 from app.settings import PROJECT_ROOT, get_settings
 
 log = logging.getLogger("ketnoi")
@@ -56,6 +57,7 @@ async def locale_middleware(
         i18n.locale_from_accept_language(request.headers.get("accept-language")),
     )
     request.state.locale = chosen
+    current_locale.set(chosen)
     anchor = request.cookies.get(CSRF_COOKIE)
     new_anchor = None
     if not anchor:
@@ -89,6 +91,8 @@ _current_locale: ContextVar[str] = ContextVar("ketnoi_locale", default=i18n.DEFA
 
 
 def _translate(message: str, **values: Any) -> str:
+    if isinstance(message, Msg):
+        return localize(message, _current_locale.get())
     text = i18n.gettext_for(_current_locale.get()).gettext(message)
     return text % values if values else text
 
@@ -101,6 +105,20 @@ def _ngettext(singular: str, plural: str, n: int, **values: Any) -> str:
 def _pick(vi: str, en: str) -> str:
     """The text in the reader's language, falling back to the other one."""
     return (en or vi) if _current_locale.get() == "en" else (vi or en)
+
+
+def _language_names(codes: Any) -> str:
+    """'Tiếng Việt, Tiếng Anh' for ['vi', 'en'] (unknown codes as they are)."""
+    from app.matchmaking.vocab import LANGUAGES, label
+
+    locale = _current_locale.get()
+    return ", ".join(label(LANGUAGES, str(c), locale) for c in codes or [])
+
+
+def _country_name(code: str, locale: str) -> str:
+    from app.exports.views import country_name
+
+    return country_name(code, locale)
 
 
 # Globals, not per-render context, so that imported macro files see them too; the locale
@@ -116,6 +134,8 @@ env.globals.update(
         ),
         "fmt_date": lambda value: i18n.format_date(value, _current_locale.get()),
         "fmt_time": i18n.format_time,
+        "language_names": _language_names,
+        "country_name": lambda code: _country_name(code or "", _current_locale.get()),
     }
 )
 

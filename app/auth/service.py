@@ -12,7 +12,7 @@ from app.auth import ratelimit
 from app.auth.models import ApiToken, LoginAttempt, Role, User, UserCreate, WebSession
 from app.auth.security import digest, hash_password, needs_rehash, new_token, verify_password
 from app.db import get_engine
-from app.errors import Conflict, FieldError, Invalid, TooManyRequests, Unauthorized
+from app.errors import Conflict, FieldError, Invalid, TooManyRequests, Unauthorized, _l
 from app.settings import Settings
 from app.types import utcnow
 
@@ -39,7 +39,7 @@ def create_user(
     email = normalise_email(str(data.email))
     if get_user_by_email(session, email) is not None:
         raise Conflict(
-            f"an account for {email} already exists",
+            _l("an account for {email} already exists", email=email),
             [FieldError("email", "already registered")],
         )
     user = User(
@@ -127,7 +127,10 @@ def _admit_login(settings: Settings, *, email: str, ip: str) -> None:
                     ratelimit.refund(limits, earlier)
                 limits.commit()
                 raise TooManyRequests(
-                    f"too many log-in attempts; try again in {decision.retry_after_s} seconds",
+                    _l(
+                        "too many log-in attempts; try again in {seconds} seconds",
+                        seconds=decision.retry_after_s,
+                    ),
                     retry_after_s=decision.retry_after_s,
                 )
             counted.append(key)

@@ -12,6 +12,7 @@ from pydantic import ValidationInfo, field_validator
 from sqlalchemy import JSON, CheckConstraint, Column, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from app.errors import _l
 from app.types import UTCDateTime, one_of, utcnow
 
 
@@ -67,7 +68,9 @@ def clean_language_codes(codes: list[str]) -> list[str]:
             or base not in iso_languages()
             or (rest and (not 2 <= len(rest) <= 4 or not rest.isalnum()))
         ):
-            raise ValueError(f"'{raw}' is not a language code such as vi, en, zh, ja, ko")
+            raise ValueError(
+                _l("'{raw}' is not a language code such as vi, en, zh, ja, ko", raw=raw)
+            )
         if code not in cleaned:
             cleaned.append(code)
     return cleaned
@@ -343,7 +346,7 @@ class TableCreate(SQLModel):
     def _one_of(cls, value: int | None, info: ValidationInfo) -> int | None:
         # A field validator, not a model validator, so that the problem names a field.
         if value is not None and info.data.get("count") is not None:
-            raise ValueError("give either count or number, not both")
+            raise ValueError(_l("give either count or number, not both"))
         return value
 
 

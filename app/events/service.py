@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import diff, record
 from app.auth.models import Role, User
-from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, _l
 from app.events.models import (
     BreakIn,
     Event,
@@ -47,7 +47,9 @@ def check_timezone(name: str, field: str = "timezone") -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except ZoneInfoNotFoundError as exc:  # pragma: no cover - guarded by the set above
-        raise Invalid(field, f"'{name}' is not a time zone of the IANA database") from exc
+        raise Invalid(
+            field, _l("'{name}' is not a time zone of the IANA database", name=name)
+        ) from exc
 
 
 def event_zone(event: Event) -> ZoneInfo:
@@ -222,7 +224,10 @@ def update_event(session: Session, *, actor: User, event_id: int, data: EventUpd
         ):
             raise Invalid(
                 "start_date" if "start_date" in data.model_fields_set else "end_date",
-                f"session '{sess.title_vi}' would fall outside the event's dates",
+                _l(
+                    "session '{sess_title_vi}' would fall outside the event's dates",
+                    sess_title_vi=sess.title_vi,
+                ),
             )
     changes = diff(before, values)
     if not changes:
@@ -342,7 +347,11 @@ def _validate_session(
         clash = session.exec(query).first()
         if clash is not None:
             raise Conflict(
-                f"room '{room}' is already used by session '{clash.title_vi}' at that time",
+                _l(
+                    "room '{room}' is already used by session '{clash_title_vi}' at that time",
+                    room=room,
+                    clash_title_vi=clash.title_vi,
+                ),
                 [FieldError("room", "overlaps another session in the same room")],
             )
     return breaks
@@ -531,7 +540,7 @@ def delete_session(session: Session, *, actor: User, event_id: int, session_id: 
     meetings = session_meeting_count(session, session_id)
     if meetings:
         raise Conflict(
-            f"the session holds {meetings} meetings",
+            _l("the session holds {count} meetings", count=meetings),
             [
                 FieldError(
                     "session_id",
@@ -707,7 +716,7 @@ def _number_free(session: Session, session_id: int, number: int, *, exclude_id: 
         query = query.where(MeetingTable.id != exclude_id)
     if session.exec(query).first() is not None:
         raise Conflict(
-            f"table number {number} already exists in this session",
+            _l("table number {number} already exists in this session", number=number),
             [FieldError("number", "already used by another table")],
         )
 

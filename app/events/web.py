@@ -13,7 +13,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from app.deps import OptionalUser, Organiser, SessionDep
-from app.errors import DomainError, FieldError, Invalid
+from app.errors import DomainError, FieldError, Invalid, _l
 from app.events import service
 from app.events.api import sessions_public
 from app.events.models import (
@@ -27,7 +27,6 @@ from app.events.models import (
     SessionUpdate,
     language_name,
 )
-from app.i18n import gettext_for
 from app.matchmaking.vocab import LANGUAGES, label
 from app.web import check_csrf, form_errors, redirect, render, request_locale
 
@@ -491,10 +490,17 @@ async def edit_session_submit(
                     session, actor=user, event_id=event_id, session_id=session_id, count=count
                 )
             except service.TablesHoldMeetings as exc:
-                # Named in the reader's language: the numbers go into the translated text.
-                text = gettext_for(request_locale(request)).gettext(exc.MESSAGE)
                 numbers = ", ".join(str(n) for n in exc.numbers)
-                exc.errors = [FieldError("table_count", text % {"numbers": numbers})]
+                exc.errors = [
+                    FieldError(
+                        "table_count",
+                        _l(
+                            "tables {numbers} hold meetings: move or cancel them before "
+                            "removing these tables",
+                            numbers=numbers,
+                        ),
+                    )
+                ]
                 raise
 
     def fail(errors: dict[str, str], status: int) -> Response:

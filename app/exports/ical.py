@@ -76,6 +76,8 @@ def _vtimezone(event: EventView, moments: Iterable[datetime]) -> Timezone:
     last = date(max(years) + 2, 1, 1)
     component = Timezone.from_ical(_vtimezone_ical(event.timezone, first, last))
     assert isinstance(component, Timezone)
+    # icalendar adds an English COMMENT on the covered range; calendars show it to people.
+    component.pop("COMMENT", None)
     return component
 
 

@@ -27,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.auth.security import digest
-from app.errors import Conflict, FieldError, Invalid, NotFound, Unauthorized
+from app.errors import Conflict, FieldError, Invalid, NotFound, Unauthorized, _l
 from app.events import service as events
 from app.events.models import (
     BookingMode,
@@ -733,8 +733,12 @@ def agendas_pdf(
     views = agenda_views(session, event, delegation_id=delegation_id, session_id=session_id)
     if len(views) > SYNC_AGENDA_LIMIT:
         raise Conflict(
-            f"{len(views)} agendas take too long to print while you wait; start a print job "
-            f"(POST /api/v1/events/{event_id}/print-jobs) and download it when it is done",
+            _l(
+                "{len} agendas take too long to print while you wait; start a print job "
+                "(POST /api/v1/events/{event_id}/print-jobs) and download it when it is done",
+                len=len(views),
+                event_id=event_id,
+            ),
             [FieldError("print-jobs", "too many agendas for one request")],
         )
     body = pdf.render_agendas(event_view(event), views, by_delegation=by_delegation)

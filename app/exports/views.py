@@ -277,9 +277,16 @@ def _babel_locale(locale: str) -> Locale:
 
 
 def country_name(code: str, locale: str) -> str:
-    """'Đài Loan' / 'Taiwan' for 'TW'; the code itself when Babel does not know it."""
+    """A country's display name, the one every page, document, calendar and e-mail uses:
+    the official form for the countries of app.matchmaking.vocab ('Đài Loan (Trung Quốc)' /
+    'Taiwan' for 'TW'), Babel's name for the others, the code itself when neither knows it."""
+    from app.matchmaking.vocab import COUNTRIES  # here: vocab is a leaf, views is not
+
     if not code:
         return ""
+    known = COUNTRIES.get(code.upper())
+    if known is not None:
+        return known.en if pick_locale(locale) == "en" else known.vi
     return _babel_locale(locale).territories.get(code.upper(), code.upper())
 
 

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import record
 from app.auth.models import User
-from app.errors import Conflict, DomainError, FieldError, NotFound
+from app.errors import Conflict, DomainError, FieldError, Msg, NotFound, _l
 from app.events import service as events
 from app.events.models import Event
 from app.imports import columns as c
@@ -51,11 +51,11 @@ class ImportFileError(DomainError):
 
     def __init__(self, issue: Issue, status: int = 422) -> None:
         super().__init__(
-            detail=issue.message,
+            detail=_issue_message(issue.as_dict()),
             status=status,
             title="Payload too large" if status == 413 else "Validation failed",
             type_slug="payload-too-large" if status == 413 else "validation-error",
-            errors=[FieldError("file", issue.message)],
+            errors=[FieldError("file", _issue_message(issue.as_dict()))],
         )
         self.issue = issue
 
@@ -316,8 +316,11 @@ def apply_batch(session: Session, *, actor: User, event_id: int, batch_id: int) 
         )
     if batch.errors:
         raise Conflict(
-            f"the file has {len(batch.errors)} problem(s); correct them and upload it again",
-            [FieldError(_issue_field(e), e["message"]) for e in batch.errors[:50]],
+            _l(
+                "the file has {len} problem(s); correct them and upload it again",
+                len=len(batch.errors),
+            ),
+            [FieldError(_issue_field(e), _issue_message(e)) for e in batch.errors[:50]],
         )
     result = ApplyResult(batch)
     # Copies: the stored JSON is only rewritten when something is assigned to it.
@@ -390,8 +393,14 @@ def _issue_field(issue: dict[str, Any]) -> str:
     return f"rows[{issue['row']}].{issue.get('field') or 'row'}"
 
 
+def _issue_message(issue: dict[str, Any]) -> str:
+    """The issue's message in the reader's language when it is shown (app.i18n.render)."""
+    msgid = issue.get("msgid")
+    return Msg(msgid, **(issue.get("params") or {})) if msgid else str(issue.get("message", ""))
+
+
 def issue_fields(issues: Iterable[Issue]) -> list[FieldError]:
-    return [FieldError(_issue_field(i.as_dict()), i.message) for i in issues]
+    return [FieldError(_issue_field(d), _issue_message(d)) for d in (i.as_dict() for i in issues)]
 
 
 # ---- exports ------------------------------------------------------------------------------

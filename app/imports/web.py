@@ -32,6 +32,27 @@ def _event(session: SessionDep, user: User, event_id: int) -> Event:
     return event
 
 
+def _cell_text(item: dict[str, Any], name: str) -> str:
+    """A preview cell as a person reads it: names for the codes the row was read into
+    ("Nuôi trồng thuỷ sản; Chế biến thực phẩm", not "aquaculture; food_processing")."""
+    from app.i18n.render import current_locale
+    from app.matchmaking import vocab
+
+    raw = str(item.get("raw", {}).get(name, ""))
+    values = item.get("values") or {}
+    org = values.get("organisation") or {}
+    locale = current_locale.get()
+    if name == "sectors" and org.get("sectors"):
+        return "; ".join(vocab.label(vocab.SECTORS, code, locale) for code in org["sectors"])
+    if name == "kind" and org.get("kind"):
+        return vocab.label(vocab.ORGANISATION_KINDS, org["kind"], locale)
+    if name == "country" and org.get("country"):
+        return vocab.label(vocab.COUNTRIES, org["country"], locale)
+    if name == "languages" and values.get("languages"):
+        return ", ".join(vocab.label(vocab.LANGUAGES, c, locale) for c in values["languages"])
+    return raw
+
+
 def _preview_context(batch: ImportBatch, report: Report | None) -> dict[str, Any]:
     by_row: dict[int, list[dict[str, Any]]] = {}
     file_issues = []
@@ -46,6 +67,7 @@ def _preview_context(batch: ImportBatch, report: Report | None) -> dict[str, Any
     existing_orgs = {o["existing_id"] for o in orgs if o.get("existing_id")}
     return {
         "batch": batch,
+        "cell_text": _cell_text,
         "applied": batch.status == ImportStatus.applied.value,
         "valid": not batch.errors,
         "issues_by_row": by_row,

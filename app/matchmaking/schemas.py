@@ -9,6 +9,7 @@ from pydantic import AfterValidator, ValidationError, field_validator, model_val
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from sqlmodel import Field, SQLModel
 
+from app.errors import _l
 from app.events.models import clean_language_codes
 from app.matchmaking.models import ProfileStatus
 from app.matchmaking.vocab import PARTNERSHIPS, IpStatus, ProfileKind
@@ -30,13 +31,13 @@ def clean_keywords(values: list[str]) -> list[str]:
         if not word:
             continue
         if len(word) > MAX_KEYWORD_LENGTH:
-            raise ValueError(f"a keyword has at most {MAX_KEYWORD_LENGTH} characters")
+            raise ValueError(_l("a keyword has at most {n} characters", n=MAX_KEYWORD_LENGTH))
         key = fold(word)
         if key not in seen:
             seen.add(key)
             out.append(word)
     if len(out) > MAX_KEYWORDS:
-        raise ValueError(f"at most {MAX_KEYWORDS} keywords")
+        raise ValueError(_l("at most {n} keywords", n=MAX_KEYWORDS))
     return out
 
 
@@ -45,7 +46,9 @@ def clean_partnerships(values: list[str]) -> list[str]:
     for raw in values:
         code = raw.strip()
         if code not in PARTNERSHIPS:
-            raise ValueError(f"'{raw}' is not a partnership type; see GET /api/v1/vocabularies")
+            raise ValueError(
+                _l("'{raw}' is not a partnership type; see GET /api/v1/vocabularies", raw=raw)
+            )
         if code not in out:
             out.append(code)
     return out

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import diff, record
 from app.auth.models import User
-from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, _l
 from app.events import service as events
 from app.events.models import Event, EventStatus
 from app.matchmaking import suggest
@@ -157,7 +157,9 @@ def list_profiles(
         query = query.where(Profile.status == status.value)
     terms = search_terms(q)
     if len(terms) > MAX_SEARCH_TERMS:
-        raise Invalid("q", f"use at most {MAX_SEARCH_TERMS} words")
+        raise Invalid(
+            "q", _l("use at most {MAX_SEARCH_TERMS} words", MAX_SEARCH_TERMS=MAX_SEARCH_TERMS)
+        )
     for term in terms:
         # search_text is folded when saved (padded words), so a plain LIKE matches the same
         # rows on SQLite and PostgreSQL: every term, as a whole word when short, as a word
@@ -168,7 +170,8 @@ def list_profiles(
     if sector:
         if sector not in SECTORS:
             raise Invalid(
-                "sector", f"'{sector}' is not a sector code; see GET /api/v1/vocabularies"
+                "sector",
+                _l("'{sector}' is not a sector code; see GET /api/v1/vocabularies", sector=sector),
             )
         query = query.where(
             col(Profile.id).in_(

@@ -13,6 +13,7 @@ from typing import Annotated
 from pydantic import AfterValidator, field_validator
 from sqlmodel import Field, SQLModel
 
+from app.errors import _l
 from app.events.models import BookingMode
 from app.meetings.models import MeetingRole, MeetingStatus, RequestStatus
 
@@ -154,7 +155,7 @@ class MeetingParticipantAdd(SQLModel):
     @classmethod
     def _not_party(cls, value: MeetingRole) -> MeetingRole:
         if value == MeetingRole.party:
-            raise ValueError("add an interpreter or a colleague; parties come with the meeting")
+            raise ValueError(_l("add an interpreter or a colleague; parties come with the meeting"))
         return value
 
 

@@ -53,7 +53,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import diff, record
 from app.auth.models import User
-from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
+from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, _l
 from app.events import service as events
 from app.events.models import (
     BookingMode,
@@ -65,6 +65,7 @@ from app.events.models import (
     SessionKind,
     Slot,
 )
+from app.i18n.words import status_word
 from app.matchmaking.models import Profile
 from app.meetings.models import (
     ACTIVE_STATUSES,
@@ -174,7 +175,13 @@ def update_settings(
 def _approved(session: Session, event_id: int, participant_id: int, field: str) -> Participant:
     row = session.get(Participant, participant_id)
     if row is None or row.event_id != event_id or row.status != ApprovalStatus.approved.value:
-        raise Invalid(field, f"no approved participant {participant_id} at this event")
+        raise Invalid(
+            field,
+            _l(
+                "no approved participant {participant_id} at this event",
+                participant_id=participant_id,
+            ),
+        )
     return row
 
 
@@ -191,7 +198,7 @@ def _people_names(participants: Iterable[Participant]) -> str:
 
 def _slot_label(slot: Slot, event: Event) -> str:
     local = slot.starts_at.astimezone(events.event_zone(event))
-    return f"slot {slot.number} ({local:%H:%M})"
+    return _l("slot {number} ({time})", number=slot.number, time=f"{local:%H:%M}")
 
 
 def _cursor(result: Any) -> CursorResult[Any]:
@@ -321,7 +328,8 @@ def create_request(
         unknown = sorted(set(data.profile_ids) - {int(i) for i in found if i is not None})
         if unknown:
             raise Invalid(
-                "profile_ids", f"not offers or requests of these two participants: {unknown}"
+                "profile_ids",
+                _l("not offers or requests of these two participants: {unknown}", unknown=unknown),
             )
     key = _pair_key(pk(requester), pk(recipient))
     pending = session.exec(
@@ -336,8 +344,12 @@ def create_request(
     existing = _active_meeting_between(session, pk(requester), pk(recipient))
     if existing is not None:
         raise Conflict(
-            f"{requester.full_name} and {recipient.full_name} already have a meeting",
-            [FieldError("recipient_id", f"already in meeting {existing.id}")],
+            _l(
+                "{requester_full_name} and {recipient_full_name} already have a meeting",
+                requester_full_name=requester.full_name,
+                recipient_full_name=recipient.full_name,
+            ),
+            [FieldError("recipient_id", _l("they already have a meeting together"))],
         )
     row = MeetingRequest(
         event_id=event_id,
@@ -397,11 +409,15 @@ def _duplicate_request(pending: MeetingRequest, requester: Participant) -> Confl
     if pending.requester_id == requester.id:
         return Conflict(
             "you have already asked this person; wait for their answer",
-            [FieldError("recipient_id", f"request {pending.id} is pending")],
+            [
+                FieldError(
+                    "recipient_id", _l("a request to this person is already waiting for an answer")
+                )
+            ],
         )
     return Conflict(
         "this person has already asked you for a meeting: accept their request instead",
-        [FieldError("recipient_id", f"their request {pending.id} is pending")],
+        [FieldError("recipient_id", _l("this person's request to you is waiting for your answer"))],
     )
 
 
@@ -434,7 +450,11 @@ def _respondable(session: Session, request: MeetingRequest, *, verb: str, now: d
     status = request_status(session, request, now=now)
     if status != RequestStatus.pending:
         raise Conflict(
-            f"this request is {status.value} and can no longer be {verb}",
+            _l(
+                "this request is {status} and can no longer be {verb}",
+                status=status_word(status),
+                verb=verb,
+            ),
             [FieldError("status", status.value)],
         )
 
@@ -469,7 +489,11 @@ def _answer(
     session.refresh(request)
     if result.rowcount != 1:
         raise Conflict(
-            f"this request is {request.status} and can no longer be {verb}",
+            _l(
+                "this request is {status} and can no longer be {verb}",
+                status=status_word(request.status),
+                verb=verb,
+            ),
             [FieldError("status", request.status)],
         )
 
@@ -498,8 +522,8 @@ def _insert_meeting(session: Session, meeting: Meeting, *, field: str) -> None:
         if existing is None:
             raise
         raise Conflict(
-            f"these people already have a meeting (meeting {existing.id})",
-            [FieldError(field, f"already in meeting {existing.id}")],
+            _l("these people already have a meeting together"),
+            [FieldError(field, _l("they already have a meeting together"))],
         ) from exc
 
 
@@ -520,8 +544,12 @@ def accept_request(session: Session, *, actor: User, event_id: int, request_id: 
     existing = _active_meeting_between(session, pk(requester), pk(recipient))
     if existing is not None:
         raise Conflict(
-            f"{requester.full_name} and {recipient.full_name} already have a meeting",
-            [FieldError("request_id", f"already in meeting {existing.id}")],
+            _l(
+                "{requester_full_name} and {recipient_full_name} already have a meeting",
+                requester_full_name=requester.full_name,
+                recipient_full_name=recipient.full_name,
+            ),
+            [FieldError("request_id", _l("they already have a meeting together"))],
         )
     _answer(session, req, to=RequestStatus.accepted, verb="accepted", now=now)
     meeting = Meeting(
@@ -888,7 +916,7 @@ def _slot_of_event(session: Session, event_id: int, slot_id: int) -> Slot:
     slot = session.get(Slot, slot_id)
     row = session.get(EventSession, slot.session_id) if slot else None
     if slot is None or row is None or row.event_id != event_id:
-        raise Invalid("slot_id", f"slot {slot_id} is not a slot of this event")
+        raise Invalid("slot_id", _l("slot {slot_id} is not a slot of this event", slot_id=slot_id))
     return slot
 
 
@@ -1133,9 +1161,21 @@ def _touch(session: Session, meeting: Meeting, expected: int | None) -> None:
     session.refresh(meeting)
     if result.rowcount != 1:
         raise Conflict(
-            f"the meeting has changed since revision {want} (now {meeting.revision}); "
-            "reload it and try again",
-            [FieldError("revision", f"stale: the current revision is {meeting.revision}")],
+            _l(
+                "the meeting has changed since revision {want} (now {meeting_revision}); "
+                "reload it and try again",
+                want=want,
+                meeting_revision=meeting.revision,
+            ),
+            [
+                FieldError(
+                    "revision",
+                    _l(
+                        "stale: the current revision is {meeting_revision}",
+                        meeting_revision=meeting.revision,
+                    ),
+                )
+            ],
         )
 
 
@@ -1151,23 +1191,23 @@ def _clash(
     label = _slot_label(slot, event)
     if stage == "slot_id":
         busy = _busy_slot_ids_by_person(session, slot, participants, pk(meeting))
-        who = _people_names(busy) or "someone in this meeting"
+        who = _people_names(busy) or _l("someone in this meeting")
         return Conflict(
-            f"{who} already has a meeting in {label}",
-            [FieldError("slot_id", f"{who} is already booked in this slot")],
+            _l("{who} already has a meeting in {label}", who=who, label=label),
+            [FieldError("slot_id", _l("{who} is already booked in this slot", who=who))],
         )
     if stage == "table_id":
         table = session.get(MeetingTable, table_id) if table_id else None
         number = table.number if table else table_id
         return Conflict(
-            f"table {number} is already taken in {label}",
+            _l("table {number} is already taken in {label}", number=number, label=label),
             [FieldError("table_id", "another meeting has this table in this slot")],
         )
     full = [p for p in participants if _at_cap(session, p, event)]
-    who = _people_names(full) or "someone in this meeting"
+    who = _people_names(full) or _l("someone in this meeting")
     return Conflict(
-        f"{who} has reached the maximum number of meetings",
-        [FieldError("meeting_cap", f"{who} has no meeting left under their cap")],
+        _l("{who} has reached the maximum number of meetings", who=who),
+        [FieldError("meeting_cap", _l("{who} has no meeting left under their cap", who=who))],
     )
 
 
@@ -1245,12 +1285,19 @@ def _check_slot_for(
     if blocked:
         who = _people_names(p for p in participants if p.id in blocked)
         raise Conflict(
-            f"{who} is not available in {_slot_label(slot, event)}",
-            [FieldError("slot_id", f"{who} blocked this slot")],
+            _l(
+                "{who} is not available in {slot_label}",
+                who=who,
+                slot_label=_slot_label(slot, event),
+            ),
+            [FieldError("slot_id", _l("{who} blocked this slot", who=who))],
         )
     if _overlapping_busy(session, slot, ids, pk(meeting)):
         raise Conflict(
-            f"someone in this meeting has another meeting at {_slot_label(slot, event)}",
+            _l(
+                "someone in this meeting has another meeting at {slot_label}",
+                slot_label=_slot_label(slot, event),
+            ),
             [FieldError("slot_id", "overlaps another meeting of a participant")],
         )
 
@@ -1280,13 +1327,16 @@ def _place(
     if table_id is not None:
         table = session.get(MeetingTable, table_id)
         if table is None or table.session_id != slot.session_id:
-            raise Invalid("table_id", f"table {table_id} is not a table of the slot's session")
+            raise Invalid(
+                "table_id",
+                _l("table {table_id} is not a table of the slot's session", table_id=table_id),
+            )
         candidates = [table_id]
     else:
         candidates = _free_table_ids(session, slot, exclude_meeting=pk(meeting))
         if not candidates:
             raise Conflict(
-                f"no table is free in {_slot_label(slot, event)}",
+                _l("no table is free in {slot_label}", slot_label=_slot_label(slot, event)),
                 [FieldError("table_id", "every table is taken in this slot")],
             )
     if meeting.slot_id == slot.id and meeting.table_id in candidates:
@@ -1322,7 +1372,7 @@ def _place(
                 continue  # a concurrent booking took this table: try the next free one
             raise _clash(session, stage, event, meeting, slot, candidate, participants) from exc
     raise Conflict(
-        f"no table is free in {_slot_label(slot, event)}",
+        _l("no table is free in {slot_label}", slot_label=_slot_label(slot, event)),
         [FieldError("table_id", "every table is taken in this slot")],
     )
 
@@ -1483,7 +1533,9 @@ def _require_changeable(
     if events.can_manage(session, actor, event):
         return True
     if not _acts_for_any(session, actor, event, people, parties_only=True):
-        raise Forbidden(f"Only the people meeting and the organisers can {what} this meeting")
+        raise Forbidden(
+            _l("Only the people meeting and the organisers can {what} this meeting", what=what)
+        )
     if meeting.locked:
         raise Forbidden("This meeting is locked by the organisers; ask them to change it")
     return False
@@ -1492,7 +1544,10 @@ def _require_changeable(
 def _require_open(meeting: Meeting) -> None:
     if meeting.status not in _OPEN:
         raise Conflict(
-            f"this meeting is {meeting.status} and can no longer change",
+            _l(
+                "this meeting is {meeting_status} and can no longer change",
+                meeting_status=status_word(meeting.status),
+            ),
             [FieldError("status", meeting.status)],
         )
 
@@ -1742,7 +1797,7 @@ def create_meeting(session: Session, *, actor: User, event_id: int, data: Meetin
     ):
         for pid in ids:
             if pid in roles:
-                raise Invalid(field, f"participant {pid} is named twice")
+                raise Invalid(field, _l("participant {pid} is named twice", pid=pid))
             _approved(session, event_id, pid, field)
             roles[pid] = role
     parties = [pid for pid, role in roles.items() if role == MeetingRole.party]
@@ -1751,7 +1806,12 @@ def create_meeting(session: Session, *, actor: User, event_id: int, data: Meetin
         if existing is not None:
             raise Conflict(
                 "these two people already have a meeting",
-                [FieldError("participant_ids", f"already in meeting {existing.id}")],
+                [
+                    FieldError(
+                        "participant_ids",
+                        _l("they already have a meeting together"),
+                    )
+                ],
             )
     slot = _slot_of_event(session, event_id, data.slot_id) if data.slot_id is not None else None
     if slot is None and data.table_id is not None:
@@ -1968,7 +2028,11 @@ def update_meeting(
     )
     if data.status == MeetingStatus.confirmed and meeting.status not in _OPEN:
         raise Conflict(
-            f"a {meeting.status} meeting cannot be confirmed", [FieldError("status", "closed")]
+            _l(
+                "a {meeting_status} meeting cannot be confirmed",
+                meeting_status=status_word(meeting.status),
+            ),
+            [FieldError("status", "closed")],
         )
     new_locked = data.locked if "locked" in fields and data.locked is not None else meeting.locked
     new_priority = (
@@ -2032,7 +2096,7 @@ def add_participant(
     _require_open(meeting)
     if any(p.participant_id == participant_id for p in people):
         raise Conflict(
-            f"{person.full_name} is already in this meeting",
+            _l("{person_full_name} is already in this meeting", person_full_name=person.full_name),
             [FieldError("participant_id", "already in this meeting")],
         )
     slot = session.get(Slot, meeting.slot_id) if meeting.slot_id else None

@@ -18,6 +18,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.errors import _l
 from app.settings import get_settings
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
@@ -38,7 +39,7 @@ DOCX = Sniffed(
 PNG = Sniffed("image/png", (".png",))
 JPEG = Sniffed("image/jpeg", (".jpg", ".jpeg"))
 WEBP = Sniffed("image/webp", (".webp",))
-ALLOWED_DESCRIPTION = "PDF, Word (.docx), PNG, JPEG or WebP"
+ALLOWED_DESCRIPTION = _l("PDF, Word (.docx), PNG, JPEG or WebP")  # shown translated
 
 
 def sniff(data: bytes) -> Sniffed | None:

@@ -220,7 +220,7 @@ AGREEMENT_STATUSES: dict[str, Label] = {
     "signed": Label("Đã ký", "Signed"),
     "in_progress": Label("Đang triển khai", "In progress"),
     "completed": Label("Đã hoàn thành", "Completed"),
-    "cancelled": Label("Đã huỷ", "Cancelled"),
+    "cancelled": Label("Đã hủy", "Cancelled"),
 }
 
 # Vietnamese documents name Taiwan "Đài Loan (Trung Quốc)"; vocab has the forms used here,

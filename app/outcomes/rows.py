@@ -11,6 +11,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from app.events.models import Event, MeetingTable, Slot
+from app.i18n.render import localize
+from app.i18n.words import status_word
 from app.matchmaking.vocab import COUNTRIES, SECTORS, label
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole
 from app.outcomes import report
@@ -133,7 +135,7 @@ def report_sheets(session: Session, event: Event) -> Sheets:
                     f"{p.full_name} ({org_name(p)})" if org_name(p) else p.full_name for p in who
                 ),
                 ", ".join(_label(SECTORS, s) for s in shared),
-                m.status,
+                localize(status_word(m.status), "vi"),  # a word, as the other columns
             ]
         )
     if slots:  # times in the event's zone, as the agendas print them

@@ -72,7 +72,17 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import diff, record
 from app.auth.models import User
-from app.errors import Conflict, DomainError, FieldError, Forbidden, Invalid, NotFound, Unauthorized
+from app.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    Forbidden,
+    Invalid,
+    Msg,
+    NotFound,
+    Unauthorized,
+    _l,
+)
 from app.events import service as events
 from app.events.models import (
     BookingMode,
@@ -83,6 +93,7 @@ from app.events.models import (
     SessionKind,
     Slot,
 )
+from app.i18n.words import status_word
 from app.links import absolute_url
 from app.matchmaking.vocab import Label
 from app.meetings import service as meetings
@@ -146,7 +157,7 @@ STATUS_LABELS: dict[AgreementStatus, Label] = {
     AgreementStatus.signed: Label("Đã ký", "Signed"),
     AgreementStatus.in_progress: Label("Đang triển khai", "In progress"),
     AgreementStatus.completed: Label("Hoàn thành", "Completed"),
-    AgreementStatus.cancelled: Label("Đã huỷ", "Cancelled"),
+    AgreementStatus.cancelled: Label("Đã hủy", "Cancelled"),
 }
 # Statuses that say the agreement exists on paper: they need a signing date and get
 # follow-up reminders (completed ones need no more follow-up).
@@ -287,7 +298,7 @@ class CheckinResult:
 
 def _code_not_found(raw: str) -> DomainError:
     return DomainError(
-        detail=f"no participant of this event has the code '{raw.strip()[:40]}'",
+        detail=_l("no participant of this event has the code '{value}'", value=raw.strip()[:40]),
         status=404,
         title="Not found",
         type_slug="not-found",
@@ -331,8 +342,12 @@ def check_in(
         )
     if person.status != ApprovalStatus.approved.value:
         raise Conflict(
-            f"{person.full_name}'s registration is {person.status}, not approved: "
-            "the organisers decide on it before check-in",
+            _l(
+                "{person_full_name}'s registration is {person_status}, not approved: "
+                "the organisers decide on it before check-in",
+                person_full_name=person.full_name,
+                person_status=status_word(person.status),
+            ),
             [FieldError("status", person.status)],
         )
     existing = session.get(Checkin, pk(person))
@@ -535,7 +550,9 @@ def mark_meeting(
     absent = list(dict.fromkeys(absent_participant_ids))
     for i, pid in enumerate(absent):
         if pid not in ids:
-            raise Invalid(f"absent_participant_ids[{i}]", f"{pid} is not a person of this meeting")
+            raise Invalid(
+                f"absent_participant_ids[{i}]", _l("{pid} is not a person of this meeting", pid=pid)
+            )
     parties = {p.participant_id for p in people if p.role == MeetingRole.party.value}
     absent_parties = parties & set(absent)
     if outcome == Outcome.no_show and not absent_parties:
@@ -557,8 +574,11 @@ def mark_meeting(
     if slot is not None and slot.starts_at > (now or utcnow()):
         local = slot.starts_at.astimezone(events.event_zone(event))
         raise Conflict(
-            f"this meeting starts at {local:%d/%m/%Y %H:%M}: record it once it has started",
-            [FieldError("slot_id", "the meeting has not started yet")],
+            _l(
+                "this meeting starts at {time}: record it once it has started",
+                time=f"{local:%d/%m/%Y %H:%M}",
+            ),
+            [FieldError("slot_id", _l("the meeting has not started yet"))],
         )
     arrived = set(
         session.exec(select(Checkin.participant_id).where(col(Checkin.participant_id).in_(ids)))
@@ -570,8 +590,11 @@ def mark_meeting(
             for p in session.exec(select(Participant).where(col(Participant.id).in_(missing)))
         )
         raise Conflict(
-            f"{names} has not checked in: check them in first, or record them as absent",
-            [FieldError("absent_participant_ids", f"not checked in: {missing}")],
+            _l(
+                "{names} has not checked in: check them in first, or record them as absent",
+                names=names,
+            ),
+            [FieldError("absent_participant_ids", _l("not checked in: {names}", names=names))],
         )
     unknown = {p.participant_id for p in people} - parties - set(absent) - arrived
     status = MeetingStatus.held if outcome == Outcome.held else MeetingStatus.no_show
@@ -657,7 +680,11 @@ def replace_late_arrival(
     person = registration.get_participant(session, event_id=event_id, participant_id=participant_id)
     if person.status != ApprovalStatus.approved.value:
         raise Conflict(
-            f"{person.full_name}'s registration is {person.status}, not approved",
+            _l(
+                "{person_full_name}'s registration is {person_status}, not approved",
+                person_full_name=person.full_name,
+                person_status=status_word(person.status),
+            ),
             [FieldError("status", person.status)],
         )
     now = now or utcnow()
@@ -811,7 +838,7 @@ def feedback_link(
 
 def _bad_token(message: str) -> DomainError:
     return DomainError(
-        detail=f"the feedback link {message}; ask the organisers for a new one",
+        detail=_l("the feedback link {message}; ask the organisers for a new one", message=message),
         status=403,
         title="Forbidden",
         type_slug="forbidden",
@@ -822,16 +849,16 @@ def _bad_token(message: str) -> DomainError:
 def verify_feedback_token(token: str, *, now: datetime | None = None) -> FeedbackGrant:
     parts = token.strip().split(".")
     if len(parts) != 4 or not all(p.isdigit() for p in parts[:3]):
-        raise _bad_token("is not valid")
+        raise _bad_token(_l("is not valid"))
     participant_id, meeting_id, expires = (int(p) for p in parts[:3])
     if not hmac.compare_digest(_feedback_mac(participant_id, meeting_id, expires), parts[3]):
-        raise _bad_token("is not valid")
+        raise _bad_token(_l("is not valid"))
     try:
         expires_at = datetime.fromtimestamp(expires, UTC)
     except (OverflowError, OSError, ValueError):
-        raise _bad_token("is not valid") from None
+        raise _bad_token(_l("is not valid")) from None
     if (now or utcnow()) >= expires_at:
-        raise _bad_token("has expired")
+        raise _bad_token(_l("has expired"))
     return FeedbackGrant(participant_id, meeting_id, expires_at)
 
 
@@ -881,7 +908,7 @@ def submit_feedback(
             ("participant_id", data.participant_id, grant.participant_id),
         ):
             if given is not None and given != granted:
-                raise _bad_token(f"is for another {name.removesuffix('_id')}")
+                raise _bad_token(_l("is for another {what}", what=Msg(name.removesuffix("_id"))))
         event = events.get_event(session, event_id, viewer=actor)
         meeting_id, participant_id = grant.meeting_id, grant.participant_id
         person = registration.get_participant(
@@ -911,7 +938,13 @@ def submit_feedback(
     if meeting is None or meeting.event_id != pk(event):
         raise NotFound("Meeting", meeting_id)
     if session.get(MeetingParticipant, (meeting_id, participant_id)) is None:
-        raise Invalid("participant_id", f"{person.full_name} is not a person of this meeting")
+        raise Invalid(
+            "participant_id",
+            _l(
+                "{person_full_name} is not a person of this meeting",
+                person_full_name=person.full_name,
+            ),
+        )
     if meeting.status == MeetingStatus.cancelled.value:
         raise Conflict("the meeting was cancelled", [FieldError("meeting_id", "cancelled")])
     if meeting.slot_id is None:
@@ -1284,7 +1317,13 @@ def _check_parties(session: Session, event_id: int, parties: Sequence[PartyIn]) 
             raise Invalid(f"{where}.organisation_id", "this organisation is already a party")
         seen.add(party.organisation_id)
         if session.get(Organisation, party.organisation_id) is None:
-            raise Invalid(f"{where}.organisation_id", f"no organisation {party.organisation_id}")
+            raise Invalid(
+                f"{where}.organisation_id",
+                _l(
+                    "no organisation {party_organisation_id}",
+                    party_organisation_id=party.organisation_id,
+                ),
+            )
         if party.participant_id is None:
             continue
         person = session.get(Participant, party.participant_id)
@@ -1299,7 +1338,10 @@ def _check_values(session: Session, event_id: int, values: dict[str, Any]) -> No
         raise Invalid("currency", "give the currency of the value (VND, USD, TWD, JPY…)")
     if AgreementStatus(values["status"]) in _SIGNED and values.get("signed_on") is None:
         status = AgreementStatus(values["status"]).value
-        raise Invalid("signed_on", f"a {status} agreement needs its signing date")
+        raise Invalid(
+            "signed_on",
+            _l("a {status} agreement needs its signing date", status=status_word(status)),
+        )
     meeting_id = values.get("meeting_id")
     if meeting_id is not None:
         meeting = session.get(Meeting, meeting_id)
@@ -1512,11 +1554,22 @@ def add_document(
     kind = docs.sniff(data)
     if kind is None:
         raise DomainError(
-            detail=f"only {docs.ALLOWED_DESCRIPTION} files can be attached",
+            detail=_l(
+                "only {docs_ALLOWED_DESCRIPTION} files can be attached",
+                docs_ALLOWED_DESCRIPTION=docs.ALLOWED_DESCRIPTION,
+            ),
             status=415,
             title="Unsupported media type",
             type_slug="unsupported-media-type",
-            errors=[FieldError("file", f"not a {docs.ALLOWED_DESCRIPTION} file")],
+            errors=[
+                FieldError(
+                    "file",
+                    _l(
+                        "not a {docs_ALLOWED_DESCRIPTION} file",
+                        docs_ALLOWED_DESCRIPTION=docs.ALLOWED_DESCRIPTION,
+                    ),
+                )
+            ],
         )
     digest = docs.store(data)
     row = AgreementDocument(

@@ -581,7 +581,7 @@ def _agreement_choices(session: Session, event: Event) -> dict[str, Any]:
     meetings = [
         (
             pk(m),
-            f"#{pk(m)} · {slot.starts_at.astimezone(zone):%d/%m %H:%M} · "
+            f"{slot.starts_at.astimezone(zone):%d/%m %H:%M} · "
             + " ⇄ ".join(sorted(names.get(pk(m), []))),
         )
         for m, slot in booked
@@ -802,6 +802,27 @@ async def new_agreement_submit(
     return _submit(save, fail, done)
 
 
+def _meeting_label(session: Session, event: Event, meeting_id: int | None) -> str:
+    """'16/03 14:20 · Bàn 3 · Lin Wei-Ting ⇄ Nguyễn Thị Hoa': what a person recognises."""
+    meeting = session.get(Meeting, meeting_id) if meeting_id else None
+    if meeting is None:
+        return ""
+    names = sorted(
+        person.full_name
+        for seat, person in session.exec(
+            select(MeetingParticipant, Participant)
+            .join(Participant, col(Participant.id) == col(MeetingParticipant.participant_id))
+            .where(
+                MeetingParticipant.meeting_id == meeting_id,
+                MeetingParticipant.role == MeetingRole.party.value,
+            )
+        )
+    )
+    slot = session.get(Slot, meeting.slot_id) if meeting.slot_id else None
+    when = f"{slot.starts_at.astimezone(events.event_zone(event)):%d/%m %H:%M}" if slot else ""
+    return " · ".join(part for part in (when, " ⇄ ".join(names)) if part)
+
+
 @router.get("/events/{event_id:int}/agreements/{agreement_id:int}")
 def agreement_page(
     event_id: int, agreement_id: int, request: Request, session: SessionDep, user: CurrentUser
@@ -814,6 +835,7 @@ def agreement_page(
         {
             **_common(request, event),
             "row": row,
+            "meeting_label": _meeting_label(session, event, row.meeting_id),
             "parties": service.agreement_parties(session, agreement_id),
             "documents": service.agreement_documents(session, agreement_id),
             "can_manage": events.can_manage(session, user, event),

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Response
 from sqlmodel import Session
 
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
-from app.errors import Invalid, Unauthorized
+from app.errors import Invalid, Unauthorized, _l
 from app.matchmaking.vocab import SECTORS, OrganisationKind
 from app.pagination import Page, Paging
 from app.registration import service
@@ -92,7 +92,7 @@ def list_organisations(
     """The shared directory (logged-in users: it feeds the registration form, and is not
     offered to anonymous crawlers). ``q`` ignores case and Vietnamese diacritics."""
     if sector is not None and sector not in SECTORS:
-        raise Invalid("sector", f"'{sector}' is not a sector code")
+        raise Invalid("sector", _l("'{sector}' is not a sector code", sector=sector))
     rows, total = service.list_organisations(
         session,
         q=q,

@@ -8,6 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, EmailStr
 from sqlmodel import Field, SQLModel
 
+from app.errors import _l
 from app.events.models import clean_language_codes
 from app.matchmaking.vocab import SECTORS, OrganisationKind
 from app.registration.models import ApprovalStatus, DelegationStatus, ParticipantRole
@@ -16,7 +17,7 @@ from app.registration.models import ApprovalStatus, DelegationStatus, Participan
 def clean_country(value: str) -> str:
     code = value.strip().upper()
     if len(code) != 2 or not code.isascii() or not code.isalpha():
-        raise ValueError("use a two-letter ISO country code such as VN, TW, JP, KR, IL, NL")
+        raise ValueError(_l("use a two-letter ISO country code such as VN, TW, JP, KR, IL, NL"))
     return code
 
 
@@ -25,7 +26,9 @@ def clean_sectors(values: list[str]) -> list[str]:
     for raw in values:
         code = raw.strip()
         if code not in SECTORS:
-            raise ValueError(f"'{raw}' is not a sector code; see GET /api/v1/vocabularies")
+            raise ValueError(
+                _l("'{raw}' is not a sector code; see GET /api/v1/vocabularies", raw=raw)
+            )
         if code not in out:
             out.append(code)
     return out

@@ -15,9 +15,10 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import diff, record
 from app.auth.models import User
-from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unauthorized
+from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unauthorized, _l
 from app.events import service as events
 from app.events.models import Event, EventOrganiser, EventSession, SessionKind, Slot
+from app.i18n.words import status_word
 from app.matchmaking.vocab import OrganisationKind
 from app.registration import emails
 from app.registration.models import (
@@ -76,8 +77,17 @@ def find_duplicate_organisation(
 
 def _duplicate_error(existing: Organisation) -> Conflict:
     return Conflict(
-        f"this organisation is already registered as '{existing.name_vi}' (id {existing.id})",
-        [FieldError("name_vi", f"already registered (organisation {existing.id})")],
+        _l(
+            "this organisation is already registered as '{existing_name_vi}'",
+            existing_name_vi=existing.name_vi,
+            existing_id=existing.id,
+        ),
+        [
+            FieldError(
+                "name_vi",
+                _l("already registered as '{existing_name_vi}'", existing_name_vi=existing.name_vi),
+            )
+        ],
     )
 
 
@@ -384,7 +394,11 @@ def _check_cap(event: Event, meeting_cap: int | None, *, organiser: bool) -> Non
     # Organisers may let a busy host take more meetings than the event's default.
     if meeting_cap is not None and not organiser and meeting_cap > event.meeting_cap:
         raise Invalid(
-            "meeting_cap", f"at most {event.meeting_cap}, the cap this event's organisers set"
+            "meeting_cap",
+            _l(
+                "at most {event_meeting_cap}, the cap this event's organisers set",
+                event_meeting_cap=event.meeting_cap,
+            ),
         )
 
 
@@ -396,7 +410,7 @@ def _email_free(
         query = query.where(Participant.id != exclude_id)
     if session.exec(query).first() is not None:
         raise Conflict(
-            f"{email} is already registered for this event",
+            _l("{email} is already registered for this event", email=email),
             [FieldError("email", "already registered for this event")],
         )
 
@@ -674,7 +688,9 @@ def set_unavailable(
     wanted = sorted(set(slot_ids))
     unknown = [s for s in wanted if s not in valid]
     if unknown:
-        raise Invalid("unavailable_slot_ids", f"not slots of this event: {unknown}")
+        raise Invalid(
+            "unavailable_slot_ids", _l("not slots of this event: {unknown}", unknown=unknown)
+        )
     before = unavailable_slot_ids(session, participant_id)
     for row in session.exec(
         select(Unavailability).where(Unavailability.participant_id == participant_id)
@@ -1203,7 +1219,7 @@ def _check_delegation_values(
         # Compared folded, so that "Đoàn Đài Loan" and "DOAN DAI LOAN" are one delegation.
         if any(fold(other.name) == key for other in session.exec(query).all()):
             raise Conflict(
-                f"a delegation named '{name}' is already registered for this event",
+                _l("a delegation named '{name}' is already registered for this event", name=name),
                 [FieldError("name", "another delegation of this event has this name")],
             )
     head_id = values.get("head_user_id")
@@ -1221,7 +1237,9 @@ def _check_delegation_values(
         )
         unknown = sorted(set(ids) - found)
         if unknown:
-            raise Invalid("organisation_ids", f"no such organisations: {unknown}")
+            raise Invalid(
+                "organisation_ids", _l("no such organisations: {unknown}", unknown=unknown)
+            )
     arrival, departure = values.get("arrival_date"), values.get("departure_date")
     if arrival is not None and departure is not None and departure < arrival:
         raise Invalid("departure_date", "must not be before arrival_date")
@@ -1309,8 +1327,21 @@ def update_delegation(
                 )
             if wanted not in DELEGATION_MOVES[current]:
                 raise Conflict(
-                    f"a delegation cannot go from {current.value} to {wanted.value}",
-                    [FieldError("status", f"cannot go from {current.value} to {wanted.value}")],
+                    _l(
+                        "a delegation cannot go from {current} to {wanted}",
+                        current=status_word(current),
+                        wanted=status_word(wanted),
+                    ),
+                    [
+                        FieldError(
+                            "status",
+                            _l(
+                                "cannot go from {current} to {wanted}",
+                                current=status_word(current),
+                                wanted=status_word(wanted),
+                            ),
+                        )
+                    ],
                 )
         values["status"] = wanted.value
     organisation_ids = values.pop("organisation_ids", None)

@@ -25,6 +25,7 @@ from app.events import service as events
 from app.events.models import Event
 from app.forms import Form
 from app.forms import read_form as _form
+from app.i18n.render import pydantic_message
 from app.matchmaking.vocab import (
     COUNTRIES,
     LANGUAGES,
@@ -84,8 +85,7 @@ def _errors_of(exc: ValidationError | DomainError) -> dict[str, str]:
     out: dict[str, str] = {}
     if isinstance(exc, ValidationError):
         for error in exc.errors():
-            message = error.get("msg", "invalid value").removeprefix("Value error, ")
-            out.setdefault(_field_name(error.get("loc", ())), message)
+            out.setdefault(_field_name(error.get("loc", ())), pydantic_message(error))
         return out
     for item in exc.errors:
         out.setdefault(_field_name(tuple(item.field.split("."))), item.message)

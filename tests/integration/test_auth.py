@@ -76,7 +76,8 @@ def test_wrong_password_is_401_problem(client: TestClient, organiser: User) -> N
     response = _login(client, organiser.email, "wrong-password-123")
     assert response.status_code == 401
     assert response.headers["content-type"].startswith(PROBLEM)
-    assert response.json()["detail"] == "wrong e-mail or password"
+    assert response.json()["code"] == "wrong_e_mail_or_password"
+    assert response.json()["detail"] == "Sai thư điện tử hoặc mật khẩu"
     assert "access_token" not in response.json()
 
 
@@ -162,7 +163,7 @@ def test_expired_token_is_rejected(client: TestClient, organiser: User, db: Sess
     db.commit()
     response = client.get("/api/v1/users/me", headers=headers)
     assert response.status_code == 401
-    assert "expired" in response.json()["detail"]
+    assert "hết hạn" in response.json()["detail"]
 
 
 def test_tokens_are_stored_only_as_digests(

@@ -333,7 +333,7 @@ def test_cancelled_meeting_stays_in_the_feed_as_cancelled_at_its_old_time(
     assert cancelled.uid == f"meeting-{fair.bao_meeting}@ketnoi.vn"
     assert str(cancelled.status).endswith("CANCELLED")
     assert cancelled.dtstart == datetime(2027, 3, 16, 7, 40, tzinfo=UTC)  # slot 3: 14:40
-    assert (cancelled.summary or "").startswith("Đã huỷ: ")
+    assert (cancelled.summary or "").startswith("Đã hủy: ")
     assert cancelled.sequence == 2
     # The printed agenda shows only the meetings that still take place.
     agenda = fair.client.get(
@@ -531,7 +531,7 @@ def test_too_many_agendas_for_one_request_point_to_a_print_job(
 ) -> None:
     monkeypatch.setattr(exports, "SYNC_AGENDA_LIMIT", 2)
     body = _problem(fair.client.get(f"{fair.base}/agendas.pdf", headers=fair.org), 409)
-    assert "print job" in body["detail"]
+    assert "lệnh in" in body["detail"]
 
 
 def test_table_sheets_and_grid(fair: Fair, tmp_path: Path) -> None:

@@ -291,7 +291,7 @@ def test_requests_go_to_approved_others_once_per_pair(fair: Fair) -> None:
     assert _fields(twice) == {"recipient_id"}
     reverse = fair.post("/meeting-requests", {"recipient_id": fair.people["lin"]}, fair.hoa)
     assert reverse.status_code == 409
-    assert "accept their request" in reverse.json()["detail"]
+    assert "hãy chấp nhận yêu cầu của họ" in reverse.json()["detail"]  # Vietnamese by default
     # Withdrawn, the pair may ask again.
     cancelled = fair.post(f"/meeting-requests/{first.json()['id']}/cancel", None, fair.lin)
     assert cancelled.json()["status"] == "cancelled"
@@ -344,7 +344,7 @@ def test_one_meeting_per_table_per_slot_naming_table_id(fair: Fair) -> None:
     clash = fair.meet("bao", "chen", slot=1, table=1)
     assert clash.status_code == 409
     assert _fields(clash) == {"table_id"}
-    assert "table 1" in clash.json()["detail"]
+    assert "bàn 1" in clash.json()["detail"]
     automatic = fair.meet("bao", "chen", slot=1)
     assert automatic.status_code == 201
     assert automatic.json()["table"]["number"] == 2
@@ -431,7 +431,7 @@ def test_blocked_slot_is_refused(fair: Fair) -> None:
     refused = fair.meet("lin", "hoa", slot=4)
     assert refused.status_code == 409
     assert _fields(refused) == {"slot_id"}
-    assert "Nguyễn Thị Hoa is not available" in refused.json()["detail"]
+    assert "Nguyễn Thị Hoa bận" in refused.json()["detail"]
 
 
 # ---- self-service booking -----------------------------------------------------------------
@@ -522,7 +522,7 @@ def test_locked_meeting_refuses_delegate_changes(fair: Fair) -> None:
         fair.post(f"/meetings/{meeting['id']}/cancel", {"reason": "Bận việc"}, fair.hoa),
     ):
         assert call.status_code == 403
-        assert "locked" in call.json()["detail"]
+        assert "khoá" in call.json()["detail"]
     assert (
         fair.client.patch(
             fair.base + f"/meetings/{meeting['id']}", json={"locked": False}, headers=fair.lin
@@ -648,7 +648,7 @@ def test_requests_expire_after_the_deadline(fair: Fair) -> None:
     assert pending["total"] == 0
     late = fair.post(f"/meeting-requests/{request['id']}/accept", {}, fair.hoa)
     assert late.status_code == 409
-    assert "expired" in late.json()["detail"]
+    assert "đã hết hạn" in late.json()["detail"]
     new = fair.post("/meeting-requests", {"recipient_id": fair.people["bao"]}, fair.lin)
     assert new.status_code == 409
     assert _fields(new) == {"request_deadline"}

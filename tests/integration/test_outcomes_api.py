@@ -303,7 +303,7 @@ def test_unknown_code_and_unapproved_person_are_refused_naming_the_field(day: Da
     )
     assert pending.status_code == 409
     assert _fields(pending) == {"status"}
-    assert "pending" in pending.json()["detail"]
+    assert "đang chờ" in pending.json()["detail"]
     neither = day.client.post(day.base + "/check-in", json={"method": "qr"}, headers=day.org)
     assert neither.status_code == 422
     assert _fields(neither) == {"code"}
@@ -585,7 +585,7 @@ def test_feedback_link_works_without_log_in_and_refuses_tampering(day: Day) -> N
     )
     late = day.client.post(url, params={"token": expired}, json={"rating": 1})
     assert late.status_code == 403
-    assert "expired" in late.json()["detail"]
+    assert "hết hạn" in late.json()["detail"]
     day.db.refresh(row)
     assert row.rating == 4
 

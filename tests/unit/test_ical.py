@@ -195,7 +195,7 @@ def test_cancelled_meeting_stays_in_the_feed_marked_cancelled(feed: bytes) -> No
     assert kim.status is not None
     assert kim.status.value == "CANCELLED"
     assert kim.sequence == 2
-    assert (kim.summary or "").startswith("Đã huỷ: Gặp Kim Min-jun (김민준)")
+    assert (kim.summary or "").startswith("Đã hủy: Gặp Kim Min-jun (김민준)")
 
 
 def test_no_attendees_and_no_rsvp(feed: bytes) -> None:
