@@ -121,6 +121,7 @@ class ReportView:
     checked_in: int = 0
     meetings: MeetingFigures = field(default_factory=MeetingFigures)
     meetings_by_sector: Mapping[str, int] = field(default_factory=dict)  # vocab.SECTORS code
+    meetings_counted: int = 0  # meetings not cancelled: the base of the sector shares
     meetings_by_delegation: Mapping[str, DelegationMeetings] = field(default_factory=dict)
     ratings: RatingFigures = field(default_factory=RatingFigures)
     agreements_by_kind: Mapping[str, AgreementKindFigures] = field(default_factory=dict)
@@ -173,6 +174,7 @@ def view_from_stats(
             acceptance_rate=r.acceptance_rate,
         ),
         meetings_by_sector={g.key: g.meetings for g in stats.meetings_by_sector},
+        meetings_counted=stats.meetings_counted,
         meetings_by_delegation={
             g.label: DelegationMeetings(meetings=g.meetings, held=g.held)
             for g in stats.meetings_by_delegation
@@ -344,9 +346,18 @@ def _render(chart: Any, name: str, heading: str, *, horizontal: bool = False) ->
     return Markup(svg)
 
 
+def _ticks(top: float) -> list[int] | None:
+    """Whole-number value ticks (counts have no fractions): at most six, from 0."""
+    if not top:
+        return None
+    step = max(1, -(-int(top) // 5))
+    return list(range(0, int(top) + 1, step))
+
+
 def _config(locale: str, values: Sequence[int], **extra: Any) -> dict[str, Any]:
     top = max(values, default=0)
     return {
+        "y_labels": _ticks(max(top * 1.15, top + 1)),
         "style": _STYLE,
         "js": [],  # pygal's default loads kozea's tooltip script from a CDN
         "disable_xml_declaration": True,  # for inline embedding in HTML
@@ -490,7 +501,8 @@ def _figures(view: ReportView, locale: str, bilingual: bool) -> dict[str, Any]:
         _Row(name(_pair(ORGANISATION_KINDS, c, view.labels)), (num(n), pct(n, total)))
         for c, n in _ranked(view.participants_by_kind)
     ]
-    sector_total = sum(view.meetings_by_sector.values())
+    # A share of the meetings (a meeting with two sectors counts in both), not of the tags.
+    sector_total = view.meetings_counted or sum(view.meetings_by_sector.values())
     by_sector = [
         _Row(name(_pair(SECTORS, c, view.labels)), (num(n), pct(n, sector_total)))
         for c, n in _ranked(view.meetings_by_sector)

@@ -192,6 +192,7 @@ class EventStats:
     checkins_by_delegation: list[DelegationArrivals]
     ratings: RatingFigures
     agreements: AgreementFigures
+    meetings_counted: int = 0  # meetings not cancelled (each once): the base of shares
 
 
 def _counts(counter: Counter[str]) -> list[Count]:
@@ -478,6 +479,7 @@ def event_stats(session: Session, *, event_id: int) -> EventStats:
         meetings_by_sector=by_sector,
         meetings_by_delegation=by_delegation,
         meetings_by_country=by_country,
+        meetings_counted=sum(1 for m in meeting_rows if m.status != MeetingStatus.cancelled.value),
         checkins=CheckinFigures(
             approved=sum(d.total for d in arrivals), checked_in=sum(d.arrived for d in arrivals)
         ),

@@ -1,0 +1,32 @@
+"""The report's sector shares are shares of meetings, and chart axes count in whole numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from app.outcomes.report import AgreementKindFigures, _figures, charts
+from tests.unit.test_report import VIEW
+
+
+def test_sector_share_is_of_meetings_not_of_sector_tags() -> None:
+    # 53 sector tags over 42 meetings: automation's 21 is 50 % of the meetings (40 % of tags).
+    view = dataclasses.replace(VIEW, meetings_counted=42)
+    rows = {str(r.label): r.cells for r in _figures(view, "en", False)["by_sector"]}
+    automation = next(cells for label, cells in rows.items() if "utomation" in label)
+    assert automation[0] == "21"
+    assert automation[1] == "50%"
+
+
+def test_agreements_chart_has_whole_number_ticks() -> None:
+    view = dataclasses.replace(
+        VIEW,
+        agreements_by_kind={
+            "mou": AgreementKindFigures(count=2),
+            "nda": AgreementKindFigures(count=1),
+        },
+    )
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", str(charts(view, "en")["agreements"]))
+    numbers = [t for t in labels if re.fullmatch(r"[\d.,]+", t)]
+    assert "2" in numbers
+    assert not [n for n in numbers if re.search(r"[.,]", n)], numbers
