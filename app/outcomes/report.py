@@ -66,6 +66,10 @@ class MeetingFigures:
     held: int = 0
     no_show: int = 0
     cancelled: int = 0
+    # Of ``booked``, those that answer a request, and meetings organisers proposed without
+    # one: the funnel narrows requests → accepted → booked from requests (None: all booked).
+    booked_from_requests: int | None = None
+    by_organisers: int = 0
     # The caller's own figure wins (so page, API and PDF agree); otherwise the same rule as
     # event_stats: accepted / (accepted + declined), None while nobody has answered.
     acceptance_rate: float | None = None
@@ -168,6 +172,8 @@ def view_from_stats(
             accepted=r.accepted,
             declined=r.declined,
             booked=m.booked,
+            booked_from_requests=m.booked_from_requests,
+            by_organisers=m.by_organisers,
             held=m.held,
             no_show=m.no_show,
             cancelled=m.cancelled,
@@ -429,7 +435,12 @@ def charts(view: ReportView, locale: str) -> dict[str, Markup]:
     funnel = [
         (t(N_("Requested")), m.requested, GREY),
         (t(N_("Accepted")), m.accepted, BLUE),
-        (t(N_("Booked")), m.booked, BLUE),
+        (
+            t(N_("Booked from requests")),
+            m.booked if m.booked_from_requests is None else m.booked_from_requests,
+            BLUE,
+        ),
+        (t(N_("Organiser proposals")), m.by_organisers, GREY),
         (t(N_("Held")), m.held, GREEN),
         (t(N_("No-show")), m.no_show, RED),
     ]
@@ -810,6 +821,8 @@ MESSAGES = (
     "Accepted",
     "Declined",
     "Booked",
+    "Booked from requests",
+    "Organiser proposals",
     "Held",
     "No-show",
     "Cancelled",

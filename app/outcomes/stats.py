@@ -115,6 +115,7 @@ class MeetingFigures:
     held: int
     no_show: int
     cancelled: int
+    booked_from_requests: int = 0  # booked meetings that answer a request (the funnel's step)
 
 
 @dataclass(frozen=True)
@@ -456,6 +457,9 @@ def event_stats(session: Session, *, event_id: int) -> EventStats:
         proposed=status[MeetingStatus.proposed.value],
         confirmed=status[MeetingStatus.confirmed.value],
         booked=sum(1 for m in meeting_rows if m.slot_id is not None),
+        booked_from_requests=sum(
+            1 for m in meeting_rows if m.slot_id is not None and m.request_id is not None
+        ),
         held=status[MeetingStatus.held.value],
         no_show=status[MeetingStatus.no_show.value],
         cancelled=status[MeetingStatus.cancelled.value],

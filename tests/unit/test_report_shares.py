@@ -30,3 +30,20 @@ def test_agreements_chart_has_whole_number_ticks() -> None:
     numbers = [t for t in labels if re.fullmatch(r"[\d.,]+", t)]
     assert "2" in numbers
     assert not [n for n in numbers if re.search(r"[.,]", n)], numbers
+
+
+def test_funnel_counts_organiser_proposals_apart_so_it_never_widens() -> None:
+    meetings = dataclasses.replace(
+        VIEW.meetings,
+        requested=107,
+        accepted=91,
+        booked=115,
+        booked_from_requests=88,
+        by_organisers=27,
+    )
+    svg = str(charts(dataclasses.replace(VIEW, meetings=meetings), "vi")["funnel"])
+    labels = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    assert "Đã xếp lịch từ yêu cầu" in labels
+    assert "Do ban tổ chức đề xuất" in labels
+    assert "88" in labels
+    assert "115" not in labels  # the widening figure is not a step of the funnel
