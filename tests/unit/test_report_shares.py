@@ -47,3 +47,14 @@ def test_funnel_counts_organiser_proposals_apart_so_it_never_widens() -> None:
     assert "Do ban tổ chức đề xuất" in labels
     assert "88" in labels
     assert "115" not in labels  # the widening figure is not a step of the funnel
+
+
+def test_meetings_by_country_table_with_official_names() -> None:
+    from app.outcomes.report import render_report_html
+
+    view = dataclasses.replace(VIEW, meetings_counted=42, meetings_by_country={"VN": 40, "TW": 30})
+    html = str(render_report_html(view, "vi"))
+    table = html.split('id="report-meetings-by-country"', 1)[1].split("</table>", 1)[0]
+    assert "Số cuộc gặp theo quốc gia/vùng lãnh thổ" in html
+    assert "Đài Loan (Trung Quốc)" in table
+    assert "71%" in table  # 30 of 42 meetings
