@@ -127,6 +127,7 @@ class ReportView:
     meetings_by_sector: Mapping[str, int] = field(default_factory=dict)  # vocab.SECTORS code
     meetings_counted: int = 0  # meetings not cancelled: the base of the sector shares
     meetings_by_country: Mapping[str, int] = field(default_factory=dict)  # ISO alpha-2
+    meetings_by_country_pair: Mapping[str, int] = field(default_factory=dict)  # "TW-VN"
     meetings_by_delegation: Mapping[str, DelegationMeetings] = field(default_factory=dict)
     ratings: RatingFigures = field(default_factory=RatingFigures)
     agreements_by_kind: Mapping[str, AgreementKindFigures] = field(default_factory=dict)
@@ -183,6 +184,7 @@ def view_from_stats(
         meetings_by_sector={g.key: g.meetings for g in stats.meetings_by_sector},
         meetings_counted=stats.meetings_counted,
         meetings_by_country={g.key: g.meetings for g in stats.meetings_by_country},
+        meetings_by_country_pair={g.key: g.meetings for g in stats.meetings_by_country_pair},
         meetings_by_delegation={
             g.label: DelegationMeetings(meetings=g.meetings, held=g.held)
             for g in stats.meetings_by_delegation
@@ -525,6 +527,13 @@ def _figures(view: ReportView, locale: str, bilingual: bool) -> dict[str, Any]:
         _Row(name(_country_pair(c)), (num(n), pct(n, view.meetings_counted)))
         for c, n in _ranked(view.meetings_by_country)
     ]
+    by_country_pair = [
+        _Row(
+            Markup(" – ").join(name(_country_pair(c)) for c in key.split("-")),
+            (num(n), pct(n, view.meetings_counted)),
+        )
+        for key, n in _ranked(view.meetings_by_country_pair)
+    ]
     delegations = sorted(
         view.meetings_by_delegation.items(), key=lambda i: (-i[1].meetings, -i[1].held, i[0])
     )
@@ -581,6 +590,7 @@ def _figures(view: ReportView, locale: str, bilingual: bool) -> dict[str, Any]:
         "by_kind": by_kind,
         "by_sector": by_sector,
         "by_meeting_country": by_meeting_country,
+        "by_country_pair": by_country_pair,
         "by_delegation": by_delegation,
         "by_agreement": by_agreement,
         "by_status": by_status,
@@ -836,6 +846,7 @@ MESSAGES = (
     "Cancelled",
     "Acceptance rate",
     "From request to meeting",
+    "Meetings by country pair",
     "Meetings by country",
     "Meetings by sector",
     "Ratings of the meetings",

@@ -58,3 +58,15 @@ def test_meetings_by_country_table_with_official_names() -> None:
     assert "Số cuộc gặp theo quốc gia/vùng lãnh thổ" in html
     assert "Đài Loan (Trung Quốc)" in table
     assert "71%" in table  # 30 of 42 meetings
+
+
+def test_meetings_by_country_pair_table() -> None:
+    from app.outcomes.report import render_report_html
+
+    view = dataclasses.replace(
+        VIEW, meetings_counted=42, meetings_by_country_pair={"TW-VN": 30, "VN-VN": 12}
+    )
+    html = str(render_report_html(view, "vi"))
+    table = html.split('id="report-meetings-by-country-pair"', 1)[1].split("</table>", 1)[0]
+    assert "Đài Loan (Trung Quốc) – Việt Nam" in table
+    assert "Việt Nam – Việt Nam" in table
