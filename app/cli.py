@@ -1,8 +1,9 @@
 """The ``ketnoi`` command for operators: migrate, demo, create-organiser, send-mail, remind,
-serve."""
+serve, backup, restore."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -214,6 +215,50 @@ def serve(
         reload=reload,
         proxy_headers=True,
         log_level="info",
+    )
+
+
+@app.command()
+def backup(
+    output: Annotated[
+        Path | None,
+        typer.Option(help="Archive to write (default: var/backups/ketnoi-<time>.tar.gz)"),
+    ] = None,
+) -> None:
+    """Back up the database and the files under var/ (documents, print jobs) into one
+    .tar.gz with a manifest. SQLite: online backup API; PostgreSQL: pg_dump."""
+    from app.backup import BackupError
+    from app.backup import backup as run_backup
+
+    try:
+        archive, manifest = run_backup(get_settings(), output)
+    except BackupError as exc:
+        typer.echo(f"Backup failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    rows = sum(manifest.tables.values())
+    typer.echo(
+        f"Backup written: {archive} ({rows} rows in {len(manifest.tables)} tables, "
+        f"{len(manifest.files)} files)"
+    )
+
+
+@app.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(help="A .tar.gz written by 'ketnoi backup'")],
+) -> None:
+    """Restore a backup into the configured database and var/, both empty."""
+    from app.backup import BackupError
+    from app.backup import restore as run_restore
+
+    try:
+        manifest = run_restore(get_settings(), archive)
+    except BackupError as exc:
+        typer.echo(f"Restore failed: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    rows = sum(manifest.tables.values())
+    typer.echo(
+        f"Restored {archive}: {rows} rows in {len(manifest.tables)} tables, "
+        f"{len(manifest.files)} files (backup of {manifest.data.get('created_at')})"
     )
 
 

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Annotated, Any, Protocol
 
+from annotated_types import Interval
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
+from starlette.convertors import IntegerConvertor, register_url_convertor
+
+INT64_MAX = 2**63 - 1
+# An integer a database column can hold (SQLite and PostgreSQL BIGINT): every id and count
+# taken from a path or a query is one, so 2**63 is refused as input (422) and never reaches
+# the database as an overflow (500).
+DbInt = Annotated[int, Interval(ge=-INT64_MAX - 1, le=INT64_MAX)]
+
+
+class _DbIntConvertor(IntegerConvertor):
+    """``{name:int}`` in a route path matches at most 18 digits (always below 2**63): a
+    longer number is no page (404), not an overflow in the database."""
+
+    regex = "[0-9]{1,18}"
+
+
+register_url_convertor("int", _DbIntConvertor())
 
 
 class UTCDateTime(TypeDecorator[datetime]):

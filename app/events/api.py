@@ -30,7 +30,7 @@ from app.events.models import (
     TableUpdate,
 )
 from app.pagination import Page, Paging
-from app.types import pk
+from app.types import DbInt, pk
 
 router = APIRouter(prefix="/api/v1/events", tags=["events"])
 
@@ -116,13 +116,13 @@ def create_event(
 
 
 @router.get("/{event_id}", response_model=EventPublic)
-def read_event(event_id: int, session: SessionDep, user: OptionalUser) -> EventPublic:
+def read_event(event_id: DbInt, session: SessionDep, user: OptionalUser) -> EventPublic:
     return event_public(service.get_event(session, event_id, viewer=user))
 
 
 @router.patch("/{event_id}", response_model=EventPublic)
 def update_event(
-    event_id: int, data: EventUpdate, session: SessionDep, user: Organiser
+    event_id: DbInt, data: EventUpdate, session: SessionDep, user: Organiser
 ) -> EventPublic:
     return event_public(service.update_event(session, actor=user, event_id=event_id, data=data))
 
@@ -131,14 +131,14 @@ def update_event(
 
 
 @router.get("/{event_id}/sessions", response_model=list[SessionPublic])
-def list_sessions(event_id: int, session: SessionDep, user: OptionalUser) -> list[SessionPublic]:
+def list_sessions(event_id: DbInt, session: SessionDep, user: OptionalUser) -> list[SessionPublic]:
     event = service.get_event(session, event_id, viewer=user)
     return sessions_public(session, event)
 
 
 @router.post("/{event_id}/sessions", response_model=SessionPublic, status_code=201)
 def create_session(
-    event_id: int, data: SessionCreate, session: SessionDep, user: Organiser, response: Response
+    event_id: DbInt, data: SessionCreate, session: SessionDep, user: Organiser, response: Response
 ) -> SessionPublic:
     row = service.create_session(session, actor=user, event_id=event_id, data=data)
     response.headers["Location"] = f"/api/v1/events/{event_id}/sessions/{row.id}"
@@ -147,7 +147,7 @@ def create_session(
 
 @router.get("/{event_id}/sessions/{session_id}", response_model=SessionPublic)
 def read_session(
-    event_id: int, session_id: int, session: SessionDep, user: OptionalUser
+    event_id: DbInt, session_id: DbInt, session: SessionDep, user: OptionalUser
 ) -> SessionPublic:
     event = service.get_event(session, event_id, viewer=user)
     row = service.get_session(session, event_id=event_id, session_id=session_id)
@@ -156,7 +156,7 @@ def read_session(
 
 @router.patch("/{event_id}/sessions/{session_id}", response_model=SessionPublic)
 def update_session(
-    event_id: int, session_id: int, data: SessionUpdate, session: SessionDep, user: Organiser
+    event_id: DbInt, session_id: DbInt, data: SessionUpdate, session: SessionDep, user: Organiser
 ) -> SessionPublic:
     row = service.update_session(
         session, actor=user, event_id=event_id, session_id=session_id, data=data
@@ -165,13 +165,15 @@ def update_session(
 
 
 @router.delete("/{event_id}/sessions/{session_id}", status_code=204)
-def delete_session(event_id: int, session_id: int, session: SessionDep, user: Organiser) -> None:
+def delete_session(
+    event_id: DbInt, session_id: DbInt, session: SessionDep, user: Organiser
+) -> None:
     service.delete_session(session, actor=user, event_id=event_id, session_id=session_id)
 
 
 @router.get("/{event_id}/sessions/{session_id}/slots", response_model=list[SlotPublic])
 def list_slots(
-    event_id: int, session_id: int, session: SessionDep, user: OptionalUser
+    event_id: DbInt, session_id: DbInt, session: SessionDep, user: OptionalUser
 ) -> list[SlotPublic]:
     event = service.get_event(session, event_id, viewer=user)
     service.get_session(session, event_id=event_id, session_id=session_id)
@@ -189,7 +191,7 @@ def list_slots(
 
 @router.get("/{event_id}/sessions/{session_id}/tables", response_model=list[TablePublic])
 def list_tables(
-    event_id: int, session_id: int, session: SessionDep, user: OptionalUser
+    event_id: DbInt, session_id: DbInt, session: SessionDep, user: OptionalUser
 ) -> list[TablePublic]:
     service.get_event(session, event_id, viewer=user)
     service.get_session(session, event_id=event_id, session_id=session_id)
@@ -203,7 +205,7 @@ def list_tables(
     "/{event_id}/sessions/{session_id}/tables", response_model=list[TablePublic], status_code=201
 )
 def create_tables(
-    event_id: int, session_id: int, data: TableCreate, session: SessionDep, user: Organiser
+    event_id: DbInt, session_id: DbInt, data: TableCreate, session: SessionDep, user: Organiser
 ) -> list[TablePublic]:
     tables = service.create_tables(
         session, actor=user, event_id=event_id, session_id=session_id, data=data
@@ -213,9 +215,9 @@ def create_tables(
 
 @router.patch("/{event_id}/sessions/{session_id}/tables/{table_id}", response_model=TablePublic)
 def update_table(
-    event_id: int,
-    session_id: int,
-    table_id: int,
+    event_id: DbInt,
+    session_id: DbInt,
+    table_id: DbInt,
     data: TableUpdate,
     session: SessionDep,
     user: Organiser,

@@ -236,6 +236,17 @@ class EventUpdate(SQLModel):
     def _language_codes(cls, value: list[str] | None) -> list[str] | None:
         return None if value is None else clean_language_codes(value)
 
+    @field_validator(
+        *("title_vi", "title_en", "organiser_unit", "venue", "address", "timezone"),
+        *("start_date", "end_date", "languages", "status", "slot_minutes", "meeting_cap"),
+        *("booking_mode", "description_vi", "description_en"),
+    )
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:  # left out keeps the value; null for a column never empty is an error
+            raise ValueError("must not be null; leave the field out to keep its value")
+        return value
+
 
 class EventPublic(SQLModel):
     id: int
@@ -293,6 +304,15 @@ class SessionUpdate(SQLModel):
     slot_minutes: int | None = Field(default=None, gt=0, le=240)
     gap_minutes: int | None = Field(default=None, ge=0, le=120)
     breaks: list[BreakIn] | None = Field(default=None, max_length=20)
+
+    # Left out means "unchanged"; an explicit null for a column that is never empty is an
+    # input error naming the field (it used to reach the database as a NOT NULL failure).
+    @field_validator("kind", "title_vi", "title_en", "room", "starts_at", "ends_at", "gap_minutes")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("must not be null; leave the field out to keep its value")
+        return value
 
 
 class BreakPublic(SQLModel):

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.exports import ical, jobs, pdf, service
 from app.exports.service import Document
+from app.types import DbInt
 
 router = APIRouter(prefix="/api/v1/events", tags=["calendars and printing"])
 
@@ -27,7 +28,7 @@ Lang = Annotated[str | None, Query(pattern="^(vi|en)$", description="vi or en")]
 
 
 class CalendarLinkPublic(BaseModel):
-    participant_id: int
+    participant_id: DbInt
     url: str = Field(description="The feed's https URL: shown once, only its digest is kept")
     webcal_url: str
     created_at: datetime
@@ -35,15 +36,15 @@ class CalendarLinkPublic(BaseModel):
 
 class PrintJobCreate(BaseModel):
     what: jobs.PrintWhat
-    session_id: int | None = None
-    delegation_id: int | None = None
+    session_id: DbInt | None = None
+    delegation_id: DbInt | None = None
     by_delegation: bool = False
     lang: str | None = Field(default=None, pattern="^(vi|en)$")
 
 
 class PrintJobPublic(BaseModel):
     id: str
-    event_id: int
+    event_id: DbInt
     what: jobs.PrintWhat
     status: jobs.JobStatus
     done: int
@@ -116,7 +117,7 @@ def job_public(job: jobs.PrintJob) -> PrintJobPublic:
 
 @router.get("/{event_id}/calendar.ics", response_class=Response, responses=ICS)
 def programme_calendar(
-    event_id: int, request: Request, session: SessionDep, user: OptionalUser, lang: Lang = None
+    event_id: DbInt, request: Request, session: SessionDep, user: OptionalUser, lang: Lang = None
 ) -> Response:
     """The public programme: one calendar event per session. A draft is a 404 to outsiders."""
     doc = service.programme_calendar(session, viewer=user, event_id=event_id, lang=lang)
@@ -126,8 +127,8 @@ def programme_calendar(
 
 @router.get(P + "/calendar.ics", response_class=Response, responses=ICS)
 def personal_calendar(
-    event_id: int,
-    participant_id: int,
+    event_id: DbInt,
+    participant_id: DbInt,
     request: Request,
     session: SessionDep,
     user: OptionalUser,
@@ -153,7 +154,11 @@ def personal_calendar(
 
 @router.post(P + "/calendar-token", response_model=CalendarLinkPublic, status_code=201)
 def reset_calendar_link(
-    event_id: int, participant_id: int, session: SessionDep, user: CurrentUser, response: Response
+    event_id: DbInt,
+    participant_id: DbInt,
+    session: SessionDep,
+    user: CurrentUser,
+    response: Response,
 ) -> CalendarLinkPublic:
     """A new subscription link for the person; the previous link stops working at once. The
     URL is in this response only."""
@@ -168,7 +173,7 @@ def reset_calendar_link(
 
 @router.delete(P + "/calendar-token", status_code=204)
 def revoke_calendar_link(
-    event_id: int, participant_id: int, session: SessionDep, user: CurrentUser
+    event_id: DbInt, participant_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> Response:
     service.revoke_calendar_link(
         session, actor=user, event_id=event_id, participant_id=participant_id
@@ -180,8 +185,8 @@ def revoke_calendar_link(
     "/{event_id}/meetings/{meeting_id}/calendar.ics", response_class=Response, responses=ICS
 )
 def meeting_calendar(
-    event_id: int,
-    meeting_id: int,
+    event_id: DbInt,
+    meeting_id: DbInt,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
@@ -199,7 +204,7 @@ def meeting_calendar(
 
 @router.get(P + "/agenda.pdf", response_class=Response, responses=PDF)
 def personal_agenda(
-    event_id: int, participant_id: int, session: SessionDep, user: CurrentUser
+    event_id: DbInt, participant_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> Response:
     """The person's agenda (A4, bilingual, with the check-in QR code)."""
     return pdf_response(
@@ -211,11 +216,11 @@ def personal_agenda(
 
 @router.get("/{event_id}/agendas.pdf", response_class=Response, responses=PDF)
 def agendas(
-    event_id: int,
+    event_id: DbInt,
     session: SessionDep,
     user: Organiser,
-    delegation_id: int | None = None,
-    session_id: int | None = None,
+    delegation_id: DbInt | None = None,
+    session_id: DbInt | None = None,
     by_delegation: bool = False,
 ) -> Response:
     """Everyone's agenda in one file, each person from a new page. For more than a couple of
@@ -234,10 +239,10 @@ def agendas(
 
 @router.get("/{event_id}/tables.pdf", response_class=Response, responses=PDF)
 def table_sheets(
-    event_id: int,
+    event_id: DbInt,
     session: SessionDep,
     user: Organiser,
-    session_id: int | None = None,
+    session_id: DbInt | None = None,
     lang: Lang = None,
 ) -> Response:
     """A door sheet per table of each B2B session (or of ``session_id``)."""
@@ -248,10 +253,10 @@ def table_sheets(
 
 @router.get("/{event_id}/grid.pdf", response_class=Response, responses=PDF)
 def master_grid(
-    event_id: int,
+    event_id: DbInt,
     session: SessionDep,
     user: Organiser,
-    session_id: int | None = None,
+    session_id: DbInt | None = None,
     lang: Lang = None,
 ) -> Response:
     """Tables × slots of each B2B session (or of ``session_id``), landscape."""
@@ -265,7 +270,7 @@ def master_grid(
 
 @router.post("/{event_id}/print-jobs", response_model=PrintJobPublic, status_code=202)
 def create_print_job(
-    event_id: int,
+    event_id: DbInt,
     data: PrintJobCreate,
     session: SessionDep,
     user: Organiser,
@@ -290,7 +295,7 @@ def create_print_job(
 
 @router.get("/{event_id}/print-jobs/{job_id}", response_model=PrintJobPublic)
 def read_print_job(
-    event_id: int, job_id: str, session: SessionDep, user: Organiser, response: Response
+    event_id: DbInt, job_id: str, session: SessionDep, user: Organiser, response: Response
 ) -> PrintJobPublic:
     response.headers["Cache-Control"] = "no-store"
     return job_public(jobs.get_job(session, actor=user, event_id=event_id, job_id=job_id))
@@ -298,7 +303,7 @@ def read_print_job(
 
 @router.get("/{event_id}/print-jobs/{job_id}/download", response_class=FileResponse, responses=PDF)
 def download_print_job(
-    event_id: int, job_id: str, session: SessionDep, user: Organiser
+    event_id: DbInt, job_id: str, session: SessionDep, user: Organiser
 ) -> FileResponse:
     path, filename = jobs.job_file(session, actor=user, event_id=event_id, job_id=job_id)
     return FileResponse(

@@ -123,6 +123,17 @@ def load(job_id: str) -> PrintJob | None:
     return PrintJob(**data)
 
 
+def recent_jobs(event_id: int, limit: int = 10) -> list[PrintJob]:
+    """The event's latest print jobs, newest first, so that a print can be found again."""
+    found = []
+    for path in jobs_dir().glob("*.json"):
+        job = load(path.stem)
+        if job is not None and job.event_id == event_id:
+            found.append(job)
+    found.sort(key=lambda j: j.created_at, reverse=True)
+    return found[:limit]
+
+
 def purge_old(now: datetime | None = None) -> int:
     """Remove jobs (and leftovers of interrupted writes) older than ``KEEP_FOR``."""
     limit = (now or utcnow()).timestamp() - KEEP_FOR.total_seconds()

@@ -3,7 +3,9 @@ organisers' print page (print jobs with a progress bar and a download link)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, BackgroundTasks, Request
 from fastapi.responses import FileResponse, Response
@@ -131,11 +133,22 @@ def _print_context(session: Session, user: User, event: Event, request: Request)
             job = jobs.get_job(session, actor=user, event_id=pk(event), job_id=job_id)
         except NotFound:
             job = None
+    zone = ZoneInfo(event.timezone)
+    recent = [
+        {
+            "job": j,
+            "when": datetime.fromisoformat(j.created_at)
+            .astimezone(zone)
+            .strftime("%d/%m/%Y %H:%M"),
+        }
+        for j in jobs.recent_jobs(pk(event))
+    ]
     return {
         "event": event,
         "delegations": delegations,
         "sessions": sessions,
         "job": job,
+        "recent_jobs": recent,
         "errors": {},
         "values": {},
     }

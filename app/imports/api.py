@@ -19,6 +19,7 @@ from app.imports.models import (
 )
 from app.imports.spreadsheets import MAX_BYTES
 from app.problems import problem
+from app.types import DbInt
 
 router = APIRouter(prefix="/api/v1/events", tags=["imports"])
 
@@ -72,7 +73,7 @@ def preview_public(
 
 @router.post("/{event_id}/import", response_model=ImportPreview, status_code=201)
 def upload_import(
-    event_id: int,
+    event_id: DbInt,
     session: SessionDep,
     user: Organiser,
     response: Response,
@@ -102,7 +103,7 @@ def upload_import(
 
 @router.get("/{event_id}/import/{batch_id}", response_model=ImportPreview)
 def read_import(
-    event_id: int, batch_id: int, session: SessionDep, user: Organiser
+    event_id: DbInt, batch_id: DbInt, session: SessionDep, user: Organiser
 ) -> ImportPreview:
     return preview_public(
         service.get_batch(session, actor=user, event_id=event_id, batch_id=batch_id)
@@ -115,7 +116,7 @@ def read_import(
     responses={409: {"description": "already applied, or the rows no longer pass the checks"}},
 )
 def apply_import(
-    event_id: int, batch_id: int, request: Request, session: SessionDep, user: Organiser
+    event_id: DbInt, batch_id: DbInt, request: Request, session: SessionDep, user: Organiser
 ) -> Any:
     result = service.apply_batch(session, actor=user, event_id=event_id, batch_id=batch_id)
     if result.rejected:
@@ -157,7 +158,7 @@ def apply_import(
     },
 )
 def export(
-    event_id: int,
+    event_id: DbInt,
     session: SessionDep,
     user: Organiser,
     what: Literal["participants", "profiles"] = "participants",

@@ -35,6 +35,8 @@ from app.text import fold
 
 MAX_SECTORS = 10
 MAX_MEETING_CAP = 100
+ECHO_LIMIT = 80  # characters of a cell that a problem message quotes
+MAX_LABEL_PIECES = 6  # comma-separated pieces that one sector label can hold
 
 ROLES: dict[str, Label] = {
     ParticipantRole.delegate: Label("Đại biểu", "Delegate"),
@@ -199,6 +201,7 @@ PARTICIPANT_COLUMNS: tuple[ColumnSpec, ...] = (
         "Lĩnh vực",
         "Sectors",
         ("Ngành", "Ngành nghề", "Lĩnh vực hoạt động", "Sector", "Industry", "Industries"),
+        max_length=1000,
         hint_vi="Mã hoặc tên, cách nhau bởi dấu ;",
         hint_en="Codes or names separated by ;",
     ),
@@ -207,6 +210,7 @@ PARTICIPANT_COLUMNS: tuple[ColumnSpec, ...] = (
         "Ngôn ngữ",
         "Languages",
         ("Ngôn ngữ giao tiếp", "Language"),
+        max_length=200,
         hint_vi="Mã như vi, en, zh, ja, ko",
         hint_en="Codes such as vi, en, zh, ja, ko",
     ),
@@ -375,7 +379,7 @@ def parse_sectors(text: str) -> tuple[list[str], list[str]]:
         start = 0
         while start < len(pieces):
             # The longest run of comma-separated pieces that names one sector.
-            for end in range(len(pieces), start, -1):
+            for end in range(min(len(pieces), start + MAX_LABEL_PIECES), start, -1):
                 code = SECTOR_LOOKUP.get(normalise(", ".join(pieces[start:end])))
                 if code is not None:
                     if code not in codes:
@@ -447,11 +451,20 @@ def parse_participant_row(
     issues: list[Issue] = []
 
     def problem(name: str, msgid: str, **params: Any) -> None:
+        # A message quotes at most the start of a cell: a problem list never grows with it.
+        params = {
+            k: v[:ECHO_LIMIT] + "…" if isinstance(v, str) and len(v) > ECHO_LIMIT else v
+            for k, v in params.items()
+        }
         issues.append(Issue(msgid, params, row=row, column=match.headers.get(name), field=name))
 
+    too_long = set()
     for spec in PARTICIPANT_COLUMNS:
         if spec.max_length is not None and len(raw[spec.field]) > spec.max_length:
             problem(spec.field, m.ROW_TOO_LONG, limit=spec.max_length)
+            too_long.add(spec.field)
+    for name in too_long & {"sectors", "languages"}:
+        raw[name] = ""  # said once as too long; not split into hundreds of unknown values
 
     if not raw["full_name"]:
         problem("full_name", m.ROW_NAME_MISSING)
@@ -463,8 +476,11 @@ def parse_participant_row(
         except EmailNotValidError:
             problem("email", m.ROW_BAD_EMAIL, value=raw["email"])
 
+    if len(re.split(r"[;,\n|]", raw["sectors"])) > MAX_SECTORS * 3:
+        problem("sectors", m.ROW_TOO_MANY_SECTORS, limit=MAX_SECTORS)
+        raw["sectors"] = ""  # hundreds of pieces: said once, not matched piece by piece
     sectors, unknown_sectors = parse_sectors(raw["sectors"])
-    for value in unknown_sectors:
+    for value in unknown_sectors[:3]:
         problem("sectors", m.ROW_UNKNOWN_SECTOR, value=value)
     if len(sectors) > MAX_SECTORS:
         problem("sectors", m.ROW_TOO_MANY_SECTORS, limit=MAX_SECTORS)

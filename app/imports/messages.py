@@ -33,6 +33,13 @@ FILE_NO_HEADER = N_("The file has no header row: the first row must name the col
 FILE_TOO_MANY_ROWS = N_(
     "The file has more than %(limit)s rows. Split it into files of at most %(limit)s rows."
 )
+FILE_UNPACKS_TOO_LARGE = N_(
+    "The workbook unpacks to more than %(limit)s MB. Save only the participants sheet, "
+    "without images, and upload it again."
+)
+FILE_MORE_PROBLEMS = N_(
+    "%(count)s more problems are not listed. Correct the ones above and upload the file again."
+)
 FILE_MISSING_COLUMNS = N_(
     "Required columns are missing: %(missing)s. Columns that were not recognised: %(unknown)s."
 )
@@ -68,6 +75,8 @@ ALL_MESSAGES = (
     FILE_UNKNOWN_TYPE,
     FILE_NO_HEADER,
     FILE_TOO_MANY_ROWS,
+    FILE_UNPACKS_TOO_LARGE,
+    FILE_MORE_PROBLEMS,
     FILE_MISSING_COLUMNS,
     FILE_REPEATED_COLUMNS,
     FILE_NO_ROWS,

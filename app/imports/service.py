@@ -203,12 +203,19 @@ def check_against_event(
     return issues
 
 
+# A file can hold thousands of problems; the first ones are enough to correct it, and an
+# answer listing every one of them grows to megabytes.
+MAX_LISTED_ISSUES = 200
+
+
 def _sort_issues(issues: Iterable[Issue]) -> list[dict[str, Any]]:
     order = {spec.field: i for i, spec in enumerate(c.PARTICIPANT_COLUMNS)}
-    return [
-        i.as_dict()
-        for i in sorted(issues, key=lambda i: (i.row or 0, order.get(i.field or "", 99)))
-    ]
+    ordered = sorted(issues, key=lambda i: (i.row or 0, order.get(i.field or "", 99)))
+    listed = [i.as_dict() for i in ordered[:MAX_LISTED_ISSUES]]
+    if len(ordered) > MAX_LISTED_ISSUES:
+        more = Issue(m.FILE_MORE_PROBLEMS, {"count": len(ordered) - MAX_LISTED_ISSUES})
+        listed.append({**more.as_dict(), "field": "file"})
+    return listed
 
 
 def parse_participants(table: Table) -> tuple[list[dict[str, Any]], list[Issue], c.ColumnMatch]:

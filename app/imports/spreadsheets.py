@@ -6,6 +6,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -26,6 +28,16 @@ MAX_COLUMNS = 60
 # Excel keeps formatted but empty rows in a sheet; a long run of them is the end of the data,
 # not a reason to walk a million rows.
 MAX_BLANK_RUN = 2000
+# A workbook is a zip: a small upload can unpack to gigabytes ("zip bomb"). Every entry's
+# unpacked size is read from the zip directory before anything is parsed (zipfile never
+# unpacks past the size it declares), and a sheet may not declare or hold more rows than a
+# participant list can need, blank ones included.
+MAX_UNPACKED_BYTES = 40 * 1024 * 1024
+MAX_SHEET_ROWS = 20_000
+# openpyxl walks a whole sheet that does not declare its size (<dimension>) just to size it;
+# every spreadsheet program declares it, so only a small sheet may go without.
+MAX_UNSIZED_SHEET_BYTES = 1024 * 1024
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"[A-Z]*\d*:?[A-Z]*(\d+)\"")
 SHEET_NAMES = ("participants", "nguoi tham du")
 # Spreadsheet programs run a cell that starts with one of these as a formula ("CSV
 # injection"): exports write a leading apostrophe, imports remove it again.
@@ -142,7 +154,39 @@ def _read_csv(data: bytes) -> Table:
         raise _problem(m.FILE_UNKNOWN_TYPE) from exc
 
 
+def check_xlsx_size(data: bytes) -> None:
+    """Refuse a workbook that unpacks to more than MAX_UNPACKED_BYTES or whose sheets declare
+    more than MAX_SHEET_ROWS rows, before openpyxl reads any of it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            if sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
+                raise FileProblem(
+                    Issue(
+                        m.FILE_UNPACKS_TOO_LARGE,
+                        {"limit": MAX_UNPACKED_BYTES // (1024 * 1024)},
+                        field="file",
+                    ),
+                    413,
+                )
+            for entry in entries:
+                if not entry.filename.startswith("xl/worksheets/"):
+                    continue
+                with archive.open(entry) as sheet:
+                    head = sheet.read(4096)
+                found = DIMENSION.search(head)
+                if found and int(found.group(1)) > MAX_SHEET_ROWS:
+                    raise _problem(m.FILE_TOO_MANY_ROWS, limit=MAX_ROWS)
+                if not found and entry.file_size > MAX_UNSIZED_SHEET_BYTES:
+                    raise _problem(m.FILE_BAD_XLSX)
+    except FileProblem:
+        raise
+    except Exception as exc:  # BadZipFile, a damaged entry, an unsupported compression…
+        raise _problem(m.FILE_BAD_XLSX) from exc
+
+
 def _read_xlsx(data: bytes) -> Table:
+    check_xlsx_size(data)
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds (BadZipFile, KeyError…) on damage
@@ -169,12 +213,14 @@ def _collect(rows: Iterator[list[str]], sheet: str | None) -> Table:
     table: Table | None = None
     blank_run = 0
     for number, cells in enumerate(rows, start=1):
+        if number > MAX_SHEET_ROWS:
+            raise _problem(m.FILE_TOO_MANY_ROWS, limit=MAX_ROWS)
         while cells and not cells[-1]:
             cells.pop()  # trailing empty cells: a sheet read to its widest column
         if not cells:
             blank_run += 1
-            if blank_run >= MAX_BLANK_RUN and table is not None:
-                break
+            if blank_run >= MAX_BLANK_RUN:
+                break  # the end of the data, or (before any header) a sheet with none
             continue
         blank_run = 0
         if table is None:

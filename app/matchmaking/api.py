@@ -31,6 +31,7 @@ from app.matchmaking.vocab import (
     ProfileKind,
 )
 from app.pagination import Page, Paging
+from app.types import DbInt
 
 router = APIRouter(tags=["matchmaking"])
 
@@ -40,7 +41,7 @@ TRL = Annotated[int | None, Query(ge=1, le=9)]
 
 @router.get(PROFILES, response_model=Page[ProfilePublic])
 def list_profiles(
-    event_id: int,
+    event_id: DbInt,
     session: SessionDep,
     user: OptionalUser,
     paging: Paging,
@@ -54,7 +55,7 @@ def list_profiles(
     trl: TRL = None,
     trl_min: TRL = None,
     trl_max: TRL = None,
-    participant_id: int | None = None,
+    participant_id: DbInt | None = None,
     status: ProfileStatus | None = None,
 ) -> Page[ProfilePublic]:
     rows, total = service.list_profiles(
@@ -83,7 +84,7 @@ def list_profiles(
 
 @router.post(PROFILES, response_model=ProfilePublic, status_code=201)
 def create_profile(
-    event_id: int, data: ProfileCreate, session: SessionDep, user: CurrentUser, response: Response
+    event_id: DbInt, data: ProfileCreate, session: SessionDep, user: CurrentUser, response: Response
 ) -> ProfilePublic:
     row = service.create_profile(session, actor=user, event_id=event_id, data=data)
     response.headers["Location"] = f"/api/v1/events/{event_id}/profiles/{row.id}"
@@ -92,7 +93,7 @@ def create_profile(
 
 @router.get(PROFILES + "/{profile_id}", response_model=ProfilePublic)
 def read_profile(
-    event_id: int, profile_id: int, session: SessionDep, user: OptionalUser
+    event_id: DbInt, profile_id: DbInt, session: SessionDep, user: OptionalUser
 ) -> ProfilePublic:
     row = service.get_profile(session, event_id=event_id, profile_id=profile_id, viewer=user)
     return service.describe_one(session, row)
@@ -100,7 +101,7 @@ def read_profile(
 
 @router.patch(PROFILES + "/{profile_id}", response_model=ProfilePublic)
 def update_profile(
-    event_id: int, profile_id: int, data: ProfileUpdate, session: SessionDep, user: CurrentUser
+    event_id: DbInt, profile_id: DbInt, data: ProfileUpdate, session: SessionDep, user: CurrentUser
 ) -> ProfilePublic:
     row = service.update_profile(
         session, actor=user, event_id=event_id, profile_id=profile_id, data=data
@@ -110,7 +111,7 @@ def update_profile(
 
 @router.delete(PROFILES + "/{profile_id}", status_code=204)
 def withdraw_profile(
-    event_id: int, profile_id: int, session: SessionDep, user: CurrentUser
+    event_id: DbInt, profile_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> None:
     """Withdraw: the profile stays on record with status ``withdrawn``."""
     service.withdraw_profile(session, actor=user, event_id=event_id, profile_id=profile_id)
@@ -121,8 +122,8 @@ def withdraw_profile(
     response_model=list[SuggestionPublic],
 )
 def suggestions(
-    event_id: int,
-    participant_id: int,
+    event_id: DbInt,
+    participant_id: DbInt,
     session: SessionDep,
     user: CurrentUser,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,

@@ -38,7 +38,7 @@ from app.meetings.schemas import (
 from app.pagination import Page, Paging
 from app.registration import service as registration
 from app.registration.models import Participant
-from app.types import pk, utcnow
+from app.types import DbInt, pk, utcnow
 
 router = APIRouter(prefix="/api/v1/events", tags=["meetings"])
 
@@ -146,7 +146,7 @@ def meeting_public(
     )
 
 
-def _meeting_out(db: Session, event_id: int, meeting: Meeting, viewer: User) -> MeetingPublic:
+def _meeting_out(db: Session, event_id: DbInt, meeting: Meeting, viewer: User) -> MeetingPublic:
     event = db.get(Event, event_id)
     assert event is not None
     return meeting_public(db, event, meeting, viewer)
@@ -167,13 +167,15 @@ def _settings_public(db: Session, view: service.MeetingSettingsView) -> MeetingS
 
 
 @router.get("/{event_id}/meeting-settings", response_model=MeetingSettingsPublic)
-def read_settings(event_id: int, session: SessionDep, user: OptionalUser) -> MeetingSettingsPublic:
+def read_settings(
+    event_id: DbInt, session: SessionDep, user: OptionalUser
+) -> MeetingSettingsPublic:
     return _settings_public(session, service.read_settings(session, viewer=user, event_id=event_id))
 
 
 @router.put("/{event_id}/meeting-settings", response_model=MeetingSettingsPublic)
 def update_settings(
-    event_id: int, data: MeetingSettingsUpdate, session: SessionDep, user: Organiser
+    event_id: DbInt, data: MeetingSettingsUpdate, session: SessionDep, user: Organiser
 ) -> MeetingSettingsPublic:
     view = service.update_settings(session, actor=user, event_id=event_id, data=data)
     return _settings_public(session, view)
@@ -184,12 +186,12 @@ def update_settings(
 
 @router.get(REQUESTS, response_model=Page[MeetingRequestPublic])
 def list_requests(
-    event_id: int,
+    event_id: DbInt,
     session: SessionDep,
     user: CurrentUser,
     paging: Paging,
     box: RequestBox = RequestBox.all,
-    participant_id: int | None = None,
+    participant_id: DbInt | None = None,
     status: RequestStatus | None = None,
 ) -> Page[MeetingRequestPublic]:
     rows, total = service.list_requests(
@@ -214,7 +216,7 @@ def list_requests(
 
 @router.post(REQUESTS, response_model=MeetingRequestPublic, status_code=201)
 def create_request(
-    event_id: int,
+    event_id: DbInt,
     data: MeetingRequestCreate,
     session: SessionDep,
     user: CurrentUser,
@@ -227,7 +229,7 @@ def create_request(
 
 @router.post(REQUESTS + "/{request_id}/accept", response_model=MeetingPublic, status_code=201)
 def accept_request(
-    event_id: int, request_id: int, session: SessionDep, user: CurrentUser, response: Response
+    event_id: DbInt, request_id: DbInt, session: SessionDep, user: CurrentUser, response: Response
 ) -> MeetingPublic:
     """Accept: returns the new meeting (book it next in self-service mode)."""
     meeting = service.accept_request(session, actor=user, event_id=event_id, request_id=request_id)
@@ -237,7 +239,7 @@ def accept_request(
 
 @router.post(REQUESTS + "/{request_id}/decline", response_model=MeetingRequestPublic)
 def decline_request(
-    event_id: int, request_id: int, data: RequestDecline, session: SessionDep, user: CurrentUser
+    event_id: DbInt, request_id: DbInt, data: RequestDecline, session: SessionDep, user: CurrentUser
 ) -> MeetingRequestPublic:
     row = service.decline_request(
         session, actor=user, event_id=event_id, request_id=request_id, reason=data.reason
@@ -247,7 +249,7 @@ def decline_request(
 
 @router.post(REQUESTS + "/{request_id}/cancel", response_model=MeetingRequestPublic)
 def cancel_request(
-    event_id: int, request_id: int, session: SessionDep, user: CurrentUser
+    event_id: DbInt, request_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> MeetingRequestPublic:
     row = service.cancel_request(session, actor=user, event_id=event_id, request_id=request_id)
     return request_public(session, events.get_event(session, event_id, viewer=user), row)
@@ -258,13 +260,13 @@ def cancel_request(
 
 @router.get(MEETINGS, response_model=Page[MeetingPublic])
 def list_meetings(
-    event_id: int,
+    event_id: DbInt,
     session: SessionDep,
     user: CurrentUser,
     paging: Paging,
-    session_id: int | None = None,
+    session_id: DbInt | None = None,
     status: MeetingStatus | None = None,
-    participant_id: int | None = None,
+    participant_id: DbInt | None = None,
 ) -> Page[MeetingPublic]:
     rows, total = service.list_meetings(
         session,
@@ -287,7 +289,7 @@ def list_meetings(
 
 @router.post(MEETINGS, response_model=MeetingPublic, status_code=201)
 def create_meeting(
-    event_id: int, data: MeetingCreate, session: SessionDep, user: Organiser, response: Response
+    event_id: DbInt, data: MeetingCreate, session: SessionDep, user: Organiser, response: Response
 ) -> MeetingPublic:
     meeting = service.create_meeting(session, actor=user, event_id=event_id, data=data)
     response.headers["Location"] = f"/api/v1/events/{event_id}/meetings/{meeting.id}"
@@ -296,7 +298,7 @@ def create_meeting(
 
 @router.get(MEETINGS + "/{meeting_id}", response_model=MeetingPublic)
 def read_meeting(
-    event_id: int, meeting_id: int, session: SessionDep, user: CurrentUser
+    event_id: DbInt, meeting_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> MeetingPublic:
     meeting = service.get_meeting(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
     return _meeting_out(session, event_id, meeting, user)
@@ -304,7 +306,7 @@ def read_meeting(
 
 @router.patch(MEETINGS + "/{meeting_id}", response_model=MeetingPublic)
 def update_meeting(
-    event_id: int, meeting_id: int, data: MeetingUpdate, session: SessionDep, user: Organiser
+    event_id: DbInt, meeting_id: DbInt, data: MeetingUpdate, session: SessionDep, user: Organiser
 ) -> MeetingPublic:
     meeting = service.update_meeting(
         session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
@@ -314,8 +316,8 @@ def update_meeting(
 
 @router.post(MEETINGS + "/{meeting_id}/book", response_model=MeetingPublic)
 def book_meeting(
-    event_id: int,
-    meeting_id: int,
+    event_id: DbInt,
+    meeting_id: DbInt,
     session: SessionDep,
     user: CurrentUser,
     data: Annotated[MeetingBook | None, Body()] = None,
@@ -334,7 +336,7 @@ def book_meeting(
 
 @router.get(MEETINGS + "/{meeting_id}/free-slots", response_model=list[SlotBrief])
 def free_slots(
-    event_id: int, meeting_id: int, session: SessionDep, user: CurrentUser
+    event_id: DbInt, meeting_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> list[SlotBrief]:
     slots = service.free_slots(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
     event = events.get_event(session, event_id, viewer=user)
@@ -344,8 +346,8 @@ def free_slots(
 
 @router.post(MEETINGS + "/{meeting_id}/participants", response_model=MeetingPublic, status_code=201)
 def add_participant(
-    event_id: int,
-    meeting_id: int,
+    event_id: DbInt,
+    meeting_id: DbInt,
     data: MeetingParticipantAdd,
     session: SessionDep,
     user: CurrentUser,
@@ -366,9 +368,9 @@ def add_participant(
     MEETINGS + "/{meeting_id}/participants/{participant_id}", response_model=MeetingPublic
 )
 def remove_participant(
-    event_id: int,
-    meeting_id: int,
-    participant_id: int,
+    event_id: DbInt,
+    meeting_id: DbInt,
+    participant_id: DbInt,
     session: SessionDep,
     user: CurrentUser,
     revision: Annotated[int | None, Query(ge=1)] = None,
@@ -386,7 +388,7 @@ def remove_participant(
 
 @router.post(MEETINGS + "/{meeting_id}/cancel", response_model=MeetingPublic)
 def cancel_meeting(
-    event_id: int, meeting_id: int, data: MeetingCancel, session: SessionDep, user: CurrentUser
+    event_id: DbInt, meeting_id: DbInt, data: MeetingCancel, session: SessionDep, user: CurrentUser
 ) -> MeetingPublic:
     meeting = service.cancel_meeting(
         session,
@@ -401,8 +403,8 @@ def cancel_meeting(
 
 @router.post(MEETINGS + "/{meeting_id}/confirm", response_model=MeetingPublic)
 def confirm_meeting(
-    event_id: int,
-    meeting_id: int,
+    event_id: DbInt,
+    meeting_id: DbInt,
     session: SessionDep,
     user: CurrentUser,
     data: Annotated[MeetingConfirm | None, Body()] = None,

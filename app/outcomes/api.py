@@ -54,7 +54,7 @@ from app.outcomes.schemas import (
 )
 from app.pagination import Page, Paging
 from app.registration.models import Participant
-from app.types import pk, utcnow
+from app.types import DbInt, pk, utcnow
 
 router = APIRouter(prefix="/api/v1/events", tags=["outcomes"])
 
@@ -66,7 +66,7 @@ OUTCOMES = "/{event_id}/outcomes"
 AGREEMENT = OUTCOMES + "/agreements/{agreement_id}"
 
 
-def _event(db: Session, event_id: int) -> Event:
+def _event(db: Session, event_id: DbInt) -> Event:
     event = db.get(Event, event_id)
     assert event is not None  # the service has loaded it with its permission check
     return event

@@ -66,6 +66,10 @@ class MeetingFigures:
     held: int = 0
     no_show: int = 0
     cancelled: int = 0
+    # Of ``booked``, those that answer a request, and meetings organisers proposed without
+    # one: the funnel narrows requests → accepted → booked from requests (None: all booked).
+    booked_from_requests: int | None = None
+    by_organisers: int = 0
     # The caller's own figure wins (so page, API and PDF agree); otherwise the same rule as
     # event_stats: accepted / (accepted + declined), None while nobody has answered.
     acceptance_rate: float | None = None
@@ -121,6 +125,9 @@ class ReportView:
     checked_in: int = 0
     meetings: MeetingFigures = field(default_factory=MeetingFigures)
     meetings_by_sector: Mapping[str, int] = field(default_factory=dict)  # vocab.SECTORS code
+    meetings_counted: int = 0  # meetings not cancelled: the base of the sector shares
+    meetings_by_country: Mapping[str, int] = field(default_factory=dict)  # ISO alpha-2
+    meetings_by_country_pair: Mapping[str, int] = field(default_factory=dict)  # "TW-VN"
     meetings_by_delegation: Mapping[str, DelegationMeetings] = field(default_factory=dict)
     ratings: RatingFigures = field(default_factory=RatingFigures)
     agreements_by_kind: Mapping[str, AgreementKindFigures] = field(default_factory=dict)
@@ -167,12 +174,17 @@ def view_from_stats(
             accepted=r.accepted,
             declined=r.declined,
             booked=m.booked,
+            booked_from_requests=m.booked_from_requests,
+            by_organisers=m.by_organisers,
             held=m.held,
             no_show=m.no_show,
             cancelled=m.cancelled,
             acceptance_rate=r.acceptance_rate,
         ),
         meetings_by_sector={g.key: g.meetings for g in stats.meetings_by_sector},
+        meetings_counted=stats.meetings_counted,
+        meetings_by_country={g.key: g.meetings for g in stats.meetings_by_country},
+        meetings_by_country_pair={g.key: g.meetings for g in stats.meetings_by_country_pair},
         meetings_by_delegation={
             g.label: DelegationMeetings(meetings=g.meetings, held=g.held)
             for g in stats.meetings_by_delegation
@@ -344,9 +356,18 @@ def _render(chart: Any, name: str, heading: str, *, horizontal: bool = False) ->
     return Markup(svg)
 
 
+def _ticks(top: float) -> list[int] | None:
+    """Whole-number value ticks (counts have no fractions): at most six, from 0."""
+    if not top:
+        return None
+    step = max(1, -(-int(top) // 5))
+    return list(range(0, int(top) + 1, step))
+
+
 def _config(locale: str, values: Sequence[int], **extra: Any) -> dict[str, Any]:
     top = max(values, default=0)
     return {
+        "y_labels": _ticks(max(top * 1.15, top + 1)),
         "style": _STYLE,
         "js": [],  # pygal's default loads kozea's tooltip script from a CDN
         "disable_xml_declaration": True,  # for inline embedding in HTML
@@ -418,7 +439,12 @@ def charts(view: ReportView, locale: str) -> dict[str, Markup]:
     funnel = [
         (t(N_("Requested")), m.requested, GREY),
         (t(N_("Accepted")), m.accepted, BLUE),
-        (t(N_("Booked")), m.booked, BLUE),
+        (
+            t(N_("Booked from requests")),
+            m.booked if m.booked_from_requests is None else m.booked_from_requests,
+            BLUE,
+        ),
+        (t(N_("Organiser proposals")), m.by_organisers, GREY),
         (t(N_("Held")), m.held, GREEN),
         (t(N_("No-show")), m.no_show, RED),
     ]
@@ -490,10 +516,23 @@ def _figures(view: ReportView, locale: str, bilingual: bool) -> dict[str, Any]:
         _Row(name(_pair(ORGANISATION_KINDS, c, view.labels)), (num(n), pct(n, total)))
         for c, n in _ranked(view.participants_by_kind)
     ]
-    sector_total = sum(view.meetings_by_sector.values())
+    # A share of the meetings (a meeting with two sectors counts in both), not of the tags.
+    sector_total = view.meetings_counted or sum(view.meetings_by_sector.values())
     by_sector = [
         _Row(name(_pair(SECTORS, c, view.labels)), (num(n), pct(n, sector_total)))
         for c, n in _ranked(view.meetings_by_sector)
+    ]
+    # A meeting between two countries counts once for each of them.
+    by_meeting_country = [
+        _Row(name(_country_pair(c)), (num(n), pct(n, view.meetings_counted)))
+        for c, n in _ranked(view.meetings_by_country)
+    ]
+    by_country_pair = [
+        _Row(
+            Markup(" – ").join(name(_country_pair(c)) for c in key.split("-")),
+            (num(n), pct(n, view.meetings_counted)),
+        )
+        for key, n in _ranked(view.meetings_by_country_pair)
     ]
     delegations = sorted(
         view.meetings_by_delegation.items(), key=lambda i: (-i[1].meetings, -i[1].held, i[0])
@@ -550,6 +589,8 @@ def _figures(view: ReportView, locale: str, bilingual: bool) -> dict[str, Any]:
         "by_country": by_country,
         "by_kind": by_kind,
         "by_sector": by_sector,
+        "by_meeting_country": by_meeting_country,
+        "by_country_pair": by_country_pair,
         "by_delegation": by_delegation,
         "by_agreement": by_agreement,
         "by_status": by_status,
@@ -798,11 +839,15 @@ MESSAGES = (
     "Accepted",
     "Declined",
     "Booked",
+    "Booked from requests",
+    "Organiser proposals",
     "Held",
     "No-show",
     "Cancelled",
     "Acceptance rate",
     "From request to meeting",
+    "Meetings by country pair",
+    "Meetings by country",
     "Meetings by sector",
     "Ratings of the meetings",
     "Agreements by kind",

@@ -41,7 +41,7 @@ Agreements
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
@@ -115,6 +115,7 @@ class MeetingFigures:
     held: int
     no_show: int
     cancelled: int
+    booked_from_requests: int = 0  # booked meetings that answer a request (the funnel's step)
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,8 @@ class EventStats:
     checkins_by_delegation: list[DelegationArrivals]
     ratings: RatingFigures
     agreements: AgreementFigures
+    meetings_counted: int = 0  # meetings not cancelled (each once): the base of shares
+    meetings_by_country_pair: list[GroupMeetings] = field(default_factory=list)
 
 
 def _counts(counter: Counter[str]) -> list[Count]:
@@ -305,7 +308,7 @@ def _meeting_groups(
     profiles_of_request: dict[int, list[int]],
     people: dict[int, tuple[Participant, Organisation | None]],
     delegations: dict[int, Delegation],
-) -> tuple[list[GroupMeetings], list[GroupMeetings], list[GroupMeetings]]:
+) -> tuple[list[GroupMeetings], list[GroupMeetings], list[GroupMeetings], list[GroupMeetings]]:
     counted = [m for m in meeting_rows if m.status != MeetingStatus.cancelled.value]
     ids = [pk(m) for m in counted]
     parties: dict[int, list[int]] = defaultdict(list)
@@ -378,10 +381,17 @@ def _meeting_groups(
     by_delegation = tally(delegs)
     for d in delegations.values():
         by_delegation.setdefault(str(pk(d)), [0, 0])
+    # The pair of countries a meeting joins ("TW-VN"; "VN-VN" inside one country), once each.
+    pairs = {
+        mid: {"-".join(sorted(found) * (2 if len(found) == 1 else 1))}
+        for mid, found in ((mid, {c for c in cs if c}) for mid, cs in countries.items())
+        if found
+    }
     return (
         listing(tally(sectors), {}),
         listing(by_delegation, {str(pk(d)): d.name for d in delegations.values()}),
         listing(tally(countries), {}),
+        listing(tally(pairs), {}),
     )
 
 
@@ -455,11 +465,14 @@ def event_stats(session: Session, *, event_id: int) -> EventStats:
         proposed=status[MeetingStatus.proposed.value],
         confirmed=status[MeetingStatus.confirmed.value],
         booked=sum(1 for m in meeting_rows if m.slot_id is not None),
+        booked_from_requests=sum(
+            1 for m in meeting_rows if m.slot_id is not None and m.request_id is not None
+        ),
         held=status[MeetingStatus.held.value],
         no_show=status[MeetingStatus.no_show.value],
         cancelled=status[MeetingStatus.cancelled.value],
     )
-    by_sector, by_delegation, by_country = _meeting_groups(
+    by_sector, by_delegation, by_country, by_pair = _meeting_groups(
         session, event_id, meeting_rows, profiles_of_request, people, delegations
     )
     arrivals = delegation_arrivals(session, event_id=event_id)
@@ -478,6 +491,8 @@ def event_stats(session: Session, *, event_id: int) -> EventStats:
         meetings_by_sector=by_sector,
         meetings_by_delegation=by_delegation,
         meetings_by_country=by_country,
+        meetings_by_country_pair=by_pair,
+        meetings_counted=sum(1 for m in meeting_rows if m.status != MeetingStatus.cancelled.value),
         checkins=CheckinFigures(
             approved=sum(d.total for d in arrivals), checked_in=sum(d.arrived for d in arrivals)
         ),

@@ -41,7 +41,7 @@ from app.registration.schemas import (
     ParticipantPublic,
     ParticipantUpdate,
 )
-from app.types import pk
+from app.types import DbInt, pk
 
 router = APIRouter()
 
@@ -131,7 +131,7 @@ def create_organisation(
     ORGANISATIONS + "/{organisation_id}", response_model=OrganisationPublic, tags=["organisations"]
 )
 def read_organisation(
-    organisation_id: int, session: SessionDep, user: CurrentUser
+    organisation_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
     return organisation_out(session, service.get_organisation(session, organisation_id))
 
@@ -140,7 +140,7 @@ def read_organisation(
     ORGANISATIONS + "/{organisation_id}", response_model=OrganisationPublic, tags=["organisations"]
 )
 def update_organisation(
-    organisation_id: int, data: OrganisationUpdate, session: SessionDep, user: CurrentUser
+    organisation_id: DbInt, data: OrganisationUpdate, session: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
     """Organisers, or the person who registered the organisation."""
     org = service.update_organisation(
@@ -154,7 +154,7 @@ def update_organisation(
 
 @router.get(DELEGATIONS, response_model=Page[DelegationOut], tags=["delegations"])
 def list_delegations(
-    event_id: int, session: SessionDep, user: OptionalUser, paging: Paging
+    event_id: DbInt, session: SessionDep, user: OptionalUser, paging: Paging
 ) -> Page[DelegationOut]:
     """Delegations with their members, ordered by name. Organisers see all, with travel
     details and members' contact data; a head sees their own so; others see registered and
@@ -176,7 +176,11 @@ def list_delegations(
 
 @router.post(DELEGATIONS, response_model=DelegationPrivate, status_code=201, tags=["delegations"])
 def create_delegation(
-    event_id: int, data: DelegationCreate, session: SessionDep, user: Organiser, response: Response
+    event_id: DbInt,
+    data: DelegationCreate,
+    session: SessionDep,
+    user: Organiser,
+    response: Response,
 ) -> DelegationOut:
     """The event's organisers. ``head_user_id`` names an existing account; once set, that
     person can add members (who wait for approval) and edit part of the delegation."""
@@ -187,7 +191,7 @@ def create_delegation(
 
 @router.get(DELEGATIONS + "/{delegation_id}", response_model=DelegationOut, tags=["delegations"])
 def read_delegation(
-    event_id: int, delegation_id: int, session: SessionDep, user: OptionalUser
+    event_id: DbInt, delegation_id: DbInt, session: SessionDep, user: OptionalUser
 ) -> DelegationOut:
     event, delegation = service.get_delegation(
         session, viewer=user, event_id=event_id, delegation_id=delegation_id
@@ -200,8 +204,8 @@ def read_delegation(
     DELEGATIONS + "/{delegation_id}", response_model=DelegationPrivate, tags=["delegations"]
 )
 def update_delegation(
-    event_id: int,
-    delegation_id: int,
+    event_id: DbInt,
+    delegation_id: DbInt,
     data: DelegationUpdate,
     session: SessionDep,
     user: CurrentUser,
@@ -222,13 +226,13 @@ def update_delegation(
 
 @router.get(PARTICIPANTS, response_model=Page[ParticipantOut], tags=["participants"])
 def list_participants(
-    event_id: int,
+    event_id: DbInt,
     session: SessionDep,
     user: OptionalUser,
     paging: Paging,
     status: ApprovalStatus | None = None,
     country: CountryCode = None,
-    delegation_id: int | None = None,
+    delegation_id: DbInt | None = None,
     kind: OrganisationKind | None = None,
     role: ParticipantRole | None = None,
     q: SearchText = None,
@@ -269,7 +273,7 @@ def list_participants(
     PARTICIPANTS, response_model=ParticipantPrivate, status_code=201, tags=["participants"]
 )
 def create_participant(
-    event_id: int,
+    event_id: DbInt,
     data: ParticipantCreate,
     session: SessionDep,
     user: CurrentUser,
@@ -288,7 +292,9 @@ def create_participant(
 
 
 @router.get(PARTICIPANTS + "/me", response_model=ParticipantPrivate, tags=["participants"])
-def read_own_registration(event_id: int, session: SessionDep, user: CurrentUser) -> ParticipantOut:
+def read_own_registration(
+    event_id: DbInt, session: SessionDep, user: CurrentUser
+) -> ParticipantOut:
     """Your own registration for the event, or 404."""
     participant = service.own_registration(session, user=user, event_id=event_id)
     return participant_out(session, participant, private=True)
@@ -298,7 +304,7 @@ def read_own_registration(event_id: int, session: SessionDep, user: CurrentUser)
     PARTICIPANTS + "/{participant_id}", response_model=ParticipantOut, tags=["participants"]
 )
 def read_participant(
-    event_id: int, participant_id: int, session: SessionDep, user: OptionalUser
+    event_id: DbInt, participant_id: DbInt, session: SessionDep, user: OptionalUser
 ) -> ParticipantOut:
     """Private fields for the person, their delegation head and the organisers; public
     fields for other accounts, and only of an approved person (otherwise 404); anonymous
@@ -315,8 +321,8 @@ def read_participant(
     PARTICIPANTS + "/{participant_id}", response_model=ParticipantPrivate, tags=["participants"]
 )
 def update_participant(
-    event_id: int,
-    participant_id: int,
+    event_id: DbInt,
+    participant_id: DbInt,
     data: ParticipantUpdate,
     session: SessionDep,
     user: CurrentUser,
@@ -336,8 +342,8 @@ def update_participant(
     tags=["participants"],
 )
 def decide(
-    event_id: int,
-    participant_id: int,
+    event_id: DbInt,
+    participant_id: DbInt,
     data: ApprovalDecision,
     session: SessionDep,
     user: Organiser,
@@ -361,8 +367,8 @@ def decide(
     tags=["participants"],
 )
 def set_availability(
-    event_id: int,
-    participant_id: int,
+    event_id: DbInt,
+    participant_id: DbInt,
     data: AvailabilityUpdate,
     session: SessionDep,
     user: CurrentUser,

@@ -17,6 +17,7 @@ from app.events.models import EventPublic, MeetingTable, Slot
 from app.scheduling import service
 from app.scheduling.models import ScheduleRun
 from app.scheduling.service import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
+from app.types import DbInt
 
 router = APIRouter(prefix="/api/v1/events", tags=["scheduling"])
 
@@ -27,15 +28,15 @@ class ScheduleRequest(SQLModel):
 
 
 class AssignmentPublic(SQLModel):
-    meeting_id: int
-    slot_id: int
-    table_id: int
+    meeting_id: DbInt
+    slot_id: DbInt
+    table_id: DbInt
     starts_at: datetime
     table_number: int
 
 
 class UnscheduledPublic(SQLModel):
-    meeting_id: int
+    meeting_id: DbInt
     # no_common_slot | cap | slots_taken | no_allowed_slot | fixed_tables
     code: str
     participant_ids: list[int]
@@ -59,8 +60,8 @@ class ScheduleStats(SQLModel):
 
 
 class ScheduleResult(SQLModel):
-    run_id: int
-    session_id: int
+    run_id: DbInt
+    session_id: DbInt
     applied: bool
     created_at: datetime
     stats: ScheduleStats
@@ -140,8 +141,8 @@ def _result(run: ScheduleRun, assignments: list[AssignmentPublic]) -> ScheduleRe
 
 @router.post("/{event_id}/sessions/{session_id}/schedule", response_model=ScheduleResult)
 def run_schedule(
-    event_id: int,
-    session_id: int,
+    event_id: DbInt,
+    session_id: DbInt,
     data: ScheduleRequest,
     session: SessionDep,
     user: Organiser,
@@ -164,7 +165,7 @@ def run_schedule(
 
 @router.get("/{event_id}/sessions/{session_id}/schedule", response_model=ScheduleResult)
 def last_schedule(
-    event_id: int, session_id: int, session: SessionDep, user: Organiser
+    event_id: DbInt, session_id: DbInt, session: SessionDep, user: Organiser
 ) -> ScheduleResult:
     """The last scheduler run of the session (its figures and unscheduled meetings)."""
     event = events.get_event(session, event_id, viewer=user)
@@ -177,6 +178,6 @@ def last_schedule(
 
 
 @router.post("/{event_id}/publish", response_model=EventPublic)
-def publish(event_id: int, session: SessionDep, user: Organiser) -> EventPublic:
+def publish(event_id: DbInt, session: SessionDep, user: Organiser) -> EventPublic:
     """Publish the meeting schedule: delegates see times and tables, and get their agenda."""
     return event_public(service.publish(session, actor=user, event_id=event_id))

@@ -545,7 +545,9 @@ def test_table_sheets_and_grid(fair: Fair, tmp_path: Path) -> None:
     assert grid.status_code == 200
     box = PdfReader(BytesIO(grid.content)).pages[0].mediabox
     assert box.width > box.height  # landscape
-    assert "Trần Quốc Bảo" in pdftotext(grid.content, tmp_path)
+    grid_text = pdftotext(grid.content, tmp_path)
+    assert "Trần Quốc Bảo" in grid_text
+    assert "16/03/2027" in grid_text  # the grid says which day it is
 
 
 # ---- print jobs ----------------------------------------------------------------------------

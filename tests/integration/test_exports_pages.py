@@ -184,6 +184,12 @@ def test_print_page_runs_a_job_and_offers_the_download(
     pdf = browser.get(download.group(1))
     assert pdf.status_code == 200
     assert pdf.content.startswith(b"%PDF")
+    # Later, the print page itself finds the job again.
+    later = browser.get(f"/events/{fair.event_id}/print", headers=HTML).text
+    recent = later.split('id="recent-jobs"', 1)[1]
+    assert "Các lần in gần đây" in recent
+    assert location.split("?job=", 1)[1] in recent
+    assert download.group(1) in recent
 
     bad = browser.post(
         f"/events/{fair.event_id}/print",

@@ -293,10 +293,12 @@ def test_xlsx_export_keeps_formula_like_text_as_text_and_styles_the_header() -> 
 
 
 def test_every_import_message_has_a_vietnamese_translation_with_the_same_placeholders() -> None:
-    with (LOCALE_DIR / "vi" / "LC_MESSAGES" / "imports.po").open("rb") as handle:
-        catalog = read_po(handle, locale="vi")
+    catalogs = []
+    for area in ("imports.po", "secinput.po"):
+        with (LOCALE_DIR / "vi" / "LC_MESSAGES" / area).open("rb") as handle:
+            catalogs.append(read_po(handle, locale="vi"))
     for msgid in m.ALL_MESSAGES:
-        message = catalog.get(msgid)
+        message = catalogs[0].get(msgid) or catalogs[1].get(msgid)
         assert message is not None, f"translate in imports.po: {msgid!r}"
         assert message.string, f"translate in imports.po: {msgid!r}"
         placeholders = sorted(re.findall(r"%\((\w+)\)s", msgid))
