@@ -25,7 +25,8 @@ from app.events.models import Event
 from app.links import absolute_url
 from app.notifications.models import Outbox
 from app.notifications.service import _environment, event_title, locale_for, text_to_html
-from app.registration.models import Participant
+from app.registration import emails as registration_emails
+from app.registration.models import ApprovalStatus, Participant
 from app.types import pk, utcnow
 
 LIFETIME = {
@@ -326,7 +327,8 @@ def change_password(
 def confirm_address(session: Session, user: User) -> None:
     """The person used a link sent to the address: mark it proved and link the registrations
     made for this address before the account existed."""
-    if user.email_confirmed_at is None:
+    newly = user.email_confirmed_at is None
+    if newly:
         user.email_confirmed_at = utcnow()
         session.add(user)
         record(session, actor_id=user.id, action="user.confirm", entity="user", entity_id=user.id)
@@ -342,6 +344,17 @@ def confirm_address(session: Session, user: User) -> None:
         participant.user_id = user.id
         session.add(participant)
     session.flush()
+    if newly:
+        # the sign-up's registration now reaches the organisers' queue: tell the person
+        for participant in session.exec(
+            select(Participant).where(
+                Participant.user_id == user.id,
+                Participant.status == ApprovalStatus.pending.value,
+            )
+        ).all():
+            event = session.get(Event, participant.event_id)
+            if event is not None:
+                registration_emails.received(session, event, participant)
 
 
 def first_registration(session: Session, user: User) -> Participant | None:

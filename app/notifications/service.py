@@ -44,6 +44,11 @@ KINDS = (
     "registration_approved",
     "registration_rejected",
     "delegation_member_added",
+    "confirm_email",
+    "reset_password",
+    "invitation",
+    "sign_in_link",
+    "account_exists",
 )
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -527,7 +527,8 @@ def create_participant(
         event_id=event_id,
         changes=diff({}, participant.model_dump(exclude={"search_text", "code"})),
     )
-    if self_registration:
+    if self_registration and actor.email_confirmed_at is not None:
+        # a sign-up whose address is not yet proved hears "received" once it is confirmed
         emails.received(session, event, participant)
     elif participant.delegation_id is not None:
         emails.member_added(session, event, participant, actor=actor)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from playwright.sync_api import Page, expect
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -97,3 +98,17 @@ def page(browser):  # type: ignore[no-untyped-def]
     tab.set_default_timeout(10_000)
     yield tab
     context.close()
+
+
+def expect_signed_in(page: Page, log_out: str = "Đăng xuất") -> None:
+    """The "Log out" button is in the top bar on a desktop and inside the "Menu" on a phone:
+    look where a person would."""
+    menu = page.locator("details.menu-compact > summary")
+    if menu.is_visible():
+        menu.click()
+        expect(
+            page.locator(".menu-compact-items").get_by_role("button", name=log_out)
+        ).to_be_visible()
+        menu.click()
+    else:
+        expect(page.locator(".topbar-right").get_by_role("button", name=log_out)).to_be_visible()

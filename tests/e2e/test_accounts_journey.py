@@ -23,7 +23,7 @@ from sqlmodel import Session
 import app.models  # noqa: F401  (every table, for the sender's foreign keys)
 from app.notifications.sender import SmtpConfig
 from tests.accounts_mail import Inbox, deliver, link_in, smtp_server
-from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, expect_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +93,7 @@ def _log_in(page: Page, base: str, email: str, password: str) -> None:
     page.get_by_label("Thư điện tử").fill(email)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect_signed_in(page)
 
 
 def _no_sideways_scroll(page: Page) -> None:
@@ -258,7 +258,7 @@ def test_delegate_resets_a_forgotten_password_and_the_old_session_ends(
     fresh.locator("#password").fill("mai-mat-khau-moi-2027")
     fresh.locator("#password_again").fill("mai-mat-khau-moi-2027")
     fresh.get_by_role("button", name="Lưu mật khẩu").click()
-    expect(fresh.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect_signed_in(fresh)
 
     old.goto(f"{live_server}/account")
     expect(old).to_have_url(re.compile(r"/login"))

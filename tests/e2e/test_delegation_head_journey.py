@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, expect_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -132,7 +132,7 @@ def test_a_head_accepts_a_members_request_on_her_behalf(live_server: str, browse
         page.get_by_label("Thư điện tử").fill(HEAD[0])
         page.get_by_label("Mật khẩu").fill(HEAD[2])
         page.get_by_role("button", name="Đăng nhập").click()
-        expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+        expect_signed_in(page)
 
         # From the delegation page, the member's row leads to her requests.
         page.goto(f"{live_server}/events/{event_id}/delegations/{delegation_id}")

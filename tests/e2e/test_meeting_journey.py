@@ -11,7 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD, expect_signed_in
 
 pytestmark = pytest.mark.e2e
 
@@ -98,7 +98,7 @@ def _log_in(page: Page, base: str, email: str, password: str) -> None:
     page.get_by_label("Thư điện tử").fill(email)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
-    expect(page.get_by_role("button", name="Đăng xuất")).to_be_visible()
+    expect_signed_in(page)
 
 
 def test_delegate_requests_the_other_accepts_and_books_both_agendas_show_it(

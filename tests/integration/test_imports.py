@@ -451,8 +451,9 @@ def test_a_non_utf8_csv_is_refused_with_advice(
     response = _upload(client, event_id, organiser_headers, data)
     assert response.status_code == 422
     detail = response.json()["detail"]
-    assert "not UTF-8" in detail
-    assert "line 2" in detail
+    # Vietnamese by default (the problem's language follows the request)
+    assert "không phải văn bản UTF-8" in detail
+    assert "dòng 2" in detail
     assert "CSV UTF-8" in detail
     assert _counts(db) == before
 

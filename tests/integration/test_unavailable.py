@@ -42,7 +42,9 @@ def test_database_down_gives_503_with_retry_after(database_down: TestClient) -> 
     assert api.status_code == 503
     assert api.headers["content-type"].startswith(PROBLEM)
     assert int(api.headers["retry-after"]) > 0
-    assert "try again" in api.json()["detail"]
+    assert "thử lại" in api.json()["detail"]
+    english = database_down.get("/api/v1/events", headers={"Accept-Language": "en"})
+    assert "try again" in english.json()["detail"]
 
     page = database_down.get("/?lang=vi", headers={"Accept": "text/html"})
     assert page.status_code == 503
