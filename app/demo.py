@@ -106,6 +106,12 @@ def load_demo(session: Session) -> DemoResult:
     # The day after: check-ins, held meetings and no-shows, feedback, agreements.
     if any(load_outcomes(session, organiser=organiser, event=hai_phong).values()):
         created = True
+    # Everyone without a demo login has a pending invitation (an e-mail in the outbox), so the
+    # organiser's invitation column has real content; invited people are not invited again.
+    from app.accounts.service import invite_all
+
+    if invite_all(session, actor=organiser, event=hai_phong):
+        created = True
     if hai_phong.status == EventStatus.registration_open.value:
         # Played through: registration is over, the published schedule was held.
         hai_phong.status = EventStatus.published.value

@@ -69,8 +69,12 @@ def participant_out(session: Session, participant: Participant, *, private: bool
     return ParticipantPublic.model_validate(service.public_fields(session, participant))
 
 
-def delegation_out(session: Session, delegation: Delegation, *, private: bool) -> DelegationOut:
-    fields = service.delegation_fields(session, delegation, private=private)
+def delegation_out(
+    session: Session, delegation: Delegation, *, private: bool, show_people: bool = True
+) -> DelegationOut:
+    fields = service.delegation_fields(
+        session, delegation, private=private, show_people=show_people
+    )
     if private:
         return DelegationPrivate.model_validate(fields)
     return DelegationPublic.model_validate(fields)
@@ -164,7 +168,10 @@ def list_delegations(
     return Page(
         items=[
             delegation_out(
-                session, d, private=service.can_manage_delegation(session, user, event, d)
+                session,
+                d,
+                private=service.can_manage_delegation(session, user, event, d),
+                show_people=user is not None,
             )
             for d in page
         ],
@@ -197,7 +204,7 @@ def read_delegation(
         session, viewer=user, event_id=event_id, delegation_id=delegation_id
     )
     private = service.can_manage_delegation(session, user, event, delegation)
-    return delegation_out(session, delegation, private=private)
+    return delegation_out(session, delegation, private=private, show_people=user is not None)
 
 
 @router.patch(

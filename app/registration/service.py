@@ -1173,9 +1173,15 @@ def delegation_members(
     )
 
 
-def delegation_fields(session: Session, delegation: Delegation, *, private: bool) -> dict[str, Any]:
+def delegation_fields(
+    session: Session, delegation: Delegation, *, private: bool, show_people: bool = True
+) -> dict[str, Any]:
+    """``show_people`` False (an anonymous visitor): the delegation without its members'
+    names; people are shown to signed-in accounts only (README, "What is public")."""
     did = pk(delegation)
     members = delegation_members(session, did, approved_only=not private)
+    if not private and not show_people:
+        members = []
     out: dict[str, Any] = {
         "id": did,
         "event_id": delegation.event_id,

@@ -1078,6 +1078,10 @@ def _delegation_page_context(
 ) -> dict[str, Any]:
     private = service.can_manage_delegation(session, user, event, delegation)
     members = service.delegation_members(session, pk(delegation), approved_only=not private)
+    # people's names only to signed-in accounts; a visitor sees how many
+    hidden_people = len(members) if user is None else 0
+    if user is None:
+        members = []
     head = session.get(User, delegation.head_user_id) if delegation.head_user_id else None
     leading = (
         session.get(Organisation, delegation.leading_organisation_id)
@@ -1105,6 +1109,7 @@ def _delegation_page_context(
             {"participant": m, "organisation": service.organisation_display(session, m)}
             for m in members
         ],
+        "hidden_people": hidden_people,
         "values": values,
         "errors": errors,
         "roles": SELF_ROLES,

@@ -293,3 +293,14 @@ def test_delegation_heads_can_log_in_and_the_command_prints_their_logins(
         headers = token_for(client, delegation.head_email, DELEGATION_HEAD_PASSWORD)
         me = client.get("/api/v1/users/me", headers=headers).json()
         assert me["role"] == "delegate"
+
+
+def test_every_demo_participant_has_a_login_or_a_pending_invitation(db: Session) -> None:
+    from app.accounts.service import invitation_states
+
+    event = _load(db)
+    people = list(db.exec(select(Participant).where(Participant.event_id == event.id)).all())
+    states = Counter(s.state for s in invitation_states(db, people).values())
+    assert states["joined"] >= 1 + len(DELEGATIONS)  # the delegate and the heads
+    assert states["invited"] >= 50
+    assert states["not_invited"] == 0

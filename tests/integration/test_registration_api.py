@@ -695,7 +695,9 @@ def test_head_of_delegation_adds_members_who_wait_for_approval(
     member_url = f"{participants}/{member.json()['id']}"
     assert client.get(member_url, headers=delegate_headers).json()["status"] == "pending"
     client.post(member_url + "/decision", json={"status": "approved"}, headers=organiser_headers)
-    public_members = client.get(url).json()["members"]
+    # Names are for signed-in accounts only: an anonymous visitor sees the delegation alone.
+    assert client.get(url).json()["members"] == []
+    public_members = client.get(url, headers=hanh_headers).json()["members"]
     assert [m["full_name"] for m in public_members] == ["Wang Li"]
     assert "status" not in public_members[0]
 
