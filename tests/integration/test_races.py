@@ -259,7 +259,7 @@ def test_one_active_meeting_per_pair_however_many_create_it_at_once(db: Session)
         assert len(won) == 1, results
         losers = [r for r in results if isinstance(r, Conflict)]
         assert {(e.field, e.message) for r in losers for e in r.errors} == {
-            ("participant_ids", f"already in meeting {won[0]}")
+            ("participant_ids", "they already have a meeting together")
         }
     # Counted from the parties themselves, not from the key the index uses.
     with Session(get_engine()) as check:
