@@ -396,6 +396,40 @@ def _password_page(
     )
 
 
+def _refuse_new_password(
+    request: Request,
+    session: SessionDep,
+    purpose: Purpose,
+    token: str,
+    password: str,
+    again: str,
+) -> Response | None:
+    """The page to show instead of going on: a dead link, or the form again with the
+    password's problems (the same for a reset and an invitation)."""
+    row = service.peek(session, purpose, token)
+    if row is None:
+        return _invalid_link(request)
+    errors = service.check_new_password(password, again)
+    if not errors:
+        return None
+    action, title = _PASSWORD_FORMS[purpose]
+    return _password_page(
+        request,
+        action=action,
+        token=token,
+        title=title,
+        errors=errors,
+        email=row.email,
+        status_code=422,
+    )
+
+
+_PASSWORD_FORMS = {
+    Purpose.reset_password: ("/reset-password", "Choose a new password"),
+    Purpose.invitation: ("/invitation", "Welcome: choose your password"),
+}
+
+
 @router.get("/reset-password")
 def reset_page(request: Request, session: SessionDep, token: str = "") -> Response:
     row = service.peek(session, Purpose.reset_password, token)
@@ -415,20 +449,16 @@ async def reset_submit(request: Request, session: SessionDep) -> Response:
     form = await read_form(request)
     token = form.get("token")
     password = form.values.get("password", "")
-    row = service.peek(session, Purpose.reset_password, token)
-    if row is None:
-        return _invalid_link(request)
-    errors = service.check_new_password(password, form.values.get("password_again", ""))
-    if errors:
-        return _password_page(
-            request,
-            action="/reset-password",
-            token=token,
-            title="Choose a new password",
-            errors=errors,
-            email=row.email,
-            status_code=422,
-        )
+    refused = _refuse_new_password(
+        request,
+        session,
+        Purpose.reset_password,
+        token,
+        password,
+        form.values.get("password_again", ""),
+    )
+    if refused is not None:
+        return refused
     spent = service.spend(session, Purpose.reset_password, token)
     user = session.get(User, spent.user_id) if spent is not None and spent.user_id else None
     if user is None:
@@ -457,20 +487,10 @@ async def invitation_submit(request: Request, session: SessionDep) -> Response:
     form = await read_form(request)
     token = form.get("token")
     password = form.values.get("password", "")
-    row = service.peek(session, Purpose.invitation, token)
-    if row is None:
-        return _invalid_link(request)
-    errors = service.check_new_password(password, form.values.get("password_again", ""))
-    if errors:
-        return _password_page(
-            request,
-            action="/invitation",
-            token=token,
-            title="Welcome: choose your password",
-            errors=errors,
-            email=row.email,
-            status_code=422,
-        )
+    again = form.values.get("password_again", "")
+    refused = _refuse_new_password(request, session, Purpose.invitation, token, password, again)
+    if refused is not None:
+        return refused
     spent = service.spend(session, Purpose.invitation, token)
     participant = (
         session.get(Participant, spent.participant_id)
