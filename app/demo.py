@@ -30,14 +30,16 @@ from app.events.models import (
     SessionCreate,
     SessionKind,
 )
-from app.types import pk
+from app.types import clock_at, pk
 
 DEMO_ORGANISER_EMAIL = "organiser@ketnoi.demo"
 DEMO_ORGANISER_PASSWORD = "ketnoi-organiser-2026"
 DEMO_DELEGATE_EMAIL = "delegate@ketnoi.demo"
 DEMO_DELEGATE_PASSWORD = "ketnoi-delegate-2026"
 
-HAI_PHONG_TITLE = "Phiên kết nối cung cầu công nghệ Việt Nam – Đài Loan"
+# Official name in everything the organiser prints: "Đài Loan (Trung Quốc)".
+HAI_PHONG_TITLE = "Phiên kết nối cung cầu công nghệ Việt Nam – Đài Loan (Trung Quốc)"
+OLD_HAI_PHONG_TITLE = "Phiên kết nối cung cầu công nghệ Việt Nam – Đài Loan"
 HANOI_TITLE = (
     "Hội nghị kết nối doanh nghiệp sản xuất sản phẩm công nghiệp chủ lực Hà Nội "
     "với các viện nghiên cứu, trường đại học năm 2023"
@@ -92,20 +94,32 @@ def load_demo(session: Session) -> DemoResult:
         actor_id=organiser.id,
     )
     created = False
-    hai_phong = _existing(session, HAI_PHONG_TITLE)
-    if hai_phong is None:
-        hai_phong = _hai_phong(session, organiser)
-        created = True
-    # Delegations, participants and their offers and requests (app.demo_data), each row
-    # created only if missing, so that a database from before them gets them too.
-    if any(load_registrations(session, organiser=organiser, event=hai_phong).values()):
-        created = True
+    # The Hải Phòng day is played through with the clock of its time: registrations three
+    # weeks before, requests and the schedule the week before, outcomes on the evening of
+    # the day, so that nothing reads as sent after the event it was for.
+    day = demo_day()
+    hai_phong = _existing(session, HAI_PHONG_TITLE) or _existing(session, OLD_HAI_PHONG_TITLE)
+    with clock_at(_at(day - timedelta(days=21), 9, 0)):
+        if hai_phong is None:
+            hai_phong = _hai_phong(session, organiser)
+            created = True
+        elif hai_phong.title_vi != HAI_PHONG_TITLE:
+            # Demo databases from before the official name in the title.
+            hai_phong.title_vi = HAI_PHONG_TITLE
+            session.add(hai_phong)
+            created = True
+        # Delegations, participants and their offers and requests (app.demo_data), each row
+        # created only if missing, so that a database from before them gets them too.
+        if any(load_registrations(session, organiser=organiser, event=hai_phong).values()):
+            created = True
     # Meeting requests, proposals and the booked B2B schedule (app.demo_meetings).
-    if any(load_meetings(session, organiser=organiser, event=hai_phong).values()):
-        created = True
-    # The day after: check-ins, held meetings and no-shows, feedback, agreements.
-    if any(load_outcomes(session, organiser=organiser, event=hai_phong).values()):
-        created = True
+    with clock_at(_at(day - timedelta(days=8), 9, 0)):
+        if any(load_meetings(session, organiser=organiser, event=hai_phong).values()):
+            created = True
+    # The day itself and after: check-ins, held meetings and no-shows, feedback, agreements.
+    with clock_at(_at(day, 17, 30)):
+        if any(load_outcomes(session, organiser=organiser, event=hai_phong).values()):
+            created = True
     # Everyone without a demo login has a pending invitation (an e-mail in the outbox), so the
     # organiser's invitation column has real content; invited people are not invited again.
     from app.accounts.service import invite_all
@@ -213,7 +227,7 @@ def _hai_phong(session: Session, organiser: User) -> Event:
                 BreakIn(
                     starts_at=_at(day, 15, 40),
                     ends_at=_at(day, 16, 0),
-                    label="Giải lao / Tea break",
+                    label="Tiệc trà giữa giờ",
                 )
             ],
             table_count=15,

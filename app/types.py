@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Protocol
 
@@ -54,8 +57,26 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
+# The demo plays a past event through the product's own services; during that it moves the
+# clock back (``clock_at``), so that requests are sent before the day and answered in time.
+# Nothing else sets it: in the running product ``utcnow`` is the wall clock.
+_CLOCK_OFFSET: ContextVar[timedelta | None] = ContextVar("ketnoi_clock_offset", default=None)
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    now = datetime.now(UTC)
+    offset = _CLOCK_OFFSET.get()
+    return now if offset is None else now + offset
+
+
+@contextmanager
+def clock_at(moment: datetime) -> Iterator[None]:
+    """Run the block as if it were ``moment`` (the clock keeps ticking from there)."""
+    token = _CLOCK_OFFSET.set(moment.astimezone(UTC) - datetime.now(UTC))
+    try:
+        yield
+    finally:
+        _CLOCK_OFFSET.reset(token)
 
 
 class _HasId(Protocol):

@@ -134,6 +134,7 @@ env.globals.update(
         ),
         "fmt_date": lambda value: i18n.format_date(value, _current_locale.get()),
         "fmt_time": i18n.format_time,
+        "fmt_zone": lambda zone: i18n.format_zone(zone, _current_locale.get()),
         "language_names": _language_names,
         "country_name": lambda code: _country_name(code or "", _current_locale.get()),
     }

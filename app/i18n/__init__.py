@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
+from babel.dates import get_timezone_gmt, get_timezone_location
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -101,6 +102,14 @@ def format_date(value: date, locale: str) -> str:
 def format_time(value: datetime, zone: str | ZoneInfo) -> str:
     tz = ZoneInfo(zone) if isinstance(zone, str) else zone
     return value.astimezone(tz).strftime("%H:%M")
+
+
+def format_zone(zone: str | ZoneInfo, locale: str) -> str:
+    """A time zone as people say it: "Giờ Việt Nam (GMT+07:00)", not "Asia/Ho_Chi_Minh"."""
+    tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+    name = get_timezone_location(tz, locale=pick_locale(locale))
+    offset = get_timezone_gmt(datetime.now(tz), locale=pick_locale(locale))
+    return f"{name} ({offset})"
 
 
 def format_number(value: float | int, locale: str) -> str:

@@ -58,7 +58,7 @@ def request_public(
     db: Session, event: Event, row: MeetingRequest, *, now: datetime | None = None
 ) -> MeetingRequestPublic:
     zone = events.event_zone(event)
-    deadline = service.get_settings(db, pk(event)).request_deadline
+    deadline = service.get_settings(db, pk(event)).answer_by
     requester = db.get(Participant, row.requester_id)
     recipient = db.get(Participant, row.recipient_id)
     assert requester is not None  # foreign keys

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, delete, false, func, insert, or_, update
@@ -88,6 +88,7 @@ from app.meetings.schemas import (
     MeetingUpdate,
     RequestBox,
 )
+from app.notifications.models import Outbox
 from app.notifications.service import enqueue
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Participant, ParticipantRole, Unavailability
@@ -105,6 +106,10 @@ class MeetingSettingsView:
     booking_mode: BookingMode
     request_deadline: datetime | None
     default_meeting_cap: int
+    # When pending requests stop being answerable: the organiser's deadline, or else the
+    # end of the event's last day (a request nobody answered before the event is over is
+    # expired, not something to accept afterwards).
+    answer_by: datetime
 
 
 def get_settings(session: Session, event_id: int) -> MeetingSettingsView:
@@ -115,12 +120,21 @@ def get_settings(session: Session, event_id: int) -> MeetingSettingsView:
     if event is None:
         raise NotFound("Event", event_id)
     row = session.get(MeetingSettings, event_id)
+    deadline = row.request_deadline if row else None
     return MeetingSettingsView(
         event_id=event_id,
         booking_mode=BookingMode(event.booking_mode),
-        request_deadline=row.request_deadline if row else None,
+        request_deadline=deadline,
         default_meeting_cap=event.meeting_cap,
+        answer_by=deadline or _event_over_at(event),
     )
+
+
+def _event_over_at(event: Event) -> datetime:
+    """Midnight after the event's last day, in its time zone, as UTC."""
+    zone = events.event_zone(event)
+    end = datetime.combine(event.end_date + timedelta(days=1), time(0, 0), tzinfo=zone)
+    return end.astimezone(UTC)
 
 
 def read_settings(session: Session, *, viewer: User | None, event_id: int) -> MeetingSettingsView:
@@ -218,7 +232,7 @@ def request_status(
 ) -> RequestStatus:
     """The status users see: a pending request past the event's deadline is expired, whether
     or not ``expire_requests`` has marked it yet."""
-    deadline = get_settings(session, request.event_id).request_deadline
+    deadline = get_settings(session, request.event_id).answer_by
     return effective_status(request, deadline, now or utcnow())
 
 
@@ -234,8 +248,8 @@ def effective_status(
 def expire_requests(session: Session, event_id: int, now: datetime | None = None) -> int:
     """Mark the event's pending requests past the deadline as expired; returns how many."""
     now = now or utcnow()
-    deadline = get_settings(session, event_id).request_deadline
-    if deadline is None or now < deadline:
+    deadline = get_settings(session, event_id).answer_by
+    if now < deadline:
         return 0
     result = _cursor(
         session.execute(
@@ -311,11 +325,16 @@ def create_request(
     recipient = _approved(session, event_id, data.recipient_id, "recipient_id")
     if recipient.id == requester.id:
         raise Invalid("recipient_id", "you cannot ask yourself for a meeting")
-    deadline = get_settings(session, event_id).request_deadline
-    if deadline is not None and utcnow() >= deadline:
+    rules = get_settings(session, event_id)
+    if rules.request_deadline is not None and utcnow() >= rules.request_deadline:
         raise Conflict(
             "the deadline for meeting requests has passed",
             [FieldError("request_deadline", "passed")],
+        )
+    if utcnow() >= rules.answer_by:
+        raise Conflict(
+            "this event is over: meeting requests can no longer be sent",
+            [FieldError("event_id", "the event is over")],
         )
     if data.profile_ids:
         found = session.exec(
@@ -710,8 +729,7 @@ def list_requests(
                 or_(col(MeetingRequest.recipient_id) == me, col(MeetingRequest.requester_id) == me)
             )
     if status is not None:
-        deadline = get_settings(session, event_id).request_deadline
-        passed = deadline is not None and utcnow() >= deadline
+        passed = utcnow() >= get_settings(session, event_id).answer_by
         # Expiry is computed on read: past the deadline, pending ones are shown as expired.
         if status == RequestStatus.pending:
             query = query.where(false() if passed else col(MeetingRequest.status) == status.value)
@@ -1656,14 +1674,25 @@ def apply_placements(
 
 def notify_unscheduled(session: Session, *, event: Event, meeting: Meeting, reason: str) -> int:
     """Tell the parties of a confirmed meeting that the scheduler could not give it a time,
-    and why (``reason``: the scheduler's code). Returns how many e-mails were queued."""
+    and why (``reason``: the scheduler's code). Once: a person already told since the
+    meeting last changed is not told again by the next run. Returns how many e-mails were
+    queued."""
     people = meeting_people(session, pk(meeting))
     parties = [p.participant_id for p in people if p.role == MeetingRole.party.value]
     everyone = _participants(session, parties)
+    told = set(
+        session.exec(
+            select(Outbox.participant_id).where(
+                Outbox.kind == "meeting_unscheduled",
+                Outbox.meeting_id == pk(meeting),
+                col(Outbox.created_at) >= meeting.updated_at,
+            )
+        ).all()
+    )
     queued = 0
     for pid in parties:
         person = everyone.get(pid)
-        if person is None:
+        if person is None or pid in told:
             continue
         others = [everyone[o] for o in parties if o != pid and o in everyone]
         if enqueue(

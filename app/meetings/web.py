@@ -289,7 +289,7 @@ def _request_views(
         if request_ids
         else {}
     )
-    deadline = service.get_settings(session, pk(event)).request_deadline
+    deadline = service.get_settings(session, pk(event)).answer_by
     now = utcnow()
     return [
         RequestView(

@@ -306,7 +306,7 @@ _STYLE = Style(
     transition="0s",
 )
 
-CHART_NAMES = ("countries", "funnel", "sectors", "ratings", "agreements")
+CHART_NAMES = ("countries", "funnel", "sectors", "country_pairs", "ratings", "agreements")
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
 _URL = re.compile(r"(?:https?|ftp)://[^\s\"'<>)]+|//[a-z0-9.-]+\.[a-z]{2,}/", re.IGNORECASE)
@@ -432,6 +432,10 @@ def charts(view: ReportView, locale: str) -> dict[str, Markup]:
         (_pick(_pair(SECTORS, c, view.labels), locale), n, GREEN)
         for c, n in _ranked(view.meetings_by_sector)
     ]
+    country_pairs = [
+        (" – ".join(_pick(_country_pair(c), locale) for c in key.split("-")), n, BLUE)
+        for key, n in _ranked(view.meetings_by_country_pair)
+    ]
     kinds = [
         (_pick(_pair(AGREEMENT_KINDS, c, view.labels), locale), f.count, BLUE)
         for c, f in sorted(view.agreements_by_kind.items(), key=lambda i: (-i[1].count, i[0]))
@@ -457,6 +461,9 @@ def charts(view: ReportView, locale: str) -> dict[str, Markup]:
         "countries": _horizontal(countries, locale, "countries", t(N_("Participants by country"))),
         "funnel": _horizontal(funnel, locale, "funnel", t(N_("From request to meeting"))),
         "sectors": _horizontal(sectors, locale, "sectors", t(N_("Meetings by sector"))),
+        "country_pairs": _horizontal(
+            country_pairs, locale, "country_pairs", t(N_("Meetings by country pair"))
+        ),
         "ratings": _vertical(
             ratings, locale, "ratings", t(N_("Ratings of the meetings")), CHART_WIDTH // 2
         ),

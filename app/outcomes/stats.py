@@ -283,7 +283,7 @@ def _people(session: Session, event_id: int) -> dict[int, tuple[Participant, Org
 
 
 def _requests(session: Session, event_id: int) -> tuple[RequestFigures, dict[int, list[int]]]:
-    deadline = meetings.get_settings(session, event_id).request_deadline
+    deadline = meetings.get_settings(session, event_id).answer_by
     now = utcnow()
     rows = session.exec(select(MeetingRequest).where(MeetingRequest.event_id == event_id)).all()
     status = Counter(meetings.effective_status(r, deadline, now).value for r in rows)

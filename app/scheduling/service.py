@@ -336,7 +336,8 @@ def schedule_session(
         changed = meetings.apply_placements(
             session, actor=actor, event=event, moves=moves, notify=notify
         )
-        _tell_left_out(session, event=event, built=built, unscheduled=unscheduled)
+        if notify:  # a draft leaves people out of nothing yet: told when it is published
+            _tell_left_out(session, event=event, built=built, unscheduled=unscheduled)
     run = ScheduleRun(
         event_id=event_id,
         session_id=session_id,
@@ -455,5 +456,36 @@ def publish_counted(session: Session, *, actor: User, event_id: int) -> tuple[Ev
     queued = 0
     if first:
         queued = meetings.announce_schedule(session, event=event, meetings=list(booked))
+        queued += _tell_left_out_at_publication(session, event=event)
     session.flush()
     return event, queued
+
+
+def _tell_left_out_at_publication(session: Session, *, event: Event) -> int:
+    """Runs applied before the first publication told nobody (the schedule was a draft): now
+    each confirmed meeting still without a time is explained, with the reason the latest
+    applied run of its session gave."""
+    waiting = session.exec(
+        select(Meeting).where(
+            Meeting.event_id == pk(event),
+            col(Meeting.slot_id).is_(None),
+            col(Meeting.session_id).is_not(None),
+            Meeting.status == MeetingStatus.confirmed.value,
+        )
+    ).all()
+    reasons: dict[int, str] = {}
+    for session_id in sorted({m.session_id for m in waiting if m.session_id is not None}):
+        run = session.exec(
+            select(ScheduleRun)
+            .where(ScheduleRun.session_id == session_id, col(ScheduleRun.applied).is_(True))
+            .order_by(col(ScheduleRun.id).desc())
+        ).first()
+        for item in run.unscheduled if run is not None else []:
+            reasons.setdefault(int(item["meeting_id"]), str(item.get("code", "")))
+    return sum(
+        meetings.notify_unscheduled(
+            session, event=event, meeting=m, reason=reasons.get(pk(m), "no_room")
+        )
+        for m in waiting
+        if not is_unconfirmed(m)
+    )

@@ -124,6 +124,9 @@ def test_event_page_shows_sessions_and_slot_times(browser: TestClient, open_even
     ]
     assert "15:40–16:00" in page.text  # the break is shown, not offered as a slot
     assert "Giải lao / Tea break" in page.text
+    # The time zone as people say it, not the IANA code.
+    assert "Giờ Việt Nam (GMT+07:00)" in page.text
+    assert "Asia/Ho_Chi_Minh" not in page.text
 
 
 def test_event_page_of_a_draft_is_404_for_the_public(

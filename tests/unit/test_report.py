@@ -52,6 +52,7 @@ VIEW = ReportView(
         requested=86, accepted=64, declined=14, booked=61, held=53, no_show=5, cancelled=3
     ),
     meetings_by_sector={"food_processing": 17, "automation": 21, "aquaculture": 9, "iot": 6},
+    meetings_by_country_pair={"TW-VN": 44, "JP-VN": 12},
     meetings_by_delegation={
         "Đoàn doanh nghiệp Đài Loan": DelegationMeetings(meetings=40, held=29),
         "JETRO Osaka": DelegationMeetings(meetings=9, held=6),
@@ -120,6 +121,10 @@ def test_charts_are_svg_with_vietnamese_labels_and_the_numbers() -> None:
     assert "17" in sectors
     countries = _text(drawn["countries"])
     assert "Đài Loan (Trung Quốc)" in countries
+    pairs = _text(drawn["country_pairs"])
+    assert "Đài Loan (Trung Quốc) – Việt Nam" in pairs
+    assert "44" in pairs
+    assert "12" in pairs
     assert "31" in countries
     funnel = _text(drawn["funnel"])
     for label, n in (("Đề nghị gặp", 86), ("Đã diễn ra", 53), ("Vắng mặt", 5)):
