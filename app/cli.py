@@ -61,7 +61,12 @@ def demo() -> None:
         DEMO_ORGANISER_PASSWORD,
         load_demo,
     )
-    from app.demo_data import DELEGATION_HEAD_PASSWORD, DELEGATIONS
+    from app.demo_data import (
+        DELEGATION_HEAD_PASSWORD,
+        DELEGATIONS,
+        DESK_STAFF_EMAIL,
+        DESK_STAFF_PASSWORD,
+    )
     from app.migrate import DatabaseBehind, check_up_to_date
 
     settings = get_settings()
@@ -80,6 +85,7 @@ def demo() -> None:
     for delegation in DELEGATIONS:
         head = f"  head {delegation.country}:"
         typer.echo(f"{head:<13}{delegation.head_email} / {DELEGATION_HEAD_PASSWORD}")
+    typer.echo(f"  staff:     {DESK_STAFF_EMAIL} / {DESK_STAFF_PASSWORD}  (check-in desk)")
     typer.echo(f"  events:    {', '.join(f'/events/{i}' for i in result.event_ids)}")
 
 

@@ -191,7 +191,7 @@ def _hai_phong(session: Session, organiser: User) -> Event:
         event_id=event.id,
         data=SessionCreate(
             kind=SessionKind.plenary,
-            title_vi="Khai mạc và giới thiệu công nghệ của đoàn doanh nghiệp Đài Loan",
+            title_vi="Khai mạc và giới thiệu công nghệ của đoàn doanh nghiệp Đài Loan (Trung Quốc)",
             title_en="Opening and technology presentations by the Taiwanese delegation",
             room="Hội trường A",
             starts_at=_at(day, 8, 30),

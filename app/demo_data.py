@@ -45,6 +45,9 @@ from app.matchmaking.vocab import IpStatus, OrganisationKind, Partnership, Profi
 from app.registration.models import ApprovalStatus, DelegationStatus, ParticipantRole
 
 DELEGATION_HEAD_PASSWORD = "ketnoi-head-2026"
+# Event-day staff of the Hải Phòng department: the check-in desk's demo login.
+DESK_STAFF_EMAIL = "huy.vq@sokhcn-haiphong.example"
+DESK_STAFF_PASSWORD = "ketnoi-desk-2026"
 DEMO_DELEGATE_EMAIL = "delegate@ketnoi.demo"  # the account created by app.demo.load_demo
 
 ENT = OrganisationKind.enterprise
@@ -819,7 +822,7 @@ DELEGATIONS: tuple[DelegationSeed, ...] = (
             "Đoàn mang theo 1 phiên dịch Việt – Trung; cần thêm 2 phiên dịch cho các bàn B2B."
         ),
         status=DelegationStatus.confirmed,
-        notes="17/03: khảo sát trại giống tại Cát Bà và khu công nghiệp Đình Vũ.",
+        notes="Ngày sau phiên kết nối: khảo sát trại giống tại Cát Bà và khu công nghiệp Đình Vũ.",
     ),
     DelegationSeed(
         key="jp",
@@ -849,7 +852,7 @@ DELEGATIONS: tuple[DelegationSeed, ...] = (
         needs_interpreter=True,
         interpreter_notes="1 phiên dịch Việt – Hàn đi cùng đoàn; cần thêm 1 cho bàn số 9–10.",
         status=DelegationStatus.confirmed,
-        notes="15/03: làm việc với Ban Quản lý Khu kinh tế Hải Phòng.",
+        notes="Ngày trước phiên kết nối: làm việc với Ban Quản lý Khu kinh tế Hải Phòng.",
     ),
     DelegationSeed(
         key="il",
@@ -864,7 +867,7 @@ DELEGATIONS: tuple[DelegationSeed, ...] = (
         needs_interpreter=True,
         interpreter_notes="Phiên dịch Anh – Việt do Ban tổ chức bố trí.",
         status=DelegationStatus.confirmed,
-        notes="18–19/03: tiếp tục làm việc tại Thái Bình và Thái Nguyên.",
+        notes="Hai ngày sau phiên kết nối: tiếp tục làm việc tại Thái Bình và Thái Nguyên.",
     ),
     DelegationSeed(
         key="nl",

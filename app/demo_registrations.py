@@ -33,6 +33,8 @@ from app.auth.service import create_user, get_user_by_email
 from app.demo_data import (
     DELEGATION_HEAD_PASSWORD,
     DELEGATIONS,
+    DESK_STAFF_EMAIL,
+    DESK_STAFF_PASSWORD,
     ORGANISATIONS,
     PEOPLE,
     PROFILES,
@@ -80,6 +82,8 @@ def load_registrations(session: Session, *, organiser: User, event: Event) -> di
         seed.key: _account(session, organiser, _person(seed.head_email), counts)
         for seed in DELEGATIONS
     }
+    # The check-in desk's login (event-day staff of the organising department).
+    _account(session, organiser, _person(DESK_STAFF_EMAIL), counts, password=DESK_STAFF_PASSWORD)
     delegations = {
         seed.key: _delegation(
             session, organiser, event_id, seed, heads[seed.key], organisations, counts
@@ -114,6 +118,7 @@ def _link_accounts(session: Session, people: list[Participant]) -> None:
 
 
 SEED_DAY = date(2027, 3, 16)
+VIETNAMESE_STAFF_ORGS = frozenset({"sokhcn_hp"})
 
 
 def _event_day(session: Session, event_id: int) -> date:
@@ -150,7 +155,14 @@ def _organisation(
     )
 
 
-def _account(session: Session, organiser: User, person: PersonSeed, counts: dict[str, int]) -> User:
+def _account(
+    session: Session,
+    organiser: User,
+    person: PersonSeed,
+    counts: dict[str, int],
+    *,
+    password: str = DELEGATION_HEAD_PASSWORD,
+) -> User:
     existing = get_user_by_email(session, person.email)
     if existing is not None:
         return existing
@@ -160,9 +172,9 @@ def _account(session: Session, organiser: User, person: PersonSeed, counts: dict
         data=UserCreate(
             email=person.email,
             full_name=person.full_name,
-            password=DELEGATION_HEAD_PASSWORD,
+            password=password,
             role=Role.delegate,
-            locale="en",
+            locale="vi" if person.organisation in VIETNAMESE_STAFF_ORGS else "en",
         ),
         actor_id=organiser.id,
     )

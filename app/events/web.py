@@ -130,11 +130,19 @@ def event_page(
             "slots": slots,
             "tables": tables,
             "can_manage": service.can_manage(session, user, event),
+            "can_check_in": _can_check_in(session, user, event),
             "open_ids": {event.id} if service.registration_open(event) else set(),
             "closed_reasons": {event.id: service.registration_closed_reason(event)},
             "language_name": language_name,
         },
     )
+
+
+def _can_check_in(session: Any, user: Any, event: Event) -> bool:
+    """The event-day staff reach the check-in desk from the event page, like the organisers."""
+    from app.outcomes.service import can_check_in  # the event day sits above events
+
+    return can_check_in(session, user, event)
 
 
 # ---- event forms --------------------------------------------------------------------------

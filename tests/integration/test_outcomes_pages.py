@@ -29,6 +29,7 @@ from app.settings import get_settings
 from tests.conftest import make_user
 from tests.integration.test_outcomes_api import (  # noqa: F401 - fixtures used by name
     Day,
+    _person,
     day,
     document_store,
 )
@@ -83,6 +84,22 @@ def _user(db: Session, email: str) -> User:
 
 
 # ---- check-in -----------------------------------------------------------------------------
+
+
+def test_event_day_staff_find_the_check_in_desk_on_the_event_page(app: FastAPI, day: Day) -> None:
+    staff = make_user(day.db, "le-tan@sokhcn.haiphong.gov.vn", Role.delegate, name="Lễ tân")
+    _person(day.db, day.event_id, "Vũ Thị Lễ Tân", user=staff, role="staff")
+    delegate = make_user(day.db, "dai-bieu@thucpham.example", Role.delegate, name="Đại biểu")
+    _person(day.db, day.event_id, "Ngô Đại Biểu", user=delegate)
+    day.db.commit()
+    link = f'href="/events/{day.event_id}/check-in"'
+    page = _browser(app, day.db, staff).get(f"/events/{day.event_id}")
+    assert page.status_code == 200
+    assert link in page.text
+    desk_page = _browser(app, day.db, staff).get(f"/events/{day.event_id}/check-in")
+    assert desk_page.status_code == 200
+    # A delegate is not offered the desk.
+    assert link not in _browser(app, day.db, delegate).get(f"/events/{day.event_id}").text
 
 
 def test_typed_code_twice_checks_in_once_and_says_already(day: Day, desk: TestClient) -> None:
