@@ -136,6 +136,14 @@ async def signup_submit(
     form = await read_form(request)
     if user is not None:
         return redirect(f"/events/{event_id}/register")
+    if form.get("action") == registration_web.FIND_ORGANISATION:
+        # The organisation search button inside the form: show the matches and keep
+        # everything typed (but never echo the password back).
+        values = registration_web._form_values(form)
+        values.pop("password", None)
+        return render(
+            request, "accounts/signup.html", _signup_context(request, session, event, values, {})
+        )
     email = normalise_email(form.get("email"))
     password = form.values.get("password", "")
     errors: dict[str, str] = {}

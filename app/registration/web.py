@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
+from babel import Locale
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
@@ -25,6 +27,7 @@ from app.events import service as events
 from app.events.models import Event
 from app.forms import Form
 from app.forms import read_form as _form
+from app.i18n import pick_locale
 from app.i18n.render import pydantic_message
 from app.matchmaking.vocab import (
     COUNTRIES,
@@ -49,6 +52,7 @@ from app.registration.schemas import (
     ParticipantCreate,
     ParticipantUpdate,
 )
+from app.text import fold
 from app.types import pk
 from app.web import form_errors, redirect, render, request_locale
 
@@ -125,19 +129,43 @@ def _blank_none(value: str) -> str | None:
     return value or None
 
 
+# Regions and groupings in Babel's territory list that are not countries.
+_NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})
+
+
+@lru_cache(maxsize=4)
+def country_options(locale: str) -> list[tuple[str, str]]:
+    """Every country by name for the organisation forms: the product's own list first (with
+    the official "Đài Loan (Trung Quốc)"), then the rest of the world in alphabetical order
+    of the name in ``locale`` — people choose a name, never type an ISO code."""
+    known = [(code, label(COUNTRIES, code, locale)) for code in COUNTRIES]
+    territories = Locale.parse(pick_locale(locale)).territories
+    others = [
+        (code, name)
+        for code, name in territories.items()
+        if len(code) == 2
+        and code.isalpha()
+        and code not in COUNTRIES
+        and code not in _NOT_COUNTRIES
+    ]
+    return known + sorted(others, key=lambda pair: fold(pair[1]))
+
+
 def _vocab(request: Request) -> dict[str, Any]:
     locale = request_locale(request)
 
     def pairs(table: dict[str, Any]) -> list[tuple[str, str]]:
         return [(code, label(table, code, locale)) for code in table]
 
+    countries = country_options(locale)
+    names = dict(countries)
     return {
         "kinds": pairs(ORGANISATION_KINDS),
-        "countries": pairs(COUNTRIES),
+        "countries": countries,
         "sectors": pairs(SECTORS),
         "language_options": pairs(LANGUAGES),
         "kind_label": lambda code: label(ORGANISATION_KINDS, code, locale),
-        "country_label": lambda code: label(COUNTRIES, code, locale) if code else "",
+        "country_label": lambda code: names.get((code or "").upper(), code or ""),
         "flash": None,  # base.html knows only the events' messages; ours are shown by us
         "notice": request.query_params.get("flash"),
     }

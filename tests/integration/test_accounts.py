@@ -125,6 +125,23 @@ def _logged_in(browser: TestClient) -> bool:
 # ---- sign-up --------------------------------------------------------------------------------
 
 
+def test_the_organisation_search_inside_sign_up_keeps_what_was_typed_and_saves_nothing(
+    browser: TestClient, db: Session, open_event: int
+) -> None:
+    found = _signup(browser, open_event, action="find_org", org_q="thuc pham")
+    assert found.status_code == 200, _text(found.text)
+    # Nothing was created: the search is not a submission.
+    assert get_user_by_email(db, STRANGER) is None
+    # What the person typed is still there, the password is not echoed, the query stays.
+    assert f'value="{STRANGER}"' in found.text
+    assert 'value="Nguyễn Thị Hoa"' in found.text
+    assert "hoa-dang-ky-2027" not in found.text
+    assert 'id="org_q" name="org_q" value="thuc pham"' in found.text
+    # Countries are chosen by name, never typed as a code.
+    assert '<option value="TW"' in found.text
+    assert "Đài Loan (Trung Quốc)" in found.text
+
+
 def test_sign_up_gives_an_account_and_a_registration_that_waits_for_confirmation(
     app: FastAPI,
     browser: TestClient,
