@@ -107,8 +107,10 @@ def format_time(value: datetime, zone: str | ZoneInfo) -> str:
 def format_zone(zone: str | ZoneInfo, locale: str) -> str:
     """A time zone as people say it: "Giờ Việt Nam (GMT+07:00)", not "Asia/Ho_Chi_Minh"."""
     tz = ZoneInfo(zone) if isinstance(zone, str) else zone
-    name = get_timezone_location(tz, locale=pick_locale(locale))
     offset = get_timezone_gmt(datetime.now(tz), locale=pick_locale(locale))
+    if str(tz) in ("UTC", "Etc/UTC"):
+        return f"UTC ({offset})"
+    name = get_timezone_location(tz, locale=pick_locale(locale))
     return f"{name} ({offset})"
 
 
