@@ -1,0 +1,133 @@
+"""What the last walk of the journeys found, on a 390 px phone: a stranger's sign-up keeps
+what was typed when searching for an organisation and offers countries by name; the
+organiser's participant list has no sideways scrolling; the event-day staff find the
+check-in desk on the event page."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, expect
+
+from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.e2e.test_meeting_journey import _api, _created, _log_in
+
+pytestmark = pytest.mark.e2e
+
+PHONE = {"width": 390, "height": 844}
+DESK = ("le-tan.walk@sokhcn.haiphong.gov.vn", "Vũ Thị Lễ Tân", "le-tan-mat-khau-2027")
+
+
+def _event_with_people(base: str) -> int:
+    """An event open for registration with a B2B session, fourteen approved participants
+    with long organisation names, and a staff member with an account."""
+    client, org = _api(base)
+    day = date.today() + timedelta(days=30)
+    event = _created(
+        client.post(
+            "/api/v1/events",
+            json={
+                "title_vi": "Kết nối công nghệ thủy sản Hải Phòng – Đài Loan (Trung Quốc)",
+                "title_en": "Hai Phong – Taiwan aquaculture technology meetings",
+                "timezone": "Asia/Ho_Chi_Minh",
+                "start_date": day.isoformat(),
+                "end_date": day.isoformat(),
+                "languages": ["vi", "en", "zh"],
+                "status": "registration_open",
+            },
+            headers=org,
+        )
+    )
+    event_id = int(event["id"])
+    for n in range(14):
+        _created(
+            client.post(
+                f"/api/v1/events/{event_id}/participants",
+                json={
+                    "full_name": f"Nguyễn Văn Thành Trung {n}",
+                    "email": f"dai-bieu-{n}@congtythuysanhaiphong-cathai.example",
+                    "phone": "+84 912 345 678",
+                    "languages": ["vi", "en"],
+                    "for_self": False,
+                },
+                headers=org,
+            )
+        )
+    email, name, password = DESK
+    client.post(
+        "/api/v1/users",
+        json={"email": email, "full_name": name, "password": password, "role": "delegate"},
+        headers=org,
+    )
+    _created(
+        client.post(
+            f"/api/v1/events/{event_id}/participants",
+            json={
+                "full_name": name,
+                "email": email,
+                "role": "staff",
+                "languages": ["vi"],
+                "for_self": False,
+            },
+            headers=org,
+        )
+    )
+    return event_id
+
+
+def _phone(browser: Browser) -> BrowserContext:
+    return browser.new_context(locale="vi-VN", viewport=PHONE)
+
+
+def _no_sideways_scroll(context: BrowserContext) -> None:
+    page = context.pages[0]
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= PHONE["width"]
+
+
+def test_sign_up_search_list_and_desk_on_a_phone(live_server: str, browser: Browser) -> None:
+    event_id = _event_with_people(live_server)
+
+    # A stranger signs up on a phone: the top bar fits on one line, "Log in" is in the menu.
+    stranger = _phone(browser)
+    page = stranger.new_page()
+    page.goto(f"{live_server}/events/{event_id}/signup")
+    brand = page.locator("a.brand").bounding_box()
+    assert brand is not None
+    assert brand["height"] < 40  # "Kết Nối" on one line
+    _no_sideways_scroll(stranger)
+    page.get_by_label("Thư điện tử").fill("hoa.walk@thucphamhp.example")
+    page.get_by_label("Họ và tên").fill("Nguyễn Thị Hoa")
+    page.get_by_label("Tìm tổ chức của bạn").fill("thuc pham hai phong")
+    page.get_by_role("button", name="Tìm", exact=True).click()
+    # The search is not a submission: what was typed is still there, nothing is refused.
+    expect(page.get_by_label("Thư điện tử")).to_have_value("hoa.walk@thucphamhp.example")
+    expect(page.get_by_label("Họ và tên")).to_have_value("Nguyễn Thị Hoa")
+    expect(page.get_by_label("Tìm tổ chức của bạn")).to_have_value("thuc pham hai phong")
+    expect(page.locator(".field-error")).to_have_count(0)
+    # Countries by name, the official one for Taiwan; no ISO code to type.
+    country = page.locator("#org_country")
+    expect(country.locator("option:checked")).to_have_text("Việt Nam")
+    country.select_option(label="Đài Loan (Trung Quốc)")
+    expect(country).to_have_value("TW")
+    stranger.close()
+
+    # The organiser's participant list on a phone: one card per person, no sideways scroll.
+    organiser = _phone(browser)
+    page = organiser.new_page()
+    _log_in(page, live_server, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+    page.goto(f"{live_server}/events/{event_id}/participants")
+    expect(page.get_by_role("strong").filter(has_text="Nguyễn Văn Thành Trung 13")).to_be_visible()
+    _no_sideways_scroll(organiser)
+    organiser.close()
+
+    # The desk staff find the check-in desk on the event page.
+    desk = _phone(browser)
+    page = desk.new_page()
+    _log_in(page, live_server, DESK[0], DESK[2])
+    page.goto(f"{live_server}/events/{event_id}")
+    page.get_by_role("link", name="Check-in").click()
+    expect(page.get_by_role("heading", name="Check-in", exact=True)).to_be_visible()
+    expect(page.get_by_label("Tên, tổ chức hoặc mã (có dấu hoặc không dấu)")).to_be_visible()
+    _no_sideways_scroll(desk)
+    desk.close()
