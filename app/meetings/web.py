@@ -660,7 +660,18 @@ def _request_context(
         "values": values,
         "errors": errors,
         "acting_for": acting,
+        # Past the end of the event (or the organisers' deadline) nothing can be asked.
+        "closed_reason": _requests_closed(session, event),
     }
+
+
+def _requests_closed(session: Session, event: Event) -> str:
+    rules = service.get_settings(session, pk(event))
+    if rules.request_deadline is not None and utcnow() >= rules.request_deadline:
+        return "the deadline for meeting requests has passed"
+    if utcnow() >= rules.answer_by:
+        return "this event is over: meeting requests can no longer be sent"
+    return ""
 
 
 def _recipient(

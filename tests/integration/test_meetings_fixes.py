@@ -295,3 +295,25 @@ def test_a_print_download_before_it_is_ready_is_a_translated_page(
     ready = client.get(f"/events/{exports.event_id}/print?job={row.id}", headers=pages.HTML)
     link = re.search(r'\shref="([^"]+/download)"', ready.text)
     assert link
+
+
+def test_once_the_event_is_over_pending_requests_expire_and_none_can_be_sent(fair: Fair) -> None:
+    from datetime import date, timedelta
+
+    from app.events.models import Event
+
+    request = _ask(fair, "lin", "hoa")
+    event = fair.db.get(Event, fair.event_id)
+    assert event is not None
+    yesterday = date.today() - timedelta(days=2)
+    event.start_date = event.end_date = yesterday
+    fair.db.add(event)
+    fair.db.commit()
+    # The request nobody answered reads as expired, with no button to accept it.
+    mine = _get(fair.browser("hoa"), f"/events/{fair.event_id}/meetings/mine")
+    assert "Đã hết hạn" in mine.text
+    assert f"/meeting-requests/{request.id}/accept" not in mine.text
+    # The request form says why instead of offering a form that cannot be sent.
+    form = _get(fair.browser("lin"), f"/events/{fair.event_id}/meeting-requests/new")
+    assert "Sự kiện đã kết thúc: không thể gửi thêm yêu cầu gặp" in form.text
+    assert 'name="message"' not in form.text
