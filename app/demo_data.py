@@ -882,7 +882,7 @@ DELEGATIONS: tuple[DelegationSeed, ...] = (
         needs_interpreter=False,
         interpreter_notes="Làm việc bằng tiếng Anh.",
         status=DelegationStatus.registered,
-        notes="Đến Hải Phòng sáng 16/03 từ Hà Nội; chưa xác nhận danh sách cuối.",
+        notes="Đến Hải Phòng sáng hôm trước, từ Hà Nội; chưa xác nhận danh sách cuối.",
     ),
 )
 

@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, BrowserContext, expect
 
 from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
 from tests.e2e.test_meeting_journey import _api, _created, _log_in
+from tests.e2e.test_meetings_fixes_journey import _axe
 
 pytestmark = pytest.mark.e2e
 
@@ -77,7 +78,8 @@ def _event_with_people(base: str) -> int:
 
 
 def _phone(browser: Browser) -> BrowserContext:
-    return browser.new_context(locale="vi-VN", viewport=PHONE)
+    # bypass_csp: axe-core is injected as a script tag, which the page's CSP refuses.
+    return browser.new_context(locale="vi-VN", viewport=PHONE, bypass_csp=True)
 
 
 def _no_sideways_scroll(context: BrowserContext) -> None:
@@ -110,6 +112,7 @@ def test_sign_up_search_list_and_desk_on_a_phone(live_server: str, browser: Brow
     expect(country.locator("option:checked")).to_have_text("Việt Nam")
     country.select_option(label="Đài Loan (Trung Quốc)")
     expect(country).to_have_value("TW")
+    _axe(page, "sign-up on a phone")
     stranger.close()
 
     # The organiser's participant list on a phone: one card per person, no sideways scroll.
@@ -119,6 +122,7 @@ def test_sign_up_search_list_and_desk_on_a_phone(live_server: str, browser: Brow
     page.goto(f"{live_server}/events/{event_id}/participants")
     expect(page.get_by_role("strong").filter(has_text="Nguyễn Văn Thành Trung 13")).to_be_visible()
     _no_sideways_scroll(organiser)
+    _axe(page, "participant list on a phone")
     organiser.close()
 
     # The desk staff find the check-in desk on the event page.
@@ -130,4 +134,5 @@ def test_sign_up_search_list_and_desk_on_a_phone(live_server: str, browser: Brow
     expect(page.get_by_role("heading", name="Check-in", exact=True)).to_be_visible()
     expect(page.get_by_label("Tên, tổ chức hoặc mã (có dấu hoặc không dấu)")).to_be_visible()
     _no_sideways_scroll(desk)
+    _axe(page, "check-in desk on a phone")
     desk.close()

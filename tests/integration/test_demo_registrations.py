@@ -268,7 +268,7 @@ def test_loading_twice_changes_nothing(db: Session) -> None:
     first = runner.invoke(cli, ["demo"])
     assert first.exit_code == 0, first.output
     after_first = _counts(db)
-    assert after_first["User"] == 2 + len(DELEGATIONS)
+    assert after_first["User"] == 3 + len(DELEGATIONS)  # and the check-in desk
     assert after_first["Participant"] == len(PEOPLE)
     assert after_first["Profile"] == len(PROFILES)
 
