@@ -125,6 +125,11 @@ class MeetingView:
         return self.status == MeetingStatus.cancelled.value
 
     @property
+    def past(self) -> bool:
+        """Its time is over: nothing to confirm, book or cancel any more."""
+        return self.ends_at is not None and self.ends_at <= utcnow()
+
+    @property
     def open(self) -> bool:
         return self.status in (MeetingStatus.proposed.value, MeetingStatus.confirmed.value)
 
