@@ -57,6 +57,7 @@ lint: venv
 	@$(BIN)/ruff check $(LINT_PATHS)
 	@$(BIN)/ruff format --check $(LINT_PATHS)
 	@$(BIN)/mypy app
+	@$(BIN)/mypy tests
 
 fmt: venv
 	@$(BIN)/ruff check --fix $(LINT_PATHS)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, expect
+from playwright.sync_api import Browser, BrowserContext, ViewportSize, expect
 
 from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
 from tests.e2e.test_meeting_journey import _api, _created, _log_in
@@ -16,7 +16,7 @@ from tests.e2e.test_meetings_fixes_journey import _axe
 
 pytestmark = pytest.mark.e2e
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 DESK = ("le-tan.walk@sokhcn.haiphong.gov.vn", "Vũ Thị Lễ Tân", "le-tan-mat-khau-2027")
 
 

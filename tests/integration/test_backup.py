@@ -10,6 +10,7 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ def _ketnoi(*args: str, env: dict[str, str] | None = None) -> subprocess.Complet
 
 
 @pytest.fixture
-def files_beside() -> dict[str, bytes]:
+def files_beside() -> Iterator[dict[str, bytes]]:
     """An agreement document and a print job's PDF under var/, as the app keeps them."""
     var = Path(get_settings().var_dir)
     content = {

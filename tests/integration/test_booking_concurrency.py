@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import pytest
@@ -139,6 +140,14 @@ class Stage:
         return f"/api/v1/events/{self.event_id}/meetings"
 
 
+def _post(url: str, body: dict[str, Any], headers: dict[str, str], client: TestClient) -> Any:
+    return client.post(url, json=body, headers=headers)
+
+
+def _patch(url: str, body: dict[str, Any], headers: dict[str, str], client: TestClient) -> Any:
+    return client.patch(url, json=body, headers=headers)
+
+
 def race(
     clients: tuple[TestClient, TestClient], calls: list[Callable[[TestClient], Any]]
 ) -> list[Any]:
@@ -210,9 +219,7 @@ def test_same_person_same_slot_exactly_one_booking_wins(
         responses = race(
             clients,
             [
-                lambda c, m=m, s=slot: c.post(
-                    f"{stage.base}/{m}/book", json={"slot_id": s}, headers=stage.lin_headers
-                )
+                partial(_post, f"{stage.base}/{m}/book", {"slot_id": slot}, stage.lin_headers)
                 for m in (first, second)
             ],
         )
@@ -237,9 +244,7 @@ def test_same_table_same_slot_exactly_one_placement_wins(
         responses = race(
             clients,
             [
-                lambda c, m=m, b=body: c.patch(
-                    f"{stage.base}/{m}", json=b, headers=stage.org_headers
-                )
+                partial(_patch, f"{stage.base}/{m}", body, stage.org_headers)
                 for m in (first, second)
             ],
         )
@@ -260,9 +265,7 @@ def test_last_meeting_under_the_cap_goes_to_exactly_one_booking(
         responses = race(
             clients,
             [
-                lambda c, m=m, s=s: c.patch(
-                    f"{stage.base}/{m}", json={"slot_id": s}, headers=stage.org_headers
-                )
+                partial(_patch, f"{stage.base}/{m}", {"slot_id": s}, stage.org_headers)
                 for m, s in zip((first, second), slots, strict=True)
             ],
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 from typer.testing import CliRunner
 
 import app.main
@@ -64,7 +64,7 @@ def test_demo_event_has_fifteen_tables_and_eight_slots_in_its_b2b_session(db: Se
         )
     ).one()
     tables = db.exec(select(MeetingTable).where(MeetingTable.session_id == b2b.id)).all()
-    slots = db.exec(select(Slot).where(Slot.session_id == b2b.id).order_by(Slot.number)).all()
+    slots = db.exec(select(Slot).where(Slot.session_id == b2b.id).order_by(col(Slot.number))).all()
     assert sorted(t.number for t in tables) == list(range(1, 16))
     assert len(slots) == 8
     zone = get_settings().default_timezone

@@ -250,7 +250,7 @@ def test_table_numbers_are_unique_per_session(
 def test_every_change_is_in_the_audit_log(
     client: TestClient, event_id: int, organiser_headers: dict[str, str], db
 ) -> None:  # type: ignore[no-untyped-def]
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from app.audit.models import AuditEntry
 
@@ -259,7 +259,7 @@ def test_every_change_is_in_the_audit_log(
         json={"venue": "Khách sạn Mường Thanh"},
         headers=organiser_headers,
     )
-    actions = [e.action for e in db.exec(select(AuditEntry).order_by(AuditEntry.id)).all()]
+    actions = [e.action for e in db.exec(select(AuditEntry).order_by(col(AuditEntry.id))).all()]
     assert "event.create" in actions
     assert "event.update" in actions
     update = db.exec(select(AuditEntry).where(AuditEntry.action == "event.update")).one()

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import Workbook, load_workbook
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
@@ -180,7 +180,7 @@ def test_csv_with_bom_previews_without_writing_then_applies_everything(
     }
     db.expire_all()
     people = db.exec(
-        select(Participant).where(Participant.event_id == event_id).order_by(Participant.id)
+        select(Participant).where(Participant.event_id == event_id).order_by(col(Participant.id))
     ).all()
     assert [p.full_name for p in people] == ["Nguyễn Thị Hạnh", "Trần Văn Bình", "Lin Wei-Ting"]
     assert {p.status for p in people} == {"approved"}
@@ -261,7 +261,7 @@ def test_xlsx_built_in_excel_is_imported(
         "Số cuộc gặp tối đa",
         "Điện thoại",
     ]
-    rows = [
+    rows: list[list[Any]] = [
         [
             "Lin Wei-Ting",
             "林薇婷",
@@ -288,7 +288,7 @@ def test_xlsx_built_in_excel_is_imported(
     )
     db.expire_all()
     delegation = db.exec(select(Delegation)).one()
-    people = db.exec(select(Participant).order_by(Participant.id)).all()
+    people = db.exec(select(Participant).order_by(col(Participant.id))).all()
     assert [(p.name_local, p.delegation_id, p.role, p.meeting_cap, p.email) for p in people] == [
         ("林薇婷", delegation.id, "delegate", 8, "lin@tw.example"),
         ("陳美", delegation.id, "interpreter", None, None),
@@ -597,7 +597,7 @@ def test_exported_participants_import_into_another_event(
 
     def people(event: int) -> list[tuple[Any, ...]]:
         rows = db.exec(
-            select(Participant).where(Participant.event_id == event).order_by(Participant.id)
+            select(Participant).where(Participant.event_id == event).order_by(col(Participant.id))
         ).all()
         return [
             (
@@ -610,7 +610,7 @@ def test_exported_participants_import_into_another_event(
                 p.languages,
                 p.role,
                 p.meeting_cap,
-                db.get(Delegation, p.delegation_id).name if p.delegation_id else None,
+                _delegation_name(db, p.delegation_id),
             )
             for p in rows
         ]
@@ -668,3 +668,8 @@ def test_delegates_cannot_export(
 ) -> None:
     response = client.get(f"/api/v1/events/{registered}/export", headers=delegate_headers)
     assert response.status_code == 403
+
+
+def _delegation_name(db: Session, delegation_id: int | None) -> str | None:
+    delegation = db.get(Delegation, delegation_id) if delegation_id else None
+    return delegation.name if delegation else None

@@ -43,7 +43,8 @@ class _Handler(socketserver.StreamRequestHandler):
         box = self.server.box
         box.sessions += 1
         self._reply("220 test.smtp ESMTP ready")
-        sender, recipients, authed = "", [], box.require_auth is None
+        recipients: list[str] = []
+        sender, authed = "", box.require_auth is None
         while True:
             raw = self.rfile.readline()
             if not raw:

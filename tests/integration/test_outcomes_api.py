@@ -943,9 +943,9 @@ def test_event_stats_equal_counts_made_from_the_rows(day: Day) -> None:
     assert as_dict(got["ratings"]["distribution"]) == {
         str(n): ratings.count(n) for n in range(1, 6)
     }
-    steps = as_dict(got["ratings"]["next_steps"])
-    assert steps["pilot"] == sum(1 for f in feedback if "pilot" in f.next_steps) == 2
-    assert steps["contract"] == 1
+    next_steps = as_dict(got["ratings"]["next_steps"])
+    assert next_steps["pilot"] == sum(1 for f in feedback if "pilot" in f.next_steps) == 2
+    assert next_steps["contract"] == 1
 
     agreements = db.exec(select(Agreement)).all()
     active = [a for a in agreements if a.status != "cancelled"]

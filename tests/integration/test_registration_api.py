@@ -603,7 +603,7 @@ def test_delegation_rules_name_the_field(
     )
     assert twin.status_code == 409
     assert _fields(twin) == {"name"}
-    cases = {
+    cases: dict[str, dict[str, Any]] = {
         "head_user_id": {"head_user_id": 999999},
         "leading_organisation_id": {"leading_organisation_id": 999999},
         "organisation_ids": {"organisation_ids": [999999]},

@@ -130,6 +130,7 @@ def test_feed_parses_strictly_with_one_event_per_meeting_in_the_event_zone(feed:
     ]
     first = calendar.events[0]
     assert first.dtstart == datetime(2027, 3, 16, 14, 0, tzinfo=HCM)
+    assert isinstance(first.dtstart, datetime)
     assert first.dtstart.utcoffset() == timedelta(hours=7)
     assert "DTSTART;TZID=Asia/Ho_Chi_Minh:20270316T140000" in feed.decode()
     assert calendar.method == "PUBLISH"

@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -23,8 +24,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def _settings(**kwargs: object) -> Settings:
-    return Settings(_env_file=None, **kwargs)  # type: ignore[call-arg]
+def _settings(**kwargs: Any) -> Settings:
+    return Settings(_env_file=None, **kwargs)
 
 
 def test_production_without_a_key_refuses_with_the_reason(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from pydantic import ValidationError
 
@@ -19,8 +21,8 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
-def _settings(**kwargs: object) -> Settings:
-    return Settings(_env_file=None, **kwargs)  # type: ignore[call-arg]
+def _settings(**kwargs: Any) -> Settings:
+    return Settings(_env_file=None, **kwargs)
 
 
 def test_default_database_is_an_sqlite_file_under_var(clean_env: pytest.MonkeyPatch) -> None:

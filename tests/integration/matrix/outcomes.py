@@ -179,7 +179,7 @@ AGREEMENT_ROUTES = {
     "page_document": "/events/{event_id}/agreements/{agreement_id}/documents/{document_id}",
 }
 _HIDDEN = {"api_read": 403, "api_document": 403, "page_read": 403, "page_document": 403}
-_SHOWN = dict.fromkeys(AGREEMENT_ROUTES, 200)
+_SHOWN: dict[str, int | str] = dict.fromkeys(AGREEMENT_ROUTES, 200)
 CLAIMANTS: dict[str, dict[str, int | str]] = {
     # "empty": 200 without the agreement (an approved person who is not a party).
     "claims_by_self_registration": {"api_list": 403, "page_list": 403, **_HIDDEN},

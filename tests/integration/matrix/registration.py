@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from app.auth.models import User
 from app.registration import service
-from app.registration.models import Delegation
+from app.registration.models import Delegation, OrganisationKind
 from app.registration.schemas import OrganisationCreate
 from app.types import pk
 from tests.integration.matrix.common import (
@@ -57,7 +57,7 @@ def build(db: Session, users: dict[str, User], target: Any) -> dict[str, int]:
         data=OrganisationCreate(
             name_vi=f"Viện Nghiên cứu Cơ khí {target.event_id}",
             name_en=f"National Research Institute of Mechanical Engineering {target.event_id}",
-            kind="research_institute",
+            kind=OrganisationKind.research_institute,
             country="VN",
             province="Hà Nội",
             sectors=["mechanics", "automation"],
