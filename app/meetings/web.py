@@ -67,6 +67,7 @@ from app.registration.models import (
     Participant,
     ParticipantRole,
 )
+from app.reminders.online import video_link
 from app.types import pk, utcnow
 from app.web import redirect, render, request_locale
 
@@ -119,6 +120,8 @@ class MeetingView:
     interpreter_needed: bool
     interpreter_languages: list[str]
     free_slots: list[Slot] = field(default_factory=list)
+    mode: str = "onsite"  # onsite, online, hybrid
+    video_url: str = ""
 
     @property
     def cancelled(self) -> bool:
@@ -244,6 +247,8 @@ def _views(
                 cancelled_reason=m.cancelled_reason,
                 interpreter_needed=need.needed and not need.provided,
                 interpreter_languages=need.languages,
+                mode=m.mode,
+                video_url=video_link(session, m) if m.status != "cancelled" else "",
             )
         )
     return out

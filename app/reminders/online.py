@@ -64,7 +64,9 @@ def url_problem(value: str, *, pattern: bool = False) -> FieldError | None:
         for placeholder in PLACEHOLDERS:
             probe = probe.replace(placeholder, "x")
         if "{" in probe or "}" in probe:
-            return FieldError("", _l("may only use {{event}}, {{meeting}} and {{token}}"))
+            return FieldError(
+                "", _l("may only use the placeholders {names}", names=", ".join(PLACEHOLDERS))
+            )
     parts = urlsplit(probe)
     if parts.scheme != "https" or not parts.hostname or any(c.isspace() for c in probe):
         return FieldError("", _l("must be a web address starting with https://"))

@@ -6,6 +6,7 @@ back with icalendar), and the worker process delivering to a real SMTP server.""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -15,19 +16,22 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
+from fastapi.testclient import TestClient
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.auth.service import start_web_session
 from app.db import get_engine
+from app.deps import SESSION_COOKIE
 from app.errors import Invalid
 from app.events.models import EventSession, Slot
 from app.meetings import service as meetings
 from app.meetings.models import Meeting
 from app.notifications.models import Outbox
 from app.reminders import online
-from app.reminders.models import OutboxAttachment, ReminderSent
+from app.reminders.models import OutboxAttachment, ReminderSent, ReminderSettings
 from app.reminders.service import queue_due, update_settings
-from app.settings import PROJECT_ROOT
+from app.settings import PROJECT_ROOT, get_settings
 from tests.integration.test_exports_api import Fair, build_fair, pdftotext
 from tests.smtp import SmtpServer
 
@@ -298,3 +302,84 @@ def test_worker_once_delivers_reminders_once_with_a_working_calendar_link(
     assert again.returncode == 0, again.stdout + again.stderr
     assert "reminders: queued 0 day-before and 0 meeting reminder(s)" in again.stdout
     assert len(smtp_server.messages) == count
+
+
+def _browser(fair: Fair, app, user: User) -> TestClient:  # type: ignore[no-untyped-def]
+    client = TestClient(app, follow_redirects=False, headers={"Accept": "text/html"})
+    key = start_web_session(fair.db, get_settings(), user=user)
+    fair.db.commit()
+    client.cookies.set(SESSION_COOKIE, key)
+    return client
+
+
+def _csrf(text: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', text)
+    assert match is not None
+    return match.group(1)
+
+
+def test_organiser_page_names_bad_fields_and_delegate_sees_the_link(
+    fair: Fair, app, organiser: User
+) -> None:  # type: ignore[no-untyped-def]
+    org = _browser(fair, app, organiser)
+    url = f"/events/{fair.event_id}/reminders?lang=vi"
+    page = org.get(url)
+    assert page.status_code == 200, page.text
+    assert "Nhắc lịch và gặp trực tuyến" in page.text
+    bad = org.post(
+        f"/events/{fair.event_id}/reminders",
+        data={
+            "enabled": "1",
+            "day_before_hour": "24",
+            "minutes_before": "abc",
+            "csrf_token": _csrf(page.text),
+        },
+    )
+    assert bad.status_code == 422
+    assert "phải là một giờ chẵn từ 0 đến 23" in bad.text
+    assert "phải là số phút nguyên từ 1 đến 240" in bad.text
+    good = org.post(
+        f"/events/{fair.event_id}/reminders",
+        data={"day_before_hour": "18", "minutes_before": "20", "csrf_token": _csrf(page.text)},
+    )
+    assert good.status_code == 303
+    settings = fair.db.get(ReminderSettings, fair.event_id)
+    fair.db.refresh(settings)
+    assert settings is not None
+    assert (settings.enabled, settings.day_before_hour, settings.minutes_before) == (False, 18, 20)
+
+    action = f"/events/{fair.event_id}/sessions/{fair.session_id}/online"
+    bad = org.post(
+        action,
+        data={
+            "video_pattern": "http://meet.jit.si/{event}",
+            "mode": "online",
+            "csrf_token": _csrf(page.text),
+        },
+    )
+    assert bad.status_code == 422
+    assert "phải là địa chỉ web bắt đầu bằng https://" in bad.text
+    bad = org.post(
+        action,
+        data={"video_pattern": "https://meet.jit.si/{room}", "csrf_token": _csrf(page.text)},
+    )
+    assert "chỉ được dùng các chỗ thay thế {event}, {meeting}, {token}" in bad.text
+    saved = org.post(
+        action,
+        data={
+            "video_pattern": "https://meet.jit.si/ketnoi-{event}-{meeting}-{token}",
+            "mode": "hybrid",
+            "csrf_token": _csrf(page.text),
+        },
+    )
+    assert saved.status_code == 303
+
+    lin = _browser(fair, app, fair.users["lin"])
+    mine = lin.get(f"/events/{fair.event_id}/meetings/mine?lang=en")
+    assert mine.status_code == 200
+    assert "Join online" in mine.text
+    assert f"https://meet.jit.si/ketnoi-{fair.event_id}-{fair.lin_meeting}-" in mine.text
+    assert "Hybrid" in mine.text
+
+    delegate = lin.get(f"/events/{fair.event_id}/reminders")
+    assert delegate.status_code == 403
