@@ -383,3 +383,37 @@ def test_organiser_page_names_bad_fields_and_delegate_sees_the_link(
 
     delegate = lin.get(f"/events/{fair.event_id}/reminders")
     assert delegate.status_code == 403
+
+
+def test_organiser_sets_one_meetings_own_link_on_the_grid(fair: Fair, app, organiser: User) -> None:  # type: ignore[no-untyped-def]
+    org = _browser(fair, app, organiser)
+    url = f"/events/{fair.event_id}/sessions/{fair.session_id}/grid/{fair.bao_meeting}"
+    page = org.get(url + "?lang=vi")
+    assert page.status_code == 200, page.text
+    assert "Tại bàn hay trực tuyến" in page.text
+    bad = org.post(
+        url + "/online",
+        data={"mode": "online", "video_url": "javascript:alert(1)", "csrf_token": _csrf(page.text)},
+    )
+    assert bad.status_code == 422
+    assert "phải là địa chỉ web bắt đầu bằng https://" in bad.text
+    room = "https://zoom.us/j/123456789?pwd=abc"
+    done = org.post(
+        url + "/online",
+        data={"mode": "hybrid", "video_url": room, "csrf_token": _csrf(page.text)},
+    )
+    assert done.status_code == 303
+    fair.db.expire_all()
+    meeting = fair.db.get(Meeting, fair.bao_meeting)
+    assert meeting is not None
+    assert (meeting.mode, meeting.video_url, meeting.revision) == ("hybrid", room, 2)
+    feed = fair.client.get(fair.feed_path("hanh"), headers=fair.hanh)
+    vevent = next(
+        v
+        for v in icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+        if str(v["uid"]).startswith(f"meeting-{fair.bao_meeting}@")
+    )
+    assert str(vevent["url"]) == room
+    # Hybrid: the table first, then the link.
+    assert str(vevent["location"]).startswith("Bàn 1")
+    assert str(vevent["location"]).endswith(room)
