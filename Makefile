@@ -73,6 +73,7 @@ bench: venv
 	@$(BIN)/python bench/scheduling_bench.py
 	@$(BIN)/python bench/objectives_bench.py
 	@$(BIN)/python bench/pdf_bench.py
+	@$(BIN)/python bench/reminders_bench.py
 
 lock: venv
 	@{ echo "# Lock file: exact versions of every package, direct and transitive. Regenerate with 'make lock'."; \

@@ -1,5 +1,5 @@
 """The ``ketnoi`` command for operators: migrate, demo, create-organiser, send-mail, remind,
-serve, backup, restore."""
+worker, serve, backup, restore."""
 
 from __future__ import annotations
 
@@ -188,6 +188,33 @@ def remind() -> None:
         f"Queued {feedback} feedback request(s) and {follow_ups.emails} follow-up e-mail(s) "
         f"for {follow_ups.reminders} agreement milestone(s)."
     )
+
+
+@app.command()
+def worker(
+    once: Annotated[
+        bool, typer.Option("--once", help="Run one pass and exit (for a timer)")
+    ] = False,
+    interval: Annotated[int, typer.Option(min=5, max=3600, help="Seconds between passes")] = 60,
+) -> None:
+    """Run the periodic tasks (meeting reminders, agreement reminders, sending the outbox)
+    every --interval seconds, or once with --once (from a systemd timer or cron)."""
+    from app.db import get_engine
+    from app.migrate import DatabaseBehind, check_up_to_date
+    from app.worker import run_forever, run_once
+
+    settings = get_settings()
+    try:
+        check_up_to_date(get_engine(), settings.database_url)
+    except DatabaseBehind as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    if once:
+        if not run_once(get_engine(), typer.echo):
+            raise typer.Exit(1)
+        return
+    typer.echo(f"Kết Nối worker: a pass every {interval} s (stop with Ctrl+C or SIGTERM)")
+    run_forever(get_engine(), interval, typer.echo)
 
 
 @app.command()

@@ -40,6 +40,7 @@ from app.outcomes import api as outcomes_api
 from app.outcomes import web as outcomes_web
 from app.registration import api as registration_api
 from app.registration import web as registration_web
+from app.reminders import web as reminders_web
 from app.scheduling import api as scheduling_api
 from app.scheduling import web as scheduling_web
 from app.settings import PROJECT_ROOT, Settings, get_settings, settings_problem
@@ -203,6 +204,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         meetings_web.router,
         outcomes_web.router,
         notifications_web.router,
+        reminders_web.router,
     ):
         app.include_router(router)
     return app

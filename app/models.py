@@ -33,6 +33,7 @@ from app.registration.models import (
     Participant,
     Unavailability,
 )
+from app.reminders.models import OutboxAttachment, ReminderSent, ReminderSettings
 from app.scheduling.models import ScheduleRun
 
 __all__ = [
@@ -65,10 +66,13 @@ __all__ = [
     "Organisation",
     "OrganisationSector",
     "Outbox",
+    "OutboxAttachment",
     "Participant",
     "Profile",
     "ProfileSector",
     "RateLimit",
+    "ReminderSent",
+    "ReminderSettings",
     "ScheduleRun",
     "Slot",
     "Unavailability",

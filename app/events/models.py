@@ -141,6 +141,9 @@ class EventSession(SQLModel, table=True):
     slot_minutes: int | None = None
     gap_minutes: int = 0
     breaks: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
+    # Video link pattern for the session's online and hybrid meetings, e.g.
+    # https://meet.jit.si/ketnoi-{event}-{meeting}-{token} (see app.reminders.online).
+    video_pattern: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -163,7 +163,11 @@ def table_text(meeting: MeetingView, locale: str) -> str:
 
 
 def _location(event: EventView, meeting: MeetingView, locale: str) -> str:
+    if meeting.mode == "online" and meeting.video_url:
+        return meeting.video_url
     parts = [table_text(meeting, locale), meeting.room, event.venue, event.address]
+    if meeting.video_url:  # hybrid: the table, and the link for those joining online
+        parts.append(meeting.video_url)
     return ", ".join(p for p in parts if p)
 
 
@@ -223,6 +227,8 @@ def _meeting_event(
     vevent.add("summary", _summary(meeting, participant_id, locale))
     vevent.add("location", _location(event, meeting, locale))
     vevent.add("description", _description(event, meeting, participant_id, locale))
+    if meeting.video_url and not meeting.cancelled:
+        vevent.add("url", meeting.video_url)
     return vevent
 
 

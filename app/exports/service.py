@@ -66,6 +66,7 @@ from app.meetings.models import (
 )
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
+from app.reminders.online import link_for
 from app.settings import get_settings
 from app.text import fold
 from app.types import pk, utcnow
@@ -320,6 +321,8 @@ def _meeting_views(session: Session, event: Event, rows: Sequence[Meeting]) -> _
             room=event_session.room if event_session else "",
             topics=tuple(topics),
             interpreter_language=_interpreter_language(people, loaded.participants),
+            mode=meeting.mode,
+            video_url=link_for(meeting, event_session),
         )
     return _Loaded(views, people_of, loaded)
 

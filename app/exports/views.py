@@ -136,6 +136,8 @@ class MeetingView:
     room: str = ""
     topics: tuple[Bilingual, ...] = ()
     interpreter_language: str = ""  # e.g. "zh": an interpreter for Chinese is booked
+    mode: str = "onsite"  # onsite, online, hybrid
+    video_url: str = ""  # the link to join an online or hybrid meeting
 
     def __post_init__(self) -> None:
         for name in ("starts_at", "ends_at", "updated_at"):

@@ -138,6 +138,7 @@ class Meeting(SQLModel, table=True):
         CheckConstraint(one_of("origin", MeetingOrigin), name="origin"),
         CheckConstraint("revision >= 1", name="revision_positive"),
         CheckConstraint("priority >= 0", name="priority_nonnegative"),
+        CheckConstraint("mode IN ('onsite', 'online', 'hybrid')", name="mode"),
         CheckConstraint(
             "(slot_id IS NULL AND table_id IS NULL)"
             " OR (slot_id IS NOT NULL AND table_id IS NOT NULL)",
@@ -184,6 +185,10 @@ class Meeting(SQLModel, table=True):
         default=None, foreign_key="meeting_request.id", ondelete="SET NULL"
     )
     cancelled_reason: str = Field(default="", max_length=1000)
+    # On-site, online or hybrid (app.reminders.models.MeetingMode); the video link of an
+    # online or hybrid meeting, or "" to use the pattern of its session (app.reminders.online).
+    mode: str = Field(default="onsite", max_length=10)
+    video_url: str = Field(default="", max_length=500)
     # Where the meeting last was (UTC), kept when it loses its slot (cancelled or
     # unscheduled), so that calendars can still show it as cancelled at its old time.
     last_starts_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -67,6 +67,7 @@ from app.registration.models import (
     Participant,
     ParticipantRole,
 )
+from app.reminders.online import set_meeting_online, video_link
 from app.types import pk, utcnow
 from app.web import redirect, render, request_locale
 
@@ -119,6 +120,9 @@ class MeetingView:
     interpreter_needed: bool
     interpreter_languages: list[str]
     free_slots: list[Slot] = field(default_factory=list)
+    mode: str = "onsite"  # onsite, online, hybrid
+    video_url: str = ""  # the link to join: the meeting's own or its session's pattern
+    own_video_url: str = ""
 
     @property
     def cancelled(self) -> bool:
@@ -249,6 +253,9 @@ def _views(
                 cancelled_reason=m.cancelled_reason,
                 interpreter_needed=need.needed and not need.provided,
                 interpreter_languages=need.languages,
+                mode=m.mode,
+                own_video_url=m.video_url,
+                video_url=video_link(session, m) if m.status != "cancelled" else "",
             )
         )
     return out
@@ -1145,6 +1152,31 @@ async def grid_lock_submit(
 
     flash = "meeting-locked" if locked else "meeting-unlocked"
     return _grid_action(request, session, user, event_id, session_id, meeting_id, save, flash)
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/online")
+async def grid_online_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    """On-site, online or hybrid, and the meeting's own video link (app.reminders.online)."""
+    _managed(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+
+    def save() -> None:
+        meeting = service.get_meeting(
+            session, viewer=user, event_id=event_id, meeting_id=meeting_id
+        )
+        set_meeting_online(session, meeting, mode=form.get("mode"), video_url=form.get("video_url"))
+
+    return _meeting_action(
+        request, session, user, event_id, session_id, meeting_id, save, "online-saved"
+    )
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/cancel")

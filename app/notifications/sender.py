@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.errors import MessageError
 from email.headerregistry import Address
@@ -32,6 +33,7 @@ from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
 from app.notifications.models import Outbox
+from app.reminders.models import OutboxAttachment
 from app.settings import Settings
 from app.types import utcnow
 
@@ -90,8 +92,11 @@ def _domain(mail_from: str) -> str:
     return address.rpartition("@")[2] or "ketnoi.local"
 
 
-def build_message(row: Outbox, mail_from: str) -> EmailMessage:
-    """The e-mail of one outbox row: plain text, with the HTML version as an alternative."""
+def build_message(
+    row: Outbox, mail_from: str, attachments: Sequence[OutboxAttachment] = ()
+) -> EmailMessage:
+    """The e-mail of one outbox row: plain text, with the HTML version as an alternative,
+    and the row's attachments (an agenda PDF)."""
     message = EmailMessage()
     message["From"] = mail_from
     local, _, domain = row.to_email.rpartition("@")
@@ -109,6 +114,14 @@ def build_message(row: Outbox, mail_from: str) -> EmailMessage:
         message.add_alternative(
             f'<!doctype html><html lang="{row.locale}"><body>{row.body_html}</body></html>',
             subtype="html",
+        )
+    for attachment in attachments:
+        maintype, _, subtype = attachment.content_type.partition("/")
+        message.add_attachment(
+            attachment.data,
+            maintype=maintype,
+            subtype=subtype or "octet-stream",
+            filename=attachment.filename,
         )
     return message
 
@@ -220,7 +233,10 @@ def _send_batch(
             session.rollback()
             continue
         try:
-            smtp.send_message(build_message(row, config.mail_from))
+            attachments = session.exec(
+                select(OutboxAttachment).where(OutboxAttachment.outbox_id == outbox_id)
+            ).all()
+            smtp.send_message(build_message(row, config.mail_from, attachments))
         except smtplib.SMTPServerDisconnected as exc:
             # The connection is gone: this message may or may not have arrived. Count the
             # attempt (so a message that kills the server cannot loop forever) and stop.

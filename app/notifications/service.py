@@ -49,6 +49,8 @@ KINDS = (
     "invitation",
     "sign_in_link",
     "account_exists",
+    "reminder_day_before",
+    "reminder_soon",
 )
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

@@ -1,0 +1,1 @@
+"""Reminders before meetings (the day before, and minutes before), queued by the worker."""
