@@ -27,7 +27,7 @@ from app.exports.views import MeetingView, PartyView
 from app.links import absolute_url
 from app.meetings.models import Meeting, MeetingParticipant, MeetingStatus
 from app.notifications.service import enqueue, locale_for
-from app.registration.models import Participant
+from app.registration.models import ApprovalStatus, Participant
 from app.reminders.models import (
     DEFAULT_DAY_BEFORE_HOUR,
     DEFAULT_MINUTES_BEFORE,
@@ -196,6 +196,11 @@ def _calendar_url(session: Session, person: Participant) -> str:
 # ---- queueing -------------------------------------------------------------------------------
 
 
+def _reachable(person: Participant | None) -> bool:
+    """Approved people with an e-mail address (a withdrawn registration gets no reminder)."""
+    return person is not None and bool(person.email) and person.status == ApprovalStatus.approved
+
+
 def queue_soon(session: Session, now: datetime | None = None) -> int:
     now = now or utcnow()
     queued = 0
@@ -216,7 +221,7 @@ def queue_soon(session: Session, now: datetime | None = None) -> int:
                 if (pk(meeting), meeting.revision, mp.participant_id) in done:
                     continue
                 person = loaded.people.participants.get(mp.participant_id)
-                if person is None or not person.email:
+                if person is None or not _reachable(person):
                     continue
                 queued += _queue_one_soon(
                     session,
@@ -299,7 +304,7 @@ def queue_day_before(session: Session, now: datetime | None = None) -> int:
             if not pending:
                 continue
             person = session.get(Participant, person_id)
-            if person is None or not person.email:
+            if person is None or not _reachable(person):
                 continue
             queued += _queue_one_day_before(
                 session, event, person, [by_id[i] for i in meeting_ids], pending, tomorrow

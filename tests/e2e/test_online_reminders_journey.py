@@ -12,6 +12,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
 from tests.e2e.test_meeting_journey import _api, _created, _log_in
+from tests.e2e.test_meetings_fixes_journey import _axe
 
 pytestmark = pytest.mark.e2e
 
@@ -93,7 +94,9 @@ def test_organiser_sets_a_session_room_pattern_and_the_delegate_phone_shows_the_
 ) -> None:
     world = _setup(live_server)
     eid, sid, mid = world["event"], world["session"], world["meeting"]
-    organiser = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    organiser = browser.new_context(
+        locale="vi-VN", viewport={"width": 1280, "height": 900}, bypass_csp=True
+    )
     page = organiser.new_page()
     page.set_default_timeout(10_000)
     try:
@@ -106,6 +109,7 @@ def test_organiser_sets_a_session_room_pattern_and_the_delegate_phone_shows_the_
         card.get_by_role("button", name="Lưu").click()
         card = page.locator(f"#session-{sid}")
         expect(card.locator(".field-error")).to_contain_text("https://")
+        _axe(page, "reminders page with an error")
         card.get_by_label("Mẫu đường dẫn họp trực tuyến").fill(PATTERN)
         card.get_by_label("Hình thức gặp của phiên này").select_option(label="Trực tuyến")
         card.get_by_role("button", name="Lưu").click()
@@ -115,7 +119,11 @@ def test_organiser_sets_a_session_room_pattern_and_the_delegate_phone_shows_the_
         organiser.close()
 
     phone = browser.new_context(
-        locale="vi-VN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        locale="vi-VN",
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        has_touch=True,
+        bypass_csp=True,
     )
     page = phone.new_page()
     page.set_default_timeout(10_000)
@@ -135,5 +143,6 @@ def test_organiser_sets_a_session_room_pattern_and_the_delegate_phone_shows_the_
         assert box["height"] >= 24
         width = page.evaluate("document.scrollingElement.scrollWidth")
         assert width <= 390, f"the agenda is {width} px wide at 390 px"
+        _axe(page, "agenda with an online meeting")
     finally:
         phone.close()
