@@ -56,6 +56,27 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
     "base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
+WEB_MANIFEST = {
+    "name": "Kết Nối",
+    "short_name": "Kết Nối",
+    "description": "Phiên kết nối cung cầu công nghệ — lịch gặp, mã check-in",
+    "lang": "vi",
+    "start_url": "/",
+    "scope": "/",
+    "display": "standalone",
+    "background_color": "#f5f7f9",
+    "theme_color": "#0b6e4f",
+    "icons": [
+        {"src": "/static/icons/icon-192.png", "sizes": "192x192", "type": "image/png"},
+        {"src": "/static/icons/icon-512.png", "sizes": "512x512", "type": "image/png"},
+        {
+            "src": "/static/icons/icon-512.png",
+            "sizes": "512x512",
+            "type": "image/png",
+            "purpose": "maskable",
+        },
+    ],
+}
 API_DOCS_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -164,6 +185,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             media_type="image/x-icon",
             headers={"Cache-Control": "public, max-age=86400"},
         )
+
+    # The offline agenda (static/js/sw.js): the worker must be served from the root to
+    # control the pages under it; the manifest makes the site installable as an app.
+    @app.get("/sw.js", include_in_schema=False)
+    def service_worker() -> Response:
+        return FileResponse(
+            PROJECT_ROOT / "static" / "js" / "sw.js",
+            media_type="text/javascript",
+            headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
+        )
+
+    @app.get("/manifest.webmanifest", include_in_schema=False)
+    def web_manifest() -> Response:
+        return JSONResponse(WEB_MANIFEST, media_type="application/manifest+json")
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> Response:

@@ -19,8 +19,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import segno
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
@@ -350,6 +352,15 @@ def _whose(
     return registration.acting_person(session, user, event, participant_id)
 
 
+def _checkin_qr(person: Participant | None) -> Markup | None:
+    """The person's check-in code as an inline SVG QR code (no image request: it shows on a
+    phone without a network, from the saved page)."""
+    if person is None or person.status != "approved" or not person.code:
+        return None
+    svg = segno.make_qr(person.code, error="m").svg_inline(scale=5, border=2)
+    return Markup(svg)
+
+
 def _mine_context(
     request: Request,
     session: Session,
@@ -368,6 +379,9 @@ def _mine_context(
         "errors": errors or {},
         "values": values or {},
         "self_service": event.booking_mode == BookingMode.self_service.value,
+        # Shown on the page so that a copy saved on the phone says how old it is.
+        "updated_at": utcnow(),
+        "checkin_qr": _checkin_qr(person),
     }
     if person is None:
         return context

@@ -1,0 +1,136 @@
+"""A delegate on a phone opens "My meetings" once; in the hall without a network the page
+still shows the next meeting and the check-in QR code, says it is the saved copy and when it
+was updated; after log-out nothing of it stays on the phone."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.e2e.test_meeting_journey import _api, _created, _log_in
+
+pytestmark = pytest.mark.e2e
+
+DELEGATE = ("lin.offline@tw-packaging.com.tw", "Lin Wei-Ting", "mat-khau-ngoai-tuyen-2027")
+OTHER = ("hoa.offline@thucphamhp.vn", "Nguyễn Thị Hoa Offline", "mat-khau-ngoai-tuyen-2027")
+
+
+def _booked_meeting(base: str) -> int:
+    client, org = _api(base)
+    day = date.today() + timedelta(days=20)
+    event = _created(
+        client.post(
+            "/api/v1/events",
+            json={
+                "title_vi": "Kết nối công nghệ đóng gói ngoại tuyến",
+                "title_en": "Packaging technology meetings offline",
+                "timezone": "Asia/Ho_Chi_Minh",
+                "start_date": day.isoformat(),
+                "end_date": day.isoformat(),
+                "languages": ["vi", "en", "zh"],
+                "status": "registration_open",
+            },
+            headers=org,
+        )
+    )
+    session = _created(
+        client.post(
+            f"/api/v1/events/{event['id']}/sessions",
+            json={
+                "kind": "matchmaking",
+                "title_vi": "Gặp gỡ B2B",
+                "title_en": "B2B meetings",
+                "starts_at": f"{day.isoformat()}T14:00:00+07:00",
+                "ends_at": f"{day.isoformat()}T16:00:00+07:00",
+                "slot_minutes": 20,
+                "table_count": 5,
+            },
+            headers=org,
+        )
+    )
+    ids = []
+    for email, name, password in (DELEGATE, OTHER):
+        client.post(
+            "/api/v1/users",
+            json={"email": email, "full_name": name, "password": password, "role": "delegate"},
+            headers=org,
+        )
+        person = _created(
+            client.post(
+                f"/api/v1/events/{event['id']}/participants",
+                json={"full_name": name, "email": email, "languages": ["vi", "en"]},
+                headers=org,
+            )
+        )
+        ids.append(int(person["id"]))
+    slots = client.get(
+        f"/api/v1/events/{event['id']}/sessions/{session['id']}/slots", headers=org
+    ).json()
+    _created(
+        client.post(
+            f"/api/v1/events/{event['id']}/meetings",
+            json={"participant_ids": ids, "slot_id": slots[1]["id"]},
+            headers=org,
+        )
+    )
+    client.post(f"/api/v1/events/{event['id']}/publish", headers=org)
+    return int(event["id"])
+
+
+def test_the_agenda_and_check_in_code_work_offline_and_are_forgotten_at_log_out(
+    live_server: str, browser: Browser
+) -> None:
+    event_id = _booked_meeting(live_server)
+    phone = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        _log_in(page, live_server, DELEGATE[0], DELEGATE[2])
+        mine = f"{live_server}/events/{event_id}/meetings/mine"
+        page.goto(mine)
+        # The service worker takes the page over; the next load is kept on the phone.
+        assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+        page.reload()
+        page.wait_for_function("navigator.serviceWorker.controller !== null")
+        expect(page.get_by_test_id("next-meeting")).to_contain_text("14:20")
+
+        phone.set_offline(True)
+        page.reload()
+        expect(page.locator("#offline-note")).to_be_visible()
+        expect(page.locator("#offline-note")).to_contain_text("Bạn đang ngoại tuyến")
+        expect(page.get_by_test_id("next-meeting")).to_contain_text("Nguyễn Thị Hoa Offline")
+        expect(page.get_by_test_id("checkin-qr").locator("svg")).to_be_visible()
+        expect(page.get_by_test_id("updated-at")).to_contain_text("Cập nhật lúc")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+
+        # Back online: log out, and the saved pages are gone from the phone.
+        phone.set_offline(False)
+        page.goto(mine)
+        page.locator("details.menu-compact > summary").click()
+        page.locator(".menu-compact-items").get_by_role("button", name="Đăng xuất").click()
+        page.wait_for_load_state()
+        page.wait_for_function(
+            "caches.keys().then(keys => keys.length === 0)", polling=200, timeout=10_000
+        )
+    finally:
+        phone.close()
+
+
+def test_the_site_is_installable(live_server: str, browser: Browser) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        response = page.request.get(f"{live_server}/manifest.webmanifest")
+        assert response.ok
+        manifest = response.json()
+        assert manifest["name"] == "Kết Nối"
+        assert manifest["display"] == "standalone"
+        icon = page.request.get(live_server + manifest["icons"][0]["src"])
+        assert icon.ok
+        assert icon.headers["content-type"] == "image/png"
+        worker = page.request.get(f"{live_server}/sw.js")
+        assert worker.headers["service-worker-allowed"] == "/"
+    finally:
+        context.close()
