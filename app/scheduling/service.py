@@ -29,7 +29,9 @@ table and cap rules as the last word. Every run is recorded in ``schedule_run``.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -315,6 +317,7 @@ def schedule_session(
     _plain_figures(built, stats, set(placed))
     stats["meetings"] = len(built.meetings)
     stats["changes"] = len(moves)
+    stats["idle_by_person"] = idle_by_person(built, solution.assignments)
     # What a person would notice, for the page's before/after list: each meeting that moves,
     # gets a time, or loses one, as [slot id, table id] or None.
     stats["diff"] = [
@@ -378,6 +381,34 @@ def schedule_session(
         changed=changed,
         applied=apply,
     )
+
+
+IDLE_LISTED = 50
+
+
+def idle_by_person(built: Built, assignments: Iterable[dm.Assignment]) -> list[dict[str, int]]:
+    """Each person's idle time between their first and last meeting of the session in this
+    schedule: the idle slots and the breaks (runs of idle slots), most idle first, at most
+    ``IDLE_LISTED`` people (the organiser reads it before applying)."""
+    slot_index = {s.id: i for i, s in enumerate(built.problem.slots)}
+    people = {m.id: m.participants for m in built.problem.meetings}
+    busy: dict[int, set[int]] = {}
+    for a in assignments:
+        for p in people.get(a.meeting, ()):
+            busy.setdefault(p, set()).add(slot_index[a.slot])
+    rows = []
+    for p, slots in busy.items():
+        taken = sorted(slots)
+        idle = taken[-1] - taken[0] + 1 - len(taken)
+        if idle <= 0:
+            continue
+        breaks = sum(1 for a, b in pairwise(taken) if b - a > 1)
+        person = built.participants.get(built.problem.participants[p].id)
+        if person is None:
+            continue
+        rows.append({"participant_id": pk(person), "idle_slots": idle, "breaks": breaks})
+    rows.sort(key=lambda r: (-r["idle_slots"], -r["breaks"], r["participant_id"]))
+    return rows[:IDLE_LISTED]
 
 
 def _tell_left_out(

@@ -80,6 +80,7 @@ def _page(
     diff = list((run.stats or {}).get("diff", [])) if run else []
     names = _names(session, [u["meeting_id"] for u in left_out] + [d["meeting_id"] for d in diff])
     places = _places(session, diff)
+    idle_rows = list((run.stats or {}).get("idle_by_person", [])) if run else []
     people = {
         pk(p): p
         for p in session.exec(
@@ -88,6 +89,7 @@ def _page(
                     sorted(
                         {int(i) for u in left_out for i in u.get("participant_ids", [])}
                         | {int(i) for u in left_out for i in u.get("busy", {})}
+                        | {int(r["participant_id"]) for r in idle_rows}
                     )
                 )
             )
@@ -112,6 +114,7 @@ def _page(
             "left_out": left_out,
             "diff": diff,
             "places": places,
+            "idle_rows": idle_rows,
             "confirm_apply": confirm_apply,
             "time_limit": time_limit,
             "sent": request.query_params.get("sent"),

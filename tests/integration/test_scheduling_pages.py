@@ -98,6 +98,9 @@ def test_organiser_runs_a_trial_then_applies_and_sees_why_a_meeting_is_left_out(
     text = html.unescape(shown.text)
     assert "Nguyễn Thị Hạnh ↔ 김민준" in text
     assert "không có khung giờ nào mà tất cả đều rảnh" in text
+    # The idle time per person is read before applying (here nobody waits).
+    assert "Thời gian chờ trong lịch của từng người" in text
+    assert 'data-testid="no-idle"' in shown.text or 'data-testid="idle-by-person"' in shown.text
     assert db.exec(select(Meeting).where(col(Meeting.slot_id).is_not(None))).all() == []
 
     applied = browser.post(_url(fair), data={"csrf_token": _csrf(shown.text), "action": "apply"})
