@@ -37,6 +37,7 @@ from app.meetings import web as meetings_web
 from app.migrate import check_up_to_date
 from app.notifications import web as notifications_web
 from app.outcomes import api as outcomes_api
+from app.outcomes import now as outcomes_now
 from app.outcomes import web as outcomes_web
 from app.registration import api as registration_api
 from app.registration import web as registration_web
@@ -240,6 +241,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         outcomes_web.router,
         notifications_web.router,
         reminders_web.router,
+        outcomes_now.router,
     ):
         app.include_router(router)
     return app

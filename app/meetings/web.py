@@ -918,6 +918,12 @@ def _grid_context(
     }
 
 
+def meeting_views(session: Session, event: Event, rows: Sequence[Meeting]) -> list[MeetingView]:
+    """The meetings as the grid shows them (people, interpreters, status), for other pages
+    of the event day (app.outcomes.now)."""
+    return _views(session, event, list(rows))
+
+
 def _grid_url(event_id: int, session_id: int) -> str:
     return f"/events/{event_id}/sessions/{session_id}/grid"
 

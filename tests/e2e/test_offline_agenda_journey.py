@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
 from tests.e2e.test_meeting_journey import _api, _created, _log_in
 
 pytestmark = pytest.mark.e2e
@@ -17,7 +18,7 @@ DELEGATE = ("lin.offline@tw-packaging.com.tw", "Lin Wei-Ting", "mat-khau-ngoai-t
 OTHER = ("hoa.offline@thucphamhp.vn", "Nguyễn Thị Hoa Offline", "mat-khau-ngoai-tuyen-2027")
 
 
-def _booked_meeting(base: str) -> int:
+def _booked_meeting(base: str) -> tuple[int, int, list[int]]:
     client, org = _api(base)
     day = date.today() + timedelta(days=20)
     event = _created(
@@ -76,13 +77,13 @@ def _booked_meeting(base: str) -> int:
         )
     )
     client.post(f"/api/v1/events/{event['id']}/publish", headers=org)
-    return int(event["id"])
+    return int(event["id"]), int(session["id"]), ids
 
 
 def test_the_agenda_and_check_in_code_work_offline_and_are_forgotten_at_log_out(
     live_server: str, browser: Browser
 ) -> None:
-    event_id = _booked_meeting(live_server)
+    event_id, _, _ = _booked_meeting(live_server)
     phone = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
     page = phone.new_page()
     page.set_default_timeout(10_000)
@@ -134,3 +135,31 @@ def test_the_site_is_installable(live_server: str, browser: Browser) -> None:
         assert worker.headers["service-worker-allowed"] == "/"
     finally:
         context.close()
+
+
+def test_the_hall_view_picks_up_a_check_in_made_at_the_desk(
+    live_server: str, browser: Browser
+) -> None:
+    event_id, session_id, people = _booked_meeting(live_server)
+    phone = browser.new_context(locale="vi-VN", viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        _log_in(page, live_server, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+        page.goto(f"{live_server}/events/{event_id}/sessions/{session_id}/now?slot=2")
+        table = page.get_by_test_id("table-1")
+        expect(table).to_contain_text("Lin Wei-Ting · chưa đến")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= 390
+        # The desk checks Lin in; the hall view shows it without a reload.
+        client, org = _api(live_server)
+        checked = client.post(
+            f"/api/v1/events/{event_id}/check-in",
+            json={"participant_id": people[0], "method": "search"},
+            headers=org,
+        )
+        assert checked.status_code == 201, checked.text
+        page.evaluate("document.dispatchEvent(new Event('visibilitychange'))")
+        expect(table).to_contain_text("Lin Wei-Ting · đã đến")
+        expect(page.get_by_test_id("hall-summary")).to_contain_text("1 người đã đến")
+    finally:
+        phone.close()

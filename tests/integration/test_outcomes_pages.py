@@ -500,3 +500,40 @@ def test_forms_need_their_csrf_token_and_bad_ids_are_404(day: Day, desk: TestCli
 
 def test_document_store_fixture_is_in_place(document_store: Path) -> None:
     assert document_store.name == "documents"
+
+
+# ---- the hall's "now" view --------------------------------------------------------------
+
+
+def test_the_now_view_shows_one_slot_with_who_is_here_for_staff_only(
+    app: FastAPI, day: Day, desk: TestClient
+) -> None:
+    first = day.meet("lin", "hoa", slot=1)
+    day.meet("chen", "bao", slot=2)
+    day.arrive("lin")
+    now = f"/events/{day.event_id}/sessions/{day.session_id}/now"
+    page = desk.get(now, params={"slot": 1})
+    assert page.status_code == 200
+    text = _text(page.text)
+    # Slot 1 only: Lin is here, Hoa is not; the slot-2 meeting is a tap away.
+    assert "Lin Wei-Ting · đã đến" in text
+    assert "Nguyễn Thị Hoa · chưa đến" in text
+    assert "Chen Yu-Han" not in text
+    assert "1 người đã đến" in text
+    assert "1 người chưa đến" in text
+    assert 'data-testid="next-slot"' in page.text
+    assert f'data-testid="attendance-{first["id"]}"' in page.text
+    # Held from the hall comes back to the same slot of the hall.
+    done = desk.post(
+        f"/events/{day.event_id}/meetings/{first['id']}/attendance",
+        data={"outcome": "held", "back": f"{now}?slot=1", "csrf_token": _csrf(page.text)},
+    )
+    assert done.status_code == 303
+    assert done.headers["location"].startswith(f"{now}?slot=1")
+    # The desk staff see it; a delegate does not.
+    staff = make_user(day.db, "le-tan.now@sokhcn.haiphong.gov.vn", Role.delegate, name="Lễ tân")
+    _person(day.db, day.event_id, "Vũ Thị Lễ Tân", user=staff, role="staff")
+    day.db.commit()
+    assert _browser(app, day.db, staff).get(now).status_code == 200
+    lin = _browser(app, day.db, _user(day.db, "lin@tw-packaging.example"))
+    assert lin.get(now).status_code == 403
