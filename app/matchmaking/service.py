@@ -565,6 +565,37 @@ def suggestions(
         session, event_id=event_id, participant_id=participant_id
     )
     registration.require_act_for(session, actor, event, participant)
+    ranked, my_briefs, their_briefs = _ranked(session, event_id, participant, limit)
+    people: dict[int, Participant] = _by_id(
+        session, Participant, (s.participant_id for s in ranked)
+    )
+    return [
+        SuggestionPublic(
+            participant=ParticipantPublic.model_validate(
+                registration.public_fields(session, people[s.participant_id])
+            ),
+            score=s.score,
+            profile=their_briefs[s.best.theirs.id],
+            matches=my_briefs[s.best.mine.id],
+            pair_count=s.pair_count,
+            reasons=[ReasonPublic(code=r.code, vi=r.vi, en=r.en) for r in s.reasons],
+            strength=suggest.strength(s.score),
+        )
+        for s in ranked
+    ]
+
+
+def match_scores(session: Session, *, event_id: int, participant: Participant) -> dict[int, float]:
+    """{other participant id: suggestion score} for everyone whose published profiles answer
+    this participant's (the event day's re-pairing ranks people by it). No permission check."""
+    ranked, _, _ = _ranked(session, event_id, participant, limit=10_000)
+    return {s.participant_id: s.score for s in ranked}
+
+
+def _ranked(
+    session: Session, event_id: int, participant: Participant, limit: int
+) -> tuple[list[Any], dict[int, ProfileBrief], dict[int, ProfileBrief]]:
+    participant_id = pk(participant)
     mine, my_briefs = _docs(
         session,
         sa_select(*_DOC_COLUMNS).where(
@@ -574,7 +605,7 @@ def suggestions(
         ),
     )
     if not mine:
-        return []
+        return [], {}, {}
     others, their_briefs = _docs(
         session,
         sa_select(*_DOC_COLUMNS)
@@ -593,20 +624,4 @@ def suggestions(
         organisation_id=participant.organisation_id,
         limit=limit,
     )
-    people: dict[int, Participant] = _by_id(
-        session, Participant, (s.participant_id for s in ranked)
-    )
-    return [
-        SuggestionPublic(
-            participant=ParticipantPublic.model_validate(
-                registration.public_fields(session, people[s.participant_id])
-            ),
-            score=s.score,
-            profile=their_briefs[s.best.theirs.id],
-            matches=my_briefs[s.best.mine.id],
-            pair_count=s.pair_count,
-            reasons=[ReasonPublic(code=r.code, vi=r.vi, en=r.en) for r in s.reasons],
-            strength=suggest.strength(s.score),
-        )
-        for s in ranked
-    ]
+    return list(ranked), my_briefs, their_briefs

@@ -13,15 +13,17 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.deps import CurrentUser, SessionDep
-from app.errors import Forbidden, NotFound
+from app.errors import DomainError, Forbidden, NotFound
 from app.events import service as events
 from app.events.models import MeetingTable, SessionKind, Slot
+from app.forms import read_form
 from app.meetings import service as meetings
 from app.meetings.web import MeetingView, meeting_views
+from app.outcomes import repair as repairs
 from app.outcomes import service
 from app.outcomes.stats import checked_in_map
 from app.types import pk, utcnow
-from app.web import render
+from app.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -85,6 +87,12 @@ def now_page(
             )
         )
     index = slots.index(shown) if shown is not None else -1
+    # A no-show with one side waiting at the table: who else is here and free in this slot.
+    offers = {
+        view.id: repairs.candidates(session, m)
+        for m in rows
+        if (view := views.get(m.table_id)) is not None and m.status == "no_show"
+    }
     return render(
         request,
         "outcomes/now.html",
@@ -101,6 +109,34 @@ def now_page(
             "present_count": sum(len(t.present) for t in hall),
             "missing_count": sum(len(t.missing) for t in hall),
             "can_manage": events.can_manage(session, user, event),
+            "offers": offers,
             "notice": request.query_params.get("flash"),
         },
     )
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/now/repair")
+async def repair_submit(
+    event_id: int, session_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await read_form(request)
+    slot = form.get("slot")
+    back = f"/events/{event_id}/sessions/{session_id}/now" + (
+        f"?slot={int(slot)}&" if slot.isdigit() else "?"
+    )
+    try:
+        created = repairs.repair(
+            session,
+            actor=user,
+            event_id=event_id,
+            meeting_id=int(form.get("meeting_id") or 0),
+            partner_id=int(form.get("participant_id") or 0),
+        )
+    except ValueError:
+        return redirect(back + "flash=repair-refused")
+    except DomainError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        session.rollback()
+        return redirect(back + "flash=repair-refused")
+    return redirect(back + f"flash=repaired#meeting-{pk(created)}")

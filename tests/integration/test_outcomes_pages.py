@@ -537,3 +537,64 @@ def test_the_now_view_shows_one_slot_with_who_is_here_for_staff_only(
     assert _browser(app, day.db, staff).get(now).status_code == 200
     lin = _browser(app, day.db, _user(day.db, "lin@tw-packaging.example"))
     assert lin.get(now).status_code == 403
+
+
+def test_a_no_show_is_re_paired_in_the_same_slot_with_someone_free_and_here(
+    day: Day, desk: TestClient
+) -> None:
+    missed = day.meet("lin", "hoa", slot=1)
+    day.meet("bao", "minh", slot=1)  # here too, but busy in this slot
+    day.arrive("lin", "chen", "bao", "minh")
+    now = f"/events/{day.event_id}/sessions/{day.session_id}/now"
+    page = desk.get(now, params={"slot": 1})
+    marked = desk.post(
+        f"/events/{day.event_id}/meetings/{missed['id']}/attendance",
+        data={
+            "outcome": "no_show",
+            "absent": str(day.people["hoa"]),
+            "back": f"{now}?slot=1",
+            "csrf_token": _csrf(page.text),
+        },
+    )
+    assert marked.status_code == 303
+    page = desk.get(now, params={"slot": 1})
+    offer = re.search(rf'data-testid="repair-{missed["id"]}">(.*?)</div>', page.text, flags=re.S)
+    assert offer, _text(page.text)
+    offered = _text(offer.group(1))
+    # Chen is here and free; Hoa did not come; Lin is the one waiting.
+    assert "Chen Yu-Han" in offered
+    assert "Nguyễn Thị Hoa" not in offered
+    assert "Lin Wei-Ting" not in offered
+    assert "Trần Quốc Bảo" not in offered
+    booked = desk.post(
+        f"{now}/repair",
+        data={
+            "meeting_id": missed["id"],
+            "participant_id": day.people["chen"],
+            "slot": "1",
+            "csrf_token": _csrf(page.text),
+        },
+    )
+    assert booked.status_code == 303
+    assert "flash=repaired" in booked.headers["location"]
+    day.db.expire_all()
+    new = day.db.exec(
+        select(Meeting).where(Meeting.slot_id == day.slot(1), Meeting.id != missed["id"])
+    ).all()
+    pairs = [m for m in new if m.status == "confirmed"]
+    assert len(pairs) >= 1
+    old = day.db.get(Meeting, missed["id"])
+    assert old is not None
+    assert old.status == "no_show"  # the no-show stays on record
+    # Chen cannot be booked twice in the slot: a second try is refused, not a 500.
+    again = desk.post(
+        f"{now}/repair",
+        data={
+            "meeting_id": missed["id"],
+            "participant_id": day.people["chen"],
+            "slot": "1",
+            "csrf_token": _csrf(page.text),
+        },
+    )
+    assert again.status_code == 303
+    assert "flash=repair-refused" in again.headers["location"]
