@@ -17,6 +17,7 @@ from app.audit.service import record
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Invalid, NotFound, _l
 from app.events import service as events
+from app.events.models import Slot
 from app.matchmaking import service as matchmaking
 from app.meetings import service as meetings
 from app.meetings.models import (
@@ -35,7 +36,7 @@ from app.registration.models import (
     ParticipantRole,
     Unavailability,
 )
-from app.types import pk
+from app.types import pk, utcnow
 
 CANDIDATES = 8
 
@@ -70,10 +71,14 @@ def present_party(session: Session, meeting: Meeting) -> Participant | None:
 
 def candidates(session: Session, meeting: Meeting, limit: int = CANDIDATES) -> list[Candidate]:
     """Checked-in, approved delegates free in the no-show's slot (no seat there, not blocked,
-    no meeting already with the person waiting), best suggestion score first."""
+    no meeting already with the person waiting), best suggestion score first; none once the
+    slot is over."""
     waiting = present_party(session, meeting)
     if waiting is None or meeting.slot_id is None:
         return []
+    slot = session.get(Slot, meeting.slot_id)
+    if slot is None or slot.ends_at <= utcnow():
+        return []  # the slot is over: nobody can meet in it any more
     event_id = meeting.event_id
     arrived = set(checked_in_map(session, event_id=event_id))
     seated = set(
