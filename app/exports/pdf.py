@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -37,6 +38,7 @@ from app.exports.views import (
     language_name,
 )
 from app.i18n import format_date, gettext_for, pick_locale
+from app.i18n.documents import LANG_ATTRIBUTE, second_text
 from app.settings import PROJECT_ROOT
 
 log = logging.getLogger("ketnoi.exports")
@@ -84,12 +86,22 @@ class SafeURLFetcher(URLFetcher):
 # ---- template helpers ----------------------------------------------------------------------
 
 
+# The second language of the document being rendered (app.i18n.documents): English unless
+# render_agendas sets the delegate's own for their agenda.
+_SECOND: ContextVar[str] = ContextVar("print_second_language", default="en")
+
+
 def both(message: str) -> Markup:
-    """'Lịch gặp / Meeting schedule': the Vietnamese text, then the English msgid."""
+    """'Lịch gặp / Meeting schedule': the Vietnamese text, then the second language (English,
+    or the delegate's Chinese, Japanese or Korean: 'Lịch gặp / 面談スケジュール')."""
     vi = gettext_for("vi").gettext(message)
-    if vi == message:
+    second = _SECOND.get()
+    other = second_text(message, second)
+    if vi == message and other == message:
         return Markup("{}").format(message)
-    return Markup('{} <span class="en">/ {}</span>').format(vi, message)
+    return Markup('{} <span class="en" lang="{}">/ {}</span>').format(
+        vi, LANG_ATTRIBUTE.get(second, "en"), other
+    )
 
 
 def _identity(message: str) -> str:
@@ -240,13 +252,17 @@ def render_agendas(
     step = max(chunk_size, 1)
     for start in range(0, total, step):
         for item in items[start : start + step]:
-            html = render_html(
-                "agendas.html",
-                event=event,
-                items=[item],
-                locale=item.agenda.language if item.agenda else "vi",
-                title=_title(event, "Meeting schedule"),
-            )
+            token = _SECOND.set(item.agenda.second if item.agenda else "en")
+            try:
+                html = render_html(
+                    "agendas.html",
+                    event=event,
+                    items=[item],
+                    locale=item.agenda.language if item.agenda else "vi",
+                    title=_title(event, "Meeting schedule"),
+                )
+            finally:
+                _SECOND.reset(token)
             documents.append(_document(html))
         done = min(start + step, total)
         if progress is not None:

@@ -53,6 +53,7 @@ from app.exports.views import (
     TableView,
 )
 from app.i18n import LOCALES, pick_locale
+from app.i18n.documents import print_language
 from app.links import absolute_url
 from app.matchmaking.models import Profile
 from app.meetings import service as meetings
@@ -349,6 +350,7 @@ def _agenda_view(
         country=country,
         delegation=delegation.name if delegation else "",
         language=participant_language(person, country),
+        second=print_language(person.languages or [], country),
         checkin_code=person.code,
         schedule_published=published,
         unscheduled=unscheduled if published else 0,

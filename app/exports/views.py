@@ -180,6 +180,8 @@ class PersonAgendaView:
     country: str = ""
     delegation: str = ""
     language: str = "vi"
+    # The documents' second language after Vietnamese (app.i18n.documents): "en", "ja"…
+    second: str = "en"
     checkin_code: str = ""
     # False while the organisers have not published the schedule: the agenda says so
     # instead of "no meetings", which would alarm a delegate who has several.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import subprocess
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -316,3 +317,39 @@ def test_nothing_in_a_document_is_fetched_from_the_network(tmp_path: Path) -> No
         PersonAgendaView(5, sneaky.full_name, (meeting(1, at(14), sneaky, HANH, 1),)),
     )
     assert '<img src="http://127.0.0.1' in pdftotext(pdf, tmp_path)
+
+
+# ---- the delegate's own language on their agenda ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("second", "heading", "note"),
+    [
+        ("ja", "面談スケジュール", "QR コードをご提示ください"),
+        ("ko", "미팅 일정", "QR 코드를 제시해 주십시오"),
+        ("zh_Hant", "會談行程", "報到時請出示 QR 碼"),
+        ("zh_Hans", "会谈行程", "报到时请出示 QR 码"),
+    ],
+)
+def test_an_agenda_speaks_vietnamese_and_the_delegates_own_language(
+    second: str, heading: str, note: str, tmp_path: Path
+) -> None:
+    agenda = replace(
+        person(TANAKA, [meeting(20, at(14), TANAKA, HANH, 4)], language="en"), second=second
+    )
+    text = " ".join(pdftotext(render_personal_agenda(EVENT, agenda), tmp_path).split())
+    assert f"Lịch gặp / {heading}" in text
+    assert note in text
+    assert "Meeting schedule" not in text  # not English on top of the two
+    assert "田中 美咲" in text  # names as written
+
+
+def test_the_second_language_comes_from_what_the_delegate_speaks() -> None:
+    from app.i18n.documents import print_language
+
+    assert print_language(["ja", "en"], "JP") == "ja"
+    assert print_language(["en", "ko"], "KR") == "ko"
+    assert print_language(["zh", "en"], "TW") == "zh_Hant"
+    assert print_language(["zh"], "CN") == "zh_Hans"
+    assert print_language(["en", "he"], "IL") == "en"
+    assert print_language([], "VN") == "en"
