@@ -28,15 +28,31 @@ from app.exports.views import (
     language_name,
 )
 from app.i18n import gettext_for, pick_locale
+from app.i18n.documents import SECOND_LANGUAGES, second_text
 
 MEDIA_TYPE = "text/calendar; charset=utf-8"
 PRODID = "-//Ket Noi//Technology supply-demand connection//VI"
 REFRESH = timedelta(hours=1)
+# Calendars in the delegate's own language beside Vietnamese and English (app.i18n.documents).
+OWN_LANGUAGES = frozenset(SECOND_LANGUAGES) - {"en"}
 
 
 def _t(locale: str, message: str, **values: object) -> str:
-    text = gettext_for(locale).gettext(message)
+    if locale in OWN_LANGUAGES:
+        text = second_text(message, locale)
+    else:
+        text = gettext_for(locale).gettext(message)
     return text % values if values else text
+
+
+def _own(person: PersonAgendaView) -> str:
+    return person.second if person.second in OWN_LANGUAGES else pick_locale(person.language)
+
+
+def _data(locale: str) -> str:
+    """The language in which stored texts are picked: titles, organisations and countries are
+    kept in Vietnamese and English, so a Japanese, Korean or Chinese calendar shows English."""
+    return "en" if locale in OWN_LANGUAGES else locale
 
 
 def _utc(value: datetime) -> datetime:
@@ -144,13 +160,13 @@ def _ical_status(status: str) -> str:
 
 def _party_line(party: PartyView, locale: str) -> str:
     """'Lin Wei-Ting (林薇婷), Sales director, Formosa Precision (台灣精密), Đài Loan'."""
-    parts = [party.display_name(), party.position, party.organisation_name(locale)]
-    parts.append(country_name(party.country, locale))
+    parts = [party.display_name(), party.position, party.organisation_name(_data(locale))]
+    parts.append(country_name(party.country, _data(locale)))
     return ", ".join(p for p in parts if p)
 
 
 def _party_short(party: PartyView, locale: str) -> str:
-    organisation = party.organisation_name(locale)
+    organisation = party.organisation_name(_data(locale))
     return f"{party.display_name()} – {organisation}" if organisation else party.display_name()
 
 
@@ -193,18 +209,18 @@ def _description(
     lines: list[str] = []
     if meeting.cancelled:
         lines.append(_t(locale, "This meeting has been cancelled."))
-    lines.append(f"{_t(locale, 'Event')}: {event.title.pick(locale)}")
+    lines.append(f"{_t(locale, 'Event')}: {event.title.pick(_data(locale))}")
     if meeting.session_title:
-        lines.append(f"{_t(locale, 'Session')}: {meeting.session_title.pick(locale)}")
+        lines.append(f"{_t(locale, 'Session')}: {meeting.session_title.pick(_data(locale))}")
     lines.append(f"{_t(locale, 'Place')}: {_location(event, meeting, locale)}")
     label = _t(locale, "With") if participant_id is not None else _t(locale, "Participants")
     for party in meeting.counterparts(participant_id):
         lines.append(f"{label}: {_party_line(party, locale)}")
     for topic in meeting.topics:
-        lines.append(f"{_t(locale, 'Topic')}: {topic.pick(locale)}")
+        lines.append(f"{_t(locale, 'Topic')}: {topic.pick(_data(locale))}")
     interpreters = meeting.interpreters()
     if meeting.interpreter_language or interpreters:
-        language = language_name(meeting.interpreter_language, locale)
+        language = language_name(meeting.interpreter_language, _data(locale))
         names = ", ".join(p.display_name() for p in interpreters)
         lines.append(
             f"{_t(locale, 'Interpreter')}: " + " – ".join(x for x in (language, names) if x)
@@ -288,8 +304,10 @@ def build_personal_feed(
     """A participant's meetings, cancelled ones included (so that subscribed calendars remove
     them), in the participant's language unless ``locale`` says otherwise. ``feed=False``
     gives the one-off download: no refresh hints and no calendar name."""
-    chosen = pick_locale(locale or person.language)
-    title = event.title.pick(chosen)
+    # The delegate's own language (Japanese, Korean, Chinese) when they read it, else theirs
+    # of Vietnamese and English.
+    chosen = pick_locale(locale) if locale else _own(person)
+    title = event.title.pick(_data(chosen))
     name = _t(chosen, "%(event)s: meetings of %(name)s", event=title, name=person.full_name)
     calendar = _calendar(event, name=name, feed=feed)
     meetings = in_time_order(person.meetings)

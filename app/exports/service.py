@@ -641,9 +641,9 @@ def personal_calendar(
         registration.require_act_for(session, viewer, event, person)
     show = schedule_visible(session, None if by_token else viewer, event)
     view = person_view(session, event, person, show_times=show, include_cancelled=True)
-    body = ical.build_personal_feed(
-        event_view(event), view, locale=chosen_locale(lang, view.language), feed=feed
-    )
+    # Without a language asked for, the person's own (Japanese, Korean, Chinese included).
+    asked = chosen_locale(lang, view.language) if lang else None
+    body = ical.build_personal_feed(event_view(event), view, locale=asked, feed=feed)
     return Document(body, f"ketnoi-{event_id}-{slug(person.full_name, str(participant_id))}.ics")
 
 

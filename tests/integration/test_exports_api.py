@@ -289,11 +289,15 @@ def test_feed_parses_strictly_and_speaks_the_participants_language(fair: Fair) -
     assert "Trần Quốc Bảo" in second.summary
     assert "Bàn 1" in (second.location or "")
 
-    # Lin speaks Chinese and English, not Vietnamese: the same meeting, in English.
+    # Lin (from Taiwan) speaks Chinese and English, not Vietnamese: the same meeting in
+    # Traditional Chinese, names and topics as stored (in English).
     lin = fair.client.get(fair.feed_path("lin"), headers=fair.lin)
     (event,) = vevents(lin.content)
-    assert str(event["SUMMARY"]).startswith("Meeting with Nguyễn Thị Hạnh – Hai Phong Precision")
-    assert "Topic: Automatic packaging line" in str(event["DESCRIPTION"])
+    assert str(event["SUMMARY"]).startswith("與 Nguyễn Thị Hạnh – Hai Phong Precision")
+    assert str(event["SUMMARY"]).endswith("會談 · 第 2 桌")
+    assert "主題: Automatic packaging line" in str(event["DESCRIPTION"])
+    english = fair.client.get(fair.feed_path("lin") + "?lang=en", headers=fair.lin)
+    assert str(vevents(english.content)[0]["SUMMARY"]).startswith("Meeting with Nguyễn Thị")
     # ?lang= overrides the person's language.
     vi = fair.client.get(fair.feed_path("lin") + "?lang=vi", headers=fair.lin)
     assert str(vevents(vi.content)[0]["SUMMARY"]).startswith("Gặp Nguyễn Thị Hạnh")
@@ -315,7 +319,7 @@ def test_moving_a_meeting_bumps_sequence_and_keeps_its_uid(fair: Fair) -> None:
     assert new.sequence == (old.sequence or 0) + 1
     assert new.dtstart == datetime(2027, 3, 16, 8, 20, tzinfo=UTC)  # slot 5: 15:20
     assert new.summary is not None
-    assert new.summary.endswith("Table 3")
+    assert new.summary.endswith("第 3 桌")  # Lin reads Traditional Chinese: table 3
     assert after.headers["etag"] != before.headers["etag"]
 
 

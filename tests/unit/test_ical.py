@@ -308,3 +308,20 @@ def test_programme_lists_sessions_with_stable_uids() -> None:
 def test_naive_datetimes_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         dataclasses.replace(meeting(1, 14, 0, LIN), starts_at=datetime(2027, 3, 16, 14, 0))
+
+
+def test_a_korean_delegates_feed_speaks_korean_and_keeps_names_as_written() -> None:
+    from dataclasses import replace
+
+    kim_view = replace(agenda(meeting(30, 14, 0, LIN)), second="ko")
+    data = build_personal_feed(EVENT, kim_view)
+    event = vevents(data)[0]
+    assert "님과의 미팅" in str(event["summary"])
+    assert "Lin Wei-Ting" in str(event["summary"])
+    assert "번 테이블" in str(event["location"])
+    description = str(event["description"])
+    assert "행사:" in description
+    assert "Meeting with" not in data.decode()
+    # An explicit language still wins (a download asked for in Vietnamese).
+    asked = build_personal_feed(EVENT, kim_view, locale="vi")
+    assert "Gặp" in str(vevents(asked)[0]["summary"])
