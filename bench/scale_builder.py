@@ -27,7 +27,7 @@ from app.meetings.models import (
     party_key,
 )
 from app.registration.models import Delegation, Organisation, Participant
-from app.registration.service import new_code
+from app.registration.service import new_code, participant_search_text
 from app.types import pk, utcnow
 
 COUNTRIES = ["TW", "JP", "KR", "NL", "IL", "DE", "FR", "SG", "TH", "US"]
@@ -151,6 +151,8 @@ def build(
                 code=new_code(),
             )
         )
+    for person in persons:
+        person.search_text = participant_search_text(db, person)
     db.add_all(persons)
     db.flush()
     ids = [pk(p) for p in persons]
