@@ -98,10 +98,12 @@ def build(
     tables: int,
     slots: int,
     delegations: int = 10,
+    booked: bool = True,
 ) -> ScaleEvent:
     """``people`` approved participants (half hosts, half guests), ``meetings`` booked meetings
     packed slot by slot over two sessions of ``slots`` slots × ``tables`` tables, and
-    ``requests`` pending meeting requests between pairs that have no meeting."""
+    ``requests`` pending meeting requests between pairs that have no meeting. Without
+    ``booked``, the meetings are accepted but have no time yet (for "schedule all")."""
     half = people // 2
     if half % tables or half < tables:
         raise ValueError("hosts (half the people) must be a multiple of the tables")
@@ -173,11 +175,11 @@ def build(
                 session_id=slot.session_id,
                 status=MeetingStatus.confirmed.value,
                 origin=MeetingOrigin.organiser.value,
-                slot_id=pk(slot),
-                table_id=pk(table),
+                slot_id=pk(slot) if booked else None,
+                table_id=pk(table) if booked else None,
                 party_key=party_key([h, g]),
-                last_starts_at=slot.starts_at,
-                last_ends_at=slot.ends_at,
+                last_starts_at=slot.starts_at if booked else None,
+                last_ends_at=slot.ends_at if booked else None,
             )
         )
     db.add_all(rows)
@@ -192,12 +194,13 @@ def build(
         MeetingSeat(meeting_id=pk(m), participant_id=pid, slot_id=pk(s))
         for m, (h, g, s) in zip(rows, pairs, strict=True)
         for pid in (h, g)
+        if booked
     )
-    booked: dict[int, int] = {}
-    for h, g, _s in pairs:
-        booked[h] = booked.get(h, 0) + 1
-        booked[g] = booked.get(g, 0) + 1
-    db.add_all(MeetingQuota(participant_id=pid, booked=n) for pid, n in booked.items())
+    booked_count: dict[int, int] = {}
+    for h, g, _s in pairs if booked else []:
+        booked_count[h] = booked_count.get(h, 0) + 1
+        booked_count[g] = booked_count.get(g, 0) + 1
+    db.add_all(MeetingQuota(participant_id=pid, booked=n) for pid, n in booked_count.items())
     # Requests between pairs that have no meeting: host i asks guest half-1-i's neighbours.
     taken = {party_key([h, g]) for h, g, _s in pairs}
     reqs: list[MeetingRequest] = []
