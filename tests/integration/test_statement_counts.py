@@ -223,3 +223,34 @@ def test_applying_refuses_a_meeting_changed_since_the_scheduler_read_it(
         )
     db.rollback()
     assert db.exec(select(func.count()).select_from(MeetingSeat)).one() == 0
+
+
+def test_a_big_grid_shows_a_window_with_the_rest_a_click_away(
+    app: FastAPI,
+    client: TestClient,
+    db: Session,
+    organiser: User,
+    organiser_headers: dict[str, str],
+) -> None:
+    scale = build(
+        client, db, organiser_headers, people=100, meetings=200, requests=0, tables=50, slots=16
+    )
+    browser = TestClient(app, follow_redirects=False)
+    browser.cookies.set(SESSION_COOKIE, start_web_session(db, get_settings(), user=organiser))
+    db.commit()
+    base = f"/events/{scale.event_id}/sessions/{scale.session_ids[0]}/grid"
+    page = browser.get(base + "?lang=en")
+    assert page.status_code == 200
+    # Before the event day: the first slots and the first 40 tables.
+    assert "Slots 1–4 of 16 · tables 1–40 of 50" in page.text
+    assert 'data-testid="cell-4-40"' in page.text
+    assert 'data-testid="cell-5-1"' not in page.text
+    assert 'data-testid="cell-1-41"' not in page.text
+    assert "200 scheduled" in page.text  # the whole session's figure
+    later = browser.get(base + "?slot=5&table=1&lang=en")
+    assert "Slots 5–8 of 16 · tables 1–40 of 50" in later.text
+    assert 'data-testid="cell-5-1"' in later.text
+    higher = browser.get(base + "?slot=7&table=45&lang=vi")
+    assert "Lượt gặp 5–8 trong 16 · bàn 41–50 trong 50" in higher.text
+    assert 'data-testid="cell-8-50"' in higher.text
+    assert browser.get(base + "?slot=x&table=-3").status_code == 200
