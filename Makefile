@@ -18,7 +18,7 @@ export KETNOI_ADMIN_PASSWORD ?= ketnoi-organiser-2026
 help:
 	@echo "make run     install, migrate ./var/ketnoi.sqlite3, load the demo event, serve http://$(HOST):$(PORT)"
 	@echo "make test    lint, then the test suite on SQLite and (when available) PostgreSQL"
-	@echo "make bench   benchmarks (scheduler, PDF agendas), printing measured ratios and times"
+	@echo "make bench   benchmarks (scheduler, PDF agendas, pages at scale), printing measured ratios and times"
 	@echo "make lint | fmt | migrate | demo | lock | messages | clean"
 
 system-deps:
@@ -74,6 +74,7 @@ bench: venv
 	@$(BIN)/python bench/objectives_bench.py
 	@$(BIN)/python bench/pdf_bench.py
 	@$(BIN)/python bench/reminders_bench.py
+	@$(BIN)/python bench/scale_bench.py
 
 lock: venv
 	@{ echo "# Lock file: exact versions of every package, direct and transitive. Regenerate with 'make lock'."; \

@@ -255,12 +255,24 @@ def finish(job: PrintJob, body: bytes) -> None:
     save(job)
 
 
-def run_job(job_id: str) -> None:
+def _claim(job_id: str) -> bool:
+    """One runner per job, whether threads of a web worker or ``ketnoi worker`` processes
+    sharing the folder start it: the exclusive creation of a claim file decides."""
+    try:
+        handle = os.open(jobs_dir() / f"{job_id}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+    except FileExistsError:
+        return False
+    os.close(handle)
+    return True
+
+
+def run_job(job_id: str) -> bool:
     """Render one job (in a worker thread, after the response was sent): its own database
-    session, its status file updated as it advances; a failure is recorded, never raised."""
+    session, its status file updated as it advances; a failure is recorded, never raised.
+    Returns whether this call ran it (False: not queued, or another runner claimed it)."""
     job = load(job_id)
-    if job is None or job.status != JobStatus.queued.value:
-        return
+    if job is None or job.status != JobStatus.queued.value or not _claim(job_id):
+        return False
     job.status = JobStatus.running.value
     save(job)
     started = time.monotonic()
@@ -272,7 +284,7 @@ def run_job(job_id: str) -> None:
         job.status = JobStatus.failed.value
         job.error = str(exc)[:500] or type(exc).__name__
         save(job)
-        return
+        return True
     log.info(
         "print job %s: %s of event %s, %d items in %.1f s",
         job.id,
@@ -281,3 +293,17 @@ def run_job(job_id: str) -> None:
         job.total,
         time.monotonic() - started,
     )
+    return True
+
+
+def process_pending_print_jobs(limit: int | None = None) -> int:
+    """Run the queued print jobs, oldest first (at most ``limit``), each claimed so that
+    several workers never render one job twice; for a worker process:
+    ``jobs.process_pending_print_jobs()``. Returns how many this call ran."""
+    queued = []
+    for path in jobs_dir().glob("*.json"):
+        job = load(path.stem)
+        if job is not None and job.status == JobStatus.queued.value:
+            queued.append(job)
+    queued.sort(key=lambda j: j.created_at)
+    return sum(run_job(job.id) for job in (queued[:limit] if limit is not None else queued))

@@ -56,6 +56,7 @@ from app.i18n import LOCALES, pick_locale
 from app.i18n.documents import print_language
 from app.links import absolute_url
 from app.matchmaking.models import Profile
+from app.meetings import readmodel
 from app.meetings import service as meetings
 from app.meetings.models import (
     ACTIVE_STATUSES,
@@ -167,45 +168,11 @@ class _People:
 
 
 def _load_people(session: Session, ids: Iterable[int]) -> _People:
-    wanted = sorted(set(ids))
-    participants = (
-        {
-            pk(p): p
-            for p in session.exec(select(Participant).where(col(Participant.id).in_(wanted))).all()
-        }
-        if wanted
-        else {}
-    )
-    org_ids = sorted({p.organisation_id for p in participants.values() if p.organisation_id})
-    delegation_ids = sorted({p.delegation_id for p in participants.values() if p.delegation_id})
-    organisations = (
-        {
-            pk(o): o
-            for o in session.exec(
-                select(Organisation).where(col(Organisation.id).in_(org_ids))
-            ).all()
-        }
-        if org_ids
-        else {}
-    )
-    delegations = (
-        {
-            pk(d): d
-            for d in session.exec(
-                select(Delegation).where(col(Delegation.id).in_(delegation_ids))
-            ).all()
-        }
-        if delegation_ids
-        else {}
-    )
-    return _People(participants, organisations, delegations)
+    loaded = readmodel.load_people(session, ids)
+    return _People(loaded.participants, loaded.organisations, loaded.delegations)
 
 
-def _by_id(session: Session, model: Any, ids: Iterable[int]) -> dict[int, Any]:
-    wanted = sorted(set(ids))
-    if not wanted:
-        return {}
-    return {pk(row): row for row in session.exec(select(model).where(col(model.id).in_(wanted)))}
+_by_id = readmodel.by_id
 
 
 def _times(meeting: Meeting, slots: dict[int, Slot]) -> tuple[Any, Any] | None:
@@ -257,17 +224,7 @@ class _Loaded:
 
 def _meeting_views(session: Session, event: Event, rows: Sequence[Meeting]) -> _Loaded:
     """MeetingViews for ``rows`` (those with a time to show), in a fixed number of queries."""
-    ids = [pk(m) for m in rows]
-    people_of: dict[int, list[MeetingParticipant]] = {i: [] for i in ids}
-    if ids:
-        for mp in session.exec(
-            select(MeetingParticipant).where(col(MeetingParticipant.meeting_id).in_(ids))
-        ).all():
-            people_of[mp.meeting_id].append(mp)
-    order = {MeetingRole.party.value: 0, MeetingRole.interpreter.value: 1}
-    for people in people_of.values():
-        # The order of meetings.service.meeting_people: parties, interpreters, colleagues.
-        people.sort(key=lambda r: (order.get(r.role, 2), r.added_at, r.participant_id))
+    people_of = readmodel.people_by_meeting(session, [pk(m) for m in rows])
     loaded = _load_people(
         session, (mp.participant_id for people in people_of.values() for mp in people)
     )

@@ -4,7 +4,7 @@ shape the output. Datetimes carry the event's offset."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, Query, Response
@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.events import service as events
 from app.events.models import BookingMode, Event, MeetingTable, Slot
-from app.meetings import service
+from app.meetings import readmodel, service
 from app.meetings.models import Meeting, MeetingRequest, MeetingRole, MeetingStatus, RequestStatus
 from app.meetings.schemas import (
     MeetingBook,
@@ -54,17 +54,33 @@ def person_public(db: Session, participant: Participant) -> PersonPublic:
     return PersonPublic.model_validate(registration.public_fields(db, participant))
 
 
+_UNSET: Any = object()
+
+
 def request_public(
-    db: Session, event: Event, row: MeetingRequest, *, now: datetime | None = None
+    db: Session,
+    event: Event,
+    row: MeetingRequest,
+    *,
+    now: datetime | None = None,
+    deadline: datetime | None = _UNSET,
+    loaded: readmodel.RequestsLoaded | None = None,
 ) -> MeetingRequestPublic:
+    """``deadline`` and ``loaded`` (from readmodel.load_requests): given by lists, so that a
+    page of requests reads no row twice."""
     zone = events.event_zone(event)
-    deadline = service.get_settings(db, pk(event)).answer_by
+    if deadline is _UNSET:
+        deadline = service.get_settings(db, pk(event)).answer_by
     requester = db.get(Participant, row.requester_id)
     recipient = db.get(Participant, row.recipient_id)
     assert requester is not None  # foreign keys
     assert recipient is not None
     status = service.effective_status(row, deadline, now or utcnow())
-    meeting = service.meeting_for_request(db, pk(row))
+    if loaded is not None:
+        meeting_id = loaded.meeting_of.get(pk(row))
+    else:
+        meeting = service.meeting_for_request(db, pk(row))
+        meeting_id = meeting.id if meeting else None
     return MeetingRequestPublic(
         id=pk(row),
         event_id=row.event_id,
@@ -76,7 +92,7 @@ def request_public(
         decline_reason=row.decline_reason,
         responded_at=_local(row.responded_at, zone),
         expires_at=_local(deadline, zone) if status == RequestStatus.pending else None,
-        meeting_id=meeting.id if meeting else None,
+        meeting_id=meeting_id,
         created_at=row.created_at.astimezone(zone),
     )
 
@@ -102,12 +118,24 @@ def schedule_hidden(db: Session, event: Event, viewer: User | None) -> bool:
 
 
 def meeting_public(
-    db: Session, event: Event, meeting: Meeting, viewer: User | None = None
+    db: Session,
+    event: Event,
+    meeting: Meeting,
+    viewer: User | None = None,
+    *,
+    hidden: bool | None = None,
+    loaded: readmodel.MeetingsLoaded | None = None,
 ) -> MeetingPublic:
-    """``viewer``: who reads it (None: a trusted caller that sees everything)."""
+    """``viewer``: who reads it (None: a trusted caller that sees everything). Lists pass
+    ``hidden`` (decided once) and ``loaded`` (readmodel.load_meetings) to read in bulk."""
     zone = events.event_zone(event)
-    hidden = viewer is not None and schedule_hidden(db, event, viewer)
-    people = service.meeting_people(db, pk(meeting))
+    if hidden is None:
+        hidden = viewer is not None and schedule_hidden(db, event, viewer)
+    people = (
+        loaded.people_of[pk(meeting)]
+        if loaded is not None
+        else service.meeting_people(db, pk(meeting))
+    )
     found = {p.participant_id: db.get(Participant, p.participant_id) for p in people}
     participants = {pid: p for pid, p in found.items() if p is not None}
     need = service.interpreter_need(people, participants)
@@ -206,8 +234,13 @@ def list_requests(
     )
     event = events.get_event(session, event_id, viewer=user)
     now = utcnow()
+    deadline = service.get_settings(session, event_id).answer_by
+    loaded = readmodel.load_requests(session, rows)
     return Page(
-        items=[request_public(session, event, r, now=now) for r in rows],
+        items=[
+            request_public(session, event, r, now=now, deadline=deadline, loaded=loaded)
+            for r in rows
+        ],
         total=total,
         limit=paging.limit,
         offset=paging.offset,
@@ -279,8 +312,10 @@ def list_meetings(
         offset=paging.offset,
     )
     event = events.get_event(session, event_id, viewer=user)
+    hidden = schedule_hidden(session, event, user)
+    loaded = readmodel.load_meetings(session, rows)
     return Page(
-        items=[meeting_public(session, event, m, user) for m in rows],
+        items=[meeting_public(session, event, m, user, hidden=hidden, loaded=loaded) for m in rows],
         total=total,
         limit=paging.limit,
         offset=paging.offset,

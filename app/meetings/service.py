@@ -1631,6 +1631,12 @@ def apply_placements(
     most one e-mail per meeting; the database's seat, table and cap rules hold throughout,
     and any refusal aborts the whole request (nothing half applied). No permission check:
     the caller manages the event. Returns how many meetings changed."""
+    from app.meetings import bulk  # the same rules in a few statements per step
+
+    if bulk.can_bulk(moves):
+        return bulk.apply_placements(
+            session, actor=actor, event=event, moves=moves, notify=notify, action=action
+        )
     prepared: list[tuple[Meeting, list[Participant], dict[str, Any], Slot | None, int | None]] = []
     for meeting, slot, table_id in moves:
         if (meeting.slot_id, meeting.table_id) == (

@@ -44,7 +44,7 @@ from app.forms import submit_form as _submit
 from app.forms import url_with as _url
 from app.matchmaking.models import Profile
 from app.matchmaking.vocab import COUNTRIES, label
-from app.meetings import service
+from app.meetings import grid_window, service
 from app.meetings.models import (
     ACTIVE_STATUSES,
     Meeting,
@@ -860,11 +860,26 @@ def _grid_context(
     row: EventSession,
     *,
     errors: dict[str, dict[str, str]] | None = None,
+    focus: Meeting | None = None,
 ) -> dict[str, Any]:
     session_id = pk(row)
     slots = events.list_slots(session, session_id=session_id)
     tables = events.list_tables(session, session_id=session_id)
-    placed = service.session_grid(session, session_id=session_id)
+    # A big grid shows a window (app/meetings/grid_window.py); ``focus``: the one holding it.
+    wanted = request.query_params
+    window = grid_window.choose(
+        slots,
+        tables,
+        slot=str(_number_of(slots, focus.slot_id)) if focus else wanted.get("slot"),
+        table=str(_number_of(tables, focus.table_id)) if focus else wanted.get("table"),
+    )
+    placed = {
+        (int(m.slot_id or 0), int(m.table_id or 0)): m
+        for m in grid_window.placed_in(
+            session, session_id=session_id, window=window, active=_ACTIVE
+        )
+    }
+    figures = grid_window.counts(session, session_id=session_id, active=_ACTIVE)
     open_unplaced = session.exec(
         select(Meeting)
         .where(
@@ -895,14 +910,18 @@ def _grid_context(
     return {
         **_common(request, event),
         "row": row,
-        "slots": slots,
-        "tables": tables,
+        "slots": window.slots,
+        "tables": window.tables,
+        "all_slots": slots,
+        "all_tables": tables,
+        "window": window,
         "cells": cells,
         "scheduled": scheduled,
+        "scheduled_count": figures.scheduled,
         "unscheduled": [by_id[pk(m)] for m in open_unplaced],
         "cancelled": [by_id[pk(m)] for m in cancelled],
-        "with_interpreter": sum(1 for v in scheduled if v.interpreters),
-        "locked_count": sum(1 for v in scheduled if v.locked),
+        "with_interpreter": figures.with_interpreter,
+        "locked_count": figures.locked,
         "errors": errors or {},
         # The event day (app.outcomes): who has checked in. Flags show only once the desk
         # has checked someone in, so that the grid is not all red before the day.
@@ -926,6 +945,21 @@ def meeting_views(session: Session, event: Event, rows: Sequence[Meeting]) -> li
 
 def _grid_url(event_id: int, session_id: int) -> str:
     return f"/events/{event_id}/sessions/{session_id}/grid"
+
+
+def _number_of(rows: Sequence[Any], row_id: int | None) -> int | None:
+    """The 1-based position of the slot or table ``row_id`` in the session's order."""
+    return next((i for i, r in enumerate(rows, start=1) if r.id == row_id), None)
+
+
+def _focus_query(session: Session, session_id: int, meeting_id: int) -> dict[str, Any]:
+    """The grid window's query parameters that show ``meeting_id`` (after a change)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.slot_id is None:
+        return {}
+    slot = _number_of(events.list_slots(session, session_id=session_id), meeting.slot_id)
+    table = _number_of(events.list_tables(session, session_id=session_id), meeting.table_id)
+    return {"slot": slot, "table": table}
 
 
 @router.get("/events/{event_id:int}/sessions/{session_id:int}/grid")
@@ -952,12 +986,18 @@ def _grid_action(
         event = _managed(session, user, event_id)
         row = _matchmaking_session(session, event_id, session_id)
         context = _grid_context(
-            request, session, event, row, errors={f"meeting-{meeting_id}": errors}
+            request,
+            session,
+            event,
+            row,
+            errors={f"meeting-{meeting_id}": errors},
+            focus=session.get(Meeting, meeting_id),
         )
         return render(request, "meetings/grid.html", context, status_code=status)
 
     def done() -> Response:
-        url = _url(_grid_url(event_id, session_id), flash=flash)
+        focus = _focus_query(session, session_id, meeting_id)
+        url = _url(_grid_url(event_id, session_id), flash=flash, **focus)
         return redirect(url + f"#meeting-{meeting_id}")
 
     return _submit(save, fail, done)

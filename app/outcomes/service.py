@@ -430,7 +430,12 @@ def search_for_checkin(
     if by_code is not None and by_code not in rows:
         rows.insert(0, by_code)
     arrived = checked_in_map(session, event_id=event_id)
-    return [SearchHit(person_card(session, p), arrived.get(pk(p))) for p in rows[:limit]]
+    from app.meetings import readmodel  # organisations and delegations of the hits at once
+
+    loaded = readmodel.load_people(session, [pk(p) for p in rows[:limit]])  # held below
+    hits = [SearchHit(person_card(session, p), arrived.get(pk(p))) for p in rows[:limit]]
+    del loaded
+    return hits
 
 
 @dataclass(frozen=True)

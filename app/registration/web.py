@@ -588,8 +588,10 @@ def _participants_context(
     )
     _, delegations = service.list_delegations(session, viewer=user, event_id=event_id)
     from app.accounts import service as accounts  # invitations and unconfirmed sign-ups
+    from app.meetings import readmodel  # organisations of the page's rows in one query
 
-    return {
+    loaded = readmodel.load_people(session, [pk(p) for p in rows])  # held while reading rows
+    context = {
         **_vocab(request),
         "event": event,
         "accounts": accounts.invitation_states(session, rows),
@@ -615,6 +617,8 @@ def _participants_context(
         "roles": list(ParticipantRole),
         "decision_errors": decision_errors or {},
     }
+    del loaded
+    return context
 
 
 @router.get("/events/{event_id:int}/participants")

@@ -1,0 +1,108 @@
+"""Meetings with their people, read in a fixed number of queries (the read model shared by the
+meetings API, the request list and the printed documents).
+
+The rows are kept in the returned object: SQLAlchemy's identity map holds loaded rows only
+weakly, so while the object lives, ``session.get(Participant, id)`` and friends (e.g.
+``registration.public_fields``) answer from memory without a query per row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from app.events.models import MeetingTable, Slot
+from app.meetings.models import Meeting, MeetingParticipant, MeetingRequest, MeetingRole
+from app.registration.models import Delegation, Organisation, Participant
+from app.types import pk
+
+_ROLE_ORDER = {MeetingRole.party.value: 0, MeetingRole.interpreter.value: 1}
+
+
+def by_id(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, Any]:
+    """Rows of ``model`` by id, in one query."""
+    wanted = sorted({i for i in ids if i})
+    if not wanted:
+        return {}
+    return {pk(row): row for row in session.exec(select(model).where(col(model.id).in_(wanted)))}
+
+
+def people_by_meeting(
+    session: Session, meeting_ids: Sequence[int]
+) -> dict[int, list[MeetingParticipant]]:
+    """Each meeting's people in the order of ``service.meeting_people``: parties, then
+    interpreters, then colleagues, each by the time they were added."""
+    out: dict[int, list[MeetingParticipant]] = {i: [] for i in meeting_ids}
+    if not meeting_ids:
+        return out
+    for row in session.exec(
+        select(MeetingParticipant).where(col(MeetingParticipant.meeting_id).in_(list(out)))
+    ).all():
+        out[row.meeting_id].append(row)
+    for rows in out.values():
+        rows.sort(key=lambda r: (_ROLE_ORDER.get(r.role, 2), r.added_at, r.participant_id))
+    return out
+
+
+@dataclass
+class People:
+    """Participants with their organisations and delegations, loaded once."""
+
+    participants: dict[int, Participant] = field(default_factory=dict)
+    organisations: dict[int, Organisation] = field(default_factory=dict)
+    delegations: dict[int, Delegation] = field(default_factory=dict)
+
+
+def load_people(session: Session, ids: Iterable[int]) -> People:
+    participants: dict[int, Participant] = by_id(session, Participant, ids)
+    return People(
+        participants,
+        by_id(session, Organisation, (p.organisation_id for p in participants.values())),
+        by_id(session, Delegation, (p.delegation_id for p in participants.values())),
+    )
+
+
+@dataclass
+class MeetingsLoaded:
+    people_of: dict[int, list[MeetingParticipant]]
+    people: People
+    slots: dict[int, Slot]
+    tables: dict[int, MeetingTable]
+
+
+def load_meetings(session: Session, meetings: Sequence[Meeting]) -> MeetingsLoaded:
+    """The people, slots and tables of ``meetings``: five queries whatever their number."""
+    people_of = people_by_meeting(session, [pk(m) for m in meetings])
+    return MeetingsLoaded(
+        people_of=people_of,
+        people=load_people(session, (p.participant_id for ps in people_of.values() for p in ps)),
+        slots=by_id(session, Slot, (m.slot_id for m in meetings)),
+        tables=by_id(session, MeetingTable, (m.table_id for m in meetings)),
+    )
+
+
+@dataclass
+class RequestsLoaded:
+    people: People
+    meeting_of: dict[int, int]  # request id -> meeting id
+
+
+def load_requests(session: Session, requests: Sequence[MeetingRequest]) -> RequestsLoaded:
+    """The people of ``requests`` and the meetings made from them: four queries."""
+    ids = [pk(r) for r in requests]
+    meeting_of: dict[int, int] = {}
+    if ids:
+        for meeting_id, request_id in session.exec(
+            select(Meeting.id, Meeting.request_id).where(col(Meeting.request_id).in_(ids))
+        ).all():
+            if request_id is not None and meeting_id is not None:
+                meeting_of[request_id] = meeting_id
+    return RequestsLoaded(
+        people=load_people(
+            session, [i for r in requests for i in (r.requester_id, r.recipient_id)]
+        ),
+        meeting_of=meeting_of,
+    )
