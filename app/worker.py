@@ -77,9 +77,17 @@ def send_outbox(engine: Engine) -> str:
     return f"sent {sent}, refused {failed}, waiting {report.waiting}"
 
 
+def print_jobs(engine: Engine) -> str:
+    """Queued print jobs (agendas, table sheets, the grid), each claimed once."""
+    from app.exports.jobs import process_pending_print_jobs
+
+    return f"printed {process_pending_print_jobs()} job(s)"
+
+
 TASKS: list[Task] = [
     Task("reminders", queue_reminders),
     Task("agreement-reminders", agreement_reminders),
+    Task("print-jobs", print_jobs),
     Task("send-mail", send_outbox),  # last: sends what the tasks above queued
 ]
 
