@@ -301,10 +301,35 @@ def _requests(session: Session, event_id: int) -> tuple[RequestFigures, dict[int
     return figures, {pk(r): list(r.profile_ids or []) for r in rows}
 
 
+@dataclass
+class _MeetingRow:
+    """The columns of a meeting the figures read (plain tuples: thousands of meetings load
+    several times faster than as ORM objects)."""
+
+    id: int | None
+    status: str
+    origin: str
+    slot_id: int | None
+    request_id: int | None
+
+
+def _meeting_rows(session: Session, event_id: int) -> list[_MeetingRow]:
+    from sqlalchemy import select as columns  # five columns: beyond sqlmodel's typed select
+
+    query = columns(
+        col(Meeting.id),
+        col(Meeting.status),
+        col(Meeting.origin),
+        col(Meeting.slot_id),
+        col(Meeting.request_id),
+    ).where(col(Meeting.event_id) == event_id)
+    return [_MeetingRow(*row) for row in session.execute(query).all()]
+
+
 def _meeting_groups(
     session: Session,
     event_id: int,
-    meeting_rows: list[Meeting],
+    meeting_rows: list[_MeetingRow],
     profiles_of_request: dict[int, list[int]],
     people: dict[int, tuple[Participant, Organisation | None]],
     delegations: dict[int, Delegation],
@@ -313,13 +338,14 @@ def _meeting_groups(
     ids = [pk(m) for m in counted]
     parties: dict[int, list[int]] = defaultdict(list)
     if ids:
-        for mp in session.exec(
-            select(MeetingParticipant).where(
+        # Plain (meeting, participant) pairs: no ORM object per seat at thousands of meetings.
+        for meeting_id, participant_id in session.exec(
+            select(MeetingParticipant.meeting_id, MeetingParticipant.participant_id).where(
                 col(MeetingParticipant.meeting_id).in_(ids),
                 MeetingParticipant.role == MeetingRole.party.value,
             )
         ).all():
-            parties[mp.meeting_id].append(mp.participant_id)
+            parties[meeting_id].append(participant_id)
     profile_ids = {
         p for m in counted if m.request_id for p in profiles_of_request.get(m.request_id, [])
     }
@@ -456,7 +482,7 @@ def event_stats(session: Session, *, event_id: int) -> EventStats:
     }
     approved = [(p, o) for p, o in people.values() if p.status == ApprovalStatus.approved.value]
     requests, profiles_of_request = _requests(session, event_id)
-    meeting_rows = list(session.exec(select(Meeting).where(Meeting.event_id == event_id)).all())
+    meeting_rows = _meeting_rows(session, event_id)
     status = Counter(m.status for m in meeting_rows)
     figures = MeetingFigures(
         total=len(meeting_rows),
