@@ -35,6 +35,7 @@ from app.registration.models import (
 )
 from app.reminders.models import OutboxAttachment, ReminderSent, ReminderSettings
 from app.scheduling.models import ScheduleRun
+from app.survey.models import MeetingWish, WishSurvey
 
 __all__ = [
     "AccountToken",
@@ -63,6 +64,7 @@ __all__ = [
     "MeetingSeat",
     "MeetingSettings",
     "MeetingTable",
+    "MeetingWish",
     "Organisation",
     "OrganisationSector",
     "Outbox",
@@ -78,4 +80,5 @@ __all__ = [
     "Unavailability",
     "User",
     "WebSession",
+    "WishSurvey",
 ]

@@ -131,11 +131,18 @@ def event_page(
             "tables": tables,
             "can_manage": service.can_manage(session, user, event),
             "can_check_in": _can_check_in(session, user, event),
+            "survey_open": _survey_open(session, event),
             "open_ids": {event.id} if service.registration_open(event) else set(),
             "closed_reasons": {event.id: service.registration_closed_reason(event)},
             "language_name": language_name,
         },
     )
+
+
+def _survey_open(session: Any, event: Event) -> bool:
+    from app.survey.service import is_open  # the survey sits above events
+
+    return is_open(session, event.id or 0)
 
 
 def _can_check_in(session: Any, user: Any, event: Event) -> bool:

@@ -1,0 +1,134 @@
+"""Pages of the demand survey: a participant's wishes (phone first), the organisers' matching
+board with "open / close the survey" and "propose the chosen meetings"."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from app.deps import CurrentUser, SessionDep
+from app.errors import DomainError, Forbidden
+from app.events import service as events
+from app.events.models import Event
+from app.forms import read_form
+from app.registration import service as registration
+from app.registration.models import Participant
+from app.survey import service
+from app.types import pk
+from app.web import form_errors, redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _me(
+    session: SessionDep, user: CurrentUser, event_id: int, request: Request
+) -> tuple[Event, Participant]:
+    event = events.get_event(session, event_id, viewer=user)
+    me = registration.participant_for_user(session, event_id=event_id, user=user)
+    if me is None or me.status != "approved":
+        raise Forbidden("Only approved participants answer the demand survey")
+    return event, me
+
+
+@router.get("/events/{event_id:int}/wishes")
+def wishes_page(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    event, me = _me(session, user, event_id, request)
+    return render(
+        request,
+        "survey/wishes.html",
+        {
+            "event": event,
+            "me": me,
+            "options": service.options(session, event=event, me=me),
+            "open": service.is_open(session, event_id),
+            "errors": {},
+            "notice": request.query_params.get("flash"),
+        },
+    )
+
+
+@router.post("/events/{event_id:int}/wishes")
+async def wishes_submit(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    event, me = _me(session, user, event_id, request)
+    form = await read_form(request)
+    wishes: dict[int, str | None] = {}
+    for key, value in form.values.items():
+        if key.startswith("wish_") and key[5:].isdigit():
+            wishes[int(key[5:])] = value or None
+    try:
+        service.save_wishes(
+            session, actor=user, event_id=event_id, participant_id=pk(me), wishes=wishes
+        )
+    except DomainError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        session.rollback()
+        return render(
+            request,
+            "survey/wishes.html",
+            {
+                "event": event,
+                "me": me,
+                "options": service.options(session, event=event, me=me),
+                "open": service.is_open(session, event_id),
+                "errors": form_errors(exc),
+                "notice": None,
+            },
+            status_code=exc.status,
+        )
+    return redirect(f"/events/{event_id}/wishes?flash=wishes-saved")
+
+
+@router.get("/events/{event_id:int}/wishes/board")
+def board_page(event_id: int, request: Request, session: SessionDep, user: CurrentUser) -> Response:
+    event = events.get_event(session, event_id, viewer=user)
+    events.require_manage(session, user, event)
+    return render(
+        request,
+        "survey/board.html",
+        {
+            "event": event,
+            "pairs": service.board(session, event=event),
+            "open": service.is_open(session, event_id),
+            "errors": {},
+            "notice": request.query_params.get("flash"),
+            "created": request.query_params.get("created"),
+        },
+    )
+
+
+@router.post("/events/{event_id:int}/wishes/board")
+async def board_submit(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await read_form(request)
+    action = form.get("action")
+    back = f"/events/{event_id}/wishes/board"
+    if action in ("open", "close"):
+        service.set_open(session, actor=user, event_id=event_id, open_=action == "open")
+        return redirect(f"{back}?flash=survey-{action}ed")
+    try:
+        created = service.propose(session, actor=user, event_id=event_id, keys=form.many("pairs"))
+    except DomainError as exc:
+        if exc.status in (401, 403, 404):
+            raise
+        session.rollback()
+        event = events.get_event(session, event_id, viewer=user)
+        return render(
+            request,
+            "survey/board.html",
+            {
+                "event": event,
+                "pairs": service.board(session, event=event),
+                "open": service.is_open(session, event_id),
+                "errors": form_errors(exc),
+                "notice": None,
+                "created": None,
+            },
+            status_code=exc.status,
+        )
+    return redirect(f"{back}?flash=proposed&created={len(created)}")
