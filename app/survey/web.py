@@ -35,18 +35,26 @@ def wishes_page(
     event_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
     event, me = _me(session, user, event_id, request)
-    return render(
-        request,
-        "survey/wishes.html",
-        {
-            "event": event,
-            "me": me,
-            "options": service.options(session, event=event, me=me),
-            "open": service.is_open(session, event_id),
-            "errors": {},
-            "notice": request.query_params.get("flash"),
-        },
-    )
+    context = _wishes_context(session, event, me, notice=request.query_params.get("flash"))
+    return render(request, "survey/wishes.html", context)
+
+
+def _wishes_context(
+    session: SessionDep,
+    event: Event,
+    me: Participant,
+    *,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+) -> dict[str, object]:
+    return {
+        "event": event,
+        "me": me,
+        "options": service.options(session, event=event, me=me),
+        "open": service.is_open(session, pk(event)),
+        "errors": errors or {},
+        "notice": notice,
+    }
 
 
 @router.post("/events/{event_id:int}/wishes")
@@ -67,19 +75,8 @@ async def wishes_submit(
         if exc.status in (401, 403, 404):
             raise
         session.rollback()
-        return render(
-            request,
-            "survey/wishes.html",
-            {
-                "event": event,
-                "me": me,
-                "options": service.options(session, event=event, me=me),
-                "open": service.is_open(session, event_id),
-                "errors": form_errors(exc),
-                "notice": None,
-            },
-            status_code=exc.status,
-        )
+        context = _wishes_context(session, event, me, errors=form_errors(exc))
+        return render(request, "survey/wishes.html", context, status_code=exc.status)
     return redirect(f"/events/{event_id}/wishes?flash=wishes-saved")
 
 
@@ -87,18 +84,31 @@ async def wishes_submit(
 def board_page(event_id: int, request: Request, session: SessionDep, user: CurrentUser) -> Response:
     event = events.get_event(session, event_id, viewer=user)
     events.require_manage(session, user, event)
-    return render(
-        request,
-        "survey/board.html",
-        {
-            "event": event,
-            "pairs": service.board(session, event=event),
-            "open": service.is_open(session, event_id),
-            "errors": {},
-            "notice": request.query_params.get("flash"),
-            "created": request.query_params.get("created"),
-        },
+    context = _board_context(
+        session,
+        event,
+        notice=request.query_params.get("flash"),
+        created=request.query_params.get("created"),
     )
+    return render(request, "survey/board.html", context)
+
+
+def _board_context(
+    session: SessionDep,
+    event: Event,
+    *,
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+    created: str | None = None,
+) -> dict[str, object]:
+    return {
+        "event": event,
+        "pairs": service.board(session, event=event),
+        "open": service.is_open(session, pk(event)),
+        "errors": errors or {},
+        "notice": notice,
+        "created": created,
+    }
 
 
 @router.post("/events/{event_id:int}/wishes/board")
@@ -118,17 +128,6 @@ async def board_submit(
             raise
         session.rollback()
         event = events.get_event(session, event_id, viewer=user)
-        return render(
-            request,
-            "survey/board.html",
-            {
-                "event": event,
-                "pairs": service.board(session, event=event),
-                "open": service.is_open(session, event_id),
-                "errors": form_errors(exc),
-                "notice": None,
-                "created": None,
-            },
-            status_code=exc.status,
-        )
+        context = _board_context(session, event, errors=form_errors(exc))
+        return render(request, "survey/board.html", context, status_code=exc.status)
     return redirect(f"{back}?flash=proposed&created={len(created)}")
