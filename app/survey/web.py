@@ -13,7 +13,7 @@ from app.events.models import Event
 from app.forms import read_form
 from app.registration import service as registration
 from app.registration.models import Participant
-from app.survey import service
+from app.survey import imports, service
 from app.types import pk
 from app.web import form_errors, redirect, render
 
@@ -108,6 +108,7 @@ def _board_context(
         "errors": errors or {},
         "notice": notice,
         "created": created,
+        "preview": None,
     }
 
 
@@ -131,3 +132,40 @@ async def board_submit(
         context = _board_context(session, event, errors=form_errors(exc))
         return render(request, "survey/board.html", context, status_code=exc.status)
     return redirect(f"{back}?flash=proposed&created={len(created)}")
+
+
+@router.post("/events/{event_id:int}/wishes/import")
+async def import_preview(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    """The organisers' spreadsheet of wishes, read and checked: nothing is saved yet."""
+    form = await read_form(request)
+    upload = form.files.get("file")
+    data = await upload.read() if upload is not None else b""
+    parsed = imports.parse(
+        session,
+        actor=user,
+        event_id=event_id,
+        data=data,
+        name=(upload.filename or "") if upload is not None else "",
+    )
+    event = events.get_event(session, event_id, viewer=user)
+    context = _board_context(session, event)
+    context["preview"] = parsed
+    return render(
+        request, "survey/board.html", context, status_code=422 if parsed.problems else 200
+    )
+
+
+@router.post("/events/{event_id:int}/wishes/import/apply")
+async def import_apply(
+    event_id: int, request: Request, session: SessionDep, user: CurrentUser
+) -> Response:
+    form = await read_form(request)
+    rows: list[tuple[int, int, str]] = []
+    for item in form.many("row"):
+        parts = item.split(":")
+        if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
+            rows.append((int(parts[0]), int(parts[1]), parts[2]))
+    saved = imports.apply(session, actor=user, event_id=event_id, rows=rows)
+    return redirect(f"/events/{event_id}/wishes/board?flash=imported&created={saved}")

@@ -116,3 +116,41 @@ def test_only_organisers_see_the_board_and_only_the_approved_answer(fair: Fair) 
     assert refused.status_code == 409, refused.text[-600:]
     assert "ban tổ chức chưa mở khảo sát" in refused.text
     assert not fair.db.exec(select(col(Meeting.id))).all()
+
+
+def test_wishes_import_previews_row_errors_then_applies(fair: Fair) -> None:
+    organiser = fair.browser("organiser")
+    board = _get(organiser, _board(fair))
+    rows = [
+        "Người muốn gặp,Người được mời,Mức độ",
+        "lin@tw-packaging.example,hoa@thucpham-hp.example,Bắt buộc gặp",
+        "khong-co@ai.example,hoa@thucpham-hp.example,Muốn gặp",
+        "hoa@thucpham-hp.example,bao@cokhi-hp.example,có lẽ",
+    ]
+    checked = organiser.post(
+        f"/events/{fair.event_id}/wishes/import",
+        data={"csrf_token": _csrf(board.text)},
+        files={"file": ("mong-muon.csv", "\n".join(rows).encode(), "text/csv")},
+    )
+    assert checked.status_code == 422
+    text = checked.text
+    # Each problem names its row and column, in Vietnamese; nothing saved yet.
+    assert "Dòng 3, cột Người muốn gặp: không có người tham dự đã duyệt nào" in text
+    assert "Dòng 4, cột Mức độ: hãy ghi" in text
+    assert "Nhập các mong muốn này" not in text
+    fixed = organiser.post(
+        f"/events/{fair.event_id}/wishes/import",
+        data={"csrf_token": _csrf(board.text)},
+        files={"file": ("mong-muon.csv", "\n".join(rows[:2]).encode(), "text/csv")},
+    )
+    assert fixed.status_code == 200
+    assert 'data-testid="import-ok"' in fixed.text
+    rows_field = re.findall(r'name="row" value="([^"]+)"', fixed.text)
+    applied = organiser.post(
+        f"/events/{fair.event_id}/wishes/import/apply",
+        data={"csrf_token": _csrf(fixed.text), "row": rows_field},
+    )
+    assert applied.status_code == 303
+    after = _get(organiser, _board(fair))
+    assert "Đã nhập 1 mong muốn" in _get(organiser, applied.headers["location"]).text
+    assert after.text.count('data-testid="pair-') == 1
