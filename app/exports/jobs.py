@@ -30,6 +30,7 @@ from app.db import session_scope
 from app.errors import Conflict, FieldError, Invalid, NotFound
 from app.events.models import Event
 from app.exports import pdf, service
+from app.i18n.documents import SECOND_LANGUAGES
 from app.settings import get_settings
 from app.types import pk, utcnow
 
@@ -65,6 +66,8 @@ class PrintJob:
     delegation_id: int | None = None
     by_delegation: bool = False
     lang: str = "vi"
+    # The second language of the headings after Vietnamese (app.i18n.documents).
+    second: str = "en"
     done: int = 0
     total: int = 0
     error: str = ""
@@ -161,6 +164,7 @@ def create_job(
     delegation_id: int | None = None,
     by_delegation: bool = False,
     lang: str | None = None,
+    second: str | None = None,
 ) -> PrintJob:
     """Check the organiser and the filters, and queue the job; the caller runs ``run_job``
     in the background."""
@@ -168,6 +172,8 @@ def create_job(
     service.check_print_filters(session, event, session_id=session_id, delegation_id=delegation_id)
     if what != PrintWhat.agendas and delegation_id is not None:
         raise Invalid("delegation_id", "only agendas can be printed per delegation")
+    if second is not None and second not in SECOND_LANGUAGES:
+        raise Invalid("second", "choose one of the languages listed")
     purge_old()
     now = utcnow().isoformat()
     job = PrintJob(
@@ -181,6 +187,7 @@ def create_job(
         delegation_id=delegation_id,
         by_delegation=by_delegation,
         lang=service.chosen_locale(lang, "vi"),
+        second=second or "en",
         created_by_id=actor.id,
     )
     save(job)
@@ -231,10 +238,10 @@ def _render(session: Session, job: PrintJob, event: Event) -> bytes:
     save(job)
     if job.what == PrintWhat.tables.value:
         sheets = service.table_sheet_views(session, event, session_id=job.session_id)
-        body = pdf.render_table_sheets(view, sheets, locale=job.lang)
+        body = pdf.render_table_sheets(view, sheets, locale=job.lang, second=job.second)
     else:
         grids = service.grid_views(session, event, session_id=job.session_id)
-        body = pdf.render_grid(view, grids, locale=job.lang)
+        body = pdf.render_grid(view, grids, locale=job.lang, second=job.second)
     job.done = 1
     return body
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
@@ -252,8 +253,7 @@ def render_agendas(
     step = max(chunk_size, 1)
     for start in range(0, total, step):
         for item in items[start : start + step]:
-            token = _SECOND.set(item.agenda.second if item.agenda else "en")
-            try:
+            with second_language(item.agenda.second if item.agenda else "en"):
                 html = render_html(
                     "agendas.html",
                     event=event,
@@ -261,8 +261,6 @@ def render_agendas(
                     locale=item.agenda.language if item.agenda else "vi",
                     title=_title(event, "Meeting schedule"),
                 )
-            finally:
-                _SECOND.reset(token)
             documents.append(_document(html))
         done = min(start + step, total)
         if progress is not None:
@@ -299,17 +297,33 @@ def _items(people: Sequence[PersonAgendaView], by_delegation: bool) -> list[_Ite
 
 
 def render_table_sheets(
-    event: EventView, sheets: Iterable[TableSheetView], *, locale: str = "vi"
+    event: EventView,
+    sheets: Iterable[TableSheetView],
+    *,
+    locale: str = "vi",
+    second: str = "en",
 ) -> bytes:
-    """One door sheet per table: the big table number and its meetings by time."""
+    """One door sheet per table: the big table number and its meetings by time; headings in
+    Vietnamese and ``second`` (English, or the visiting delegation's language)."""
     ordered = sorted(sheets, key=lambda s: s.table_number)
-    return _pdf(
-        "tables.html",
-        event=event,
-        sheets=ordered,
-        locale=pick_locale(locale),
-        title=_title(event, "Table"),
-    )
+    with second_language(second):
+        return _pdf(
+            "tables.html",
+            event=event,
+            sheets=ordered,
+            locale=pick_locale(locale),
+            title=_title(event, "Table"),
+        )
+
+
+@contextmanager
+def second_language(code: str) -> Iterator[None]:
+    """Render the documents inside with headings in Vietnamese and ``code``."""
+    token = _SECOND.set(code if code in LANG_ATTRIBUTE else "en")
+    try:
+        yield
+    finally:
+        _SECOND.reset(token)
 
 
 @dataclass(frozen=True, slots=True)
@@ -319,7 +333,9 @@ class _GridPart:
     cells: dict[tuple[int, int], MeetingView]
 
 
-def render_grid(event: EventView, grids: Iterable[GridView], *, locale: str = "vi") -> bytes:
+def render_grid(
+    event: EventView, grids: Iterable[GridView], *, locale: str = "vi", second: str = "en"
+) -> bytes:
     """The master grid of each matchmaking session: A4 landscape, a row per table, a column
     per slot, the header row repeated on every page. Sessions with many slots are split
     into several column bands, each with its own header."""
@@ -329,13 +345,14 @@ def render_grid(event: EventView, grids: Iterable[GridView], *, locale: str = "v
         for start in range(0, max(len(grid.slots), 1), GRID_SLOTS_PER_PAGE):
             band = grid.slots[start : start + GRID_SLOTS_PER_PAGE]
             parts.append(_GridPart(grid=grid, slots=band, cells=cells))
-    return _pdf(
-        "grid.html",
-        event=event,
-        parts=parts,
-        locale=pick_locale(locale),
-        title=_title(event, "Master grid"),
-    )
+    with second_language(second):
+        return _pdf(
+            "grid.html",
+            event=event,
+            parts=parts,
+            locale=pick_locale(locale),
+            title=_title(event, "Master grid"),
+        )
 
 
 __all__ = [

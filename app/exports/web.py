@@ -220,6 +220,7 @@ async def print_submit(
             delegation_id=_optional_int(values, "delegation_id"),
             by_delegation=values.get("by_delegation") == "1",
             lang=request_locale(request),
+            second=values.get("second") or None,
         )
     except DomainError as exc:
         context = _print_context(session, user, event, request)

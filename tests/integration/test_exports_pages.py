@@ -5,6 +5,7 @@ CSRF, print jobs with progress and a download link."""
 from __future__ import annotations
 
 import re
+import subprocess
 from collections.abc import Iterator
 from html import unescape
 from pathlib import Path
@@ -198,6 +199,33 @@ def test_print_page_runs_a_job_and_offers_the_download(
     )
     assert bad.status_code == 422
     assert 'class="form-error"' in bad.text
+
+    # Table sheets for a Japanese delegation: headings in Vietnamese and Japanese.
+    japanese = browser.post(
+        f"/events/{fair.event_id}/print",
+        data={
+            "csrf_token": csrf(page.text),
+            "what": "tables",
+            "session_id": str(fair.session_id),
+            "second": "ja",
+        },
+        headers=HTML,
+    )
+    assert japanese.status_code == 303
+    shown = browser.get(japanese.headers["location"], headers=HTML).text
+    sheets = re.search(r'href="([^"]+/download)"', shown)
+    assert sheets
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=browser.get(sheets.group(1)).content, capture_output=True
+    ).stdout.decode()
+    assert "テーブル" in text
+    unknown = browser.post(
+        f"/events/{fair.event_id}/print",
+        data={"csrf_token": csrf(page.text), "what": "tables", "second": "klingon"},
+        headers=HTML,
+    )
+    assert unknown.status_code == 422
+    assert "hãy chọn một trong các ngôn ngữ có trong danh sách" in unknown.text
 
 
 def test_delegates_get_a_403_page_on_the_print_page(

@@ -353,3 +353,12 @@ def test_the_second_language_comes_from_what_the_delegate_speaks() -> None:
     assert print_language(["zh"], "CN") == "zh_Hans"
     assert print_language(["en", "he"], "IL") == "en"
     assert print_language([], "VN") == "en"
+
+
+def test_table_sheets_for_a_japanese_delegation_speak_japanese(tmp_path: Path) -> None:
+    sheets = [TableSheetView(3, (meeting(11, at(14, 20), HANH, TANAKA, 3),))]
+    text = pdftotext(render_table_sheets(EVENT, sheets, second="ja"), tmp_path)
+    assert "Bàn / テーブル 3" in text
+    assert "Table" not in text
+    # The default stays English, and nothing leaks from one document into the next.
+    assert "Bàn / Table 3" in pdftotext(render_table_sheets(EVENT, sheets), tmp_path)
