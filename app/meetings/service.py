@@ -130,6 +130,24 @@ def get_settings(session: Session, event_id: int) -> MeetingSettingsView:
     )
 
 
+def requests_closed(session: Session, event_id: int) -> Conflict | None:
+    """Why no meeting request can be sent now (the organisers' deadline passed, or the event
+    is over), as the error to raise; None while requests are open."""
+    rules = get_settings(session, event_id)
+    now = utcnow()
+    if rules.request_deadline is not None and now >= rules.request_deadline:
+        return Conflict(
+            "the deadline for meeting requests has passed",
+            [FieldError("request_deadline", "passed")],
+        )
+    if now >= rules.answer_by:
+        return Conflict(
+            "this event is over: meeting requests can no longer be sent",
+            [FieldError("event_id", "the event is over")],
+        )
+    return None
+
+
 def _event_over_at(event: Event) -> datetime:
     """Midnight after the event's last day, in its time zone, as UTC."""
     zone = events.event_zone(event)
@@ -325,17 +343,9 @@ def create_request(
     recipient = _approved(session, event_id, data.recipient_id, "recipient_id")
     if recipient.id == requester.id:
         raise Invalid("recipient_id", "you cannot ask yourself for a meeting")
-    rules = get_settings(session, event_id)
-    if rules.request_deadline is not None and utcnow() >= rules.request_deadline:
-        raise Conflict(
-            "the deadline for meeting requests has passed",
-            [FieldError("request_deadline", "passed")],
-        )
-    if utcnow() >= rules.answer_by:
-        raise Conflict(
-            "this event is over: meeting requests can no longer be sent",
-            [FieldError("event_id", "the event is over")],
-        )
+    closed = requests_closed(session, event_id)
+    if closed is not None:
+        raise closed
     if data.profile_ids:
         found = session.exec(
             select(Profile.id).where(

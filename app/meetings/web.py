@@ -692,12 +692,8 @@ def _request_context(
 
 
 def _requests_closed(session: Session, event: Event) -> str:
-    rules = service.get_settings(session, pk(event))
-    if rules.request_deadline is not None and utcnow() >= rules.request_deadline:
-        return "the deadline for meeting requests has passed"
-    if utcnow() >= rules.answer_by:
-        return "this event is over: meeting requests can no longer be sent"
-    return ""
+    closed = service.requests_closed(session, pk(event))
+    return closed.detail if closed is not None else ""
 
 
 def _recipient(

@@ -89,7 +89,7 @@ def now_page(
     index = slots.index(shown) if shown is not None else -1
     # A no-show with one side waiting at the table: who else is here and free in this slot.
     offers = {
-        view.id: repairs.candidates(session, m)
+        view.id: repairs.candidates(session, m, arrived=arrived.keys())
         for m in rows
         if (view := views.get(m.table_id)) is not None and m.status == "no_show"
     }

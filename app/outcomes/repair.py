@@ -9,6 +9,7 @@ other booking."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
@@ -47,7 +48,9 @@ class Candidate:
     score: float
 
 
-def present_party(session: Session, meeting: Meeting) -> Participant | None:
+def present_party(
+    session: Session, meeting: Meeting, arrived: Collection[int] | None = None
+) -> Participant | None:
     """The party of a no-show who came (checked in and not recorded absent), if exactly one
     side is left waiting at the table."""
     if meeting.status != MeetingStatus.no_show.value or meeting.slot_id is None:
@@ -58,7 +61,8 @@ def present_party(session: Session, meeting: Meeting) -> Participant | None:
             MeetingParticipant.role == MeetingRole.party.value,
         )
     ).all()
-    arrived = checked_in_map(session, event_id=meeting.event_id)
+    if arrived is None:
+        arrived = set(checked_in_map(session, event_id=meeting.event_id))
     here = [
         r.participant_id
         for r in rows
@@ -69,18 +73,24 @@ def present_party(session: Session, meeting: Meeting) -> Participant | None:
     return session.get(Participant, here[0])
 
 
-def candidates(session: Session, meeting: Meeting, limit: int = CANDIDATES) -> list[Candidate]:
+def candidates(
+    session: Session,
+    meeting: Meeting,
+    limit: int = CANDIDATES,
+    arrived: Collection[int] | None = None,
+) -> list[Candidate]:
     """Checked-in, approved delegates free in the no-show's slot (no seat there, not blocked,
     no meeting already with the person waiting), best suggestion score first; none once the
     slot is over."""
-    waiting = present_party(session, meeting)
+    if arrived is None:
+        arrived = set(checked_in_map(session, event_id=meeting.event_id))
+    waiting = present_party(session, meeting, arrived)
     if waiting is None or meeting.slot_id is None:
         return []
     slot = session.get(Slot, meeting.slot_id)
     if slot is None or slot.ends_at <= utcnow():
         return []  # the slot is over: nobody can meet in it any more
     event_id = meeting.event_id
-    arrived = set(checked_in_map(session, event_id=event_id))
     seated = set(
         session.exec(
             select(MeetingSeat.participant_id).where(MeetingSeat.slot_id == meeting.slot_id)
@@ -97,7 +107,7 @@ def candidates(session: Session, meeting: Meeting, limit: int = CANDIDATES) -> l
             Participant.event_id == event_id,
             Participant.status == ApprovalStatus.approved.value,
             Participant.role == ParticipantRole.delegate.value,
-            col(Participant.id).in_(arrived - seated - blocked - met - {pk(waiting)}),
+            col(Participant.id).in_(set(arrived) - seated - blocked - met - {pk(waiting)}),
         )
     ).all()
     scores = matchmaking.match_scores(session, event_id=event_id, participant=waiting)
@@ -133,13 +143,15 @@ def repair(
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.event_id != event_id:
         raise NotFound("Meeting", meeting_id)
-    waiting = present_party(session, meeting)
+    arrived = set(checked_in_map(session, event_id=event_id))
+    waiting = present_party(session, meeting, arrived)
     if waiting is None:
         raise Conflict(
             "only a no-show with one party waiting at the table can be re-paired",
             [FieldError("meeting_id", "not a no-show with someone waiting")],
         )
-    if partner_id not in {pk(c.participant) for c in candidates(session, meeting, limit=10_000)}:
+    free = candidates(session, meeting, limit=10_000, arrived=arrived)
+    if partner_id not in {pk(c.participant) for c in free}:
         raise Invalid("participant_id", _l("this person is not free and checked in for this slot"))
     # The no-show keeps its record; the waiting person's seat in the slot is released.
     session.exec(  # type: ignore[call-overload]

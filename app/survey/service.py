@@ -25,6 +25,7 @@ from app.matchmaking import service as matchmaking
 from app.matchmaking.models import Profile, ProfileStatus
 from app.meetings import service as meetings
 from app.meetings.models import Meeting, MeetingStatus
+from app.meetings.readmodel import by_id
 from app.meetings.schemas import MeetingCreate
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Organisation, Participant, ParticipantRole
@@ -100,16 +101,21 @@ def _meeting_people(session: Session, event_id: int) -> list[Participant]:
     )
 
 
-def options(session: Session, *, event: Event, me: Participant) -> list[Option]:
-    """The people of other organisations, the best matches for ``me`` first, with the wish
-    ``me`` has already stated for each."""
-    event_id = pk(event)
-    people = [
+def _others(session: Session, event_id: int, me: Participant) -> list[Participant]:
+    """Whom ``me`` may ask to meet: the people at the tables from other organisations."""
+    return [
         p
         for p in _meeting_people(session, event_id)
         if pk(p) != pk(me)
         and (me.organisation_id is None or p.organisation_id != me.organisation_id)
     ]
+
+
+def options(session: Session, *, event: Event, me: Participant) -> list[Option]:
+    """The people of other organisations, the best matches for ``me`` first, with the wish
+    ``me`` has already stated for each."""
+    event_id = pk(event)
+    people = _others(session, event_id, me)
     ids = [pk(p) for p in people]
     titles: dict[int, list[str]] = {}
     for row in session.exec(
@@ -162,7 +168,7 @@ def save_wishes(
             "the demand survey is not open",
             [FieldError("event_id", _l("the organisers have not opened the survey"))],
         )
-    allowed = {pk(o.participant) for o in options(session, event=event, me=me)}
+    allowed = {pk(p) for p in _others(session, event_id, me)}
     for person, level in wishes.items():
         if level is not None and level not in WishLevel.__members__:
             raise Invalid(f"wish_{person}", _l("choose must meet, would like or no"))
@@ -213,11 +219,7 @@ def save_wishes(
 def _organisations(session: Session, people: Iterable[Participant]) -> dict[int, tuple[str, str]]:
     """{participant id: (organisation name, its country)}."""
     rows = list(people)
-    org_ids = {p.organisation_id for p in rows if p.organisation_id is not None}
-    orgs = {
-        pk(o): o
-        for o in session.exec(select(Organisation).where(col(Organisation.id).in_(org_ids))).all()
-    }
+    orgs: dict[int, Organisation] = by_id(session, Organisation, (p.organisation_id for p in rows))
     out: dict[int, tuple[str, str]] = {}
     for p in rows:
         org = orgs.get(p.organisation_id or 0)
@@ -265,10 +267,7 @@ def board(session: Session, *, event: Event) -> list[Pair]:
     level = {(w.from_participant_id, w.to_participant_id): w.level for w in wishes}
     keys = sorted({tuple(sorted(k)) for k in level})
     ids = sorted({i for k in keys for i in k})
-    people = {
-        pk(p): p
-        for p in session.exec(select(Participant).where(col(Participant.id).in_(ids))).all()
-    }
+    people: dict[int, Participant] = by_id(session, Participant, ids)
     scores: dict[int, dict[int, float]] = {}
     for pid in sorted({w.from_participant_id for w in wishes}):
         person = people.get(pid)
