@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.e2e import setup
 from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
-from tests.e2e.test_meeting_journey import _api, _created, _log_in
+from tests.e2e.test_meeting_journey import _api, _log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -20,64 +21,24 @@ OTHER = ("hoa.offline@thucphamhp.vn", "Nguyễn Thị Hoa Offline", "mat-khau-ng
 
 def _booked_meeting(base: str) -> tuple[int, int, list[int]]:
     client, org = _api(base)
-    day = date.today() + timedelta(days=20)
-    event = _created(
-        client.post(
-            "/api/v1/events",
-            json={
-                "title_vi": "Kết nối công nghệ đóng gói ngoại tuyến",
-                "title_en": "Packaging technology meetings offline",
-                "timezone": "Asia/Ho_Chi_Minh",
-                "start_date": day.isoformat(),
-                "end_date": day.isoformat(),
-                "languages": ["vi", "en", "zh"],
-                "status": "registration_open",
-            },
-            headers=org,
-        )
+    day = (date.today() + timedelta(days=20)).isoformat()
+    event_id = setup.event(
+        client,
+        org,
+        "Kết nối công nghệ đóng gói ngoại tuyến",
+        "Packaging technology meetings offline",
+        day,
     )
-    session = _created(
-        client.post(
-            f"/api/v1/events/{event['id']}/sessions",
-            json={
-                "kind": "matchmaking",
-                "title_vi": "Gặp gỡ B2B",
-                "title_en": "B2B meetings",
-                "starts_at": f"{day.isoformat()}T14:00:00+07:00",
-                "ends_at": f"{day.isoformat()}T16:00:00+07:00",
-                "slot_minutes": 20,
-                "table_count": 5,
-            },
-            headers=org,
-        )
+    session_id = setup.b2b_session(
+        client, org, event_id, f"{day}T14:00:00+07:00", f"{day}T16:00:00+07:00", tables=5
     )
-    ids = []
-    for email, name, password in (DELEGATE, OTHER):
-        client.post(
-            "/api/v1/users",
-            json={"email": email, "full_name": name, "password": password, "role": "delegate"},
-            headers=org,
-        )
-        person = _created(
-            client.post(
-                f"/api/v1/events/{event['id']}/participants",
-                json={"full_name": name, "email": email, "languages": ["vi", "en"]},
-                headers=org,
-            )
-        )
-        ids.append(int(person["id"]))
-    slots = client.get(
-        f"/api/v1/events/{event['id']}/sessions/{session['id']}/slots", headers=org
-    ).json()
-    _created(
-        client.post(
-            f"/api/v1/events/{event['id']}/meetings",
-            json={"participant_ids": ids, "slot_id": slots[1]["id"]},
-            headers=org,
-        )
-    )
-    client.post(f"/api/v1/events/{event['id']}/publish", headers=org)
-    return int(event["id"]), int(session["id"]), ids
+    ids = [
+        setup.person(client, org, event_id, name, email, password=password)
+        for email, name, password in (DELEGATE, OTHER)
+    ]
+    setup.book(client, org, event_id, ids, setup.slot_ids(client, org, event_id, session_id)[1])
+    client.post(f"/api/v1/events/{event_id}/publish", headers=org)
+    return event_id, session_id, ids
 
 
 def test_the_agenda_and_check_in_code_work_offline_and_are_forgotten_at_log_out(

@@ -9,9 +9,10 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.e2e import setup
 from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
 from tests.e2e.test_event_day_journey import _today_in_hai_phong
-from tests.e2e.test_meeting_journey import _api, _created, _log_in
+from tests.e2e.test_meeting_journey import _api, _log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,67 +28,33 @@ def _hall(base: str) -> tuple[int, int, dict[str, int]]:
     checked in, Hoa has not."""
     client, org = _api(base)
     day, starts_at, ends_at = _today_in_hai_phong()
-    event = _created(
-        client.post(
-            "/api/v1/events",
-            json={
-                "title_vi": "Ngày kết nối Hải Phòng – Đài Loan (Trung Quốc): ghép lại",
-                "title_en": "Hai Phong – Taiwan day: re-pairing",
-                "timezone": "Asia/Ho_Chi_Minh",
-                "start_date": day,
-                "end_date": (date.fromisoformat(day) + timedelta(days=1)).isoformat(),
-                "languages": ["vi", "en", "zh"],
-                "status": "registration_open",
-            },
-            headers=org,
-        )
+    last_day = (date.fromisoformat(day) + timedelta(days=1)).isoformat()
+    event_id = setup.event(
+        client,
+        org,
+        "Ngày kết nối Hải Phòng – Đài Loan (Trung Quốc): ghép lại",
+        "Hai Phong – Taiwan day: re-pairing",
+        day,
+        last_day=last_day,
     )
-    session = _created(
-        client.post(
-            f"/api/v1/events/{event['id']}/sessions",
-            json={
-                "kind": "matchmaking",
-                "title_vi": "Gặp gỡ B2B",
-                "title_en": "B2B meetings",
-                "starts_at": starts_at,
-                "ends_at": ends_at,
-                "slot_minutes": 20,
-                "table_count": 4,
-            },
-            headers=org,
-        )
-    )
-    ids: dict[str, int] = {}
-    for key, (name, email) in PEOPLE.items():
-        person = _created(
-            client.post(
-                f"/api/v1/events/{event['id']}/participants",
-                json={"full_name": name, "email": email, "languages": ["vi", "en"]},
-                headers=org,
-            )
-        )
-        ids[key] = int(person["id"])
-    slots = client.get(
-        f"/api/v1/events/{event['id']}/sessions/{session['id']}/slots", headers=org
-    ).json()
-    # The slot under way: the first began up to 40 minutes ago, so take the second if the
-    # first is already over.
-    _created(
-        client.post(
-            f"/api/v1/events/{event['id']}/meetings",
-            json={"participant_ids": [ids["lin"], ids["hoa"]], "slot_id": slots[1]["id"]},
-            headers=org,
-        )
-    )
-    client.post(f"/api/v1/events/{event['id']}/publish", headers=org)
+    session_id = setup.b2b_session(client, org, event_id, starts_at, ends_at, tables=4)
+    ids = {
+        key: setup.person(client, org, event_id, name, email)
+        for key, (name, email) in PEOPLE.items()
+    }
+    # The slot under way: the first began up to 40 minutes ago and may be over; the second
+    # has begun.
+    slots = setup.slot_ids(client, org, event_id, session_id)
+    setup.book(client, org, event_id, [ids["lin"], ids["hoa"]], slots[1])
+    client.post(f"/api/v1/events/{event_id}/publish", headers=org)
     for key in ("lin", "chen"):
         done = client.post(
-            f"/api/v1/events/{event['id']}/check-in",
+            f"/api/v1/events/{event_id}/check-in",
             json={"participant_id": ids[key], "method": "search"},
             headers=org,
         )
         assert done.status_code == 201, done.text
-    return int(event["id"]), int(session["id"]), ids
+    return event_id, session_id, ids
 
 
 def test_a_no_show_is_re_paired_in_the_same_slot_from_a_phone(

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.e2e import setup
 from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
 from tests.e2e.test_meeting_journey import _api, _created, _log_in
 
@@ -25,43 +26,18 @@ PEOPLE = {
 
 def _event(base: str) -> tuple[int, int, dict[str, int]]:
     client, org = _api(base)
-    event = _created(
-        client.post(
-            "/api/v1/events",
-            json={
-                "title_vi": "Khảo sát nhu cầu công nghệ Hải Phòng – Đài Loan (Trung Quốc)",
-                "title_en": "Hai Phong – Taiwan technology demand survey",
-                "timezone": "Asia/Ho_Chi_Minh",
-                "start_date": "2027-05-20",
-                "end_date": "2027-05-20",
-                "languages": ["vi", "en", "zh"],
-                "status": "registration_open",
-            },
-            headers=org,
-        )
+    event_id = setup.event(
+        client,
+        org,
+        "Khảo sát nhu cầu công nghệ Hải Phòng – Đài Loan (Trung Quốc)",
+        "Hai Phong – Taiwan technology demand survey",
+        "2027-05-20",
     )
-    session = _created(
-        client.post(
-            f"/api/v1/events/{event['id']}/sessions",
-            json={
-                "kind": "matchmaking",
-                "title_vi": "Gặp gỡ B2B",
-                "title_en": "B2B meetings",
-                "starts_at": "2027-05-20T14:00:00+07:00",
-                "ends_at": "2027-05-20T16:00:00+07:00",
-                "slot_minutes": 20,
-                "table_count": 4,
-            },
-            headers=org,
-        )
+    session_id = setup.b2b_session(
+        client, org, event_id, "2027-05-20T14:00:00+07:00", "2027-05-20T16:00:00+07:00", tables=4
     )
     ids: dict[str, int] = {}
     for key, (name, email, organisation) in PEOPLE.items():
-        client.post(
-            "/api/v1/users",
-            json={"email": email, "full_name": name, "password": PASSWORD, "role": "delegate"},
-            headers=org,
-        )
         found = _created(
             client.post(
                 "/api/v1/organisations",
@@ -73,20 +49,10 @@ def _event(base: str) -> tuple[int, int, dict[str, int]]:
                 headers=org,
             )
         )
-        person = _created(
-            client.post(
-                f"/api/v1/events/{event['id']}/participants",
-                json={
-                    "full_name": name,
-                    "email": email,
-                    "languages": ["vi", "en"],
-                    "organisation_id": found["id"],
-                },
-                headers=org,
-            )
+        ids[key] = setup.person(
+            client, org, event_id, name, email, password=PASSWORD, organisation_id=found["id"]
         )
-        ids[key] = int(person["id"])
-    return int(event["id"]), int(session["id"]), ids
+    return event_id, session_id, ids
 
 
 def test_an_enterprise_answers_the_survey_and_the_board_becomes_a_schedule(

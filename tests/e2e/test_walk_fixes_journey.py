@@ -10,8 +10,9 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ViewportSize, expect
 
+from tests.e2e import setup
 from tests.e2e.conftest import ORGANISER_EMAIL, ORGANISER_PASSWORD
-from tests.e2e.test_meeting_journey import _api, _created, _log_in
+from tests.e2e.test_meeting_journey import _api, _log_in
 from tests.e2e.test_meetings_fixes_journey import _axe
 
 pytestmark = pytest.mark.e2e
@@ -24,55 +25,25 @@ def _event_with_people(base: str) -> int:
     """An event open for registration with a B2B session, fourteen approved participants
     with long organisation names, and a staff member with an account."""
     client, org = _api(base)
-    day = date.today() + timedelta(days=30)
-    event = _created(
-        client.post(
-            "/api/v1/events",
-            json={
-                "title_vi": "Kết nối công nghệ thủy sản Hải Phòng – Đài Loan (Trung Quốc)",
-                "title_en": "Hai Phong – Taiwan aquaculture technology meetings",
-                "timezone": "Asia/Ho_Chi_Minh",
-                "start_date": day.isoformat(),
-                "end_date": day.isoformat(),
-                "languages": ["vi", "en", "zh"],
-                "status": "registration_open",
-            },
-            headers=org,
-        )
+    event_id = setup.event(
+        client,
+        org,
+        "Kết nối công nghệ thủy sản Hải Phòng – Đài Loan (Trung Quốc)",
+        "Hai Phong – Taiwan aquaculture technology meetings",
+        (date.today() + timedelta(days=30)).isoformat(),
     )
-    event_id = int(event["id"])
     for n in range(14):
-        _created(
-            client.post(
-                f"/api/v1/events/{event_id}/participants",
-                json={
-                    "full_name": f"Nguyễn Văn Thành Trung {n}",
-                    "email": f"dai-bieu-{n}@congtythuysanhaiphong-cathai.example",
-                    "phone": "+84 912 345 678",
-                    "languages": ["vi", "en"],
-                    "for_self": False,
-                },
-                headers=org,
-            )
+        setup.person(
+            client,
+            org,
+            event_id,
+            f"Nguyễn Văn Thành Trung {n}",
+            f"dai-bieu-{n}@congtythuysanhaiphong-cathai.example",
+            phone="+84 912 345 678",
         )
     email, name, password = DESK
-    client.post(
-        "/api/v1/users",
-        json={"email": email, "full_name": name, "password": password, "role": "delegate"},
-        headers=org,
-    )
-    _created(
-        client.post(
-            f"/api/v1/events/{event_id}/participants",
-            json={
-                "full_name": name,
-                "email": email,
-                "role": "staff",
-                "languages": ["vi"],
-                "for_self": False,
-            },
-            headers=org,
-        )
+    setup.person(
+        client, org, event_id, name, email, password=password, role="staff", languages=["vi"]
     )
     return event_id
 
