@@ -104,44 +104,20 @@ def parse(session: Session, *, actor: User, event_id: int, data: bytes, name: st
         who, whom, how = cell("from"), cell("to"), cell("level")
         a, b = people.get(who.lower()), people.get(whom.lower())
         level = LEVELS.get(fold(how).strip()) if how else "would"
-        bad = False
-        if a is None:
-            result.problems.append(
-                RowProblem(
-                    number,
-                    table.headers[where["from"]],
-                    "no approved participant has this e-mail",
-                    who,
-                )
-            )
-            bad = True
-        if b is None:
-            result.problems.append(
-                RowProblem(
-                    number,
-                    table.headers[where["to"]],
-                    "no approved participant has this e-mail",
-                    whom,
-                )
-            )
-            bad = True
-        if level is None:
-            column = table.headers[where["level"]] if "level" in where else "level"
-            result.problems.append(
-                RowProblem(number, column, 'write "Bắt buộc gặp" or "Muốn gặp"', how)
-            )
-            bad = True
-        if not bad and a is not None and b is not None and a.id == b.id:
-            result.problems.append(
-                RowProblem(
-                    number,
-                    table.headers[where["to"]],
-                    "a person cannot wish to meet themself",
-                    whom,
-                )
-            )
-            bad = True
-        if not bad and a is not None and b is not None and level is not None:
+        checks = [
+            (a is None, "from", "no approved participant has this e-mail", who),
+            (b is None, "to", "no approved participant has this e-mail", whom),
+            (level is None, "level", 'write "Bắt buộc gặp" or "Muốn gặp"', how),
+        ]
+        if a is not None and a == b and level is not None:
+            checks.append((True, "to", "a person cannot wish to meet themself", whom))
+        found = [
+            RowProblem(number, table.headers[where[key]] if key in where else key, text, value)
+            for failed, key, text, value in checks
+            if failed
+        ]
+        result.problems.extend(found)
+        if not found and a is not None and b is not None and level is not None:
             result.rows.append(
                 WishRow(number, int(a.id or 0), int(b.id or 0), level, a.full_name, b.full_name)
             )
