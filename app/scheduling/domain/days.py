@@ -15,13 +15,15 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
+from .breaks import exact_breaks, movable
 from .improve import participant_breaks, slot_days
 from .state import POOL, Instance, Schedule
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
-# deterministic seconds per second of time limit, and per step
+# deterministic seconds per second of time limit: the exact model, then the search
+EXACT_SHARE = 0.35
 DAYS_SHARE = 0.1
 STEP_DET_TIME = 0.4
 STEP_PEOPLE = 6
@@ -31,11 +33,6 @@ TIGHTEN_SHARE = 0.15
 TIGHTEN_MAX_MEETINGS = 6_000
 # steps without a better total before the search gives up (small events end early)
 PATIENCE = 25
-
-
-def _movable(inst: Instance, sched: Schedule, m: int) -> bool:
-    s = sched.slot_of[m]
-    return s >= 0 and not inst.locked[m] and inst.current_slot[m] != s
 
 
 def _step(inst: Instance, sched: Schedule, free: list[int], days: list[int]) -> float:
@@ -171,7 +168,12 @@ def participant_breaks_of(inst: Instance, sched: Schedule, p: int, days: list[in
 
 
 def compact_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
-    """Fewer breaks by large-neighbourhood search; never changes which meetings are held."""
+    """Fewer breaks: the exact model where it fits (breaks.py), then the idle-slot model and
+    large-neighbourhood search; never changes which meetings are held."""
+    if not any(participant_breaks(inst, sched.slot_of)):
+        return
+    if exact_breaks(inst, sched, EXACT_SHARE * limit_s):
+        return
     tighten_days(inst, sched, limit_s)
     days = slot_days(inst)
     budget = DAYS_SHARE * limit_s
@@ -201,7 +203,7 @@ def compact_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
             rng.shuffle(partners)
             chosen.update(partners[: STEP_PEOPLE - 1])
             free = sorted(
-                {m for p in chosen for m in inst.meetings_of[p] if _movable(inst, sched, m)}
+                {m for p in chosen for m in inst.meetings_of[p] if movable(inst, sched, m)}
             )
         else:
             start = rng.randrange(max(1, n_slots - WINDOW + 1))
@@ -213,9 +215,9 @@ def compact_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
                     m
                     for p in chosen
                     for m in inst.meetings_of[p]
-                    if _movable(inst, sched, m) and sched.slot_of[m] in window
+                    if movable(inst, sched, m) and sched.slot_of[m] in window
                 }
-                | {m for m in inst.meetings_of[seed] if _movable(inst, sched, m)}
+                | {m for m in inst.meetings_of[seed] if movable(inst, sched, m)}
             )
         if not free:
             stale += 1
@@ -235,7 +237,7 @@ def tighten_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
 
     if len(set(slot_days(inst))) != 1:
         return
-    free = [m for m in range(len(inst.parts)) if _movable(inst, sched, m)]
+    free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
     if not free or len(free) > TIGHTEN_MAX_MEETINGS:
         return
     free_set = set(free)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
 from app.scheduling.domain import parse_problem, solve
+from app.scheduling.domain.bound import upper_bound
+from app.scheduling.domain.breaks import exact_breaks
 from app.scheduling.domain.generator import generate, reschedule_scenario
+from app.scheduling.domain.greedy import greedy, greedy_order
 from app.scheduling.domain.improve import participant_breaks
-from app.scheduling.domain.state import build_instance
+from app.scheduling.domain.solver import check_schedule
+from app.scheduling.domain.state import Schedule, build_instance
 from tests.unit.scheduling.conftest import base, meeting, solve_checked
 
 
@@ -52,3 +63,51 @@ def test_reschedule_moves_no_more_than_the_proven_minimum() -> None:
     # the moves phase proves a lower bound on an instance this small and gets within 10 %
     assert 0 < again.moves_lower_bound <= again.moved <= 1.1 * again.moves_lower_bound
     assert again.moved <= 0.05 * len(changed["current"])
+
+
+def _published(name: str) -> dict[str, Any]:
+    path = Path(__file__).parent / "data" / f"{name}.original.json.gz"
+    data: dict[str, Any] = json.loads(gzip.decompress(path.read_bytes()))
+    return data
+
+
+@pytest.mark.parametrize(("name", "published"), [("tic-13", 0), ("forumt-14crafd", 4)])
+def test_published_instances_reach_the_published_number_of_breaks(
+    name: str, published: int
+) -> None:
+    # real forum instances: the greedy and priority phases leave 24 and 34 breaks
+    data = _published(name)
+    solution = solve_checked(data, time_limit_s=30)
+    assert solution["stats"]["scheduled"] == len(data["meetings"])
+    assert solution["stats"]["breaks"] <= published
+
+
+def test_exact_breaks_model_keeps_published_and_locked_meetings_and_is_deterministic() -> None:
+    data = _published("tic-13")
+    inst = build_instance(parse_problem(data))
+    first = Schedule(inst)
+    greedy(first, greedy_order(inst, upper_bound(inst).relaxed))
+    before = list(first.slot_of)
+    assert sum(participant_breaks(inst, before)) > 0
+    # publish the greedy schedule's first ten meetings: the model must leave them where they are
+    changed = {
+        **data,
+        "current": [
+            {"meeting": data["meetings"][m]["id"], "slot": data["slots"][s]["id"], "table": "L1"}
+            for m, s in enumerate(before[:10])
+        ],
+    }
+    inst = build_instance(parse_problem(changed))
+    results = []
+    for _ in range(2):
+        sched = Schedule(inst)
+        for m, s in enumerate(before):
+            sched.place(m, s)
+        sched.commit()
+        exact_breaks(inst, sched, 5.0)
+        check_schedule(inst, sched.slot_of)
+        assert sched.slot_of[:10] == before[:10]
+        assert [s >= 0 for s in sched.slot_of] == [s >= 0 for s in before]
+        assert sum(participant_breaks(inst, sched.slot_of)) < sum(participant_breaks(inst, before))
+        results.append(list(sched.slot_of))
+    assert results[0] == results[1]
