@@ -41,6 +41,7 @@ from app.registration.models import (
 )
 from app.text import fold
 from tests.conftest import token_for
+from tests.demo_snapshot import demo_event
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -51,6 +52,11 @@ HEBREW = re.compile(r"[\u0590-\u05ff]")
 
 
 def _load(db: Session) -> Event:
+    return demo_event(db)
+
+
+def _command(db: Session) -> Event:
+    """The demo through the command itself, for what measures the command."""
     result = CliRunner().invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
     db.expire_all()

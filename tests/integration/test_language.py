@@ -12,16 +12,15 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
-from typer.testing import CliRunner
 
 from app.auth.models import User
 from app.auth.service import get_user_by_email, start_web_session
-from app.cli import app as cli
-from app.demo import DEMO_DELEGATE_EMAIL, DEMO_ORGANISER_EMAIL, HAI_PHONG_TITLE
+from app.demo import DEMO_DELEGATE_EMAIL, DEMO_ORGANISER_EMAIL
 from app.deps import SESSION_COOKIE
-from app.events.models import Event, EventSession
+from app.events.models import EventSession
 from app.registration.models import Delegation
 from app.settings import get_settings
+from tests.demo_snapshot import demo_event
 from tests.integration.test_meetings_api import Fair, fair  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
@@ -79,10 +78,7 @@ def _user(db: Session, email: str) -> User:
 def test_main_pages_in_vietnamese_show_no_raw_code_or_english(
     db: Session, browser: TestClient
 ) -> None:
-    result = CliRunner().invoke(cli, ["demo"])
-    assert result.exit_code == 0, result.output
-    db.expire_all()
-    event = db.exec(select(Event).where(Event.title_vi == HAI_PHONG_TITLE)).one()
+    event = demo_event(db)
     e = event.id
     b2b = db.exec(
         select(EventSession).where(EventSession.event_id == e, EventSession.kind == "matchmaking")
