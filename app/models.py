@@ -4,7 +4,7 @@ from app.accounts.models import AccountToken, LinkRequest
 from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, LoginAttempt, RateLimit, User, WebSession
 from app.events.models import Event, EventOrganiser, EventSession, MeetingTable, Slot
-from app.exports.models import CalendarToken
+from app.exports.models import CalendarToken, PrintJobRow
 from app.imports.models import ImportBatch
 from app.matchmaking.models import Profile, ProfileSector
 from app.meetings.models import (
@@ -70,6 +70,7 @@ __all__ = [
     "Outbox",
     "OutboxAttachment",
     "Participant",
+    "PrintJobRow",
     "Profile",
     "ProfileSector",
     "RateLimit",

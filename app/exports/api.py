@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
-from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
@@ -301,15 +300,9 @@ def read_print_job(
     return job_public(jobs.get_job(session, actor=user, event_id=event_id, job_id=job_id))
 
 
-@router.get("/{event_id}/print-jobs/{job_id}/download", response_class=FileResponse, responses=PDF)
+@router.get("/{event_id}/print-jobs/{job_id}/download", response_class=Response, responses=PDF)
 def download_print_job(
     event_id: DbInt, job_id: str, session: SessionDep, user: Organiser
-) -> FileResponse:
-    path, filename = jobs.job_file(session, actor=user, event_id=event_id, job_id=job_id)
-    return FileResponse(
-        path,
-        media_type=pdf.MEDIA_TYPE,
-        filename=filename,
-        content_disposition_type="inline",
-        headers={"Cache-Control": "private, no-store"},
-    )
+) -> Response:
+    body, filename = jobs.job_file(session, actor=user, event_id=event_id, job_id=job_id)
+    return pdf_response(Document(body, filename))

@@ -1,37 +1,37 @@
 """Print jobs: the organisers' big PDFs (500 agendas take about a minute) rendered in the
 background, with progress the print page can poll and a download when done.
 
-Nothing is kept in a process's memory: the app runs as several workers, and the poll for a
-job may reach another worker than the one printing it. A job is a JSON status file and,
-when done, a PDF beside it under ``<var_dir>/print-jobs/``, each written to a temporary
-file and renamed into place, so that a reader never sees half a file. A worker that dies
-mid-job leaves a status that stops being updated; after ``STALE_AFTER`` it reads as failed.
+Nothing is kept in a process's memory or on a local disk: the app runs as several workers,
+possibly on several machines, and the poll for a job may reach another process than the one
+printing it. A job is a row of ``print_job`` and, when done, its PDF in the same row. A
+worker that dies mid-job leaves a status that stops being updated; after ``STALE_AFTER`` it
+reads as failed.
 """
 
 from __future__ import annotations
 
-import json
 import logging
-import os
 import re
 import secrets
-import tempfile
 import time
-from dataclasses import asdict, dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from pathlib import Path
-from typing import Any
 
-from sqlmodel import Session
+from sqlalchemy import delete, update
+from sqlalchemy.orm import defer
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.models import User
 from app.db import session_scope
 from app.errors import Conflict, FieldError, Invalid, NotFound
 from app.events.models import Event
 from app.exports import pdf, service
+from app.exports.models import PrintJobRow
 from app.i18n.documents import SECOND_LANGUAGES
-from app.settings import get_settings
 from app.types import pk, utcnow
 
 log = logging.getLogger("ketnoi.exports")
@@ -39,6 +39,7 @@ log = logging.getLogger("ketnoi.exports")
 JOB_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 STALE_AFTER = timedelta(minutes=10)  # no progress for this long: the worker is gone
 KEEP_FOR = timedelta(hours=24)  # finished jobs and their PDFs are removed after a day
+MAX_PDF_BYTES = 256 * 2**20  # one PDF in the database: 1,500 agendas take about 40 MB
 
 
 class PrintWhat(StrEnum):
@@ -83,72 +84,83 @@ class PrintJob:
         return unfinished and (now or utcnow()) - self.updated > STALE_AFTER
 
 
-# ---- files ---------------------------------------------------------------------------------
+# ---- storage -------------------------------------------------------------------------------
+# With the caller's session (a request), rows are written in its transaction; without one (a
+# runner reporting progress), each write is its own short transaction that others see at once.
 
 
-def jobs_dir() -> Path:
-    folder = Path(get_settings().var_dir) / "print-jobs"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+@contextmanager
+def _scope(session: Session | None) -> Iterator[Session]:
+    if session is not None:
+        yield session
+        session.flush()
+        return
+    with session_scope() as own:
+        yield own
 
 
-def _status_path(job_id: str) -> Path:
-    return jobs_dir() / f"{job_id}.json"
+_FIELDS = tuple(f for f in PrintJob.__dataclass_fields__ if f not in ("created_at", "updated_at"))
 
 
-def pdf_path(job_id: str) -> Path:
-    return jobs_dir() / f"{job_id}.pdf"
+def _to_job(row: PrintJobRow) -> PrintJob:
+    values = {f: getattr(row, f) for f in _FIELDS}
+    return PrintJob(
+        **values, created_at=row.created_at.isoformat(), updated_at=row.updated_at.isoformat()
+    )
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def save(job: PrintJob, session: Session | None = None) -> None:
+    now = utcnow()
+    job.updated_at = now.isoformat()
+    with _scope(session) as session:
+        values = {f: getattr(job, f) for f in _FIELDS if f != "id"}
+        values["error"] = job.error[:500]
+        row = session.get(PrintJobRow, job.id)
+        if row is None:
+            created = datetime.fromisoformat(job.created_at)
+            row = PrintJobRow(id=job.id, created_at=created, updated_at=now, **values)
+        else:
+            row.sqlmodel_update({**values, "updated_at": now})
+        session.add(row)
 
 
-def save(job: PrintJob) -> None:
-    job.updated_at = utcnow().isoformat()
-    _write_atomic(_status_path(job.id), json.dumps(asdict(job)).encode())
-
-
-def load(job_id: str) -> PrintJob | None:
-    if not JOB_ID.match(job_id):  # never a path outside the jobs folder
+def load(job_id: str, session: Session | None = None) -> PrintJob | None:
+    if not JOB_ID.match(job_id):
         return None
-    try:
-        data: dict[str, Any] = json.loads(_status_path(job_id).read_bytes())
-    except (FileNotFoundError, ValueError):
-        return None
-    return PrintJob(**data)
+    with _scope(session) as session:
+        row = session.exec(_without_body().where(PrintJobRow.id == job_id)).first()
+        return None if row is None else _to_job(row)
 
 
-def recent_jobs(event_id: int, limit: int = 10) -> list[PrintJob]:
+def _without_body() -> SelectOfScalar[PrintJobRow]:
+    return select(PrintJobRow).options(defer(PrintJobRow.body))  # type: ignore[arg-type]
+
+
+def pdf_bytes(job_id: str, session: Session | None = None) -> bytes | None:
+    """The finished job's PDF, or None."""
+    with _scope(session) as session:
+        row = session.get(PrintJobRow, job_id)
+        return None if row is None else row.body
+
+
+def recent_jobs(event_id: int, limit: int = 10, session: Session | None = None) -> list[PrintJob]:
     """The event's latest print jobs, newest first, so that a print can be found again."""
-    found = []
-    for path in jobs_dir().glob("*.json"):
-        job = load(path.stem)
-        if job is not None and job.event_id == event_id:
-            found.append(job)
-    found.sort(key=lambda j: j.created_at, reverse=True)
-    return found[:limit]
+    with _scope(session) as session:
+        rows = session.exec(
+            _without_body()
+            .where(PrintJobRow.event_id == event_id)
+            .order_by(col(PrintJobRow.created_at).desc(), col(PrintJobRow.id))
+            .limit(limit)
+        ).all()
+        return [_to_job(row) for row in rows]
 
 
-def purge_old(now: datetime | None = None) -> int:
-    """Remove jobs (and leftovers of interrupted writes) older than ``KEEP_FOR``."""
-    limit = (now or utcnow()).timestamp() - KEEP_FOR.total_seconds()
-    removed = 0
-    for path in jobs_dir().iterdir():
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-                removed += 1
-        except FileNotFoundError:  # another worker removed it first
-            continue
-    return removed
+def purge_old(now: datetime | None = None, session: Session | None = None) -> int:
+    """Remove jobs and their PDFs not changed for ``KEEP_FOR``."""
+    limit = (now or utcnow()) - KEEP_FOR
+    with _scope(session) as session:
+        result = session.execute(delete(PrintJobRow).where(col(PrintJobRow.updated_at) < limit))
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 # ---- operations ----------------------------------------------------------------------------
@@ -174,7 +186,7 @@ def create_job(
         raise Invalid("delegation_id", "only agendas can be printed per delegation")
     if second is not None and second not in SECOND_LANGUAGES:
         raise Invalid("second", "choose one of the languages listed")
-    purge_old()
+    purge_old(session=session)
     now = utcnow().isoformat()
     job = PrintJob(
         id=secrets.token_urlsafe(18),
@@ -190,13 +202,13 @@ def create_job(
         second=second or "en",
         created_by_id=actor.id,
     )
-    save(job)
+    save(job, session)
     return job
 
 
 def get_job(session: Session, *, actor: User, event_id: int, job_id: str) -> PrintJob:
     service.managed_event(session, actor=actor, event_id=event_id)
-    job = load(job_id)
+    job = load(job_id, session)
     if job is None or job.event_id != event_id:
         raise NotFound("Print job", job_id)
     if job.is_stale():
@@ -205,12 +217,12 @@ def get_job(session: Session, *, actor: User, event_id: int, job_id: str) -> Pri
     return job
 
 
-def job_file(session: Session, *, actor: User, event_id: int, job_id: str) -> tuple[Path, str]:
+def job_file(session: Session, *, actor: User, event_id: int, job_id: str) -> tuple[bytes, str]:
     job = get_job(session, actor=actor, event_id=event_id, job_id=job_id)
-    path = pdf_path(job.id)
-    if job.status != JobStatus.done.value or not path.is_file():
+    body = pdf_bytes(job.id, session) if job.status == JobStatus.done.value else None
+    if body is None:
         raise Conflict("the print job has not finished", [FieldError("status", job.status)])
-    return path, job.filename or f"ketnoi-{event_id}-{job.what}.pdf"
+    return body, job.filename or f"ketnoi-{event_id}-{job.what}.pdf"
 
 
 def _render(session: Session, job: PrintJob, event: Event) -> bytes:
@@ -251,26 +263,37 @@ def execute(session: Session, job: PrintJob) -> None:
     event = session.get(Event, job.event_id)
     if event is None:
         raise NotFound("Event", job.event_id)
-    finish(job, _render(session, job, event))
+    finish(job, _render(session, job, event), session)
 
 
-def finish(job: PrintJob, body: bytes) -> None:
-    """Store the job's PDF, then mark it done (in that order: "done" always has a file)."""
-    _write_atomic(pdf_path(job.id), body)
+def finish(job: PrintJob, body: bytes, session: Session | None = None) -> None:
+    """Store the job's PDF and mark it done in one transaction: "done" always has a file."""
+    if len(body) > MAX_PDF_BYTES:
+        raise ValueError(
+            f"the PDF is {len(body) // 2**20} MB, more than {MAX_PDF_BYTES // 2**20} MB: "
+            "print it in parts (per B2B session or per delegation)"
+        )
     job.status = JobStatus.done.value
     job.filename = f"ketnoi-{job.event_id}-{job.what}.pdf"
-    save(job)
+    with _scope(session) as session:
+        save(job, session)
+        session.execute(
+            update(PrintJobRow)
+            .where(col(PrintJobRow.id) == job.id)
+            .values(body=body, size=len(body))
+        )
 
 
 def _claim(job_id: str) -> bool:
-    """One runner per job, whether threads of a web worker or ``ketnoi worker`` processes
-    sharing the folder start it: the exclusive creation of a claim file decides."""
-    try:
-        handle = os.open(jobs_dir() / f"{job_id}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-    except FileExistsError:
-        return False
-    os.close(handle)
-    return True
+    """One runner per job, whatever process or machine starts it: the update from queued to
+    running succeeds for exactly one of them."""
+    with session_scope() as session:
+        result = session.execute(
+            update(PrintJobRow)
+            .where(col(PrintJobRow.id) == job_id, col(PrintJobRow.status) == JobStatus.queued)
+            .values(status=JobStatus.running.value, updated_at=utcnow())
+        )
+        return int(getattr(result, "rowcount", 0) or 0) == 1
 
 
 def run_job(job_id: str) -> bool:
@@ -307,10 +330,13 @@ def process_pending_print_jobs(limit: int | None = None) -> int:
     """Run the queued print jobs, oldest first (at most ``limit``), each claimed so that
     several workers never render one job twice; for a worker process:
     ``jobs.process_pending_print_jobs()``. Returns how many this call ran."""
-    queued = []
-    for path in jobs_dir().glob("*.json"):
-        job = load(path.stem)
-        if job is not None and job.status == JobStatus.queued.value:
-            queued.append(job)
-    queued.sort(key=lambda j: j.created_at)
-    return sum(run_job(job.id) for job in (queued[:limit] if limit is not None else queued))
+    with session_scope() as session:
+        ids = list(
+            session.exec(
+                select(PrintJobRow.id)
+                .where(PrintJobRow.status == JobStatus.queued.value)
+                .order_by(col(PrintJobRow.created_at), col(PrintJobRow.id))
+                .limit(limit)
+            ).all()
+        )
+    return sum(run_job(job_id) for job_id in ids)

@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, BackgroundTasks, Request
-from fastapi.responses import FileResponse, Response
+from fastapi.responses import Response
 from sqlmodel import Session
 
 from app.auth.models import User
@@ -16,7 +16,8 @@ from app.deps import CurrentUser, Organiser, SessionDep
 from app.errors import DomainError, Invalid, NotFound
 from app.events import service as events
 from app.events.models import Event, SessionKind
-from app.exports import jobs, pdf, service
+from app.exports import jobs, service
+from app.exports.api import pdf_response
 from app.registration import service as registration
 from app.registration.models import Participant
 from app.types import pk
@@ -141,7 +142,7 @@ def _print_context(session: Session, user: User, event: Event, request: Request)
             .astimezone(zone)
             .strftime("%d/%m/%Y %H:%M"),
         }
-        for j in jobs.recent_jobs(pk(event))
+        for j in jobs.recent_jobs(pk(event), session=session)
     ]
     return {
         "event": event,
@@ -177,7 +178,7 @@ def print_download(
     with the job's progress and a message (never the API's problem JSON)."""
     event = service.managed_event(session, actor=user, event_id=event_id)
     try:
-        path, filename = jobs.job_file(session, actor=user, event_id=event_id, job_id=job_id)
+        body, filename = jobs.job_file(session, actor=user, event_id=event_id, job_id=job_id)
     except DomainError as exc:
         if exc.status in (401, 403):
             raise
@@ -188,13 +189,7 @@ def print_download(
             context["job"] = None
         context["not_ready"] = True
         return render(request, "exports/print.html", context, status_code=exc.status)
-    return FileResponse(
-        path,
-        media_type=pdf.MEDIA_TYPE,
-        filename=filename,
-        content_disposition_type="inline",
-        headers={"Cache-Control": "private, no-store"},
-    )
+    return pdf_response(service.Document(body, filename))
 
 
 @router.post("/events/{event_id:int}/print")

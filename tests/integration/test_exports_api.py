@@ -21,10 +21,12 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from app.auth.models import Role, User
+from app.db import session_scope
 from app.events import service as events
 from app.events.models import EventCreate, EventStatus, SessionCreate
 from app.exports import jobs
 from app.exports import service as exports
+from app.exports.models import PrintJobRow
 from app.matchmaking.models import Profile
 from app.meetings import service as meetings
 from app.meetings.models import Meeting, MeetingRole
@@ -578,9 +580,11 @@ def test_print_job_runs_to_completion_and_downloads(
     assert status["status"] == "done", status
     assert status["done"] == status["total"] == 4
     assert status["download_url"] == f"{fair.base}/print-jobs/{job['id']}/download"
-    stored = json.loads((job_dir / f"{job['id']}.json").read_text())
-    assert stored["status"] == "done"
-    assert stored["event_id"] == fair.event_id
+    # Kept in the database, where every process of the app (on any machine) finds it.
+    stored = jobs.load(job["id"])
+    assert stored is not None
+    assert (stored.status, stored.event_id) == ("done", fair.event_id)
+    assert not job_dir.exists()  # nothing on the local disk
     download = fair.client.get(status["download_url"], headers=fair.org)
     assert download.status_code == 200
     assert download.headers["content-type"] == "application/pdf"
@@ -588,7 +592,6 @@ def test_print_job_runs_to_completion_and_downloads(
     # A cover sheet for the Taiwanese delegation, then its one member; then the others.
     assert page_count(download.content) == 5
     assert "Đoàn doanh nghiệp Đài Loan" in pdftotext(download.content, tmp_path, page=1)
-    assert not list(job_dir.glob(".tmp-*"))
 
     _problem(fair.client.get(f"{fair.base}/print-jobs/..%2F..%2Fetc", headers=fair.org), 404)
     _problem(fair.client.get(created.headers["location"], headers=fair.hanh), 403)
@@ -613,9 +616,10 @@ def test_print_job_refuses_unknown_filters_and_reports_a_dead_worker(
     assert row is not None
     row.status = "running"
     jobs.save(row)
-    data = json.loads((job_dir / f"{row.id}.json").read_text())
-    data["updated_at"] = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
-    (job_dir / f"{row.id}.json").write_text(json.dumps(data))
+    with session_scope() as session:  # the runner stopped reporting an hour ago
+        stale = session.get(PrintJobRow, row.id)
+        assert stale is not None
+        stale.updated_at = datetime.now(UTC) - timedelta(hours=1)
     status = fair.client.get(f"{fair.base}/print-jobs/{row.id}", headers=fair.org).json()
     assert status["status"] == "failed"
     assert "start it again" in status["error"]
