@@ -17,9 +17,7 @@ class Outbox(SQLModel, table=True):
     __table_args__ = (
         # vi or en; a reminder in Vietnamese plus the delegate's own language is stored under
         # that language's code (app.i18n.documents).
-        CheckConstraint(
-            "locale IN ('vi', 'en', 'ja', 'ko', 'zh_Hant', 'zh_Hans')", name="locale"
-        ),
+        CheckConstraint("locale IN ('vi', 'en', 'ja', 'ko', 'zh_Hant', 'zh_Hans')", name="locale"),
         CheckConstraint("attempts >= 0", name="attempts_nonnegative"),
     )
 
