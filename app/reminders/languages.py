@@ -37,9 +37,9 @@ def _country(session: Session, person: Participant) -> str:
 
 def data_locale(locale: str) -> str:
     """Stored texts (organisations, topics) exist in Vietnamese and English: the part in a
-    delegate's own language shows them as the Vietnamese side wrote them (an organisation's
-    name in its own script is added by PartyView), never an English sentence."""
-    return "vi" if locale in SECOND_LOCALES else locale
+    delegate's own language shows the English ones beside the names in their own script, as
+    the printed agenda does (the Vietnamese part shows the Vietnamese ones)."""
+    return "en" if locale in SECOND_LOCALES else locale
 
 
 def text(locale: str, message: str) -> str:

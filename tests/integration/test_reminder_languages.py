@@ -126,7 +126,7 @@ def test_a_japanese_delegates_reminders_arrive_in_vietnamese_and_japanese(
     assert "Cuộc gặp của anh/chị bắt đầu lúc" in vietnamese
     assert "Tanaka Misaki (田中 美咲) 様" in japanese
     assert "面談は" in japanese
-    assert "相手: Nguyễn Thị Hạnh, Công ty TNHH Cơ khí Chính xác Hải Phòng" in japanese
+    assert "相手: Nguyễn Thị Hạnh, Hai Phong Precision" in japanese
     assert "主催者" in japanese
     assert _english_in(body) == [], body
     assert _english_in(subject) == [], subject
