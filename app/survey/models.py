@@ -53,5 +53,8 @@ class MeetingTopic(SQLModel, table=True):
     __tablename__ = "meeting_topic"
 
     meeting_id: int = Field(foreign_key="meeting.id", primary_key=True, ondelete="CASCADE")
-    topic: str = Field(max_length=300)
+    # The suggestion's profile title in both languages; a topic the organisers wrote
+    # themselves is the same text in both.
+    topic_vi: str = Field(max_length=300)
+    topic_en: str = Field(default="", max_length=300)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

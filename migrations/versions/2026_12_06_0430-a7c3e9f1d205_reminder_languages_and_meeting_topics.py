@@ -38,7 +38,8 @@ def upgrade() -> None:
     op.create_table(
         "meeting_topic",
         sa.Column("meeting_id", sa.Integer(), nullable=False),
-        sa.Column("topic", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("topic_vi", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+        sa.Column("topic_en", sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
         sa.Column("created_at", app.types.UTCDateTime(), nullable=False),
         sa.ForeignKeyConstraint(["meeting_id"], ["meeting.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("meeting_id"),
