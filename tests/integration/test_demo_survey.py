@@ -39,12 +39,14 @@ def test_the_upcoming_events_survey_is_open_with_answers_on_the_board(
 ) -> None:
     event = _load(db)
     survey = db.get(WishSurvey, event.id)
-    assert survey is not None and survey.open
+    assert survey is not None
+    assert survey.open
     wishes = db.exec(select(MeetingWish).where(MeetingWish.event_id == event.id)).all()
     assert len(wishes) >= 10
     organiser = get_user_by_email(db, DEMO_ORGANISER_EMAIL)
     delegate = get_user_by_email(db, DEMO_DELEGATE_EMAIL)
-    assert organiser is not None and delegate is not None
+    assert organiser is not None
+    assert delegate is not None
     with TestClient(app, follow_redirects=False, headers={"Accept": "text/html"}) as browser:
         browser.cookies.set(SESSION_COOKIE, start_web_session(db, get_settings(), user=organiser))
         db.commit()
