@@ -102,6 +102,7 @@ class BoardParty(SQLModel):
     participant_id: int
     full_name: str
     name_local: str
+    organisation: str
     wants: WishLevel | None  # this side's wish towards the other
 
 

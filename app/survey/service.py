@@ -251,6 +251,8 @@ class Pair:
     meeting_id: int | None  # an active meeting they already have
     # What they would talk about: the offer (or need) of their best-matching profiles.
     topic: Bilingual = field(default_factory=Bilingual)
+    a_organisation: str = ""
+    b_organisation: str = ""
 
     @property
     def key(self) -> str:
@@ -295,6 +297,7 @@ def board(session: Session, *, event: Event) -> list[Pair]:
         if person is not None:
             best[pid] = matchmaking.best_matches(session, event_id=event_id, participant=person)
     active = _active_pairs(session, event_id)
+    orgs = _organisations(session, people.values())
     pairs = []
     for a, b in keys:
         if a not in people or b not in people:
@@ -309,6 +312,8 @@ def board(session: Session, *, event: Event) -> list[Pair]:
                 score=score,
                 meeting_id=active.get(f"{a}:{b}"),
                 topic=topic,
+                a_organisation=orgs.get(a, ("", ""))[0],
+                b_organisation=orgs.get(b, ("", ""))[0],
             )
         )
     pairs.sort(key=lambda p: (-p.priority, -p.score, p.key))
