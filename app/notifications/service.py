@@ -180,15 +180,17 @@ def enqueue(
     meeting_id: int | None = None,
     request_id: int | None = None,
     second: str | None = None,
+    locale: str | None = None,
 ) -> Outbox | None:
     """``second``: also write the message in this own language of the delegate's, after the
-    Vietnamese (the reminders: app.reminders.languages)."""
+    Vietnamese (the reminders: app.reminders.languages). ``locale``: the recipient's
+    language when the caller has it already (else ``locale_for``)."""
     if not to_participant.email:
         return None
     if second is not None and second not in SECOND_LOCALES:
         raise ValueError(f"no catalog for the language {second!r}")
     event = event or session.get(Event, to_participant.event_id)
-    locale = "vi" if second else locale_for(session, to_participant)
+    locale = "vi" if second else locale or locale_for(session, to_participant)
     # Names and titles are one line: a CR/LF in a name must not start a line of its own in
     # the e-mail (free text such as a request's message keeps its lines).
     full = {

@@ -21,10 +21,15 @@ from app.registration.models import Delegation, Organisation, Participant
 def second_language(session: Session, person: Participant) -> str | None:
     """The delegate's own language the reminders add after the Vietnamese; None for people
     who read Vietnamese and for those whose documents are in English."""
+    return languages_of(session, person)[1]
+
+
+def languages_of(session: Session, person: Participant) -> tuple[str, str | None]:
+    """(the language the message begins in, the own language added after it or None)."""
     if locale_for(session, person) == "vi":
-        return None
+        return "vi", None
     code = print_language(person.languages or [], _country(session, person))
-    return code if code in SECOND_LOCALES else None
+    return ("vi", code) if code in SECOND_LOCALES else ("en", None)
 
 
 def _country(session: Session, person: Participant) -> str:

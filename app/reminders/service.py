@@ -25,7 +25,7 @@ from app.exports import service as exports
 from app.exports.views import MeetingView, PartyView
 from app.links import absolute_url
 from app.meetings.models import Meeting, MeetingParticipant, MeetingStatus
-from app.notifications.service import enqueue, locale_for
+from app.notifications.service import enqueue
 from app.registration.models import ApprovalStatus, Participant
 from app.reminders import languages
 from app.reminders.models import (
@@ -234,8 +234,7 @@ def _queue_one_soon(
         if claimed is None:
             savepoint.rollback()
             return 0
-        second = languages.second_language(session, person)
-        locale = "vi" if second else locale_for(session, person)
+        locale, second = languages.languages_of(session, person)
         others = view.counterparts(pk(person))
         row = enqueue(
             session,
@@ -244,6 +243,7 @@ def _queue_one_soon(
             event=event,
             meeting_id=pk(meeting),
             second=second,
+            locale=locale,
             context={
                 "minutes": minutes,
                 "starts_at": starts_at,
@@ -316,8 +316,7 @@ def _queue_one_day_before(
         if claimed is None:
             savepoint.rollback()
             return 0
-        second = languages.second_language(session, person)
-        locale = "vi" if second else locale_for(session, person)
+        locale, second = languages.languages_of(session, person)
         loaded = exports._meeting_views(session, event, meetings)
         zone = ZoneInfo(event.timezone)
         views = sorted(loaded.views.values(), key=lambda v: v.sort_key())
@@ -346,6 +345,7 @@ def _queue_one_day_before(
             to_participant=person,
             event=event,
             second=second,
+            locale=locale,
             context={
                 "day": f"{day:%d/%m/%Y}",
                 "day_date": day,
