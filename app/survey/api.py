@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Path, Query, Response, UploadFile
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session
 
 from app.auth.models import User
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
@@ -20,7 +20,7 @@ from app.imports.api import read_upload
 from app.pagination import Page, Paging
 from app.registration import service as registration
 from app.survey import imports, service
-from app.survey.models import MeetingWish, WishLevel
+from app.survey.models import WishLevel
 from app.survey.schemas import (
     ID_MAX,
     BoardPair,
@@ -65,7 +65,6 @@ def put_survey(
     event_id: DbInt, body: SurveyUpdate, session: SessionDep, user: Organiser
 ) -> SurveyState:
     service.set_open(session, actor=user, event_id=event_id, open_=body.open)
-    session.commit()
     return SurveyState(event_id=event_id, open=body.open)
 
 
@@ -125,7 +124,6 @@ def put_wishes(
         )
     except Invalid as exc:
         raise _renamed(exc, index) from None
-    session.commit()
     return WishesSaved(participant_id=participant_id, count=count)
 
 
@@ -145,16 +143,9 @@ def _renamed(exc: Invalid, index: dict[int, int]) -> Invalid:
 def list_wishes(
     event_id: DbInt, session: SessionDep, user: Organiser, paging: Paging
 ) -> Page[WishPublic]:
-    _managed(session, user, event_id)
-    where = MeetingWish.event_id == event_id
-    total = session.exec(select(func.count()).select_from(MeetingWish).where(where)).one()
-    rows = session.exec(
-        select(MeetingWish)
-        .where(where)
-        .order_by(col(MeetingWish.id))
-        .offset(paging.offset)
-        .limit(paging.limit)
-    ).all()
+    rows, total = service.list_wishes(
+        session, actor=user, event_id=event_id, offset=paging.offset, limit=paging.limit
+    )
     return Page[WishPublic](
         items=[
             WishPublic(
@@ -217,7 +208,6 @@ def import_wishes(
         event_id=event_id,
         rows=[(r.from_id, r.to_id, r.level) for r in parsed.rows],
     )
-    session.commit()
     return WishImportResult(rows=rows, saved=saved)
 
 
@@ -293,7 +283,6 @@ def propose(
         ],
         skipped=sorted(set(keys) - {key for key, _ in created}),
     )
-    session.commit()
     if not created:
         response.status_code = 200
     return result

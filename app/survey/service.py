@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.audit.service import record
 from app.auth.models import User
@@ -218,6 +218,20 @@ def save_wishes(
         changes={"wishes": [None, count]},
     )
     return count
+
+
+def list_wishes(
+    session: Session, *, actor: User, event_id: int, offset: int, limit: int
+) -> tuple[list[MeetingWish], int]:
+    """A page of the event's wishes in the order stated, and how many there are. Organisers."""
+    event = events.get_event(session, event_id, viewer=actor)
+    events.require_manage(session, actor, event)
+    where = MeetingWish.event_id == event_id
+    total = session.exec(select(func.count()).select_from(MeetingWish).where(where)).one()
+    rows = session.exec(
+        select(MeetingWish).where(where).order_by(col(MeetingWish.id)).offset(offset).limit(limit)
+    ).all()
+    return list(rows), int(total)
 
 
 def _organisations(session: Session, people: Iterable[Participant]) -> dict[int, tuple[str, str]]:
