@@ -20,6 +20,7 @@ from app.auth.service import create_user, ensure_organiser, get_user_by_email
 from app.demo_meetings import load_meetings
 from app.demo_outcomes import load_outcomes
 from app.demo_registrations import load_registrations
+from app.demo_survey import load_survey
 from app.events import service as events
 from app.events.models import (
     BookingMode,
@@ -134,6 +135,9 @@ def load_demo(session: Session) -> DemoResult:
     upcoming = _existing(session, UPCOMING_TITLE)
     if upcoming is None:
         upcoming = _upcoming(session, organiser)
+        created = True
+    # Its demand survey is open, with enterprises' answers on the board (app.demo_survey).
+    if any(load_survey(session, organiser=organiser, event=upcoming).values()):
         created = True
     hanoi = _existing(session, HANOI_TITLE)
     if hanoi is None:

@@ -45,6 +45,7 @@ from app.reminders import web as reminders_web
 from app.scheduling import api as scheduling_api
 from app.scheduling import web as scheduling_web
 from app.settings import PROJECT_ROOT, Settings, get_settings, settings_problem
+from app.survey import api as survey_api
 from app.survey import web as survey_web
 from app.web import locale_middleware
 
@@ -243,6 +244,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notifications_web.router,
         reminders_web.router,
         outcomes_now.router,
+        survey_api.router,
         survey_web.router,
     ):
         app.include_router(router)

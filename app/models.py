@@ -35,7 +35,7 @@ from app.registration.models import (
 )
 from app.reminders.models import OutboxAttachment, ReminderSent, ReminderSettings
 from app.scheduling.models import ScheduleRun
-from app.survey.models import MeetingWish, WishSurvey
+from app.survey.models import MeetingTopic, MeetingWish, WishSurvey
 
 __all__ = [
     "AccountToken",
@@ -64,6 +64,7 @@ __all__ = [
     "MeetingSeat",
     "MeetingSettings",
     "MeetingTable",
+    "MeetingTopic",
     "MeetingWish",
     "Organisation",
     "OrganisationSector",

@@ -45,13 +45,22 @@ def _t(locale: str, message: str, **values: object) -> str:
     return text % values if values else text
 
 
+def _label(locale: str, message: str, **values: object) -> str:
+    """A label or sentence of a calendar: in a delegate's own language it reads
+    "Vietnamese / own language" ("Sự kiện / イベント"), like the printed agenda's headings."""
+    if locale in OWN_LANGUAGES:
+        return f"{_t('vi', message, **values)} / {_t(locale, message, **values)}"
+    return _t(locale, message, **values)
+
+
 def _own(person: PersonAgendaView) -> str:
     return person.second if person.second in OWN_LANGUAGES else pick_locale(person.language)
 
 
 def _data(locale: str) -> str:
     """The language in which stored texts are picked: titles, organisations and countries are
-    kept in Vietnamese and English, so a Japanese, Korean or Chinese calendar shows English."""
+    kept in Vietnamese and English, so a Japanese, Korean or Chinese calendar shows English
+    (as the printed agenda does; the Vietnamese half of its summary shows Vietnamese)."""
     return "en" if locale in OWN_LANGUAGES else locale
 
 
@@ -178,22 +187,42 @@ def table_text(meeting: MeetingView, locale: str) -> str:
     return f"{text} ({meeting.table_label})" if meeting.table_label else text
 
 
+def _table_both(meeting: MeetingView, locale: str) -> str:
+    if locale in OWN_LANGUAGES:
+        return f"{table_text(meeting, 'vi')} / {table_text(meeting, locale)}"
+    return table_text(meeting, locale)
+
+
 def _location(event: EventView, meeting: MeetingView, locale: str) -> str:
     if meeting.mode == "online" and meeting.video_url:
         return meeting.video_url
-    parts = [table_text(meeting, locale), meeting.room, event.venue, event.address]
+    parts = [_table_both(meeting, locale), meeting.room, event.venue, event.address]
     if meeting.video_url:  # hybrid: the table, and the link for those joining online
         parts.append(meeting.video_url)
     return ", ".join(p for p in parts if p)
 
 
 def _summary(meeting: MeetingView, participant_id: int | None, locale: str) -> str:
+    if locale in OWN_LANGUAGES:
+        # The organisations once, in the Vietnamese half: a calendar shows the start only.
+        own = _summary_in(meeting, participant_id, locale, short=True)
+        return f"{_summary_in(meeting, participant_id, 'vi')} / {own}"
+    return _summary_in(meeting, participant_id, locale)
+
+
+def _summary_in(
+    meeting: MeetingView, participant_id: int | None, locale: str, *, short: bool = False
+) -> str:
     others = meeting.counterparts(participant_id)
+
+    def name(party: PartyView) -> str:
+        return party.display_name() if short else _party_short(party, locale)
+
     if participant_id is None:
-        who = " ↔ ".join(_party_short(p, locale) for p in others)
+        who = " ↔ ".join(name(p) for p in others)
         text = _t(locale, "Meeting: %(who)s", who=who)
     else:
-        who = "; ".join(_party_short(p, locale) for p in others)
+        who = "; ".join(name(p) for p in others)
         text = _t(locale, "Meeting with %(who)s", who=who)
     if meeting.table_number is not None:
         text = f"{text} · {table_text(meeting, locale)}"
@@ -208,22 +237,22 @@ def _description(
 ) -> str:
     lines: list[str] = []
     if meeting.cancelled:
-        lines.append(_t(locale, "This meeting has been cancelled."))
-    lines.append(f"{_t(locale, 'Event')}: {event.title.pick(_data(locale))}")
+        lines.append(_label(locale, "This meeting has been cancelled."))
+    lines.append(f"{_label(locale, 'Event')}: {event.title.pick(_data(locale))}")
     if meeting.session_title:
-        lines.append(f"{_t(locale, 'Session')}: {meeting.session_title.pick(_data(locale))}")
-    lines.append(f"{_t(locale, 'Place')}: {_location(event, meeting, locale)}")
-    label = _t(locale, "With") if participant_id is not None else _t(locale, "Participants")
+        lines.append(f"{_label(locale, 'Session')}: {meeting.session_title.pick(_data(locale))}")
+    lines.append(f"{_label(locale, 'Place')}: {_location(event, meeting, locale)}")
+    label = _label(locale, "With") if participant_id is not None else _label(locale, "Participants")
     for party in meeting.counterparts(participant_id):
         lines.append(f"{label}: {_party_line(party, locale)}")
     for topic in meeting.topics:
-        lines.append(f"{_t(locale, 'Topic')}: {topic.pick(_data(locale))}")
+        lines.append(f"{_label(locale, 'Topic')}: {topic.pick(_data(locale))}")
     interpreters = meeting.interpreters()
     if meeting.interpreter_language or interpreters:
         language = language_name(meeting.interpreter_language, _data(locale))
         names = ", ".join(p.display_name() for p in interpreters)
         lines.append(
-            f"{_t(locale, 'Interpreter')}: " + " – ".join(x for x in (language, names) if x)
+            f"{_label(locale, 'Interpreter')}: " + " – ".join(x for x in (language, names) if x)
         )
     return "\n".join(lines)
 
@@ -308,7 +337,7 @@ def build_personal_feed(
     # of Vietnamese and English.
     chosen = pick_locale(locale) if locale else _own(person)
     title = event.title.pick(_data(chosen))
-    name = _t(chosen, "%(event)s: meetings of %(name)s", event=title, name=person.full_name)
+    name = _label(chosen, "%(event)s: meetings of %(name)s", event=title, name=person.full_name)
     calendar = _calendar(event, name=name, feed=feed)
     meetings = in_time_order(person.meetings)
     for meeting in meetings:

@@ -70,6 +70,7 @@ from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
 from app.reminders.online import link_for
 from app.settings import get_settings
+from app.survey.topics import board_topics
 from app.text import fold
 from app.types import pk, utcnow
 
@@ -241,6 +242,7 @@ def _meeting_views(session: Session, event: Event, rows: Sequence[Meeting]) -> _
     profiles: dict[int, Profile] = _by_id(
         session, Profile, (i for r in requests.values() for i in r.profile_ids or [])
     )
+    board = board_topics(session, (pk(m) for m in rows))  # topics given on the survey's board
     views: dict[int, MeetingView] = {}
     for meeting in rows:
         times = _times(meeting, slots)
@@ -250,7 +252,7 @@ def _meeting_views(session: Session, event: Event, rows: Sequence[Meeting]) -> _
         table = tables.get(meeting.table_id or 0)
         event_session = sessions.get(meeting.session_id or 0)
         request = requests.get(meeting.request_id or 0)
-        topics = []
+        topics = [board[pk(meeting)]] if pk(meeting) in board else []
         for profile_id in request.profile_ids if request else []:
             profile = profiles.get(profile_id)
             if profile is None:

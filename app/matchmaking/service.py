@@ -592,6 +592,17 @@ def match_scores(session: Session, *, event_id: int, participant: Participant) -
     return {s.participant_id: s.score for s in ranked}
 
 
+def best_matches(
+    session: Session, *, event_id: int, participant: Participant
+) -> dict[int, tuple[float, ProfileBrief, ProfileBrief]]:
+    """{other participant id: (score, this participant's profile, theirs)} of each person's
+    best-matching pair of profiles (the survey's board names the meeting's topic by it)."""
+    ranked, mine, theirs = _ranked(session, event_id, participant, limit=10_000)
+    return {
+        s.participant_id: (s.score, mine[s.best.mine.id], theirs[s.best.theirs.id]) for s in ranked
+    }
+
+
 def _ranked(
     session: Session, event_id: int, participant: Participant, limit: int
 ) -> tuple[list[Any], dict[int, ProfileBrief], dict[int, ProfileBrief]]:

@@ -37,6 +37,7 @@ from app.events.models import (
     SessionKind,
     Slot,
 )
+from app.exports.views import Bilingual
 from app.forms import Form
 from app.forms import positive_int as _int
 from app.forms import read_form as _form
@@ -70,6 +71,7 @@ from app.registration.models import (
     ParticipantRole,
 )
 from app.reminders.online import set_meeting_online, video_link
+from app.survey.topics import meeting_topics
 from app.types import pk, utcnow
 from app.web import redirect, render, request_locale
 
@@ -125,6 +127,7 @@ class MeetingView:
     mode: str = "onsite"  # onsite, online, hybrid
     video_url: str = ""  # the link to join: the meeting's own or its session's pattern
     own_video_url: str = ""
+    topics: list[Bilingual] = field(default_factory=list)  # app.survey.topics
 
     @property
     def cancelled(self) -> bool:
@@ -220,6 +223,7 @@ def _views(
         if table_ids
         else {}
     )
+    topics = meeting_topics(session, meetings)
     out = []
     for m in meetings:
         mine = by_meeting.get(pk(m), [])
@@ -258,6 +262,7 @@ def _views(
                 mode=m.mode,
                 own_video_url=m.video_url,
                 video_url=video_link(session, m) if m.status != "cancelled" else "",
+                topics=topics.get(pk(m), []),
             )
         )
     return out

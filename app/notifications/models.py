@@ -15,7 +15,9 @@ from app.types import UTCDateTime, utcnow
 class Outbox(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
-        CheckConstraint("locale IN ('vi', 'en')", name="locale"),
+        # vi or en; a reminder in Vietnamese plus the delegate's own language is stored under
+        # that language's code (app.i18n.documents).
+        CheckConstraint("locale IN ('vi', 'en', 'ja', 'ko', 'zh_Hant', 'zh_Hans')", name="locale"),
         CheckConstraint("attempts >= 0", name="attempts_nonnegative"),
     )
 
@@ -28,7 +30,7 @@ class Outbox(SQLModel, table=True):
     participant_id: int | None = Field(
         default=None, foreign_key="participant.id", ondelete="SET NULL"
     )
-    locale: str = Field(default="vi", max_length=5)
+    locale: str = Field(default="vi", max_length=10)
     kind: str = Field(max_length=40)
     subject: str = Field(max_length=300)
     body_text: str

@@ -32,6 +32,7 @@ from typing import Protocol
 from sqlalchemy import ColumnElement, and_, func
 from sqlmodel import Session, col, select
 
+from app.i18n.documents import LANG_ATTRIBUTE
 from app.notifications.models import Outbox
 from app.reminders.models import OutboxAttachment
 from app.settings import Settings
@@ -92,6 +93,18 @@ def _domain(mail_from: str) -> str:
     return address.rpartition("@")[2] or "ketnoi.local"
 
 
+def _html_lang(locale: str) -> str:
+    # A message in a delegate's own language begins in Vietnamese; its second part says so.
+    return "en" if locale == "en" else "vi"
+
+
+def content_language(locale: str) -> str:
+    """'vi', 'en', or 'vi, ja' for a message in Vietnamese and the delegate's own language."""
+    if locale in ("vi", "en"):
+        return locale
+    return f"vi, {LANG_ATTRIBUTE.get(locale, locale)}"
+
+
 def build_message(
     row: Outbox, mail_from: str, attachments: Sequence[OutboxAttachment] = ()
 ) -> EmailMessage:
@@ -108,11 +121,11 @@ def build_message(
         f"<outbox-{row.id}.{int(row.created_at.timestamp())}@{_domain(mail_from)}>"
     )
     message["Auto-Submitted"] = "auto-generated"
-    message["Content-Language"] = row.locale
     message.set_content(row.body_text)
     if row.body_html:
         message.add_alternative(
-            f'<!doctype html><html lang="{row.locale}"><body>{row.body_html}</body></html>',
+            f'<!doctype html><html lang="{_html_lang(row.locale)}">'
+            f"<body>{row.body_html}</body></html>",
             subtype="html",
         )
     for attachment in attachments:
@@ -123,6 +136,8 @@ def build_message(
             subtype=subtype or "octet-stream",
             filename=attachment.filename,
         )
+    # After the content: set_content() and add_alternative() drop the Content-* headers.
+    message["Content-Language"] = content_language(row.locale)
     return message
 
 

@@ -8,11 +8,16 @@ change it reports commits. People without an e-mail address are skipped (``None`
 Templates receive the caller's context plus ``locale``, ``to_name``, ``event_title`` (in the
 recipient's language) and ``event_url``; the ``when`` filter prints a datetime for the locale
 (``{{ starts_at|when(locale) }}``; pass it already in the event's time zone).
+
+``second="ja"`` (``ko``, ``zh_Hant``, ``zh_Hans``) adds, after the Vietnamese text, the
+message in the delegate's own language: ``templates/email/<kind>.second.txt`` whose sentences
+are ``{{ t("English msgid", name=value) }}`` looked up in app/i18n/print/<code>.po (the
+catalogs of the printed agendas). The subject reads "Vietnamese / own language".
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
@@ -21,6 +26,7 @@ from markupsafe import escape
 from sqlmodel import Session
 
 from app.events.models import Event
+from app.i18n.documents import LANG_ATTRIBUTE, second_text
 from app.input_guard import single_line
 from app.links import absolute_url
 from app.notifications.models import Outbox
@@ -55,11 +61,31 @@ KINDS = (
 _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+# The delegates' own languages a message can add after the Vietnamese (app.i18n.documents).
+SECOND_LOCALES = ("ja", "ko", "zh_Hant", "zh_Hans")
+SEPARATOR = "\n" + "─" * 24 + "\n\n"
+
+
+def format_day(value: date | None, locale: str) -> str:
+    """A date as each language writes it: 16/03/2027, 2027年3月16日, 2027년 3월 16일."""
+    if value is None:
+        return ""
+    if locale in ("ja", "zh_Hant", "zh_Hans"):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if locale == "ko":
+        return f"{value.year}년 {value.month}월 {value.day}일"
+    if locale == "vi":
+        return f"{value:%d/%m/%Y}"
+    return f"{value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
+
+
 def format_when(value: datetime | None, locale: str) -> str:
     if value is None:
         return ""
     if locale == "vi":
         return f"{value:%H:%M}, ngày {value:%d/%m/%Y}"
+    if locale in SECOND_LOCALES:
+        return f"{format_day(value.date(), locale)} {value:%H:%M}"
     return f"{value:%H:%M}, {value.day} {_EN_MONTHS[value.month - 1]} {value.year}"
 
 
@@ -76,6 +102,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["when"] = format_when
+    env.filters["day"] = format_day
     return env
 
 
@@ -97,14 +124,34 @@ def event_title(event: Event, locale: str) -> str:
 
 
 def render(kind: str, locale: str, context: dict[str, Any]) -> tuple[str, str]:
-    """(subject, body) of one message."""
+    """(subject, body) of one message; ``locale`` "vi", "en", or a delegate's own language
+    (rendered from ``<kind>.second.txt`` with that language's catalog)."""
     if kind not in KINDS:
         raise ValueError(f"unknown notification kind {kind!r}")
-    text = _environment().get_template(f"{kind}.{locale}.txt").render(**context)
+    name = f"{kind}.{'second' if locale in SECOND_LOCALES else locale}.txt"
+    values = dict(context)
+    if locale in SECOND_LOCALES:
+        values["t"] = _translator(locale)
+    text = _environment().get_template(name).render(**values)
     first, _, rest = text.partition("\n")
     if not first.startswith("Subject: "):
-        raise ValueError(f"email template {kind}.{locale}.txt must start with 'Subject: '")
+        raise ValueError(f"email template {name} must start with 'Subject: '")
     return first.removeprefix("Subject: ").strip(), rest.strip() + "\n"
+
+
+def _translator(code: str) -> Any:
+    def t(message: str, **values: object) -> str:
+        text = second_text(message, code)
+        return text % values if values else text
+
+    return t
+
+
+def render_bilingual(kind: str, second: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """(subject, Vietnamese body, body in the delegate's own language)."""
+    vi_subject, vi_body = render(kind, "vi", {**context, "locale": "vi"})
+    own_subject, own_body = render(kind, second, {**context, "locale": second})
+    return f"{vi_subject} / {own_subject}", vi_body, own_body
 
 
 def text_to_html(body: str) -> str:
@@ -113,6 +160,14 @@ def text_to_html(body: str) -> str:
         "<p>" + "<br>\n".join(str(escape(line)) for line in p.splitlines()) + "</p>\n"
         for p in paragraphs
     )
+
+
+def _greeting_name(person: Participant, second: str | None) -> str:
+    """The name a message greets: with the name in its own script ('Tanaka Misaki (田中 美咲)')
+    when the message speaks the person's own language too."""
+    if second and person.name_local and person.name_local != person.full_name:
+        return f"{person.full_name} ({person.name_local})"
+    return person.full_name
 
 
 def enqueue(
@@ -124,11 +179,18 @@ def enqueue(
     event: Event | None = None,
     meeting_id: int | None = None,
     request_id: int | None = None,
+    second: str | None = None,
+    locale: str | None = None,
 ) -> Outbox | None:
+    """``second``: also write the message in this own language of the delegate's, after the
+    Vietnamese (the reminders: app.reminders.languages). ``locale``: the recipient's
+    language when the caller has it already (else ``locale_for``)."""
     if not to_participant.email:
         return None
+    if second is not None and second not in SECOND_LOCALES:
+        raise ValueError(f"no catalog for the language {second!r}")
     event = event or session.get(Event, to_participant.event_id)
-    locale = locale_for(session, to_participant)
+    locale = "vi" if second else locale or locale_for(session, to_participant)
     # Names and titles are one line: a CR/LF in a name must not start a line of its own in
     # the e-mail (free text such as a request's message keeps its lines).
     full = {
@@ -137,11 +199,22 @@ def enqueue(
             for key, value in context.items()
         },
         "locale": locale,
-        "to_name": single_line(to_participant.full_name),
+        "to_name": single_line(_greeting_name(to_participant, second)),
         "event_title": event_title(event, locale) if event else "",
         "event_url": absolute_url(f"/events/{to_participant.event_id}"),
     }
-    subject, body = render(kind, locale, full)
+    if second:
+        subject, vi_body, own_body = render_bilingual(kind, second, full)
+        body = vi_body + SEPARATOR + own_body
+        # The own language's part marked as such, so that mail apps pick its CJK glyphs.
+        html = (
+            text_to_html(vi_body)
+            + f'<hr>\n<div lang="{LANG_ATTRIBUTE[second]}">\n{text_to_html(own_body)}</div>\n'
+        )
+        locale = second
+    else:
+        subject, body = render(kind, locale, full)
+        html = text_to_html(body)
     row = Outbox(
         event_id=to_participant.event_id,
         to_email=to_participant.email,
@@ -151,7 +224,7 @@ def enqueue(
         kind=kind,
         subject=subject[:300],
         body_text=body,
-        body_html=text_to_html(body),
+        body_html=html,
         meeting_id=meeting_id,
         request_id=request_id,
     )

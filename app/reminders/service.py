@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import IntegrityError
@@ -22,12 +22,12 @@ from app.errors import FieldError, Invalid, _l
 from app.events.models import Event, Slot
 from app.exports import pdf
 from app.exports import service as exports
-from app.exports.ical import table_text
 from app.exports.views import MeetingView, PartyView
 from app.links import absolute_url
 from app.meetings.models import Meeting, MeetingParticipant, MeetingStatus
-from app.notifications.service import enqueue, locale_for
+from app.notifications.service import enqueue
 from app.registration.models import ApprovalStatus, Participant
+from app.reminders import languages
 from app.reminders.models import (
     DEFAULT_DAY_BEFORE_HOUR,
     DEFAULT_MINUTES_BEFORE,
@@ -165,23 +165,8 @@ def _claim(
 # ---- texts ----------------------------------------------------------------------------------
 
 
-def _place(view: MeetingView, locale: str) -> str:
-    if view.mode == "online":
-        return "Trực tuyến" if locale == "vi" else "Online"
-    text = table_text(view, locale)
-    if view.room:
-        text = f"{text}, {view.room}"
-    if view.mode == "hybrid":
-        text = f"{text} ({'kết hợp trực tuyến' if locale == 'vi' else 'also online'})"
-    return text
-
-
 def _names(parties: Sequence[PartyView]) -> str:
     return "; ".join(p.display_name() for p in parties)
-
-
-def _orgs(parties: Sequence[PartyView], locale: str) -> str:
-    return "; ".join(o for o in (p.organisation_name(locale) for p in parties) if o)
 
 
 def _calendar_url(session: Session, person: Participant) -> str:
@@ -249,7 +234,7 @@ def _queue_one_soon(
         if claimed is None:
             savepoint.rollback()
             return 0
-        locale = locale_for(session, person)
+        locale, second = languages.languages_of(session, person)
         others = view.counterparts(pk(person))
         row = enqueue(
             session,
@@ -257,12 +242,18 @@ def _queue_one_soon(
             to_participant=person,
             event=event,
             meeting_id=pk(meeting),
+            second=second,
+            locale=locale,
             context={
                 "minutes": minutes,
                 "starts_at": starts_at,
-                "place": _place(view, locale),
+                "place": languages.place(view, locale),
+                "place_second": languages.place(view, second) if second else "",
                 "counterpart": _names(others),
-                "organisation": _orgs(others, locale),
+                "organisation": languages.organisations(others, locale),
+                "organisation_second": languages.organisations(others, second or locale),
+                "topics": languages.topics(view, locale),
+                "topics_second": languages.topics(view, second or locale),
                 "interpreter": _names(
                     [p for p in view.interpreters() if p.participant_id != pk(person)]
                 ),
@@ -318,21 +309,24 @@ def _queue_one_day_before(
     person: Participant,
     meetings: list[Meeting],
     pending: list[Meeting],
-    day: object,
+    day: date,
 ) -> int:
     with session.begin_nested() as savepoint:
         claimed = _claim(session, ReminderKind.day_before.value, [(m, pk(person)) for m in pending])
         if claimed is None:
             savepoint.rollback()
             return 0
-        locale = locale_for(session, person)
+        locale, second = languages.languages_of(session, person)
         loaded = exports._meeting_views(session, event, meetings)
         zone = ZoneInfo(event.timezone)
         views = sorted(loaded.views.values(), key=lambda v: v.sort_key())
         lines = [
             {
                 "time": f"{v.starts_at.astimezone(zone):%H:%M}",
-                "place": _place(v, locale),
+                "place": languages.place(v, locale),
+                "place_second": languages.place(v, second) if second else "",
+                "topics": languages.topics(v, locale),
+                "topics_second": languages.topics(v, second or locale),
                 "counterpart": _names(v.counterparts(pk(person))),
                 "interpreter": _names(
                     [p for p in v.interpreters() if p.participant_id != pk(person)]
@@ -350,8 +344,11 @@ def _queue_one_day_before(
             kind="reminder_day_before",
             to_participant=person,
             event=event,
+            second=second,
+            locale=locale,
             context={
                 "day": f"{day:%d/%m/%Y}",
+                "day_date": day,
                 "meetings": lines,
                 "calendar_url": _calendar_url(session, person),
             },

@@ -43,3 +43,18 @@ class MeetingWish(SQLModel, table=True):
     level: str = Field(max_length=10)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class MeetingTopic(SQLModel, table=True):
+    """What a meeting proposed from the matching board is about, as the organisers wrote it
+    (by default the title of the offer or need that matched): shown on the agendas, the PDF
+    and the calendars beside the topics of a request."""
+
+    __tablename__ = "meeting_topic"
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True, ondelete="CASCADE")
+    # The suggestion's profile title in both languages; a topic the organisers wrote
+    # themselves is the same text in both.
+    topic_vi: str = Field(max_length=300)
+    topic_en: str = Field(default="", max_length=300)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -12,17 +12,20 @@ request: see app.scheduling.service)."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, func, select
 
 from app.audit.service import record
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Invalid, _l
 from app.events import service as events
 from app.events.models import Event
+from app.exports.views import Bilingual
 from app.matchmaking import service as matchmaking
 from app.matchmaking.models import Profile, ProfileStatus
+from app.matchmaking.schemas import ProfileBrief
+from app.matchmaking.suggest import side
 from app.meetings import service as meetings
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.readmodel import by_id
@@ -30,6 +33,7 @@ from app.meetings.schemas import MeetingCreate
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Organisation, Participant, ParticipantRole
 from app.survey.models import MeetingWish, WishLevel, WishSurvey
+from app.survey.topics import MAX_TOPIC, set_topic
 from app.types import pk, utcnow
 
 # Roles that meet at the tables (not the organisers' staff or the interpreters).
@@ -216,6 +220,20 @@ def save_wishes(
     return count
 
 
+def list_wishes(
+    session: Session, *, actor: User, event_id: int, offset: int, limit: int
+) -> tuple[list[MeetingWish], int]:
+    """A page of the event's wishes in the order stated, and how many there are. Organisers."""
+    event = events.get_event(session, event_id, viewer=actor)
+    events.require_manage(session, actor, event)
+    where = MeetingWish.event_id == event_id
+    total = session.exec(select(func.count()).select_from(MeetingWish).where(where)).one()
+    rows = session.exec(
+        select(MeetingWish).where(where).order_by(col(MeetingWish.id)).offset(offset).limit(limit)
+    ).all()
+    return list(rows), int(total)
+
+
 def _organisations(session: Session, people: Iterable[Participant]) -> dict[int, tuple[str, str]]:
     """{participant id: (organisation name, its country)}."""
     rows = list(people)
@@ -245,6 +263,10 @@ class Pair:
     b_wants: str | None
     score: float
     meeting_id: int | None  # an active meeting they already have
+    # What they would talk about: the offer (or need) of their best-matching profiles.
+    topic: Bilingual = field(default_factory=Bilingual)
+    a_organisation: str = ""
+    b_organisation: str = ""
 
     @property
     def key(self) -> str:
@@ -259,6 +281,21 @@ class Pair:
         return self.a_wants is not None and self.b_wants is not None
 
 
+Match = tuple[float, ProfileBrief, ProfileBrief]
+
+
+def _match(*found: Match | None) -> tuple[float, Bilingual]:
+    """The better of the two sides' best pairs of profiles: its score, and as the topic the
+    title of the offer in it (the need when neither is an offer)."""
+    matches = [m for m in found if m is not None]
+    if not matches:
+        return 0.0, Bilingual()
+    score, mine, theirs = max(matches, key=lambda m: m[0])
+    chosen = mine if side(mine.kind) == "offer" and side(theirs.kind) != "offer" else theirs
+    title = Bilingual(chosen.title_vi, chosen.title_en)
+    return score, title or Bilingual(chosen.title_local, chosen.title_local)
+
+
 def board(session: Session, *, event: Event) -> list[Pair]:
     """Every pair somebody asked for: highest priority first (mutual must first), then the
     better suggestion score."""
@@ -268,54 +305,83 @@ def board(session: Session, *, event: Event) -> list[Pair]:
     keys = sorted({tuple(sorted(k)) for k in level})
     ids = sorted({i for k in keys for i in k})
     people: dict[int, Participant] = by_id(session, Participant, ids)
-    scores: dict[int, dict[int, float]] = {}
+    best: dict[int, dict[int, Match]] = {}
     for pid in sorted({w.from_participant_id for w in wishes}):
         person = people.get(pid)
         if person is not None:
-            scores[pid] = matchmaking.match_scores(session, event_id=event_id, participant=person)
+            best[pid] = matchmaking.best_matches(session, event_id=event_id, participant=person)
     active = _active_pairs(session, event_id)
-    pairs = [
-        Pair(
-            a=people[a],
-            b=people[b],
-            a_wants=level.get((a, b)),
-            b_wants=level.get((b, a)),
-            score=max(scores.get(a, {}).get(b, 0.0), scores.get(b, {}).get(a, 0.0)),
-            meeting_id=active.get(f"{a}:{b}"),
+    orgs = _organisations(session, people.values())
+    pairs = []
+    for a, b in keys:
+        if a not in people or b not in people:
+            continue
+        score, topic = _match(best.get(a, {}).get(b), best.get(b, {}).get(a))
+        pairs.append(
+            Pair(
+                a=people[a],
+                b=people[b],
+                a_wants=level.get((a, b)),
+                b_wants=level.get((b, a)),
+                score=score,
+                meeting_id=active.get(f"{a}:{b}"),
+                topic=topic,
+                a_organisation=orgs.get(a, ("", ""))[0],
+                b_organisation=orgs.get(b, ("", ""))[0],
+            )
         )
-        for a, b in keys
-        if a in people and b in people
-    ]
     pairs.sort(key=lambda p: (-p.priority, -p.score, p.key))
     return pairs
 
 
-def propose(session: Session, *, actor: User, event_id: int, keys: Iterable[str]) -> list[Meeting]:
-    """Meetings for the chosen pairs of the board ("12-34"), each with the priority its wishes
-    give; confirmed at once when both asked, else a proposal the other side confirms. Pairs
-    that already meet are skipped."""
+def propose(
+    session: Session,
+    *,
+    actor: User,
+    event_id: int,
+    keys: Iterable[str],
+    topics: Mapping[str, str] | None = None,
+) -> list[tuple[str, Meeting]]:
+    """(pair, meeting) for the chosen pairs of the board ("12-34"), each with the priority
+    its wishes give and a topic; confirmed at once when both asked, else a proposal the other side
+    confirms. Pairs that already meet are skipped. ``topics`` ({pair: text}) overrides the
+    board's suggested topic (an empty text: none); a pair not in it gets the suggestion."""
     event = events.get_event(session, event_id, viewer=actor)
     events.require_manage(session, actor, event)
     chosen = set(keys)
+    given = {k: v.strip() for k, v in (topics or {}).items() if k in chosen}
     pairs = {p.key: p for p in board(session, event=event)}
     unknown = sorted(chosen - set(pairs))
     if unknown:
         raise Invalid("pairs", _l("{key} is not a pair on the board", key=unknown[0]))
-    created: list[Meeting] = []
+    long = sorted(k for k, v in given.items() if len(v) > MAX_TOPIC)
+    if long:
+        errors = [
+            FieldError(f"topic_{k}", _l("must be at most {n} characters", n=MAX_TOPIC))
+            for k in long
+        ]
+        raise Invalid(errors[0].field, errors[0].message, *errors[1:])
+    created: list[tuple[str, Meeting]] = []
     for key in sorted(chosen):
         pair = pairs[key]
         if pair.meeting_id is not None:
             continue
-        created.append(
-            meetings.create_meeting(
-                session,
-                actor=actor,
-                event_id=event_id,
-                data=MeetingCreate(
-                    participant_ids=[pk(pair.a), pk(pair.b)],
-                    needs_confirmation=not pair.mutual,
-                    priority=pair.priority,
-                ),
-            )
+        meeting = meetings.create_meeting(
+            session,
+            actor=actor,
+            event_id=event_id,
+            data=MeetingCreate(
+                participant_ids=[pk(pair.a), pk(pair.b)],
+                needs_confirmation=not pair.mutual,
+                priority=pair.priority,
+            ),
         )
+        text = given.get(key)
+        if text is None or text in (pair.topic.vi, pair.topic.en):
+            topic = pair.topic  # the suggestion, in both languages
+        else:
+            topic = Bilingual(text, text)  # as the organisers wrote it
+        set_topic(session, pk(meeting), topic)
+        created.append((key, meeting))
+    session.flush()
     return created

@@ -100,6 +100,7 @@ def _board_context(
     errors: dict[str, str] | None = None,
     notice: str | None = None,
     created: str | None = None,
+    topic_values: dict[str, str] | None = None,
 ) -> dict[str, object]:
     return {
         "event": event,
@@ -109,6 +110,7 @@ def _board_context(
         "notice": notice,
         "created": created,
         "preview": None,
+        "topic_values": topic_values or {},
     }
 
 
@@ -122,14 +124,22 @@ async def board_submit(
     if action in ("open", "close"):
         service.set_open(session, actor=user, event_id=event_id, open_=action == "open")
         return redirect(f"{back}?flash=survey-{action}ed")
+    topics = {key[6:]: value for key, value in form.values.items() if key.startswith("topic_")}
     try:
-        created = service.propose(session, actor=user, event_id=event_id, keys=form.many("pairs"))
+        created = service.propose(
+            session, actor=user, event_id=event_id, keys=form.many("pairs"), topics=topics
+        )
     except DomainError as exc:
         if exc.status in (401, 403, 404):
             raise
         session.rollback()
         event = events.get_event(session, event_id, viewer=user)
-        context = _board_context(session, event, errors=form_errors(exc))
+        context = _board_context(
+            session,
+            event,
+            errors=form_errors(exc),
+            topic_values={f"topic_{k}": v for k, v in topics.items()},
+        )
         return render(request, "survey/board.html", context, status_code=exc.status)
     return redirect(f"{back}?flash=proposed&created={len(created)}")
 

@@ -95,8 +95,14 @@ def test_an_enterprise_answers_the_survey_and_the_board_becomes_a_schedule(
         pair = organiser.locator("[data-testid^='pair-']").first
         expect(pair).to_contain_text("Bắt buộc gặp")
         expect(pair.locator("input[name=pairs]")).to_be_checked()
+        # The organisers name what the meeting is about; it travels to the agenda.
+        pair.locator("input.topic-input").fill("Dây chuyền đóng gói hải sản tự động")
         organiser.get_by_role("button", name="Đề xuất các cuộc gặp đã chọn").click()
         expect(organiser.get_by_test_id("notice")).to_contain_text("Đã đề xuất 1 cuộc gặp")
+        hoa.goto(f"{live_server}/events/{event_id}/meetings/mine")
+        expect(hoa.get_by_test_id("meeting-topic")).to_have_text(
+            "Chủ đề: Dây chuyền đóng gói hải sản tự động"
+        )
         organiser.goto(f"{live_server}/events/{event_id}/sessions/{session_id}/schedule")
         organiser.get_by_role("button", name="Xếp lịch tất cả").click()
         expect(organiser.get_by_test_id("scheduled")).to_have_text("1")

@@ -27,6 +27,7 @@ from app.demo import (
 )
 from app.demo_data import DELEGATION_HEAD_PASSWORD, DELEGATIONS, PEOPLE, PROFILES
 from app.demo_registrations import load_registrations
+from app.demo_survey import SURVEY_PEOPLE
 from app.events.models import Event
 from app.matchmaking.models import Profile, ProfileSector
 from app.matchmaking.vocab import SECTORS, ProfileKind
@@ -275,8 +276,10 @@ def test_loading_twice_changes_nothing(db: Session) -> None:
     assert first.exit_code == 0, first.output
     after_first = _counts(db)
     assert after_first["User"] == 3 + len(DELEGATIONS)  # and the check-in desk
-    assert after_first["Participant"] == len(PEOPLE)
-    assert after_first["Profile"] == len(PROFILES)
+    # The Hải Phòng day's people, and those answering the upcoming event's survey.
+    survey_profiles = [p for p in PROFILES if p.owner in SURVEY_PEOPLE]
+    assert after_first["Participant"] == len(PEOPLE) + len(SURVEY_PEOPLE)
+    assert after_first["Profile"] == len(PROFILES) + len(survey_profiles)
 
     second = runner.invoke(cli, ["demo"])
     assert second.exit_code == 0, second.output

@@ -292,12 +292,15 @@ def test_feed_parses_strictly_and_speaks_the_participants_language(fair: Fair) -
     assert "Bàn 1" in (second.location or "")
 
     # Lin (from Taiwan) speaks Chinese and English, not Vietnamese: the same meeting in
-    # Traditional Chinese, names and topics as stored (in English).
+    # Vietnamese, then Traditional Chinese; names and topics as stored (in English).
     lin = fair.client.get(fair.feed_path("lin"), headers=fair.lin)
     (event,) = vevents(lin.content)
-    assert str(event["SUMMARY"]).startswith("與 Nguyễn Thị Hạnh – Hai Phong Precision")
-    assert str(event["SUMMARY"]).endswith("會談 · 第 2 桌")
-    assert "主題: Automatic packaging line" in str(event["DESCRIPTION"])
+    assert str(event["SUMMARY"]).startswith(
+        "Gặp Nguyễn Thị Hạnh – Công ty TNHH Cơ khí Chính xác Hải Phòng · Bàn 2 / "
+    )
+    assert str(event["SUMMARY"]).endswith("與 Nguyễn Thị Hạnh 會談 · 第 2 桌")
+    assert "Chủ đề / 主題: Automatic packaging line" in str(event["DESCRIPTION"])
+    assert "Meeting with" not in lin.text
     english = fair.client.get(fair.feed_path("lin") + "?lang=en", headers=fair.lin)
     assert str(vevents(english.content)[0]["SUMMARY"]).startswith("Meeting with Nguyễn Thị")
     # ?lang= overrides the person's language.

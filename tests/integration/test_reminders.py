@@ -83,8 +83,12 @@ def test_reminder_falls_due_minutes_before_once_per_revision(fair: Fair) -> None
     assert "Lin Wei-Ting (林薇婷)" in hanh.body_text
     assert "Phiên dịch: Đỗ Thị Mai" in hanh.body_text
     lin = next(r for r in rows if r.to_email.startswith("lin"))
-    assert lin.locale == "en"
-    assert "In 15 minutes: meeting with Nguyễn Thị Hạnh" in lin.subject
+    # Lin reads Chinese (Taiwan): Vietnamese, then Traditional Chinese; no English.
+    assert lin.locale == "zh_Hant"
+    assert lin.subject.startswith("15 phút nữa: gặp Nguyễn Thị Hạnh")
+    assert "15 分鐘後：與 Nguyễn Thị Hạnh 會談" in lin.subject
+    assert "In 15 minutes" not in lin.subject
+    assert "口譯: Đỗ Thị Mai" in lin.body_text
 
     # Later passes find nothing new.
     assert queue_due(db, start - timedelta(minutes=5)).soon == 0
@@ -286,7 +290,7 @@ def test_worker_once_delivers_reminders_once_with_a_working_calendar_link(
     day = [
         m
         for m in smtp_server.to("lin@tw-precision.example")
-        if str(m["Subject"]).startswith("Your meetings tomorrow")
+        if str(m["Subject"]).startswith("Lịch gặp ngày mai") and "明日" in str(m["Subject"])
     ]
     assert len(day) == 1
     pdfs = [p for p in day[0].iter_attachments() if p.get_content_type() == "application/pdf"]

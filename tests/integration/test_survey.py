@@ -154,3 +154,35 @@ def test_wishes_import_previews_row_errors_then_applies(fair: Fair) -> None:
     after = _get(organiser, _board(fair))
     assert "Đã nhập 1 mong muốn" in _get(organiser, applied.headers["location"]).text
     assert after.text.count('data-testid="pair-') == 1
+
+
+def test_the_board_names_a_topic_and_a_too_long_one_is_refused_next_to_it(fair: Fair) -> None:
+    _open(fair)
+    lin, hoa = fair.browser("lin"), fair.browser("hoa")
+    assert _post(lin, _wishes(fair), _wishes(fair), {f"wish_{fair.people['hoa']}": "must"})
+    assert _post(hoa, _wishes(fair), _wishes(fair), {f"wish_{fair.people['lin']}": "must"})
+    organiser = fair.browser("organiser")
+    key = "-".join(str(i) for i in sorted((fair.people["lin"], fair.people["hoa"])))
+    board = _get(organiser, _board(fair))
+    assert f'name="topic_{key}"' in board.text
+    too_long = _post(
+        organiser,
+        _board(fair),
+        _board(fair),
+        {"action": "propose", "pairs": [key], f"topic_{key}": "x" * 301},
+    )
+    assert too_long.status_code == 422
+    assert f'id="topic_{key}-error"' in too_long.text
+    assert "tối đa 300 ký tự" in too_long.text
+    assert _meeting_of(fair, "lin", "hoa") is None
+    done = _post(
+        organiser,
+        _board(fair),
+        _board(fair),
+        {"action": "propose", "pairs": [key], f"topic_{key}": "Bao bì giấy cho bánh đa cua"},
+    )
+    assert done.status_code == 303, done.text
+    meeting = _meeting_of(fair, "lin", "hoa")
+    assert meeting is not None
+    page = _get(hoa, f"/events/{fair.event_id}/meetings/mine")
+    assert "Chủ đề: Bao bì giấy cho bánh đa cua" in page.text

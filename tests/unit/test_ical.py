@@ -325,3 +325,24 @@ def test_a_korean_delegates_feed_speaks_korean_and_keeps_names_as_written() -> N
     # An explicit language still wins (a download asked for in Vietnamese).
     asked = build_personal_feed(EVENT, kim_view, locale="vi")
     assert "Gặp" in str(vevents(asked)[0]["summary"])
+
+
+def test_an_own_language_feed_reads_vietnamese_first_then_the_delegates_language() -> None:
+    from dataclasses import replace
+
+    japanese = replace(agenda(meeting(30, 14, 0, LIN)), second="ja")
+    data = build_personal_feed(EVENT, japanese)
+    event = vevents(data)[0]
+    summary = str(event["summary"])
+    vietnamese, _, own = summary.partition(" / ")
+    assert vietnamese.startswith("Gặp Lin Wei-Ting")
+    assert "との面談" in own
+    assert str(event["location"]).startswith("Bàn 5 / テーブル 5")
+    assert own == "Lin Wei-Ting (林薇婷) との面談 · テーブル 5"
+    description = str(event["description"])
+    assert "Sự kiện / イベント: " in description
+    assert "Địa điểm / 場所: " in description
+    # Labels never in English (stored texts as the printed agenda shows them).
+    assert "Meeting with" not in data.decode()
+    assert "Event:" not in description
+    strict(data)

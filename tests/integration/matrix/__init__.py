@@ -12,6 +12,7 @@ from tests.integration.matrix import (
     outcomes,
     registration,
     scheduling,
+    survey,
 )
 
 AREAS: list[ModuleType] = [
@@ -22,4 +23,5 @@ AREAS: list[ModuleType] = [
     scheduling,
     exports,
     outcomes,
+    survey,
 ]
