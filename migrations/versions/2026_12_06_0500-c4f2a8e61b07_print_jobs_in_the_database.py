@@ -1,8 +1,8 @@
 """print jobs in the database
 
 Revision ID: c4f2a8e61b07
-Revises: 5d1e7a9c2b40
-Create Date: 2026-12-05 04:30:00.000000+00:00
+Revises: a7c3e9f1d205
+Create Date: 2026-12-06 05:00:00.000000+00:00
 
 Print jobs and their PDFs move from files under var/print-jobs/ to a table, so that several
 processes on several machines share them. Jobs are short-lived (a day): files of jobs
@@ -18,7 +18,7 @@ from alembic import op
 import app.types
 
 revision: str = "c4f2a8e61b07"
-down_revision: str | None = "5d1e7a9c2b40"
+down_revision: str | None = "a7c3e9f1d205"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
