@@ -20,6 +20,7 @@ from app.matchmaking.schemas import (
 )
 from app.matchmaking.suggest import side
 from app.matchmaking.vocab import (
+    BUDGET_RANGES,
     COUNTRIES,
     IP_STATUSES,
     LANGUAGES,
@@ -146,6 +147,7 @@ VOCABULARIES = Vocabularies(
     ],
     profile_statuses=[s.value for s in ProfileStatus],
     ip_statuses=_terms(IP_STATUSES),
+    budgets=_terms(BUDGET_RANGES),
     partnership_types=_terms(PARTNERSHIPS),
     organisation_kinds=_terms(ORGANISATION_KINDS),
     countries=_terms(COUNTRIES),

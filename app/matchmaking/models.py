@@ -8,7 +8,7 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Column, Index
 from sqlmodel import Field, SQLModel
 
-from app.matchmaking.vocab import IpStatus, ProfileKind
+from app.matchmaking.vocab import BudgetRange, IpStatus, ProfileKind
 from app.types import UTCDateTime, one_of, utcnow
 
 
@@ -25,6 +25,7 @@ class Profile(SQLModel, table=True):
         CheckConstraint(one_of("status", ProfileStatus), name="status"),
         CheckConstraint("trl IS NULL OR (trl >= 1 AND trl <= 9)", name="trl_range"),
         CheckConstraint("ip_status IS NULL OR " + one_of("ip_status", IpStatus), name="ip_status"),
+        CheckConstraint("budget IS NULL OR " + one_of("budget", BudgetRange), name="budget"),
         Index("ix_profile_event_status_kind", "event_id", "status", "kind"),
     )
 
@@ -45,6 +46,7 @@ class Profile(SQLModel, table=True):
     keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     trl: int | None = None
     ip_status: str | None = Field(default=None, max_length=30)
+    budget: str | None = Field(default=None, max_length=20)  # a request's budget range
     partnership_types: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     status: str = Field(default=ProfileStatus.published.value, max_length=20)
     search_text: str = ""  # folded titles, descriptions, keywords and organisation name

@@ -12,7 +12,7 @@ from sqlmodel import Field, SQLModel
 from app.errors import _l
 from app.events.models import clean_language_codes
 from app.matchmaking.models import ProfileStatus
-from app.matchmaking.vocab import PARTNERSHIPS, IpStatus, ProfileKind
+from app.matchmaking.vocab import PARTNERSHIPS, BudgetRange, IpStatus, ProfileKind
 from app.registration.schemas import ParticipantPublic, Sectors
 from app.text import fold
 
@@ -97,6 +97,7 @@ class ProfileCreate(SQLModel):
     keywords: Keywords = Field(default_factory=list, max_length=200)
     trl: int | None = Field(default=None, ge=1, le=9)
     ip_status: IpStatus | None = None
+    budget: BudgetRange | None = None
     partnership_types: Partnerships = Field(default_factory=list, max_length=20)
     status: ProfileStatus = ProfileStatus.published
 
@@ -134,6 +135,7 @@ class ProfileUpdate(SQLModel):
     keywords: Keywords | None = Field(default=None, max_length=200)
     trl: int | None = Field(default=None, ge=1, le=9)
     ip_status: IpStatus | None = None
+    budget: BudgetRange | None = None
     partnership_types: Partnerships | None = Field(default=None, max_length=20)
     status: ProfileStatus | None = None
 
@@ -177,6 +179,7 @@ class ProfilePublic(SQLModel):
     keywords: list[str]
     trl: int | None
     ip_status: IpStatus | None
+    budget: BudgetRange | None
     partnership_types: list[str]
     status: ProfileStatus
     created_at: datetime
@@ -230,6 +233,7 @@ class Vocabularies(SQLModel):
     profile_kinds: list[KindTerm]
     profile_statuses: list[str]
     ip_statuses: list[Term]
+    budgets: list[Term]
     partnership_types: list[Term]
     organisation_kinds: list[Term]
     countries: list[Term]

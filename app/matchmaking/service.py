@@ -419,7 +419,7 @@ def update_profile(
     profile = _editable(session, actor=actor, event_id=event_id, profile_id=profile_id)
     before = _snapshot(profile, sectors_of(session, [profile_id])[profile_id])
     values = _values(data, partial=True)
-    # null leaves a field as it is, except where null is a value: trl and ip_status are
+    # null leaves a field as it is, except where null is a value: trl, ip_status, budget are
     # cleared by null, texts are emptied.
     for key in ("kind", "status", "local_language", "sectors", "keywords", "partnership_types"):
         if key in values and values[key] is None:

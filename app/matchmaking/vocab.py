@@ -100,6 +100,25 @@ IP_STATUSES: dict[str, Label] = {
 }
 
 
+class BudgetRange(StrEnum):
+    """What a request is ready to spend on the technology, in Vietnamese đồng."""
+
+    under_500m = "under_500m"
+    from_500m = "500m_2b"
+    from_2b = "2b_10b"
+    over_10b = "over_10b"
+    to_discuss = "to_discuss"
+
+
+BUDGET_RANGES: dict[str, Label] = {
+    BudgetRange.under_500m: Label("Dưới 500 triệu đồng", "Under VND 500 million"),
+    BudgetRange.from_500m: Label("500 triệu – 2 tỷ đồng", "VND 500 million – 2 billion"),
+    BudgetRange.from_2b: Label("2 – 10 tỷ đồng", "VND 2 – 10 billion"),
+    BudgetRange.over_10b: Label("Trên 10 tỷ đồng", "Over VND 10 billion"),
+    BudgetRange.to_discuss: Label("Thoả thuận khi gặp", "To be discussed"),
+}
+
+
 class Partnership(StrEnum):
     """Forms of cooperation; transfer methods follow Vietnam's Law on Technology Transfer
     2017 (Art. 5: transfer of ownership, licensing; Art. 4 forms such as joint ventures)."""

@@ -20,6 +20,7 @@ from app.matchmaking import service
 from app.matchmaking.models import Profile, ProfileStatus
 from app.matchmaking.schemas import ProfileCreate, ProfileUpdate
 from app.matchmaking.vocab import (
+    BUDGET_RANGES,
     COUNTRIES,
     IP_STATUSES,
     LANGUAGES,
@@ -51,6 +52,7 @@ TEXT_FIELDS = (
     "keywords",
     "trl",
     "ip_status",
+    "budget",
     "status",
 )
 KEYWORD_SPLIT = re.compile(r"[,;\n]+")
@@ -59,6 +61,7 @@ VOCAB = {
     "sectors": SECTORS,
     "kinds": PROFILE_KINDS,
     "ip_statuses": IP_STATUSES,
+    "budgets": BUDGET_RANGES,
     "partnerships": PARTNERSHIPS,
     "countries": COUNTRIES,
     # The delegation's own language: vi and en have their own fields.
@@ -90,7 +93,7 @@ def _parse(form: dict[str, Any]) -> dict[str, Any]:
     """Form strings to the API's shapes; blanks mean "none"."""
     data = {k: v for k, v in form.items() if k in TEXT_FIELDS or k in LIST_FIELDS}
     data["keywords"] = [k for k in KEYWORD_SPLIT.split(form.get("keywords") or "") if k.strip()]
-    for key in ("trl", "ip_status", "participant_id"):
+    for key in ("trl", "ip_status", "budget", "participant_id"):
         if not (data.get(key) or "").strip():
             data[key] = None
     return data
@@ -109,6 +112,7 @@ def _form_values(profile: Profile | None, sectors: list[str]) -> dict[str, Any]:
     values["sectors"] = sectors
     values["trl"] = "" if profile.trl is None else str(profile.trl)
     values["ip_status"] = profile.ip_status or ""
+    values["budget"] = profile.budget or ""
     return values
 
 

@@ -600,6 +600,7 @@ def test_vocabularies_are_public_and_bilingual(client: TestClient) -> None:
     )
     assert {t["code"] for t in body["countries"]} >= {"VN", "TW", "JP", "KR"}
     assert body["trl"] == list(range(1, 10))
+    assert {t["code"]: t["vi"] for t in body["budgets"]}["2b_10b"] == "2 – 10 tỷ đồng"
 
 
 # ---- bad input ----------------------------------------------------------------------------
@@ -623,6 +624,7 @@ GOOD = {"kind": "technology_request", "title_vi": "Tự động hoá"}
         ({**GOOD, "trl": 0}, "trl"),
         ({**GOOD, "trl": "high"}, "trl"),
         ({**GOOD, "ip_status": "secret"}, "ip_status"),
+        ({**GOOD, "budget": "a lot"}, "budget"),
         ({**GOOD, "partnership_types": ["marriage"]}, "partnership_types"),
         ({**GOOD, "status": "archived"}, "status"),
         ({**GOOD, "local_language": "chinese!"}, "local_language"),
@@ -734,3 +736,20 @@ def test_audit_log_records_update_and_withdrawal(
     assert [a for a, _ in actions] == ["profile.create", "profile.update", "profile.withdraw"]
     assert actions[1][1] == {"trl": [None, 4]}
     assert actions[2][1] == {"status": ["published", "withdrawn"]}
+
+
+def test_a_request_states_its_budget_range_and_can_clear_it(
+    client: TestClient, world: World
+) -> None:
+    created = client.post(
+        world.profiles, json={**GOOD, "budget": "under_500m"}, headers=world.headers["tuan"]
+    )
+    assert created.status_code == 201, created.text
+    url = f"{world.profiles}/{created.json()['id']}"
+    assert client.get(url).json()["budget"] == "under_500m"
+    changed = client.patch(url, json={"budget": "to_discuss"}, headers=world.headers["tuan"])
+    assert changed.json()["budget"] == "to_discuss"
+    kept = client.patch(url, json={"trl": 4}, headers=world.headers["tuan"])
+    assert kept.json()["budget"] == "to_discuss"  # left out: unchanged
+    cleared = client.patch(url, json={"budget": None}, headers=world.headers["tuan"])
+    assert cleared.json()["budget"] is None

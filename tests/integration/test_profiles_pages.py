@@ -226,6 +226,7 @@ def test_delegate_publishes_through_the_form(
             "participant_id": str(world.ids["tuan"]),
             "sectors": ["food_processing", "it"],
             "partnership_types": ["technology_transfer"],
+            "budget": "500m_2b",
             "csrf_token": csrf(form.text),
         },
     )
@@ -233,6 +234,8 @@ def test_delegate_publishes_through_the_form(
     page = browser.get(response.headers["location"])
     text = html.unescape(page.text)
     assert "<h1>Hệ thống truy xuất nguồn gốc chè</h1>" in text
+    # the request's budget range, as a Vietnamese reader writes it
+    assert re.search(r"<dt>Ngân sách dự kiến</dt><dd>500 triệu – 2 tỷ đồng</dd>", text)
     # Sectors are listed in the vocabulary's order, whatever the order ticked.
     assert "Công nghệ thông tin, phần mềm · Chế biến thực phẩm, đồ uống" in text
     assert "truy xuất, QR code" in text  # the repeat is gone
