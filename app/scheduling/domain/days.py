@@ -23,13 +23,13 @@ if TYPE_CHECKING:
     from ortools.sat.python import cp_model
 
 # deterministic seconds per second of time limit: the exact model, then the search
-EXACT_SHARE = 0.55
-DAYS_SHARE = 0.08
+EXACT_SHARE = 0.45
+DAYS_SHARE = 0.05
 STEP_DET_TIME = 0.4
 STEP_PEOPLE = 6
 WINDOW = 4
 # the one-day slot-variable model: its share of the time limit, and the largest it takes
-TIGHTEN_SHARE = 0.1
+TIGHTEN_SHARE = 0.06
 TIGHTEN_MAX_MEETINGS = 6_000
 # steps without a better total before the search gives up (small events end early)
 PATIENCE = 25
