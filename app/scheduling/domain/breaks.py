@@ -15,6 +15,7 @@ the same input and limit give the same schedule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .improve import participant_breaks, slot_days
@@ -175,14 +176,23 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool:
     chosen, optimal = BreaksModel(inst, sched, free).solve(det_limit_s)
     if chosen is None:
         return False
-    before = sum(participant_breaks(inst, sched.slot_of))
+    kept = replace_unless_worse(sched, chosen, lambda: sum(participant_breaks(inst, sched.slot_of)))
+    return optimal and kept
+
+
+def replace_unless_worse(
+    sched: Schedule, placement: dict[int, int], breaks: Callable[[], int]
+) -> bool:
+    """Move each meeting of ``placement`` to its slot; undo it all if ``breaks()`` grew.
+    Returns whether the placement was kept."""
+    before = breaks()
     mark = sched.mark()
-    for m in free:
+    for m in placement:
         sched.remove(m)
-    for m in free:
-        sched.place(m, chosen[m])
-    if sum(participant_breaks(inst, sched.slot_of)) > before:
+    for m, s in placement.items():
+        sched.place(m, s)
+    kept = breaks() <= before
+    if not kept:
         sched.rollback(mark)
-        optimal = False
     sched.commit()
-    return optimal
+    return kept

@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from .breaks import exact_breaks, movable
+from .breaks import exact_breaks, movable, replace_unless_worse
 from .improve import participant_breaks, slot_days
 from .state import POOL, Instance, Schedule
 
@@ -137,16 +137,9 @@ def _step(inst: Instance, sched: Schedule, free: list[int], days: list[int]) -> 
     chosen = {m: s for (m, s), v in x.items() if solver.boolean_value(v)}
     if all(chosen.get(m) == sched.slot_of[m] for m in free):
         return used
-    before = sum(participant_breaks_of(inst, sched, p, days) for p in people)
-    mark = sched.mark()
-    for m in free:
-        sched.remove(m)
-    for m in free:
-        sched.place(m, chosen[m])
-    after = sum(participant_breaks_of(inst, sched, p, days) for p in people)
-    if after > before:
-        sched.rollback(mark)
-    sched.commit()
+    replace_unless_worse(
+        sched, chosen, lambda: sum(participant_breaks_of(inst, sched, p, days) for p in people)
+    )
     return used
 
 
@@ -317,12 +310,8 @@ def tighten_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return
-    before = sum(participant_breaks(inst, sched.slot_of))
-    mark = sched.mark()
-    for m in free:
-        sched.remove(m)
-    for m in free:
-        sched.place(m, solver.value(y[m]))
-    if sum(participant_breaks(inst, sched.slot_of)) > before:
-        sched.rollback(mark)
-    sched.commit()
+    replace_unless_worse(
+        sched,
+        {m: solver.value(y[m]) for m in free},
+        lambda: sum(participant_breaks(inst, sched.slot_of)),
+    )
