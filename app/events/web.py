@@ -147,7 +147,7 @@ def _survey_open(session: Any, event: Event) -> bool:
 
 def _can_check_in(session: Any, user: Any, event: Event) -> bool:
     """The event-day staff reach the check-in desk from the event page, like the organisers."""
-    from app.outcomes.service import can_check_in  # the event day sits above events
+    from app.checkin.service import can_check_in  # check-in sits above events
 
     return can_check_in(session, user, event)
 

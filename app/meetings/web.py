@@ -26,6 +26,7 @@ from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.checkin.service import checked_in_map
 from app.deps import CurrentUser, Organiser, SessionDep
 from app.errors import FieldError, Forbidden, Invalid, NotFound
 from app.events import service as events
@@ -60,7 +61,6 @@ from app.meetings.schemas import (
     MeetingUpdate,
     RequestBox,
 )
-from app.outcomes.stats import checked_in_map
 from app.registration import service as registration
 from app.registration.models import (
     ApprovalStatus,

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, delete, select
 
 from app.audit.service import record
 from app.auth.models import User
+from app.checkin.service import checked_in_map
 from app.errors import Conflict, FieldError, Invalid, NotFound, _l
 from app.events import service as events
 from app.events.models import Slot
@@ -30,7 +31,6 @@ from app.meetings.models import (
     MeetingStatus,
 )
 from app.meetings.schemas import MeetingCreate
-from app.outcomes.stats import checked_in_map
 from app.registration.models import (
     ApprovalStatus,
     Participant,

@@ -26,6 +26,8 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.checkin import service as checkin_service
+from app.checkin.models import Checkin, CheckinMethod
 from app.deps import CurrentUser, OptionalUser, SessionDep
 from app.errors import DomainError, Forbidden, Invalid, NotFound, Unauthorized
 from app.events import service as events
@@ -37,14 +39,16 @@ from app.forms import read_form as _form
 from app.forms import submit_form as _submit
 from app.forms import url_with as _url
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole, MeetingStatus
+from app.outcomes import agreements as agreement_service
+from app.outcomes import day as day_service
 from app.outcomes import documents as docs
-from app.outcomes import report, rows, service
+from app.outcomes import feedback as feedback_service
+from app.outcomes import report, rows
+from app.outcomes import stats as stats_service
 from app.outcomes.models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
-    Checkin,
-    CheckinMethod,
     Currency,
     NextStep,
 )
@@ -73,7 +77,7 @@ def _common(request: Request, event: Event) -> dict[str, Any]:
 
 def _staff(session: Session, user: User, event_id: int) -> Event:
     event = events.get_event(session, event_id, viewer=user)
-    if not service.can_check_in(session, user, event):
+    if not checkin_service.can_check_in(session, user, event):
         raise Forbidden("Only the event's organisers and staff can check people in")
     return event
 
@@ -106,16 +110,18 @@ def _checkin_context(
 ) -> dict[str, Any]:
     event_id = pk(event)
     q = request.query_params.get("q", "").strip()[:100]
-    hits = service.search_for_checkin(session, actor=user, event_id=event_id, q=q) if q else []
+    hits = (
+        checkin_service.search_for_checkin(session, actor=user, event_id=event_id, q=q) if q else []
+    )
     card = None
-    agenda: list[service.AgendaItem] = []
+    agenda: list[day_service.AgendaItem] = []
     checked_in = None
     person_id = _int(request.query_params.get("person"))
     if person_id is not None:
         person = session.get(Participant, person_id)
         if person is not None and person.event_id == event_id:
-            card = service.person_card(session, person)
-            agenda = service.agenda_items(session, event, person)
+            card = checkin_service.person_card(session, person)
+            agenda = day_service.agenda_items(session, event, person)
             row = session.get(Checkin, person_id)
             checked_in = row.checked_in_at if row else None
     prefill = code or request.query_params.get("code", "").strip()[:200]
@@ -124,8 +130,8 @@ def _checkin_context(
         # Opened from a scanned link or typed into the address bar: show who it is and
         # let the desk confirm with Enter (a GET never writes).
         try:
-            found = service.find_by_code(session, event_id=event_id, code=prefill)
-            preview = service.person_card(session, found)
+            found = checkin_service.find_by_code(session, event_id=event_id, code=prefill)
+            preview = checkin_service.person_card(session, found)
         except DomainError:
             preview = None
     return {
@@ -139,7 +145,7 @@ def _checkin_context(
         "prefill": prefill,
         "preview": preview,
         "errors": errors or {},
-        "arrivals": service.arrivals(session, actor=user, event_id=event_id),
+        "arrivals": day_service.arrivals(session, actor=user, event_id=event_id),
         "can_manage": events.can_manage(session, user, event),
     }
 
@@ -160,7 +166,7 @@ def arrivals_fragment(
     event = _staff(session, user, event_id)
     context = {
         **_common(request, event),
-        "arrivals": service.arrivals(session, actor=user, event_id=event_id),
+        "arrivals": day_service.arrivals(session, actor=user, event_id=event_id),
         "can_manage": events.can_manage(session, user, event),
     }
     return render(request, "outcomes/_arrivals.html", context)
@@ -175,12 +181,12 @@ async def checkin_submit(
     code = form.get("code")[:200]
     participant_id = _int(form.get("participant_id"))
     method = form.get("method")
-    result: list[service.CheckinResult] = []
+    result: list[checkin_service.CheckinResult] = []
 
     def save() -> None:
         if participant_id is not None:
             result.append(
-                service.check_in(
+                checkin_service.check_in(
                     session,
                     actor=user,
                     event_id=event_id,
@@ -193,7 +199,7 @@ async def checkin_submit(
             raise NotFound("Participant", form.get("participant_id")[:20])
         chosen = CheckinMethod.qr if method == "qr" else CheckinMethod.code
         try:
-            found = service.check_in(
+            found = checkin_service.check_in(
                 session, actor=user, event_id=event_id, code=code, method=chosen
             )
         except DomainError as exc:
@@ -230,7 +236,9 @@ async def undo_submit(
 ) -> Response:
     _staff(session, user, event_id)
     await _form(request)
-    service.undo_check_in(session, actor=user, event_id=event_id, participant_id=participant_id)
+    checkin_service.undo_check_in(
+        session, actor=user, event_id=event_id, participant_id=participant_id
+    )
     return redirect(f"/events/{event_id}/check-in", flash="checkin-undone")
 
 
@@ -279,7 +287,7 @@ async def attendance_submit(
     outcome = form.get("outcome")
     absent = [i for i in (_int(v) for v in form.many("absent")) if i is not None]
     try:
-        service.mark_meeting(
+        day_service.mark_meeting(
             session,
             actor=user,
             event_id=event_id,
@@ -309,7 +317,7 @@ async def late_arrival_submit(
     form = await _form(request)
     back = _safe_back(form.get("back"), event_id) or f"/events/{event_id}/check-in"
     try:
-        result = service.replace_late_arrival(
+        result = day_service.replace_late_arrival(
             session, actor=user, event_id=event_id, participant_id=participant_id
         )
     except DomainError as exc:
@@ -345,7 +353,7 @@ async def feedback_requests_submit(
     row = events.get_session(session, event_id=event_id, session_id=session_id)
     if row.kind != SessionKind.matchmaking.value:
         raise NotFound("Matchmaking session", session_id)
-    result = service.send_feedback_requests(
+    result = feedback_service.send_feedback_requests(
         session, actor=user, event_id=event_id, session_id=session_id
     )
     back = (
@@ -376,7 +384,7 @@ def _feedback_target(
     """Whose feedback on which meeting the form is for: the signed link's person, or the
     logged-in person (or one they act for, ``?participant_id=``)."""
     if token:
-        grant = service.verify_feedback_token(token)
+        grant = feedback_service.verify_feedback_token(token)
         if grant.meeting_id != meeting_id:
             raise Forbidden("the feedback link is for another meeting; ask the organisers")
         event = events.get_event(session, event_id, viewer=user)
@@ -419,11 +427,17 @@ def _feedback_context(
     errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     item = next(
-        (i for i in service.agenda_items(session, event, person) if i.meeting_id == pk(meeting)),
+        (
+            i
+            for i in day_service.agenda_items(session, event, person)
+            if i.meeting_id == pk(meeting)
+        ),
         None,
     )
     if values is None:
-        existing = service.feedback_of(session, participant_id=pk(person), meeting_id=pk(meeting))
+        existing = feedback_service.feedback_of(
+            session, participant_id=pk(person), meeting_id=pk(meeting)
+        )
         values = (
             {
                 "held": "yes" if existing.held else "no",
@@ -513,9 +527,9 @@ async def feedback_submit(
             }
         )
         if token:
-            service.submit_feedback(session, event_id=event_id, data=data, token=token)
+            feedback_service.submit_feedback(session, event_id=event_id, data=data, token=token)
         else:
-            service.submit_feedback(session, event_id=event_id, data=data, actor=user)
+            feedback_service.submit_feedback(session, event_id=event_id, data=data, actor=user)
 
     def fail(errors: dict[str, str], status: int) -> Response:
         session.rollback()
@@ -589,8 +603,8 @@ def _agreement_choices(session: Session, event: Event) -> dict[str, Any]:
     return {
         "organisations": orgs,
         "meeting_choices": meetings,
-        "kinds": [(k.value, service.KIND_LABELS[k]) for k in AgreementKind],
-        "statuses": [(s.value, service.STATUS_LABELS[s]) for s in AgreementStatus],
+        "kinds": [(k.value, agreement_service.KIND_LABELS[k]) for k in AgreementKind],
+        "statuses": [(s.value, agreement_service.STATUS_LABELS[s]) for s in AgreementStatus],
         "currencies": [c.value for c in Currency],
     }
 
@@ -705,8 +719,10 @@ def agreements_page(
     event_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
     event = events.get_event(session, event_id, viewer=user)
-    found, total = service.list_agreements(session, viewer=user, event_id=event_id, limit=500)
-    items = [(a, service.agreement_parties(session, pk(a))) for a in found]
+    found, total = agreement_service.list_agreements(
+        session, viewer=user, event_id=event_id, limit=500
+    )
+    items = [(a, agreement_service.agreement_parties(session, pk(a))) for a in found]
     return render(
         request,
         "outcomes/agreements.html",
@@ -715,8 +731,8 @@ def agreements_page(
             "items": items,
             "total": total,
             "can_manage": events.can_manage(session, user, event),
-            "kind_labels": {k.value: v for k, v in service.KIND_LABELS.items()},
-            "status_labels": {k.value: v for k, v in service.STATUS_LABELS.items()},
+            "kind_labels": {k.value: v for k, v in agreement_service.KIND_LABELS.items()},
+            "status_labels": {k.value: v for k, v in agreement_service.STATUS_LABELS.items()},
         },
     )
 
@@ -731,8 +747,8 @@ def ceremony_page(
         "outcomes/ceremony.html",
         {
             **_common(request, event),
-            "items": service.ceremony_list(session, event_id=event_id),
-            "kind_labels": {k.value: v for k, v in service.KIND_LABELS.items()},
+            "items": stats_service.ceremony_list(session, event_id=event_id),
+            "kind_labels": {k.value: v for k, v in agreement_service.KIND_LABELS.items()},
         },
     )
 
@@ -787,7 +803,9 @@ async def new_agreement_submit(
     def save() -> None:
         _, body = _form_agreement(form)
         data = AgreementCreate.model_validate(body)
-        created.append(service.create_agreement(session, actor=user, event_id=event_id, data=data))
+        created.append(
+            agreement_service.create_agreement(session, actor=user, event_id=event_id, data=data)
+        )
 
     def fail(errors: dict[str, str], status: int) -> Response:
         session.rollback()
@@ -828,7 +846,9 @@ def agreement_page(
     event_id: int, agreement_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
     event = events.get_event(session, event_id, viewer=user)
-    row = service.get_agreement(session, viewer=user, event_id=event_id, agreement_id=agreement_id)
+    row = agreement_service.get_agreement(
+        session, viewer=user, event_id=event_id, agreement_id=agreement_id
+    )
     return render(
         request,
         "outcomes/agreement.html",
@@ -836,11 +856,11 @@ def agreement_page(
             **_common(request, event),
             "row": row,
             "meeting_label": _meeting_label(session, event, row.meeting_id),
-            "parties": service.agreement_parties(session, agreement_id),
-            "documents": service.agreement_documents(session, agreement_id),
+            "parties": agreement_service.agreement_parties(session, agreement_id),
+            "documents": agreement_service.agreement_documents(session, agreement_id),
             "can_manage": events.can_manage(session, user, event),
-            "kind_label": service.KIND_LABELS[AgreementKind(row.kind)],
-            "status_label": service.STATUS_LABELS[AgreementStatus(row.status)],
+            "kind_label": agreement_service.KIND_LABELS[AgreementKind(row.kind)],
+            "status_label": agreement_service.STATUS_LABELS[AgreementStatus(row.status)],
             "upload_error": request.query_params.get("upload_error", "")[:200],
             "allowed": docs.ALLOWED_DESCRIPTION,
         },
@@ -852,8 +872,12 @@ def edit_agreement_page(
     event_id: int, agreement_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
     event = _managed(session, user, event_id)
-    row = service.get_agreement(session, viewer=user, event_id=event_id, agreement_id=agreement_id)
-    parties = [p.organisation_id for p in service.agreement_parties(session, agreement_id)]
+    row = agreement_service.get_agreement(
+        session, viewer=user, event_id=event_id, agreement_id=agreement_id
+    )
+    parties = [
+        p.organisation_id for p in agreement_service.agreement_parties(session, agreement_id)
+    ]
     return _agreement_form(request, session, event, row=row, values=_agreement_values(row, parties))
 
 
@@ -862,7 +886,9 @@ async def edit_agreement_submit(
     event_id: int, agreement_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
     event = _managed(session, user, event_id)
-    service.get_agreement(session, viewer=user, event_id=event_id, agreement_id=agreement_id)
+    agreement_service.get_agreement(
+        session, viewer=user, event_id=event_id, agreement_id=agreement_id
+    )
     form = await _form(request)
     shown: dict[str, Any] = {**_agreement_values(None, []), **{k: form.get(k) for k in form.values}}
     shown["parties"] = form.many("parties")
@@ -871,7 +897,7 @@ async def edit_agreement_submit(
     def save() -> None:
         _, body = _form_agreement(form)
         data = AgreementUpdate.model_validate(body)
-        service.update_agreement(
+        agreement_service.update_agreement(
             session, actor=user, event_id=event_id, agreement_id=agreement_id, data=data
         )
 
@@ -896,7 +922,9 @@ async def delete_agreement_submit(
 ) -> Response:
     _managed(session, user, event_id)
     await _form(request)
-    service.delete_agreement(session, actor=user, event_id=event_id, agreement_id=agreement_id)
+    agreement_service.delete_agreement(
+        session, actor=user, event_id=event_id, agreement_id=agreement_id
+    )
     return redirect(f"/events/{event_id}/agreements", flash="agreement-deleted")
 
 
@@ -913,7 +941,7 @@ async def document_upload(
     # One byte past the limit is enough to know it is too large.
     data = await upload.read(docs.MAX_DOCUMENT_BYTES + 1)
     try:
-        service.add_document(
+        agreement_service.add_document(
             session,
             actor=user,
             event_id=event_id,
@@ -938,7 +966,7 @@ def document_download(
     session: SessionDep,
     user: CurrentUser,
 ) -> Response:
-    row, path = service.get_document(
+    row, path = agreement_service.get_document(
         session,
         viewer=user,
         event_id=event_id,
@@ -959,7 +987,7 @@ def document_download(
 
 
 def _report_view(session: Session, event: Event) -> report.ReportView:
-    stats = service.event_stats(session, event_id=pk(event))
+    stats = stats_service.event_stats(session, event_id=pk(event))
     today = utcnow().astimezone(events.event_zone(event)).date()
     return report.view_from_stats(
         stats,
@@ -973,7 +1001,7 @@ def _report_view(session: Session, event: Event) -> report.ReportView:
 
 
 def _stats_event(session: Session, user: User, event_id: int) -> Event:
-    return service.require_stats(session, viewer=user, event_id=event_id)
+    return events.managed_event(session, user, event_id)
 
 
 def _filename(event: Event, suffix: str) -> str:

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
+from app.checkin.models import Checkin
 from app.cli import app as cli
 from app.demo import (
     DEMO_DELEGATE_EMAIL,
@@ -30,7 +31,6 @@ from app.demo_registrations import load_registrations
 from app.events.models import Event
 from app.matchmaking.models import Profile, ProfileSector
 from app.matchmaking.vocab import SECTORS, ProfileKind
-from app.outcomes.models import Checkin
 from app.registration import service as registration
 from app.registration.models import (
     Delegation,
