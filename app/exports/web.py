@@ -17,6 +17,8 @@ from app.errors import DomainError, Invalid, NotFound
 from app.events import service as events
 from app.events.models import Event, SessionKind
 from app.exports import jobs, pdf, service
+from app.registration import delegations as delegation_service
+from app.registration import queries as registration_queries
 from app.registration import service as registration
 from app.registration.models import Participant
 from app.types import pk
@@ -71,7 +73,7 @@ def _calendar_context(
 @router.get("/events/{event_id:int}/calendar")
 def my_calendar(event_id: int, session: SessionDep, user: CurrentUser) -> Response:
     """The event page links here: the logged-in person's own calendar page."""
-    person = registration.own_registration(session, user=user, event_id=event_id)
+    person = registration_queries.own_registration(session, user=user, event_id=event_id)
     return redirect(f"/events/{event_id}/participants/{pk(person)}/calendar")
 
 
@@ -120,7 +122,7 @@ async def calendar_link_revoke(
 
 
 def _print_context(session: Session, user: User, event: Event, request: Request) -> dict[str, Any]:
-    _, delegations = registration.list_delegations(session, viewer=user, event_id=pk(event))
+    _, delegations = delegation_service.list_delegations(session, viewer=user, event_id=pk(event))
     sessions = [
         s
         for s in events.list_sessions(session, event_id=pk(event))

@@ -37,6 +37,9 @@ from app.matchmaking.vocab import (
     OrganisationKind,
     label,
 )
+from app.registration import delegations as delegation_service
+from app.registration import organisations as organisation_service
+from app.registration import queries as registration_queries
 from app.registration import service
 from app.registration.models import (
     ApprovalStatus,
@@ -177,7 +180,9 @@ def _organisation_choices(
     """Search results for the organisation picker, plus the ones already chosen."""
     found: list[Organisation] = []
     if query.strip():
-        found, _ = service.list_organisations(session, q=query, limit=ORGANISATION_CHOICES)
+        found, _ = organisation_service.list_organisations(
+            session, q=query, limit=ORGANISATION_CHOICES
+        )
     seen = {pk(o) for o in found}
     for organisation_id in keep or []:
         if organisation_id not in seen:
@@ -249,7 +254,7 @@ def _duplicate_choice(session: Session, form: Form) -> list[int]:
     """When a new organisation turns out to be registered already, offer the existing one."""
     if form.get("organisation_id") != NEW_ORGANISATION or not form.get("org_name_vi"):
         return []
-    existing = service.find_duplicate_organisation(
+    existing = organisation_service.find_duplicate_organisation(
         session,
         name=form.get("org_name_vi"),
         country=(form.get("org_country") or "VN").upper(),
@@ -393,7 +398,7 @@ def _my_context(
         "delegation": delegation,
         "values": values,
         "errors": errors,
-        "sessions": service.bookable_slots(session, event_id=pk(event)),
+        "sessions": registration_queries.bookable_slots(session, event_id=pk(event)),
         "blocked": set(service.unavailable_slot_ids(session, pk(participant))),
         "availability_errors": availability_errors or {},
         "acting_for": acting,
@@ -541,14 +546,14 @@ def _managed(session: Session, user: User, event_id: int) -> Event:
     return event
 
 
-def _filters(params: dict[str, str]) -> service.ParticipantFilters:
+def _filters(params: dict[str, str]) -> registration_queries.ParticipantFilters:
     def enum(kind: Any, raw: str) -> Any:
         try:
             return kind(raw) if raw else None
         except ValueError:
             return None
 
-    return service.ParticipantFilters(
+    return registration_queries.ParticipantFilters(
         status=enum(ApprovalStatus, params.get("status", "")),
         country=(params.get("country") or "").strip()[:2] or None,
         delegation_id=_int_or_none(params.get("delegation_id", "")),
@@ -578,7 +583,7 @@ def _participants_context(
 ) -> dict[str, Any]:
     event_id = pk(event)
     offset = _int_or_none(params.get("offset", "")) or 0
-    rows, total, _ = service.list_participants(
+    rows, total, _ = registration_queries.list_participants(
         session,
         viewer=user,
         event_id=event_id,
@@ -586,7 +591,7 @@ def _participants_context(
         limit=PAGE_SIZE,
         offset=offset,
     )
-    _, delegations = service.list_delegations(session, viewer=user, event_id=event_id)
+    _, delegations = delegation_service.list_delegations(session, viewer=user, event_id=event_id)
     from app.accounts import service as accounts  # invitations and unconfirmed sign-ups
     from app.meetings import readmodel  # organisations of the page's rows in one query
 
@@ -607,7 +612,7 @@ def _participants_context(
         "total": total,
         "offset": offset,
         "page_size": PAGE_SIZE,
-        "counts": service.counts_by_status(session, event_id=event_id),
+        "counts": registration_queries.counts_by_status(session, event_id=event_id),
         "params": params,
         "filter_query": _filter_query(params),
         "prev_query": _filter_query(params, offset=max(offset - PAGE_SIZE, 0) or None),
@@ -687,7 +692,7 @@ def _add_context(
     *,
     keep: list[int] | None = None,
 ) -> dict[str, Any]:
-    _, delegations = service.list_delegations(session, viewer=user, event_id=pk(event))
+    _, delegations = delegation_service.list_delegations(session, viewer=user, event_id=pk(event))
     picked = _int_or_none(str(values.get("organisation_id") or ""))
     chosen = [*(keep or []), *([picked] if picked else [])]
     return {
@@ -861,12 +866,12 @@ async def edit_participant_submit(
 def delegations_page(
     event_id: int, request: Request, session: SessionDep, user: OptionalUser
 ) -> Response:
-    event, rows = service.list_delegations(session, viewer=user, event_id=event_id)
+    event, rows = delegation_service.list_delegations(session, viewer=user, event_id=event_id)
     can_manage = events.can_manage(session, user, event)
     items = []
     for d in rows:
-        private = service.can_manage_delegation(session, user, event, d)
-        members = service.delegation_members(session, pk(d), approved_only=not private)
+        private = delegation_service.can_manage_delegation(session, user, event, d)
+        members = delegation_service.delegation_members(session, pk(d), approved_only=not private)
         items.append({"delegation": d, "member_count": len(members), "private": private})
     return render(
         request,
@@ -899,7 +904,7 @@ def _delegation_form_values(session: Session, delegation: Delegation | None) -> 
         "interpreter_notes": delegation.interpreter_notes,
         "status": delegation.status,
         "notes": delegation.notes,
-        "organisation_ids": service.delegation_organisation_ids(session, pk(delegation)),
+        "organisation_ids": delegation_service.delegation_organisation_ids(session, pk(delegation)),
     }
 
 
@@ -991,7 +996,9 @@ async def new_delegation_submit(
 
     def save() -> None:
         data = DelegationCreate.model_validate(_delegation_body(session, form, organiser=True))
-        created.append(service.create_delegation(session, actor=user, event_id=event_id, data=data))
+        created.append(
+            delegation_service.create_delegation(session, actor=user, event_id=event_id, data=data)
+        )
 
     def fail(errors: dict[str, str], status: int) -> Response:
         session.rollback()
@@ -1016,10 +1023,10 @@ async def new_delegation_submit(
 def _delegation_for_editor(
     session: Session, user: User, event_id: int, delegation_id: int
 ) -> tuple[Event, Delegation, bool]:
-    event, delegation = service.get_delegation(
+    event, delegation = delegation_service.get_delegation(
         session, viewer=user, event_id=event_id, delegation_id=delegation_id
     )
-    if not service.can_manage_delegation(session, user, event, delegation):
+    if not delegation_service.can_manage_delegation(session, user, event, delegation):
         raise Forbidden("Only the event's organisers or the head of the delegation can change it")
     return event, delegation, events.can_manage(session, user, event)
 
@@ -1062,7 +1069,7 @@ async def edit_delegation_submit(
                 "event": event,
                 "delegation": current,
                 "organiser": organiser,
-                "consequences": service.withdrawal_consequences(session, delegation_id),
+                "consequences": delegation_service.withdrawal_consequences(session, delegation_id),
                 "fields": [
                     (k, v)
                     for k, vs in form.lists.items()
@@ -1074,7 +1081,7 @@ async def edit_delegation_submit(
 
     def save() -> None:
         data = DelegationUpdate.model_validate(_delegation_body(session, form, organiser=organiser))
-        service.update_delegation(
+        delegation_service.update_delegation(
             session, actor=user, event_id=event_id, delegation_id=delegation_id, data=data
         )
 
@@ -1108,8 +1115,10 @@ def _delegation_page_context(
     values: dict[str, Any],
     errors: dict[str, str],
 ) -> dict[str, Any]:
-    private = service.can_manage_delegation(session, user, event, delegation)
-    members = service.delegation_members(session, pk(delegation), approved_only=not private)
+    private = delegation_service.can_manage_delegation(session, user, event, delegation)
+    members = delegation_service.delegation_members(
+        session, pk(delegation), approved_only=not private
+    )
     # people's names only to signed-in accounts; a visitor sees how many
     hidden_people = len(members) if user is None else 0
     if user is None:
@@ -1124,7 +1133,7 @@ def _delegation_page_context(
         o
         for o in (
             session.get(Organisation, i)
-            for i in service.delegation_organisation_ids(session, pk(delegation))
+            for i in delegation_service.delegation_organisation_ids(session, pk(delegation))
         )
         if o is not None
     ]
@@ -1157,7 +1166,7 @@ def _member_organisations(
     ids: list[int] = []
     if delegation.leading_organisation_id:
         ids.append(delegation.leading_organisation_id)
-    ids += service.delegation_organisation_ids(session, pk(delegation))
+    ids += delegation_service.delegation_organisation_ids(session, pk(delegation))
     default_id = (
         service.default_member_organisation(
             session, event_id=pk(event), delegation_id=pk(delegation), actor=user
@@ -1178,7 +1187,7 @@ def _member_organisations(
 def delegation_page(
     event_id: int, delegation_id: int, request: Request, session: SessionDep, user: OptionalUser
 ) -> Response:
-    event, delegation = service.get_delegation(
+    event, delegation = delegation_service.get_delegation(
         session, viewer=user, event_id=event_id, delegation_id=delegation_id
     )
     values = {"languages": delegation.languages or ["vi"], "role": ParticipantRole.delegate.value}
@@ -1273,7 +1282,7 @@ async def restore_delegation_submit(
     """The organisers undo a withdrawal: the delegation is registered again."""
     _managed(session, user, event_id)
     await _form(request)
-    service.update_delegation(
+    delegation_service.update_delegation(
         session,
         actor=user,
         event_id=event_id,
