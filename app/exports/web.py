@@ -158,7 +158,7 @@ def _print_context(session: Session, user: User, event: Event, request: Request)
 
 @router.get("/events/{event_id:int}/print")
 def print_page(event_id: int, request: Request, session: SessionDep, user: Organiser) -> Response:
-    event = service.managed_event(session, actor=user, event_id=event_id)
+    event = events.managed_event(session, user, event_id)
     return render(request, "exports/print.html", _print_context(session, user, event, request))
 
 
@@ -177,7 +177,7 @@ def print_download(
 ) -> Response:
     """The PDF of a print job for a browser: the file once it is ready, else the print page
     with the job's progress and a message (never the API's problem JSON)."""
-    event = service.managed_event(session, actor=user, event_id=event_id)
+    event = events.managed_event(session, user, event_id)
     try:
         path, filename = jobs.job_file(session, actor=user, event_id=event_id, job_id=job_id)
     except DomainError as exc:
@@ -208,7 +208,7 @@ async def print_submit(
     background: BackgroundTasks,
 ) -> Response:
     values = await _form(request)
-    event = service.managed_event(session, actor=user, event_id=event_id)
+    event = events.managed_event(session, user, event_id)
     try:
         what = values.get("what", "")
         if what not in {w.value for w in jobs.PrintWhat}:

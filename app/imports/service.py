@@ -89,8 +89,7 @@ class ApplyResult:
 
 def _managed_event(session: Session, actor: User, event_id: int) -> Event:
     # A draft stays invisible (404) to other organisers; a visible event is 403 for them.
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     return event
 
 

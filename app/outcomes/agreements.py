@@ -278,8 +278,7 @@ def _set_parties(session: Session, agreement_id: int, parties: Sequence[PartyIn]
 def create_agreement(
     session: Session, *, actor: User, event_id: int, data: AgreementCreate
 ) -> Agreement:
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    events.managed_event(session, actor, event_id)
     values = data.model_dump(exclude={"parties"})
     _check_values(session, event_id, values)
     _check_parties(session, event_id, data.parties)
@@ -342,8 +341,7 @@ def _snapshot(row: Agreement) -> dict[str, Any]:
 def update_agreement(
     session: Session, *, actor: User, event_id: int, agreement_id: int, data: AgreementUpdate
 ) -> Agreement:
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     row = _load_agreement(session, event, agreement_id)
     before = _snapshot(row)
     fields = data.model_fields_set
@@ -414,8 +412,7 @@ def update_agreement(
 def delete_agreement(session: Session, *, actor: User, event_id: int, agreement_id: int) -> None:
     """Remove an agreement recorded by mistake (a cancelled one stays: set its status).
     Its stored files stay on disk: other agreements may share the same bytes."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     row = _load_agreement(session, event, agreement_id)
     record(
         session,
@@ -441,8 +438,7 @@ def add_document(
 ) -> AgreementDocument:
     """Attach a signed copy or annex: PDF, DOCX or an image, at most 10 MB, recognised by
     its content. ``data`` may be one byte longer than the limit (read that far to know)."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     agreement = _load_agreement(session, event, agreement_id)
     if len(data) > docs.MAX_DOCUMENT_BYTES:
         raise DomainError(

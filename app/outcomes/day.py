@@ -330,8 +330,7 @@ def replace_late_arrival(
     meetings under way are never moved, and nothing is placed in a slot that has started.
     A meeting with no common later slot is unplaced (the organisers see it in the list of
     unscheduled meetings). Organisers only, like every scheduler run; e-mails as for a run."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     person = registration.get_participant(session, event_id=event_id, participant_id=participant_id)
     if person.status != ApprovalStatus.approved.value:
         raise Conflict(

@@ -309,8 +309,7 @@ def send_feedback_requests(
     feedback link per meeting. Once per person and session, whoever runs it (organisers
     from the page, ``ketnoi remind`` without an actor)."""
     if actor is not None:
-        event = events.get_event(session, event_id, viewer=actor)
-        events.require_manage(session, actor, event)
+        event = events.managed_event(session, actor, event_id)
     else:
         found = session.get(Event, event_id)
         if found is None:

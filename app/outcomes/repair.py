@@ -138,8 +138,7 @@ def repair(
 ) -> Meeting:
     """Book the waiting party of no-show ``meeting_id`` with ``partner_id`` in the same slot
     (another free table of it). Organisers only, like every meeting they create."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    events.managed_event(session, actor, event_id)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.event_id != event_id:
         raise NotFound("Meeting", meeting_id)

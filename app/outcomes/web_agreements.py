@@ -32,7 +32,6 @@ from app.outcomes.models import (
 )
 from app.outcomes.schemas import AgreementCreate, AgreementUpdate, PartyIn
 from app.outcomes.web_common import common as _common
-from app.outcomes.web_common import managed as _managed
 from app.registration.models import Organisation, Participant
 from app.types import pk
 from app.web import redirect, render
@@ -234,7 +233,7 @@ def agreements_page(
 def ceremony_page(
     event_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    event = _managed(session, user, event_id)
+    event = events.managed_event(session, user, event_id)
     return render(
         request,
         "outcomes/ceremony.html",
@@ -274,7 +273,7 @@ def _agreement_form(
 def new_agreement_page(
     event_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    event = _managed(session, user, event_id)
+    event = events.managed_event(session, user, event_id)
     values = _agreement_values(None, [])
     meeting_id = _int(request.query_params.get("meeting_id"))
     if meeting_id is not None:
@@ -286,7 +285,7 @@ def new_agreement_page(
 async def new_agreement_submit(
     event_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    _managed(session, user, event_id)
+    events.managed_event(session, user, event_id)
     form = await _form(request)
     created: list[Agreement] = []
     shown: dict[str, Any] = {**_agreement_values(None, []), **{k: form.get(k) for k in form.values}}
@@ -302,7 +301,7 @@ async def new_agreement_submit(
 
     def fail(errors: dict[str, str], status: int) -> Response:
         session.rollback()
-        event = _managed(session, user, event_id)
+        event = events.managed_event(session, user, event_id)
         return _agreement_form(
             request, session, event, row=None, values=shown, errors=errors, status_code=status
         )
@@ -364,7 +363,7 @@ def agreement_page(
 def edit_agreement_page(
     event_id: int, agreement_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    event = _managed(session, user, event_id)
+    event = events.managed_event(session, user, event_id)
     row = agreement_service.get_agreement(
         session, viewer=user, event_id=event_id, agreement_id=agreement_id
     )
@@ -378,7 +377,7 @@ def edit_agreement_page(
 async def edit_agreement_submit(
     event_id: int, agreement_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    event = _managed(session, user, event_id)
+    event = events.managed_event(session, user, event_id)
     agreement_service.get_agreement(
         session, viewer=user, event_id=event_id, agreement_id=agreement_id
     )
@@ -396,7 +395,7 @@ async def edit_agreement_submit(
 
     def fail(errors: dict[str, str], status: int) -> Response:
         session.rollback()
-        ev = _managed(session, user, event_id)
+        ev = events.managed_event(session, user, event_id)
         row = session.get(Agreement, agreement_id)
         return _agreement_form(
             request, session, ev, row=row, values=shown, errors=errors, status_code=status
@@ -413,7 +412,7 @@ async def edit_agreement_submit(
 async def delete_agreement_submit(
     event_id: int, agreement_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    _managed(session, user, event_id)
+    events.managed_event(session, user, event_id)
     await _form(request)
     agreement_service.delete_agreement(
         session, actor=user, event_id=event_id, agreement_id=agreement_id
@@ -425,7 +424,7 @@ async def delete_agreement_submit(
 async def document_upload(
     event_id: int, agreement_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    _managed(session, user, event_id)
+    events.managed_event(session, user, event_id)
     form = await _form(request)
     upload = form.files.get("file")
     page = f"/events/{event_id}/agreements/{agreement_id}"

@@ -33,10 +33,6 @@ def staff(session: Session, user: User, event_id: int) -> Event:
     return event
 
 
-def managed(session: Session, user: User, event_id: int) -> Event:
-    return events.managed_event(session, user, event_id)
-
-
 def safe_back(value: str, event_id: int) -> str | None:
     """A return address inside this event's pages only (never another site)."""
     prefix = f"/events/{event_id}/"

@@ -25,7 +25,6 @@ from app.meetings.models import Meeting
 from app.outcomes import day as day_service
 from app.outcomes import feedback as feedback_service
 from app.outcomes.web_common import common as _common
-from app.outcomes.web_common import managed as _managed
 from app.outcomes.web_common import safe_back as _safe_back
 from app.outcomes.web_common import staff as _staff
 from app.registration.models import Participant
@@ -252,7 +251,7 @@ async def attendance_submit(
 async def late_arrival_submit(
     event_id: int, participant_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    _managed(session, user, event_id)
+    events.managed_event(session, user, event_id)
     form = await _form(request)
     back = _safe_back(form.get("back"), event_id) or f"/events/{event_id}/check-in"
     try:
@@ -287,7 +286,7 @@ async def late_arrival_submit(
 async def feedback_requests_submit(
     event_id: int, session_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    _managed(session, user, event_id)
+    events.managed_event(session, user, event_id)
     form = await _form(request)
     row = events.get_session(session, event_id=event_id, session_id=session_id)
     if row.kind != SessionKind.matchmaking.value:

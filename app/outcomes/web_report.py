@@ -13,7 +13,6 @@ from app.exports.views import Bilingual
 from app.outcomes import report, rows
 from app.outcomes import stats as stats_service
 from app.outcomes.web_common import common as _common
-from app.outcomes.web_common import managed as _managed
 from app.types import pk, utcnow
 from app.web import render, request_locale
 
@@ -45,14 +44,14 @@ def _filename(event: Event, suffix: str) -> str:
 def report_page(
     event_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
-    event = _managed(session, user, event_id)
+    event = events.managed_event(session, user, event_id)
     body = report.render_report_html(_report_view(session, event), request_locale(request))
     return render(request, "outcomes/report.html", {**_common(request, event), "body": body})
 
 
 @router.get("/events/{event_id:int}/report.pdf")
 def report_pdf(event_id: int, session: SessionDep, user: CurrentUser) -> Response:
-    event = _managed(session, user, event_id)
+    event = events.managed_event(session, user, event_id)
     data = report.render_report_pdf(_report_view(session, event))
     return Response(
         data,
@@ -66,7 +65,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 @router.get("/events/{event_id:int}/report.xlsx")
 def report_xlsx(event_id: int, session: SessionDep, user: CurrentUser) -> Response:
-    event = _managed(session, user, event_id)
+    event = events.managed_event(session, user, event_id)
     data = report.report_xlsx(rows.report_sheets(session, event), timezone=event.timezone)
     return Response(
         data,

@@ -216,8 +216,7 @@ def create_delegation(
     session: Session, *, actor: User, event_id: int, data: DelegationCreate
 ) -> Delegation:
     """Invite or register a delegation (the event's organisers)."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    events.managed_event(session, actor, event_id)
     values = data.model_dump(exclude={"organisation_ids"})
     values["status"] = data.status.value
     _check_delegation_values(

@@ -440,8 +440,7 @@ def decide(
     reason: str = "",
 ) -> Participant:
     """Approve or reject a registration (organisers only); a rejection needs a reason."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     participant = get_participant(session, event_id=event_id, participant_id=participant_id)
     if status == ApprovalStatus.rejected and not reason.strip():
         raise Invalid("reason", "give the reason for the rejection; the person will read it")

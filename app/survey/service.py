@@ -57,8 +57,7 @@ def is_open(session: Session, event_id: int) -> bool:
 
 
 def set_open(session: Session, *, actor: User, event_id: int, open_: bool) -> None:
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    events.managed_event(session, actor, event_id)
     row = session.get(WishSurvey, event_id) or WishSurvey(event_id=event_id)
     before = row.open
     row.open, row.updated_at = open_, utcnow()
@@ -294,8 +293,7 @@ def propose(session: Session, *, actor: User, event_id: int, keys: Iterable[str]
     """Meetings for the chosen pairs of the board ("12-34"), each with the priority its wishes
     give; confirmed at once when both asked, else a proposal the other side confirms. Pairs
     that already meet are skipped."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     chosen = set(keys)
     pairs = {p.key: p for p in board(session, event=event)}
     unknown = sorted(chosen - set(pairs))
