@@ -119,7 +119,8 @@ def get_event(session: Session, event_id: int, *, viewer: User | None = None) ->
 def managed_event(session: Session, user: User | None, event_id: int) -> Event:
     """The event, for one of its organisers: NotFound as ``get_event`` (a draft stays
     invisible to outsiders), then Forbidden to anyone else."""
-    event = managed_event(session, user, event_id)
+    event = get_event(session, event_id, viewer=user)
+    require_manage(session, user, event)
     return event
 
 
