@@ -67,7 +67,13 @@ from app.meetings.models import (
     MeetingStatus,
 )
 from app.registration import service as registration
-from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
+from app.registration.models import (
+    ApprovalStatus,
+    Delegation,
+    Organisation,
+    Participant,
+    person_country,
+)
 from app.reminders.online import link_for
 from app.settings import get_settings
 from app.text import fold
@@ -142,11 +148,11 @@ class _People:
     delegations: dict[int, Delegation]
 
     def country(self, person: Participant) -> str:
-        org = self.organisations.get(person.organisation_id or 0)
-        if org is not None and org.country:
-            return org.country
-        delegation = self.delegations.get(person.delegation_id or 0)
-        return delegation.country if delegation is not None else ""
+        return person_country(
+            person,
+            self.organisations.get(person.organisation_id or 0),
+            self.delegations.get(person.delegation_id or 0),
+        )
 
     def party(self, person: Participant, meeting_role: str) -> PartyView:
         org = self.organisations.get(person.organisation_id or 0)

@@ -74,6 +74,7 @@ from app.registration.models import (
     Organisation,
     OrganisationSector,
     Participant,
+    person_country,
 )
 from app.types import pk, utcnow
 
@@ -418,10 +419,7 @@ def _country(
     person: tuple[Participant, Organisation | None], delegations: dict[int, Delegation]
 ) -> str:
     participant, org = person
-    if org is not None:
-        return org.country
-    delegation = delegations.get(participant.delegation_id or 0)
-    return delegation.country if delegation is not None else ""
+    return person_country(participant, org, delegations.get(participant.delegation_id or 0))
 
 
 def _ratings(session: Session, event_id: int) -> RatingFigures:

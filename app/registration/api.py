@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.errors import Invalid, Unauthorized, _l
+from app.matchmaking import service as matchmaking
 from app.matchmaking.vocab import SECTORS, OrganisationKind
 from app.pagination import Page, Paging
 from app.registration import delegations as delegation_service
@@ -156,7 +157,8 @@ def update_organisation(
     organisation_id: DbInt, data: OrganisationUpdate, session: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
     """Organisers, or the person who registered the organisation."""
-    org = organisation_service.update_organisation(
+    # Through matchmaking: the organisation's profiles carry its name in their search text.
+    org = matchmaking.update_organisation(
         session, actor=user, organisation_id=organisation_id, data=data
     )
     return organisation_out(session, org)

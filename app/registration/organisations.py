@@ -199,10 +199,6 @@ def update_organisation(
             changes=changes,
         )
     session.flush()
-    # Profiles carry their organisation's name in their search text.
-    from app.matchmaking.service import reindex_profiles
-
-    reindex_profiles(session, organisation_id=organisation_id)
     return org
 
 

@@ -30,6 +30,7 @@ from app.registration.models import (
     Participant,
     ParticipantRole,
     Unavailability,
+    person_country,
 )
 from app.registration.organisations import create_organisation
 from app.registration.schemas import (
@@ -530,14 +531,12 @@ def organisation_display(session: Session, participant: Participant) -> tuple[st
         if participant.organisation_id is not None
         else None
     )
-    if org is not None:
-        return org.name_vi, org.country
     delegation = (
         session.get(Delegation, participant.delegation_id)
-        if participant.delegation_id is not None
+        if org is None and participant.delegation_id is not None
         else None
     )
-    return "", delegation.country if delegation is not None else ""
+    return (org.name_vi if org else ""), person_country(participant, org, delegation)
 
 
 def public_fields(session: Session, participant: Participant) -> dict[str, Any]:
