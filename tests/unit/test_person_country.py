@@ -4,16 +4,23 @@ from app.registration.models import Delegation, Organisation, Participant, perso
 
 
 def test_the_organisation_country_comes_first() -> None:
-    person = Participant(full_name="Lin", organisation_id=1, delegation_id=2)
-    org = Organisation(name_vi="Formosa", country="TW")
-    delegation = Delegation(name="Đoàn Nhật Bản", country="JP")
+    person = Participant(
+        event_id=1, code="LIN2345A", full_name="Lin", organisation_id=1, delegation_id=2
+    )
+    org = Organisation(name_vi="Formosa", name_key="formosa", country="TW")
+    delegation = Delegation(event_id=1, name="Đoàn Nhật Bản", country="JP")
     assert person_country(person, org, delegation) == "TW"
 
 
 def test_without_an_organisation_the_delegation_country() -> None:
-    person = Participant(full_name="Sato", delegation_id=2)
-    assert person_country(person, None, Delegation(name="Đoàn Nhật Bản", country="JP")) == "JP"
+    person = Participant(event_id=1, code="SATO2345", full_name="Sato", delegation_id=2)
+    assert (
+        person_country(person, None, Delegation(event_id=1, name="Đoàn Nhật Bản", country="JP"))
+        == "JP"
+    )
 
 
 def test_neither_gives_no_country() -> None:
-    assert person_country(Participant(full_name="Hoa"), None, None) == ""
+    assert (
+        person_country(Participant(event_id=1, code="HOA23456", full_name="Hoa"), None, None) == ""
+    )
