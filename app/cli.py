@@ -168,7 +168,8 @@ def remind() -> None:
     6 months after signing. Each goes out once, however often this runs."""
     from app.db import get_engine, session_scope
     from app.migrate import DatabaseBehind, check_up_to_date
-    from app.outcomes import service as outcomes
+    from app.outcomes import feedback as feedback_service
+    from app.outcomes import follow_ups as follow_up_service
     from app.types import pk
 
     settings = get_settings()
@@ -179,11 +180,11 @@ def remind() -> None:
         raise typer.Exit(1) from exc
     feedback = 0
     with session_scope() as session:
-        for row in outcomes.sessions_due_for_feedback(session):
-            feedback += outcomes.send_feedback_requests(
+        for row in feedback_service.sessions_due_for_feedback(session):
+            feedback += feedback_service.send_feedback_requests(
                 session, event_id=row.event_id, session_id=pk(row)
             ).queued
-        follow_ups = outcomes.send_follow_up_reminders(session)
+        follow_ups = follow_up_service.send_follow_up_reminders(session)
     typer.echo(
         f"Queued {feedback} feedback request(s) and {follow_ups.emails} follow-up e-mail(s) "
         f"for {follow_ups.reminders} agreement milestone(s)."

@@ -16,10 +16,13 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.checkin import service as checkin_service
 from app.events.models import Event, Slot
 from app.meetings import service as meetings
 from app.meetings.models import Meeting, MeetingRole, MeetingStatus
-from app.outcomes import service
+from app.outcomes import agreements as agreement_service
+from app.outcomes import day as day_service
+from app.outcomes import feedback as feedback_service
 from app.outcomes.models import Agreement, AgreementKind, AgreementStatus, Currency, NextStep
 from app.outcomes.schemas import AgreementCreate, FeedbackIn, PartyIn
 from app.registration.models import ApprovalStatus, Organisation, Participant
@@ -135,7 +138,7 @@ def load_outcomes(session: Session, *, organiser: User, event: Event) -> dict[st
     for n, person in enumerate(people):
         if pk(person) in away:
             continue
-        result = service.check_in(
+        result = checkin_service.check_in(
             session, actor=organiser, event_id=event_id, participant_id=pk(person)
         )
         if result.created:
@@ -162,7 +165,7 @@ def load_outcomes(session: Session, *, organiser: User, event: Event) -> dict[st
         outcome = "no_show" if missing else "held"
         slot = session.get(Slot, meeting.slot_id)
         assert slot is not None
-        service.mark_meeting(
+        day_service.mark_meeting(
             session,
             actor=organiser,
             event_id=event_id,
@@ -194,7 +197,7 @@ def _feedback(session: Session, event_id: int) -> int:
             n += 1
             if n % FEEDBACK_EVERY:
                 continue
-            if service.feedback_of(
+            if feedback_service.feedback_of(
                 session, participant_id=seat.participant_id, meeting_id=pk(meeting)
             ):
                 continue
@@ -211,8 +214,8 @@ def _feedback(session: Session, event_id: int) -> int:
                 comment=COMMENTS[n % len(COMMENTS)],
             )
             # As from the e-mail's signed link: no account needed, like most delegates.
-            token = service.feedback_token(seat.participant_id, pk(meeting))
-            service.submit_feedback(session, event_id=event_id, data=data, token=token)
+            token = feedback_service.feedback_token(seat.participant_id, pk(meeting))
+            feedback_service.submit_feedback(session, event_id=event_id, data=data, token=token)
             made += 1
     return made
 
@@ -259,6 +262,6 @@ def _agreements(session: Session, organiser: User, event: Event, people: list[Pa
             ),
             parties=[PartyIn(organisation_id=pk(o)) for o in parties],
         )
-        service.create_agreement(session, actor=organiser, event_id=event_id, data=data)
+        agreement_service.create_agreement(session, actor=organiser, event_id=event_id, data=data)
         made += 1
     return made

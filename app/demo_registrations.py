@@ -48,16 +48,11 @@ from app.events.models import Event, SessionKind
 from app.matchmaking.models import Profile
 from app.matchmaking.schemas import ProfileCreate
 from app.matchmaking.service import create_profile
+from app.registration.delegations import create_delegation
 from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
+from app.registration.organisations import create_organisation, find_duplicate_organisation
 from app.registration.schemas import DelegationCreate, OrganisationCreate, ParticipantCreate
-from app.registration.service import (
-    create_delegation,
-    create_organisation,
-    create_participant,
-    decide,
-    find_duplicate_organisation,
-    set_unavailable,
-)
+from app.registration.service import create_participant, decide, set_unavailable
 from app.types import pk
 
 COUNT_KEYS = (

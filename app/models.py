@@ -3,6 +3,7 @@
 from app.accounts.models import AccountToken, LinkRequest
 from app.audit.models import AuditEntry
 from app.auth.models import ApiToken, LoginAttempt, RateLimit, User, WebSession
+from app.checkin.models import Checkin
 from app.events.models import Event, EventOrganiser, EventSession, MeetingTable, Slot
 from app.exports.models import CalendarToken, PrintJobRow
 from app.imports.models import ImportBatch
@@ -21,7 +22,6 @@ from app.outcomes.models import (
     AgreementDocument,
     AgreementParty,
     AgreementReminder,
-    Checkin,
     FeedbackRequest,
     MeetingFeedback,
 )

@@ -45,16 +45,17 @@ def queue_reminders(engine: Engine, now: datetime | None = None) -> str:
 
 def agreement_reminders(engine: Engine) -> str:
     """What ``ketnoi remind`` does: feedback links after sessions, agreement follow-ups."""
-    from app.outcomes import service as outcomes
+    from app.outcomes import feedback as feedback_service
+    from app.outcomes import follow_ups as follow_up_service
     from app.types import pk
 
     feedback = 0
     with Session(engine, expire_on_commit=False) as session:
-        for row in outcomes.sessions_due_for_feedback(session):
-            feedback += outcomes.send_feedback_requests(
+        for row in feedback_service.sessions_due_for_feedback(session):
+            feedback += feedback_service.send_feedback_requests(
                 session, event_id=row.event_id, session_id=pk(row)
             ).queued
-        follow_ups = outcomes.send_follow_up_reminders(session)
+        follow_ups = follow_up_service.send_follow_up_reminders(session)
         session.commit()
     return f"queued {feedback} feedback request(s), {follow_ups.emails} follow-up e-mail(s)"
 

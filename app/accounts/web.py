@@ -26,7 +26,8 @@ from app.forms import read_form
 from app.imports.models import ImportBatch
 from app.notifications.service import locale_for
 from app.registration import service as registration
-from app.registration import web as registration_web
+from app.registration import web_forms as registration_forms
+from app.registration import web_self as registration_pages
 from app.registration.models import Participant
 from app.registration.schemas import ParticipantCreate
 from app.settings import get_settings
@@ -103,7 +104,9 @@ def _signup_context(
     errors: dict[str, str],
     keep: list[int] | None = None,
 ) -> dict[str, Any]:
-    context = registration_web._register_context(request, session, event, values, errors, keep=keep)
+    context = registration_pages._register_context(
+        request, session, event, values, errors, keep=keep
+    )
     context["zone"] = event.timezone
     return context
 
@@ -121,7 +124,7 @@ def signup_page(
         "org_q": org_q[:200],
         "org_country": "VN",
         "org_kind": "enterprise",
-        "organisation_id": registration_web.NEW_ORGANISATION if not org_q else "",
+        "organisation_id": registration_forms.NEW_ORGANISATION if not org_q else "",
     }
     return render(
         request, "accounts/signup.html", _signup_context(request, session, event, values, {})
@@ -136,10 +139,10 @@ async def signup_submit(
     form = await read_form(request)
     if user is not None:
         return redirect(f"/events/{event_id}/register")
-    if form.get("action") == registration_web.FIND_ORGANISATION:
+    if form.get("action") == registration_forms.FIND_ORGANISATION:
         # The organisation search button inside the form: show the matches and keep
         # everything typed (but never echo the password back).
-        values = registration_web._form_values(form)
+        values = registration_forms._form_values(form)
         values.pop("password", None)
         return render(
             request, "accounts/signup.html", _signup_context(request, session, event, values, {})
@@ -150,24 +153,24 @@ async def signup_submit(
     data: ParticipantCreate | None = None
     try:
         data = ParticipantCreate.model_validate(
-            {**registration_web._registration_body(form), "for_self": True}
+            {**registration_forms._registration_body(form), "for_self": True}
         )
     except ValidationError as exc:
-        errors.update(registration_web._errors_of(exc))
+        errors.update(registration_forms._errors_of(exc))
     if not email:
         errors["email"] = "enter your e-mail address"
     elif not _valid_email(email):
         errors["email"] = EMAIL_SHAPE
     errors.update(service.check_new_password(password))
-    if not registration_web._registration_open(event):
+    if not registration_pages._registration_open(event):
         errors["__all__"] = "Registration for this event is not open."
 
     def fail(found: dict[str, str], status: int) -> Response:
         session.rollback()
-        keep = registration_web._duplicate_choice(session, form)
+        keep = registration_forms._duplicate_choice(session, form)
         if keep and "org_name_vi" in found:
             found["org_name_vi"] = "this organisation is already registered: choose it above"
-        values = registration_web._form_values(form)
+        values = registration_forms._form_values(form)
         values.pop("password", None)
         return render(
             request,
@@ -209,11 +212,11 @@ async def signup_submit(
             session, actor=account, event_id=event_id, data=data, self_registration=True
         )
     except ValidationError as exc:
-        return fail(registration_web._errors_of(exc), 422)
+        return fail(registration_forms._errors_of(exc), 422)
     except DomainError as exc:
         if exc.status in (401, 403, 404):
             raise
-        return fail(registration_web._errors_of(exc), exc.status)
+        return fail(registration_forms._errors_of(exc), exc.status)
     service.send_link(
         session,
         Purpose.confirm_email,
@@ -596,18 +599,12 @@ async def account_language(request: Request, session: SessionDep, user: CurrentU
 # ---- organisers: invitations --------------------------------------------------------------
 
 
-def _managed(session: Session, user: User, event_id: int) -> Event:
-    event = events.get_event(session, event_id, viewer=user)
-    events.require_manage(session, user, event)
-    return event
-
-
 @router.post("/events/{event_id:int}/participants/{participant_id:int}/invite")
 async def invite_one(
     event_id: int, participant_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
     await read_form(request)
-    event = _managed(session, user, event_id)
+    event = events.managed_event(session, user, event_id)
     participant = registration.get_participant(
         session, event_id=event_id, participant_id=participant_id
     )
@@ -622,7 +619,7 @@ async def invite_everyone(
     event_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
     await read_form(request)
-    event = _managed(session, user, event_id)
+    event = events.managed_event(session, user, event_id)
     sent = service.invite_all(session, actor=user, event=event)
     return redirect(
         f"/events/{event_id}/participants", flash="invited" if sent else "nobody-to-invite"
@@ -650,7 +647,7 @@ async def invite_imported(
     event_id: int, batch_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
     await read_form(request)
-    event = _managed(session, user, event_id)
+    event = events.managed_event(session, user, event_id)
     batch = session.get(ImportBatch, batch_id)
     if batch is None or batch.event_id != event_id or batch.status != "applied":
         return redirect(f"/events/{event_id}/import")

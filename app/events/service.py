@@ -116,6 +116,14 @@ def get_event(session: Session, event_id: int, *, viewer: User | None = None) ->
     return event
 
 
+def managed_event(session: Session, user: User | None, event_id: int) -> Event:
+    """The event, for one of its organisers: NotFound as ``get_event`` (a draft stays
+    invisible to outsiders), then Forbidden to anyone else."""
+    event = get_event(session, event_id, viewer=user)
+    require_manage(session, user, event)
+    return event
+
+
 def list_events(
     session: Session,
     *,
@@ -210,8 +218,7 @@ def create_event(session: Session, *, actor: User, data: EventCreate) -> Event:
 
 
 def update_event(session: Session, *, actor: User, event_id: int, data: EventUpdate) -> Event:
-    event = get_event(session, event_id, viewer=actor)
-    require_manage(session, actor, event)
+    event = managed_event(session, actor, event_id)
     before = event.model_dump()
     values = _event_values(data, before)
     if data.model_fields_set & {"title_vi"} and not values["title_vi"]:
@@ -250,8 +257,7 @@ def update_event(session: Session, *, actor: User, event_id: int, data: EventUpd
 
 
 def add_organiser(session: Session, *, actor: User, event_id: int, user: User) -> None:
-    event = get_event(session, event_id, viewer=actor)
-    require_manage(session, actor, event)
+    managed_event(session, actor, event_id)
     if user.role != Role.organiser and not user.is_admin:
         raise Invalid("user_id", "only organiser accounts can manage an event")
     if session.get(EventOrganiser, (event_id, user.id)) is None:
@@ -394,8 +400,7 @@ def _stored_breaks(
 def create_session(
     session: Session, *, actor: User, event_id: int, data: SessionCreate
 ) -> EventSession:
-    event = get_event(session, event_id, viewer=actor)
-    require_manage(session, actor, event)
+    event = managed_event(session, actor, event_id)
     values = _session_values(data, data.model_dump(exclude={"table_count"}), event)
     if (
         "table_count" in data.model_fields_set
@@ -427,8 +432,7 @@ def create_session(
 def update_session(
     session: Session, *, actor: User, event_id: int, session_id: int, data: SessionUpdate
 ) -> EventSession:
-    event = get_event(session, event_id, viewer=actor)
-    require_manage(session, actor, event)
+    event = managed_event(session, actor, event_id)
     row = get_session(session, event_id=event_id, session_id=session_id)
     before = row.model_dump(exclude={"id", "event_id", "created_at", "updated_at"})
     values = _session_values(data, before, event)
@@ -500,8 +504,7 @@ def set_table_count(
     """Give a matchmaking session ``count`` tables: new ones are numbered after the last;
     fewer removes the highest-numbered tables, which must hold no meeting (a 409 names the
     tables that do)."""
-    event = get_event(session, event_id, viewer=actor)
-    require_manage(session, actor, event)
+    managed_event(session, actor, event_id)
     row = get_session(session, event_id=event_id, session_id=session_id)
     _require_matchmaking(row)
     if count < 1:
@@ -534,8 +537,7 @@ def set_table_count(
 
 
 def delete_session(session: Session, *, actor: User, event_id: int, session_id: int) -> None:
-    event = get_event(session, event_id, viewer=actor)
-    require_manage(session, actor, event)
+    managed_event(session, actor, event_id)
     row = get_session(session, event_id=event_id, session_id=session_id)
     meetings = session_meeting_count(session, session_id)
     if meetings:
@@ -673,8 +675,7 @@ def _require_matchmaking(row: EventSession) -> None:
 def create_tables(
     session: Session, *, actor: User, event_id: int, session_id: int, data: TableCreate
 ) -> list[MeetingTable]:
-    event = get_event(session, event_id, viewer=actor)
-    require_manage(session, actor, event)
+    managed_event(session, actor, event_id)
     row = get_session(session, event_id=event_id, session_id=session_id)
     _require_matchmaking(row)
     if data.number is None:
@@ -730,8 +731,7 @@ def update_table(
     table_id: int,
     data: TableUpdate,
 ) -> MeetingTable:
-    event = get_event(session, event_id, viewer=actor)
-    require_manage(session, actor, event)
+    managed_event(session, actor, event_id)
     get_session(session, event_id=event_id, session_id=session_id)
     table = session.get(MeetingTable, table_id)
     if table is None or table.session_id != session_id:

@@ -147,7 +147,7 @@ def _survey_open(session: Any, event: Event) -> bool:
 
 def _can_check_in(session: Any, user: Any, event: Event) -> bool:
     """The event-day staff reach the check-in desk from the event page, like the organisers."""
-    from app.outcomes.service import can_check_in  # the event day sits above events
+    from app.checkin.service import can_check_in  # check-in sits above events
 
     return can_check_in(session, user, event)
 
@@ -283,8 +283,7 @@ async def new_event_submit(request: Request, session: SessionDep, user: Organise
 def edit_event_page(
     event_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
-    event = service.get_event(session, event_id, viewer=user)
-    service.require_manage(session, user, event)
+    event = service.managed_event(session, user, event_id)
     return render(
         request,
         "events/event_form.html",
@@ -296,8 +295,7 @@ def edit_event_page(
 async def edit_event_submit(
     event_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
-    event = service.get_event(session, event_id, viewer=user)
-    service.require_manage(session, user, event)
+    event = service.managed_event(session, user, event_id)
     form = await _form(request)
 
     def save() -> None:
@@ -443,8 +441,7 @@ def _session_saved(event_id: int) -> Callable[[], Response]:
 def new_session_page(
     event_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
-    event = service.get_event(session, event_id, viewer=user)
-    service.require_manage(session, user, event)
+    event = service.managed_event(session, user, event_id)
     return render(
         request,
         "events/session_form.html",
@@ -456,8 +453,7 @@ def new_session_page(
 async def new_session_submit(
     event_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
-    event = service.get_event(session, event_id, viewer=user)
-    service.require_manage(session, user, event)
+    event = service.managed_event(session, user, event_id)
     form = await _form(request)
 
     def save() -> None:
@@ -471,8 +467,7 @@ async def new_session_submit(
 def edit_session_page(
     event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
-    event = service.get_event(session, event_id, viewer=user)
-    service.require_manage(session, user, event)
+    event = service.managed_event(session, user, event_id)
     row = service.get_session(session, event_id=event_id, session_id=session_id)
     count = len(service.list_tables(session, session_id=session_id))
     return render(
@@ -486,8 +481,7 @@ def edit_session_page(
 async def edit_session_submit(
     event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
-    event = service.get_event(session, event_id, viewer=user)
-    service.require_manage(session, user, event)
+    event = service.managed_event(session, user, event_id)
     row = service.get_session(session, event_id=event_id, session_id=session_id)
     form = await _form(request)
 
@@ -530,8 +524,7 @@ async def delete_session_submit(
     event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
     form = await _form(request)
-    event = service.get_event(session, event_id, viewer=user)
-    service.require_manage(session, user, event)
+    event = service.managed_event(session, user, event_id)
     row = service.get_session(session, event_id=event_id, session_id=session_id)
     meetings = service.session_meeting_count(session, session_id)
     if form.get("confirm") != "delete" or meetings:

@@ -28,6 +28,7 @@ from sqlmodel.sql.expression import SelectOfScalar
 from app.auth.models import User
 from app.db import session_scope
 from app.errors import Conflict, FieldError, Invalid, NotFound
+from app.events import service as events
 from app.events.models import Event
 from app.exports import pdf, service
 from app.exports.models import PrintJobRow
@@ -180,7 +181,7 @@ def create_job(
 ) -> PrintJob:
     """Check the organiser and the filters, and queue the job; the caller runs ``run_job``
     in the background."""
-    event = service.managed_event(session, actor=actor, event_id=event_id)
+    event = events.managed_event(session, actor, event_id)
     service.check_print_filters(session, event, session_id=session_id, delegation_id=delegation_id)
     if what != PrintWhat.agendas and delegation_id is not None:
         raise Invalid("delegation_id", "only agendas can be printed per delegation")
@@ -207,7 +208,7 @@ def create_job(
 
 
 def get_job(session: Session, *, actor: User, event_id: int, job_id: str) -> PrintJob:
-    service.managed_event(session, actor=actor, event_id=event_id)
+    events.managed_event(session, actor, event_id)
     job = load(job_id, session)
     if job is None or job.event_id != event_id:
         raise NotFound("Print job", job_id)

@@ -67,7 +67,13 @@ from app.meetings.models import (
     MeetingStatus,
 )
 from app.registration import service as registration
-from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
+from app.registration.models import (
+    ApprovalStatus,
+    Delegation,
+    Organisation,
+    Participant,
+    person_country,
+)
 from app.reminders.online import link_for
 from app.settings import get_settings
 from app.survey.topics import board_topics
@@ -143,11 +149,11 @@ class _People:
     delegations: dict[int, Delegation]
 
     def country(self, person: Participant) -> str:
-        org = self.organisations.get(person.organisation_id or 0)
-        if org is not None and org.country:
-            return org.country
-        delegation = self.delegations.get(person.delegation_id or 0)
-        return delegation.country if delegation is not None else ""
+        return person_country(
+            person,
+            self.organisations.get(person.organisation_id or 0),
+            self.delegations.get(person.delegation_id or 0),
+        )
 
     def party(self, person: Participant, meeting_role: str) -> PartyView:
         org = self.organisations.get(person.organisation_id or 0)
@@ -663,12 +669,6 @@ def personal_agenda_pdf(
     return Document(body, f"agenda-{slug(person.full_name, str(participant_id))}.pdf")
 
 
-def managed_event(session: Session, *, actor: User | None, event_id: int) -> Event:
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
-    return event
-
-
 def check_print_filters(
     session: Session, event: Event, *, session_id: int | None, delegation_id: int | None
 ) -> None:
@@ -692,7 +692,7 @@ def agendas_pdf(
     session_id: int | None,
     by_delegation: bool,
 ) -> Document:
-    event = managed_event(session, actor=actor, event_id=event_id)
+    event = events.managed_event(session, actor, event_id)
     check_print_filters(session, event, session_id=session_id, delegation_id=delegation_id)
     views = agenda_views(session, event, delegation_id=delegation_id, session_id=session_id)
     if len(views) > SYNC_AGENDA_LIMIT:
@@ -712,7 +712,7 @@ def agendas_pdf(
 def tables_pdf(
     session: Session, *, actor: User, event_id: int, session_id: int | None, lang: str | None
 ) -> Document:
-    event = managed_event(session, actor=actor, event_id=event_id)
+    event = events.managed_event(session, actor, event_id)
     sheets = table_sheet_views(session, event, session_id=session_id)
     body = pdf.render_table_sheets(event_view(event), sheets, locale=chosen_locale(lang, "vi"))
     return Document(body, f"ketnoi-{event_id}-tables.pdf")
@@ -721,7 +721,7 @@ def tables_pdf(
 def grid_pdf(
     session: Session, *, actor: User, event_id: int, session_id: int | None, lang: str | None
 ) -> Document:
-    event = managed_event(session, actor=actor, event_id=event_id)
+    event = events.managed_event(session, actor, event_id)
     grids = grid_views(session, event, session_id=session_id)
     body = pdf.render_grid(event_view(event), grids, locale=chosen_locale(lang, "vi"))
     return Document(body, f"ketnoi-{event_id}-grid.pdf")

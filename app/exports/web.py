@@ -18,6 +18,8 @@ from app.events import service as events
 from app.events.models import Event, SessionKind
 from app.exports import jobs, service
 from app.exports.api import pdf_response
+from app.registration import delegations as delegation_service
+from app.registration import queries as registration_queries
 from app.registration import service as registration
 from app.registration.models import Participant
 from app.types import pk
@@ -72,7 +74,7 @@ def _calendar_context(
 @router.get("/events/{event_id:int}/calendar")
 def my_calendar(event_id: int, session: SessionDep, user: CurrentUser) -> Response:
     """The event page links here: the logged-in person's own calendar page."""
-    person = registration.own_registration(session, user=user, event_id=event_id)
+    person = registration_queries.own_registration(session, user=user, event_id=event_id)
     return redirect(f"/events/{event_id}/participants/{pk(person)}/calendar")
 
 
@@ -121,7 +123,7 @@ async def calendar_link_revoke(
 
 
 def _print_context(session: Session, user: User, event: Event, request: Request) -> dict[str, Any]:
-    _, delegations = registration.list_delegations(session, viewer=user, event_id=pk(event))
+    _, delegations = delegation_service.list_delegations(session, viewer=user, event_id=pk(event))
     sessions = [
         s
         for s in events.list_sessions(session, event_id=pk(event))
@@ -157,7 +159,7 @@ def _print_context(session: Session, user: User, event: Event, request: Request)
 
 @router.get("/events/{event_id:int}/print")
 def print_page(event_id: int, request: Request, session: SessionDep, user: Organiser) -> Response:
-    event = service.managed_event(session, actor=user, event_id=event_id)
+    event = events.managed_event(session, user, event_id)
     return render(request, "exports/print.html", _print_context(session, user, event, request))
 
 
@@ -176,7 +178,7 @@ def print_download(
 ) -> Response:
     """The PDF of a print job for a browser: the file once it is ready, else the print page
     with the job's progress and a message (never the API's problem JSON)."""
-    event = service.managed_event(session, actor=user, event_id=event_id)
+    event = events.managed_event(session, user, event_id)
     try:
         body, filename = jobs.job_file(session, actor=user, event_id=event_id, job_id=job_id)
     except DomainError as exc:
@@ -201,7 +203,7 @@ async def print_submit(
     background: BackgroundTasks,
 ) -> Response:
     values = await _form(request)
-    event = service.managed_event(session, actor=user, event_id=event_id)
+    event = events.managed_event(session, user, event_id)
     try:
         what = values.get("what", "")
         if what not in {w.value for w in jobs.PrintWhat}:

@@ -29,6 +29,7 @@ from app.imports.models import ImportBatch, ImportKind, ImportStatus
 from app.imports.spreadsheets import FileProblem, Table, read_table, write_csv, write_xlsx
 from app.matchmaking.models import Profile, ProfileSector
 from app.matchmaking.vocab import ORGANISATION_KINDS, SECTORS
+from app.registration import organisations as organisation_service
 from app.registration import service as registration
 from app.registration.models import (
     Delegation,
@@ -88,8 +89,7 @@ class ApplyResult:
 
 def _managed_event(session: Session, actor: User, event_id: int) -> Event:
     # A draft stays invisible (404) to other organisers; a visible event is 403 for them.
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     return event
 
 
@@ -291,14 +291,14 @@ def _organisation_for(
     existing = None
     for name in (org["name_vi"], org.get("name_en") or ""):
         if name and existing is None:
-            existing = registration.find_duplicate_organisation(
+            existing = organisation_service.find_duplicate_organisation(
                 session, name=name, country=org["country"]
             )
     if existing is not None:
         organisation = existing
         result.organisations_matched += 1
     else:
-        organisation = registration.create_organisation(
+        organisation = organisation_service.create_organisation(
             session,
             actor=actor,
             data=OrganisationCreate.model_validate(

@@ -27,8 +27,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _event(session: SessionDep, user: User, event_id: int) -> Event:
-    event = events.get_event(session, event_id, viewer=user)
-    events.require_manage(session, user, event)
+    event = events.managed_event(session, user, event_id)
     return event
 
 

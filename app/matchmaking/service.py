@@ -33,9 +33,10 @@ from app.matchmaking.schemas import (
     SuggestionPublic,
 )
 from app.matchmaking.vocab import SECTORS, ProfileKind
+from app.registration import organisations
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
-from app.registration.schemas import ParticipantPublic, clean_country
+from app.registration.schemas import OrganisationUpdate, ParticipantPublic, clean_country
 from app.text import join_folded, like_fragment, search_terms, term_matches, words
 from app.types import pk, utcnow
 
@@ -481,9 +482,22 @@ def withdraw_profile(session: Session, *, actor: User, event_id: int, profile_id
     return profile
 
 
+def update_organisation(
+    session: Session, *, actor: User, organisation_id: int, data: OrganisationUpdate
+) -> Organisation:
+    """Change an organisation (registration's rules), then the search text of its profiles,
+    which carries its name. Here, above registration, so that registration never imports
+    matchmaking's service."""
+    org = organisations.update_organisation(
+        session, actor=actor, organisation_id=organisation_id, data=data
+    )
+    reindex_profiles(session, organisation_id=organisation_id)
+    return org
+
+
 def reindex_profiles(session: Session, *, organisation_id: int) -> int:
     """Refresh the search text of an organisation's profiles after it was renamed; returns
-    how many changed. Called by the registration service on organisation updates."""
+    how many changed."""
     org = session.get(Organisation, organisation_id)
     rows = list(session.exec(select(Profile).where(Profile.organisation_id == organisation_id)))
     sectors = sectors_of(session, (pk(r) for r in rows))

@@ -163,8 +163,7 @@ def read_settings(session: Session, *, viewer: User | None, event_id: int) -> Me
 def update_settings(
     session: Session, *, actor: User, event_id: int, data: MeetingSettingsUpdate
 ) -> MeetingSettingsView:
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     fields = data.model_fields_set
     event_values: dict[str, Any] = {}
     if "booking_mode" in fields and data.booking_mode is not None:
@@ -1831,8 +1830,7 @@ def book_meeting(
 
 def create_meeting(session: Session, *, actor: User, event_id: int, data: MeetingCreate) -> Meeting:
     """Organisers create a meeting directly (from the demand survey, by hand)."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     _check_event_running(event)
     roles: dict[int, MeetingRole] = {}
     for field, ids, role in (

@@ -26,6 +26,7 @@ from markupsafe import Markup
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.checkin.service import checked_in_map
 from app.deps import CurrentUser, Organiser, SessionDep
 from app.errors import FieldError, Forbidden, Invalid, NotFound
 from app.events import service as events
@@ -61,7 +62,6 @@ from app.meetings.schemas import (
     MeetingUpdate,
     RequestBox,
 )
-from app.outcomes.stats import checked_in_map
 from app.registration import service as registration
 from app.registration.models import (
     ApprovalStatus,
@@ -842,8 +842,7 @@ async def new_request_submit(
 
 
 def _managed(session: Session, user: User, event_id: int) -> Event:
-    event = events.get_event(session, event_id, viewer=user)
-    events.require_manage(session, user, event)
+    event = events.managed_event(session, user, event_id)
     return event
 
 

@@ -1,1 +1,1 @@
-"""Check-in, attendance, feedback, agreements and the figures of an event."""
+"""What came of an event: the day (attendance), feedback, agreements and the figures."""

@@ -13,19 +13,23 @@ from fastapi import APIRouter, File, Path, Query, Response, UploadFile
 from fastapi.responses import FileResponse
 from sqlmodel import Session
 
+from app.checkin import service as checkin_service
+from app.checkin.models import CheckinMethod
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.events import service as events
 from app.events.models import Event
 from app.meetings.api import meeting_public
 from app.meetings.schemas import MeetingPublic
+from app.outcomes import agreements as agreement_service
+from app.outcomes import day as day_service
 from app.outcomes import documents as docs
-from app.outcomes import service
+from app.outcomes import feedback as feedback_service
+from app.outcomes import stats as stats_service
 from app.outcomes.models import (
     Agreement,
     AgreementDocument,
     AgreementKind,
     AgreementStatus,
-    CheckinMethod,
     MeetingFeedback,
     NextStep,
 )
@@ -72,7 +76,7 @@ def _event(db: Session, event_id: DbInt) -> Event:
     return event
 
 
-def _card(card: service.PersonCard) -> CheckinPersonPublic:
+def _card(card: checkin_service.PersonCard) -> CheckinPersonPublic:
     return CheckinPersonPublic.model_validate(asdict(card))
 
 
@@ -90,7 +94,7 @@ def check_in(
 ) -> CheckinPublic:
     """Check a person in by the code of their agenda (typed or scanned; case, spaces and
     dashes do not matter) or by id. 201 the first time, 200 with the first check-in after."""
-    result = service.check_in(
+    result = checkin_service.check_in(
         session,
         actor=user,
         event_id=event_id,
@@ -103,14 +107,14 @@ def check_in(
     event = _event(session, event_id)
     zone = events.event_zone(event)
     return CheckinPublic(
-        participant=_card(service.person_card(session, result.participant)),
+        participant=_card(checkin_service.person_card(session, result.participant)),
         checked_in_at=result.checkin.checked_in_at.astimezone(zone),
         method=CheckinMethod(result.checkin.method),
         by_user_id=result.checkin.by_user_id,
         already_checked_in=not result.created,
         meetings=[
             AgendaItemPublic.model_validate(asdict(item))
-            for item in service.agenda_items(session, event, result.participant)
+            for item in day_service.agenda_items(session, event, result.participant)
         ],
     )
 
@@ -119,7 +123,9 @@ def check_in(
 def undo_check_in(
     event_id: Id, participant_id: Id, session: SessionDep, user: CurrentUser
 ) -> Response:
-    service.undo_check_in(session, actor=user, event_id=event_id, participant_id=participant_id)
+    checkin_service.undo_check_in(
+        session, actor=user, event_id=event_id, participant_id=participant_id
+    )
     return Response(status_code=204)
 
 
@@ -131,7 +137,9 @@ def search_for_checkin(
     q: Annotated[str, Query(max_length=200)] = "",
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> list[SearchHitPublic]:
-    hits = service.search_for_checkin(session, actor=user, event_id=event_id, q=q, limit=limit)
+    hits = checkin_service.search_for_checkin(
+        session, actor=user, event_id=event_id, q=q, limit=limit
+    )
     zone = events.event_zone(_event(session, event_id))
     return [
         SearchHitPublic(
@@ -146,7 +154,7 @@ def search_for_checkin(
 def arrivals(
     event_id: Id, session: SessionDep, user: CurrentUser, day: date | None = None
 ) -> ArrivalsPublic:
-    result = service.arrivals(session, actor=user, event_id=event_id, day=day)
+    result = day_service.arrivals(session, actor=user, event_id=event_id, day=day)
     return ArrivalsPublic(
         day=result.day,
         total=result.total,
@@ -167,7 +175,7 @@ def arrivals(
 def mark_meeting(
     event_id: Id, meeting_id: Id, data: AttendanceIn, session: SessionDep, user: CurrentUser
 ) -> MeetingPublic:
-    meeting = service.mark_meeting(
+    meeting = day_service.mark_meeting(
         session,
         actor=user,
         event_id=event_id,
@@ -186,7 +194,7 @@ def late_arrival(
     event_id: Id, participant_id: Id, session: SessionDep, user: Organiser
 ) -> LateArrivalPublic:
     """Give a late person's missed meetings later slots (the scheduler, incremental)."""
-    result = service.replace_late_arrival(
+    result = day_service.replace_late_arrival(
         session, actor=user, event_id=event_id, participant_id=participant_id, now=utcnow()
     )
     return LateArrivalPublic(
@@ -239,7 +247,7 @@ def list_feedback(
     meeting_id: QueryId = None,
     participant_id: QueryId = None,
 ) -> Page[FeedbackPublic]:
-    rows, total = service.list_feedback(
+    rows, total = feedback_service.list_feedback(
         session,
         viewer=user,
         event_id=event_id,
@@ -273,7 +281,7 @@ def give_feedback(
 ) -> FeedbackPublic:
     """A person of the meeting (or whoever acts for them) gives or updates their feedback;
     with ``?token=`` from the feedback e-mail, no log-in is needed."""
-    row, created = service.submit_feedback(
+    row, created = feedback_service.submit_feedback(
         session, event_id=event_id, data=data, actor=user, token=token
     )
     if not created:
@@ -288,7 +296,7 @@ def send_feedback_requests(
     event_id: Id, session_id: Id, session: SessionDep, user: Organiser
 ) -> FeedbackRequestsPublic:
     """E-mail the people of the session's held meetings their feedback links (once each)."""
-    result = service.send_feedback_requests(
+    result = feedback_service.send_feedback_requests(
         session, actor=user, event_id=event_id, session_id=session_id
     )
     return FeedbackRequestsPublic.model_validate(asdict(result))
@@ -326,9 +334,12 @@ def agreement_public(db: Session, event: Event, row: Agreement) -> AgreementPubl
         follow_up_status=row.follow_up_status,
         notes=row.notes,
         parties=[
-            PartyPublic.model_validate(asdict(p)) for p in service.agreement_parties(db, pk(row))
+            PartyPublic.model_validate(asdict(p))
+            for p in agreement_service.agreement_parties(db, pk(row))
         ],
-        documents=[_document_public(d, event) for d in service.agreement_documents(db, pk(row))],
+        documents=[
+            _document_public(d, event) for d in agreement_service.agreement_documents(db, pk(row))
+        ],
         created_at=row.created_at.astimezone(zone),
         updated_at=row.updated_at.astimezone(zone),
     )
@@ -343,7 +354,7 @@ def list_agreements(
     status: AgreementStatus | None = None,
     kind: AgreementKind | None = None,
 ) -> Page[AgreementPublic]:
-    rows, total = service.list_agreements(
+    rows, total = agreement_service.list_agreements(
         session,
         viewer=user,
         event_id=event_id,
@@ -365,7 +376,7 @@ def list_agreements(
 def create_agreement(
     event_id: Id, data: AgreementCreate, session: SessionDep, user: Organiser, response: Response
 ) -> AgreementPublic:
-    row = service.create_agreement(session, actor=user, event_id=event_id, data=data)
+    row = agreement_service.create_agreement(session, actor=user, event_id=event_id, data=data)
     response.headers["Location"] = f"/api/v1/events/{event_id}/outcomes/agreements/{row.id}"
     return agreement_public(session, _event(session, event_id), row)
 
@@ -374,7 +385,9 @@ def create_agreement(
 def read_agreement(
     event_id: Id, agreement_id: Id, session: SessionDep, user: CurrentUser
 ) -> AgreementPublic:
-    row = service.get_agreement(session, viewer=user, event_id=event_id, agreement_id=agreement_id)
+    row = agreement_service.get_agreement(
+        session, viewer=user, event_id=event_id, agreement_id=agreement_id
+    )
     return agreement_public(session, _event(session, event_id), row)
 
 
@@ -386,7 +399,7 @@ def update_agreement(
     session: SessionDep,
     user: Organiser,
 ) -> AgreementPublic:
-    row = service.update_agreement(
+    row = agreement_service.update_agreement(
         session, actor=user, event_id=event_id, agreement_id=agreement_id, data=data
     )
     return agreement_public(session, _event(session, event_id), row)
@@ -396,7 +409,9 @@ def update_agreement(
 def delete_agreement(
     event_id: Id, agreement_id: Id, session: SessionDep, user: Organiser
 ) -> Response:
-    service.delete_agreement(session, actor=user, event_id=event_id, agreement_id=agreement_id)
+    agreement_service.delete_agreement(
+        session, actor=user, event_id=event_id, agreement_id=agreement_id
+    )
     return Response(status_code=204)
 
 
@@ -411,7 +426,7 @@ def upload_document(
     # One byte past the limit is enough to refuse a larger file without holding it whole.
     file.file.seek(0)
     data = file.file.read(docs.MAX_DOCUMENT_BYTES + 1)
-    row = service.add_document(
+    row = agreement_service.add_document(
         session,
         actor=user,
         event_id=event_id,
@@ -436,7 +451,7 @@ def content_disposition(filename: str) -> str:
 def download_document(
     event_id: Id, agreement_id: Id, document_id: Id, session: SessionDep, user: CurrentUser
 ) -> FileResponse:
-    row, path = service.get_document(
+    row, path = agreement_service.get_document(
         session,
         viewer=user,
         event_id=event_id,
@@ -462,5 +477,5 @@ def download_document(
 @router.get("/{event_id}/stats", response_model=EventStatsPublic)
 def stats(event_id: Id, session: SessionDep, user: Organiser) -> EventStatsPublic:
     """The organiser's figures (definitions in app.outcomes.stats)."""
-    service.require_stats(session, viewer=user, event_id=event_id)
-    return EventStatsPublic.model_validate(service.event_stats(session, event_id=event_id))
+    events.managed_event(session, user, event_id)
+    return EventStatsPublic.model_validate(stats_service.event_stats(session, event_id=event_id))

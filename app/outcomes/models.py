@@ -1,9 +1,7 @@
-"""What came of an event: arrivals, attendance feedback, agreements and their follow-up.
+"""What came of an event: attendance feedback, agreements and their follow-up.
 
 What the database guarantees:
 
-- ``checkin`` has the participant as its primary key: a person is checked in at most once,
-  however many staff scan the same agenda at the same moment.
 - ``meeting_feedback`` has ``UNIQUE (meeting_id, participant_id)``: one answer per person per
   meeting, updated in place.
 - ``feedback_request`` and ``agreement_reminder`` remember which e-mails went out, keyed so
@@ -22,12 +20,6 @@ from sqlalchemy import JSON, CheckConstraint, Column, Index, Numeric, UniqueCons
 from sqlmodel import Field, SQLModel
 
 from app.types import UTCDateTime, one_of, utcnow
-
-
-class CheckinMethod(StrEnum):
-    qr = "qr"  # the QR code of the printed agenda, by camera or USB scanner
-    code = "code"  # the code typed by hand
-    search = "search"  # found by name in the list
 
 
 class NextStep(StrEnum):
@@ -68,18 +60,6 @@ class Currency(StrEnum):
 
 # Months after signing at which the follow-up reminders fall due.
 REMINDER_MONTHS = (3, 6)
-
-
-class Checkin(SQLModel, table=True):
-    __tablename__ = "checkin"
-    __table_args__ = (CheckConstraint(one_of("method", CheckinMethod), name="method"),)
-
-    participant_id: int = Field(foreign_key="participant.id", primary_key=True, ondelete="CASCADE")
-    # Redundant with the participant's event, kept so that arrival counts need no join.
-    event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
-    checked_in_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    by_user_id: int | None = Field(default=None, foreign_key="user_account.id", ondelete="SET NULL")
-    method: str = Field(default=CheckinMethod.code.value, max_length=10)
 
 
 class MeetingFeedback(SQLModel, table=True):

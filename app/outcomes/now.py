@@ -12,6 +12,8 @@ from datetime import datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from app.checkin import service as checkin_service
+from app.checkin.service import checked_in_map
 from app.deps import CurrentUser, SessionDep
 from app.errors import DomainError, Forbidden, NotFound
 from app.events import service as events
@@ -20,8 +22,6 @@ from app.forms import read_form
 from app.meetings import service as meetings
 from app.meetings.web import MeetingView, meeting_views
 from app.outcomes import repair as repairs
-from app.outcomes import service
-from app.outcomes.stats import checked_in_map
 from app.types import pk, utcnow
 from app.web import redirect, render
 
@@ -62,7 +62,7 @@ def now_page(
     slot: int | None = None,
 ) -> Response:
     event = events.get_event(session, event_id, viewer=user)
-    if not service.can_check_in(session, user, event):
+    if not checkin_service.can_check_in(session, user, event):
         raise Forbidden("Only the organisers and the event-day staff see the hall")
     row = events.get_session(session, event_id=event_id, session_id=session_id)
     if row.kind != SessionKind.matchmaking.value:

@@ -16,6 +16,7 @@ from sqlmodel import Session, col, delete, select
 
 from app.audit.service import record
 from app.auth.models import User
+from app.checkin.service import checked_in_map
 from app.errors import Conflict, FieldError, Invalid, NotFound, _l
 from app.events import service as events
 from app.events.models import Slot
@@ -30,7 +31,6 @@ from app.meetings.models import (
     MeetingStatus,
 )
 from app.meetings.schemas import MeetingCreate
-from app.outcomes.stats import checked_in_map
 from app.registration.models import (
     ApprovalStatus,
     Participant,
@@ -138,8 +138,7 @@ def repair(
 ) -> Meeting:
     """Book the waiting party of no-show ``meeting_id`` with ``partner_id`` in the same slot
     (another free table of it). Organisers only, like every meeting they create."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    events.managed_event(session, actor, event_id)
     meeting = session.get(Meeting, meeting_id)
     if meeting is None or meeting.event_id != event_id:
         raise NotFound("Meeting", meeting_id)

@@ -10,21 +10,21 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from app.checkin.models import Checkin
 from app.events.models import Event, MeetingTable, Slot
 from app.i18n.render import localize
 from app.i18n.words import status_word
 from app.matchmaking.vocab import COUNTRIES, SECTORS, label
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole
 from app.outcomes import report
+from app.outcomes.agreements import KIND_LABELS, STATUS_LABELS
 from app.outcomes.models import (
     Agreement,
     AgreementKind,
     AgreementParty,
     AgreementStatus,
-    Checkin,
     MeetingFeedback,
 )
-from app.outcomes.service import KIND_LABELS, STATUS_LABELS
 from app.registration.models import Delegation, Organisation, OrganisationSector, Participant
 from app.types import pk
 

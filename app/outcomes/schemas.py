@@ -9,10 +9,10 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.checkin.models import CheckinMethod
 from app.outcomes.models import (
     AgreementKind,
     AgreementStatus,
-    CheckinMethod,
     Currency,
     NextStep,
 )

@@ -42,11 +42,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
+from app.checkin.service import checked_in_map
 from app.errors import NotFound
 from app.events.models import Event
 from app.matchmaking.models import ProfileSector
@@ -65,7 +65,6 @@ from app.outcomes.models import (
     AgreementKind,
     AgreementParty,
     AgreementStatus,
-    Checkin,
     MeetingFeedback,
     NextStep,
 )
@@ -75,6 +74,7 @@ from app.registration.models import (
     Organisation,
     OrganisationSector,
     Participant,
+    person_country,
 )
 from app.types import pk, utcnow
 
@@ -200,12 +200,6 @@ class EventStats:
 def _counts(counter: Counter[str]) -> list[Count]:
     """Largest first, then by key: the order of a bar chart."""
     return [Count(k, v) for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))]
-
-
-def checked_in_map(session: Session, *, event_id: int) -> dict[int, datetime]:
-    """{participant id: when they checked in}. No permission check."""
-    rows = session.exec(select(Checkin).where(Checkin.event_id == event_id)).all()
-    return {r.participant_id: r.checked_in_at for r in rows}
 
 
 def delegation_arrivals(session: Session, *, event_id: int) -> list[DelegationArrivals]:
@@ -425,10 +419,7 @@ def _country(
     person: tuple[Participant, Organisation | None], delegations: dict[int, Delegation]
 ) -> str:
     participant, org = person
-    if org is not None:
-        return org.country
-    delegation = delegations.get(participant.delegation_id or 0)
-    return delegation.country if delegation is not None else ""
+    return person_country(participant, org, delegations.get(participant.delegation_id or 0))
 
 
 def _ratings(session: Session, event_id: int) -> RatingFigures:

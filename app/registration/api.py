@@ -16,8 +16,12 @@ from sqlmodel import Session
 
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.errors import Invalid, Unauthorized, _l
+from app.matchmaking import service as matchmaking
 from app.matchmaking.vocab import SECTORS, OrganisationKind
 from app.pagination import Page, Paging
+from app.registration import delegations as delegation_service
+from app.registration import organisations as organisation_service
+from app.registration import queries as registration_queries
 from app.registration import service
 from app.registration.models import (
     ApprovalStatus,
@@ -59,20 +63,22 @@ CountryCode = Annotated[str | None, Query(min_length=2, max_length=2)]
 
 
 def organisation_out(session: Session, org: Organisation) -> OrganisationPublic:
-    sectors = service.organisation_sectors(session, pk(org))
-    return OrganisationPublic.model_validate(service.organisation_fields(org, sectors))
+    sectors = organisation_service.organisation_sectors(session, pk(org))
+    return OrganisationPublic.model_validate(organisation_service.organisation_fields(org, sectors))
 
 
 def participant_out(session: Session, participant: Participant, *, private: bool) -> ParticipantOut:
     if private:
-        return ParticipantPrivate.model_validate(service.private_fields(session, participant))
+        return ParticipantPrivate.model_validate(
+            registration_queries.private_fields(session, participant)
+        )
     return ParticipantPublic.model_validate(service.public_fields(session, participant))
 
 
 def delegation_out(
     session: Session, delegation: Delegation, *, private: bool, show_people: bool = True
 ) -> DelegationOut:
-    fields = service.delegation_fields(
+    fields = registration_queries.delegation_fields(
         session, delegation, private=private, show_people=show_people
     )
     if private:
@@ -97,7 +103,7 @@ def list_organisations(
     offered to anonymous crawlers). ``q`` ignores case and Vietnamese diacritics."""
     if sector is not None and sector not in SECTORS:
         raise Invalid("sector", _l("'{sector}' is not a sector code", sector=sector))
-    rows, total = service.list_organisations(
+    rows, total = organisation_service.list_organisations(
         session,
         q=q,
         country=country,
@@ -106,10 +112,12 @@ def list_organisations(
         limit=paging.limit,
         offset=paging.offset,
     )
-    sectors = service.sectors_by_organisation(session, [pk(o) for o in rows])
+    sectors = organisation_service.sectors_by_organisation(session, [pk(o) for o in rows])
     return Page(
         items=[
-            OrganisationPublic.model_validate(service.organisation_fields(o, sectors[pk(o)]))
+            OrganisationPublic.model_validate(
+                organisation_service.organisation_fields(o, sectors[pk(o)])
+            )
             for o in rows
         ],
         total=total,
@@ -126,7 +134,7 @@ def create_organisation(
 ) -> OrganisationPublic:
     """Any logged-in user; a duplicate (same name ignoring case, accents and legal-form
     words, same country) is a 409 naming ``name_vi`` and the existing organisation."""
-    org = service.create_organisation(session, actor=user, data=data)
+    org = organisation_service.create_organisation(session, actor=user, data=data)
     response.headers["Location"] = f"{ORGANISATIONS}/{org.id}"
     return organisation_out(session, org)
 
@@ -137,7 +145,9 @@ def create_organisation(
 def read_organisation(
     organisation_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
-    return organisation_out(session, service.get_organisation(session, organisation_id))
+    return organisation_out(
+        session, organisation_service.get_organisation(session, organisation_id)
+    )
 
 
 @router.patch(
@@ -147,7 +157,8 @@ def update_organisation(
     organisation_id: DbInt, data: OrganisationUpdate, session: SessionDep, user: CurrentUser
 ) -> OrganisationPublic:
     """Organisers, or the person who registered the organisation."""
-    org = service.update_organisation(
+    # Through matchmaking: the organisation's profiles carry its name in their search text.
+    org = matchmaking.update_organisation(
         session, actor=user, organisation_id=organisation_id, data=data
     )
     return organisation_out(session, org)
@@ -163,14 +174,14 @@ def list_delegations(
     """Delegations with their members, ordered by name. Organisers see all, with travel
     details and members' contact data; a head sees their own so; others see registered and
     confirmed delegations with their approved members' public fields."""
-    event, rows = service.list_delegations(session, viewer=user, event_id=event_id)
+    event, rows = delegation_service.list_delegations(session, viewer=user, event_id=event_id)
     page = rows[paging.offset : paging.offset + paging.limit]
     return Page(
         items=[
             delegation_out(
                 session,
                 d,
-                private=service.can_manage_delegation(session, user, event, d),
+                private=delegation_service.can_manage_delegation(session, user, event, d),
                 show_people=user is not None,
             )
             for d in page
@@ -191,7 +202,9 @@ def create_delegation(
 ) -> DelegationOut:
     """The event's organisers. ``head_user_id`` names an existing account; once set, that
     person can add members (who wait for approval) and edit part of the delegation."""
-    delegation = service.create_delegation(session, actor=user, event_id=event_id, data=data)
+    delegation = delegation_service.create_delegation(
+        session, actor=user, event_id=event_id, data=data
+    )
     response.headers["Location"] = f"/api/v1/events/{event_id}/delegations/{delegation.id}"
     return delegation_out(session, delegation, private=True)
 
@@ -200,10 +213,10 @@ def create_delegation(
 def read_delegation(
     event_id: DbInt, delegation_id: DbInt, session: SessionDep, user: OptionalUser
 ) -> DelegationOut:
-    event, delegation = service.get_delegation(
+    event, delegation = delegation_service.get_delegation(
         session, viewer=user, event_id=event_id, delegation_id=delegation_id
     )
-    private = service.can_manage_delegation(session, user, event, delegation)
+    private = delegation_service.can_manage_delegation(session, user, event, delegation)
     return delegation_out(session, delegation, private=private, show_people=user is not None)
 
 
@@ -222,7 +235,7 @@ def update_delegation(
     registered or withdrawn; other fields and confirming are a 403 naming the field.
     Status moves invited → registered → confirmed, withdrawn from any; others are a 409
     naming ``status``."""
-    delegation = service.update_delegation(
+    delegation = delegation_service.update_delegation(
         session, actor=user, event_id=event_id, delegation_id=delegation_id, data=data
     )
     return delegation_out(session, delegation, private=True)
@@ -251,10 +264,10 @@ def list_participants(
     the public sees the event, its delegations and its offers (README, "What is public")."""
     if user is None:
         raise Unauthorized("log in to see the participants")
-    filters = service.ParticipantFilters(
+    filters = registration_queries.ParticipantFilters(
         status=status, country=country, delegation_id=delegation_id, kind=kind, role=role, q=q
     )
-    rows, total, organiser = service.list_participants(
+    rows, total, organiser = registration_queries.list_participants(
         session,
         viewer=user,
         event_id=event_id,
@@ -264,10 +277,10 @@ def list_participants(
     )
     items: list[ParticipantOut]
     if organiser:
-        blocked = service.unavailable_by_participant(session, [pk(p) for p in rows])
+        blocked = registration_queries.unavailable_by_participant(session, [pk(p) for p in rows])
         items = [
             ParticipantPrivate.model_validate(
-                service.private_fields(session, p, blocked=blocked[pk(p)])
+                registration_queries.private_fields(session, p, blocked=blocked[pk(p)])
             )
             for p in rows
         ]
@@ -303,7 +316,7 @@ def read_own_registration(
     event_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> ParticipantOut:
     """Your own registration for the event, or 404."""
-    participant = service.own_registration(session, user=user, event_id=event_id)
+    participant = registration_queries.own_registration(session, user=user, event_id=event_id)
     return participant_out(session, participant, private=True)
 
 
@@ -318,7 +331,7 @@ def read_participant(
     visitors: 401."""
     if user is None:
         raise Unauthorized("log in to see the participants")
-    participant, private = service.view_participant(
+    participant, private = registration_queries.view_participant(
         session, viewer=user, event_id=event_id, participant_id=participant_id
     )
     return participant_out(session, participant, private=private)

@@ -165,3 +165,13 @@ class Unavailability(SQLModel, table=True):
 
     participant_id: int = Field(foreign_key="participant.id", primary_key=True, ondelete="CASCADE")
     slot_id: int = Field(foreign_key="slot.id", primary_key=True, ondelete="CASCADE")
+
+
+def person_country(
+    participant: Participant, organisation: Organisation | None, delegation: Delegation | None
+) -> str:
+    """A person's country: their organisation's (the database requires its two-letter code),
+    else their delegation's, else none. Pages, figures and documents all answer with this."""
+    if organisation is not None:
+        return organisation.country
+    return delegation.country if delegation is not None else ""

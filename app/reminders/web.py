@@ -28,8 +28,7 @@ JITSI_EXAMPLE = "https://meet.jit.si/ketnoi-{event}-{meeting}-{token}"
 
 
 def _event(session: Session, user: Any, event_id: int) -> Event:
-    event = events.get_event(session, event_id, viewer=user)
-    events.require_manage(session, user, event)
+    event = events.managed_event(session, user, event_id)
     return event
 
 

@@ -168,8 +168,7 @@ def last_schedule(
     event_id: DbInt, session_id: DbInt, session: SessionDep, user: Organiser
 ) -> ScheduleResult:
     """The last scheduler run of the session (its figures and unscheduled meetings)."""
-    event = events.get_event(session, event_id, viewer=user)
-    events.require_manage(session, user, event)
+    events.managed_event(session, user, event_id)
     service.matchmaking_session(session, event_id=event_id, session_id=session_id)
     run = service.latest_run(session, session_id=session_id)
     if run is None:

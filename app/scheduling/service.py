@@ -283,8 +283,7 @@ def schedule_session(
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
 ) -> ScheduleOutcome:
     """Run the scheduler on a session (organisers only); with ``apply``, move the meetings."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     if not 0 < time_limit_s <= MAX_TIME_LIMIT_S:
         raise Invalid("time_limit_s", "give a number of seconds between 1 and 60")
     row = matchmaking_session(session, event_id=event_id, session_id=session_id)
@@ -457,8 +456,7 @@ def publish_counted(session: Session, *, actor: User, event_id: int) -> tuple[Ev
     person with booked meetings gets an e-mail with their agenda. Publishing again after
     changes re-announces nothing by itself: moves are e-mailed as they happen. Returns the event
     and how many agenda e-mails were queued (none when publishing again)."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     booked = session.exec(
         select(Meeting).where(
             Meeting.event_id == event_id,

@@ -57,8 +57,7 @@ def _page(
     confirm_apply: bool = False,
     time_limit: float | None = None,
 ) -> Response:
-    event = events.get_event(session, event_id, viewer=user)
-    events.require_manage(session, user, event)
+    event = events.managed_event(session, user, event_id)
     row = service.matchmaking_session(session, event_id=event_id, session_id=session_id)
     run = service.latest_run(session, session_id=session_id)
     meetings = session.exec(

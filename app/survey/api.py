@@ -49,8 +49,7 @@ SURVEY = "/{event_id}/survey"
 
 def _managed(session: Session, user: User | None, event_id: int) -> Event:
     """The event, for its organisers (404 for those who may not see it, else 403)."""
-    event = events.get_event(session, event_id, viewer=user)
-    events.require_manage(session, user, event)
+    event = events.managed_event(session, user, event_id)
     return event
 
 

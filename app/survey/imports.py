@@ -62,8 +62,7 @@ class WishImport:
 
 def parse(session: Session, *, actor: User, event_id: int, data: bytes, name: str) -> WishImport:
     """The file's wishes and its problems (none saved yet). Organisers only."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    events.managed_event(session, actor, event_id)
     result = WishImport()
     try:
         table = read_table(data, name)
@@ -129,8 +128,7 @@ def apply(
 ) -> int:
     """Save the previewed wishes (from, to, level); a later row for the same pair wins.
     Returns how many were saved."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    events.managed_event(session, actor, event_id)
     ids = {i for a, b, _ in rows for i in (a, b)}
     approved = set(
         session.exec(

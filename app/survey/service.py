@@ -61,8 +61,7 @@ def is_open(session: Session, event_id: int) -> bool:
 
 
 def set_open(session: Session, *, actor: User, event_id: int, open_: bool) -> None:
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    events.managed_event(session, actor, event_id)
     row = session.get(WishSurvey, event_id) or WishSurvey(event_id=event_id)
     before = row.open
     row.open, row.updated_at = open_, utcnow()
@@ -224,8 +223,7 @@ def list_wishes(
     session: Session, *, actor: User, event_id: int, offset: int, limit: int
 ) -> tuple[list[MeetingWish], int]:
     """A page of the event's wishes in the order stated, and how many there are. Organisers."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    events.managed_event(session, actor, event_id)
     where = MeetingWish.event_id == event_id
     total = session.exec(select(func.count()).select_from(MeetingWish).where(where)).one()
     rows = session.exec(
@@ -346,8 +344,7 @@ def propose(
     its wishes give and a topic; confirmed at once when both asked, else a proposal the other side
     confirms. Pairs that already meet are skipped. ``topics`` ({pair: text}) overrides the
     board's suggested topic (an empty text: none); a pair not in it gets the suggestion."""
-    event = events.get_event(session, event_id, viewer=actor)
-    events.require_manage(session, actor, event)
+    event = events.managed_event(session, actor, event_id)
     chosen = set(keys)
     given = {k: v.strip() for k, v in (topics or {}).items() if k in chosen}
     pairs = {p.key: p for p in board(session, event=event)}

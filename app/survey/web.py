@@ -82,8 +82,7 @@ async def wishes_submit(
 
 @router.get("/events/{event_id:int}/wishes/board")
 def board_page(event_id: int, request: Request, session: SessionDep, user: CurrentUser) -> Response:
-    event = events.get_event(session, event_id, viewer=user)
-    events.require_manage(session, user, event)
+    event = events.managed_event(session, user, event_id)
     context = _board_context(
         session,
         event,

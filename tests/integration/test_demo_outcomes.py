@@ -11,12 +11,16 @@ import pytest
 from sqlmodel import Session, select
 from typer.testing import CliRunner
 
+from app.checkin.models import Checkin
 from app.cli import app as cli
 from app.demo import HAI_PHONG_TITLE
 from app.events.models import Event
 from app.meetings.models import Meeting
-from app.outcomes.models import Agreement, Checkin, MeetingFeedback
-from app.outcomes.service import event_stats
+from app.outcomes.models import (
+    Agreement,
+    MeetingFeedback,
+)
+from app.outcomes.stats import event_stats
 from app.registration.models import Participant
 from tests.demo_snapshot import demo_event
 

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
+from app.checkin.models import Checkin
 from app.cli import app as cli
 from app.demo import (
     DEMO_DELEGATE_EMAIL,
@@ -31,7 +32,7 @@ from app.demo_survey import SURVEY_PEOPLE
 from app.events.models import Event
 from app.matchmaking.models import Profile, ProfileSector
 from app.matchmaking.vocab import SECTORS, ProfileKind
-from app.outcomes.models import Checkin
+from app.registration import delegations as delegation_service
 from app.registration import service as registration
 from app.registration.models import (
     Delegation,
@@ -112,7 +113,7 @@ def test_each_foreign_delegation_has_a_head_with_an_account_and_members(db: Sess
         head = db.get(User, delegation.head_user_id)
         assert head is not None
         assert head.email.endswith("@ketnoi.demo")
-        members = registration.delegation_members(db, delegation.id or 0, approved_only=True)
+        members = delegation_service.delegation_members(db, delegation.id or 0, approved_only=True)
         assert len(members) >= 4, delegation.name
         # The head's own registration is one of the members, linked by the account's e-mail.
         own = registration.participant_for_user(db, event_id=event.id or 0, user=head)
@@ -123,7 +124,7 @@ def test_each_foreign_delegation_has_a_head_with_an_account_and_members(db: Sess
         assert delegation.departure_date is not None
         assert delegation.arrival_date <= event.start_date <= delegation.departure_date
         assert delegation.languages
-        organisations = registration.delegation_organisation_ids(db, delegation.id or 0)
+        organisations = delegation_service.delegation_organisation_ids(db, delegation.id or 0)
         assert delegation.leading_organisation_id in organisations
         assert len(organisations) >= 4
 

@@ -14,10 +14,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
+from app import clock
 from app.auth.models import User
 from app.auth.service import start_web_session
 from app.deps import SESSION_COOKIE
-from app.outcomes import service
+from app.outcomes import day as day_service
 from app.settings import get_settings
 from tests.integration.test_outcomes_api import (  # noqa: F401 - fixtures used by name
     Day,
@@ -74,7 +75,7 @@ def test_a_meeting_cannot_be_held_before_its_slot_starts(
 ) -> None:
     meeting = day.meet("lin", "hoa", slot=3)  # 14:40
     day.arrive("lin", "hoa")
-    monkeypatch.setattr(service, "utcnow", lambda: MORNING)
+    monkeypatch.setattr(clock, "now", lambda: MORNING)
     early = _post(day, meeting["id"], "held")
     assert early.status_code == 409, early.text
     assert _fields(early) == ["slot_id"]
@@ -100,7 +101,7 @@ def test_a_meeting_cannot_be_held_before_its_slot_starts(
         "Could not record the meeting: its time slot has not started yet."
     )
     # At 14:41 it has started.
-    monkeypatch.setattr(service, "utcnow", lambda: datetime(2027, 3, 16, 7, 41, tzinfo=UTC))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2027, 3, 16, 7, 41, tzinfo=UTC))
     assert _post(day, meeting["id"], "held").status_code == 200
 
 
@@ -159,14 +160,14 @@ def test_a_late_arrival_that_moves_nothing_says_why(
     day: Day, desk: TestClient, organiser: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Nothing booked at all.
-    monkeypatch.setattr(service, "utcnow", lambda: MORNING)
+    monkeypatch.setattr(clock, "now", lambda: MORNING)
     url = f"{day.base}/participants/{day.people['bao']}/late-arrival"
     nothing = day.client.post(url, headers=day.org)
     assert nothing.status_code == 200, nothing.text
     assert nothing.json()["reason"] == "no_booked_meetings"
     # Booked, but the morning of the day: nothing has started.
     day.meet("bao", "chen", slot=1)
-    early = service.replace_late_arrival(
+    early = day_service.replace_late_arrival(
         day.db,
         actor=organiser,
         event_id=day.event_id,
@@ -186,7 +187,7 @@ def test_a_late_arrival_that_moves_nothing_says_why(
         "Đến muộn: không có cuộc gặp nào cần xếp lại, chưa cuộc gặp nào của người này bắt đầu."
     )
     # After the session (18:00): the meeting at 14:00 has no later slot, and the page says so.
-    monkeypatch.setattr(service, "utcnow", lambda: datetime(2027, 3, 16, 11, 0, tzinfo=UTC))
+    monkeypatch.setattr(clock, "now", lambda: datetime(2027, 3, 16, 11, 0, tzinfo=UTC))
     page = desk.get(check_in)
     posted = desk.post(
         f"/events/{day.event_id}/participants/{day.people['bao']}/late-arrival",

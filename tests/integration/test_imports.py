@@ -17,6 +17,7 @@ from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.imports.models import ImportBatch
 from app.matchmaking.models import Profile, ProfileSector
+from app.registration import organisations as organisation_service
 from app.registration import service as registration
 from app.registration.models import Delegation, Organisation, Participant
 from app.registration.schemas import OrganisationCreate, ParticipantCreate
@@ -125,7 +126,7 @@ def _errors(body: dict[str, Any]) -> set[tuple[int | None, str | None, str]]:
 
 @pytest.fixture
 def existing_org(db: Session, organiser: User) -> Organisation:
-    org = registration.create_organisation(
+    org = organisation_service.create_organisation(
         db,
         actor=organiser,
         data=OrganisationCreate(name_vi="Công ty TNHH Cơ khí Hải Phòng", sectors=["mechanics"]),
@@ -189,7 +190,10 @@ def test_csv_with_bom_previews_without_writing_then_applies_everything(
     taiwanese = db.get(Organisation, people[2].organisation_id)
     assert taiwanese is not None
     assert taiwanese.country == "TW"
-    assert registration.organisation_sectors(db, taiwanese.id or 0) == ["iot", "semiconductors"]
+    assert organisation_service.organisation_sectors(db, taiwanese.id or 0) == [
+        "iot",
+        "semiconductors",
+    ]
     entry = db.exec(select(AuditEntry).where(AuditEntry.action == "import.apply")).one()
     assert entry.event_id == event_id
     assert entry.actor_user_id == organiser.id

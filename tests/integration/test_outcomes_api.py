@@ -17,12 +17,20 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app import clock
 from app.audit.models import AuditEntry
 from app.auth.models import Role, User
+from app.checkin.models import Checkin
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRequest
 from app.notifications.models import Outbox
-from app.outcomes import documents, service
-from app.outcomes.models import Agreement, AgreementReminder, Checkin, MeetingFeedback
+from app.outcomes import day as day_service
+from app.outcomes import documents, follow_ups
+from app.outcomes import feedback as feedback_service
+from app.outcomes.models import (
+    Agreement,
+    AgreementReminder,
+    MeetingFeedback,
+)
 from app.registration.models import (
     Delegation,
     Organisation,
@@ -163,7 +171,7 @@ def _person(
 
 
 # The end of the event's day (16/03/2027 18:00 in Hải Phòng): every slot has started, so
-# meetings can be recorded as held or missed. Only the outcomes service reads this clock.
+# meetings can be recorded as held or missed. Check-in and the outcomes read app.clock.
 EVENT_DAY_EVENING = datetime(2027, 3, 16, 11, 0, tzinfo=UTC)
 
 
@@ -174,7 +182,7 @@ def day(
     organiser_headers: Headers,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Day:
-    monkeypatch.setattr(service, "utcnow", lambda: EVENT_DAY_EVENING)
+    monkeypatch.setattr(clock, "now", lambda: EVENT_DAY_EVENING)
     created = client.post(
         "/api/v1/events",
         json={**HAI_PHONG_EVENT, "status": "registration_open"},
@@ -441,7 +449,7 @@ def test_late_arrival_gets_later_slots_and_the_rest_stays(day: Day, organiser: U
     others = day.meet("chen", "minh", slot=1)
     later = day.meet("hoa", "chen", slot=4)
     now = datetime(2027, 3, 16, 14, 25, tzinfo=UTC) - timedelta(hours=7)  # 14:25 local
-    result = service.replace_late_arrival(
+    result = day_service.replace_late_arrival(
         day.db,
         actor=organiser,
         event_id=day.event_id,
@@ -580,7 +588,7 @@ def test_feedback_link_works_without_log_in_and_refuses_tampering(day: Day) -> N
         url, params={"token": token}, json={"meeting_id": meeting["id"] + 1000, "rating": 1}
     )
     assert other.status_code == 403
-    expired = service.feedback_token(
+    expired = feedback_service.feedback_token(
         day.people["hoa"], meeting["id"], now=datetime.now(UTC) - timedelta(days=61)
     )
     late = day.client.post(url, params={"token": expired}, json={"rating": 1})
@@ -724,21 +732,21 @@ def test_follow_up_reminders_at_three_and_six_months_exactly_once(day: Day) -> N
     def at(d: date) -> datetime:
         return datetime(d.year, d.month, d.day, 2, 0, tzinfo=UTC)  # 09:00 in Hai Phong
 
-    def run(d: date) -> service.FollowUps:
-        result = service.send_follow_up_reminders(day.db, now=at(d))
+    def run(d: date) -> follow_ups.FollowUps:
+        result = follow_ups.send_follow_up_reminders(day.db, now=at(d))
         day.db.commit()
         return result
 
-    assert service.due_reminders(day.db, now=at(date(2027, 6, 15))) == []
-    assert run(date(2027, 6, 15)) == service.FollowUps(0, 0)
+    assert follow_ups.due_reminders(day.db, now=at(date(2027, 6, 15))) == []
+    assert run(date(2027, 6, 15)) == follow_ups.FollowUps(0, 0)
     three = run(date(2027, 6, 16))
     # The organiser and both parties' people (Lin and Hoa have e-mail addresses).
-    assert three == service.FollowUps(1, 3)
-    assert run(date(2027, 6, 16)) == service.FollowUps(0, 0)
-    assert run(date(2027, 9, 15)) == service.FollowUps(0, 0)
+    assert three == follow_ups.FollowUps(1, 3)
+    assert run(date(2027, 6, 16)) == follow_ups.FollowUps(0, 0)
+    assert run(date(2027, 9, 15)) == follow_ups.FollowUps(0, 0)
     six = run(date(2027, 9, 16))
-    assert six == service.FollowUps(1, 3)
-    assert run(date(2028, 1, 1)) == service.FollowUps(0, 0)
+    assert six == follow_ups.FollowUps(1, 3)
+    assert run(date(2028, 1, 1)) == follow_ups.FollowUps(0, 0)
     mails = day.db.exec(
         select(Outbox).where(Outbox.kind == "agreement_follow_up").order_by(col(Outbox.id))
     ).all()
@@ -762,9 +770,9 @@ def test_follow_up_reminders_at_three_and_six_months_exactly_once(day: Day) -> N
 
 def test_an_agreement_recorded_late_gets_only_its_latest_reminder(day: Day) -> None:
     assert _agreement(day, signed_on="2026-01-31").status_code == 201
-    result = service.send_follow_up_reminders(day.db, now=datetime(2027, 1, 5, tzinfo=UTC))
+    result = follow_ups.send_follow_up_reminders(day.db, now=datetime(2027, 1, 5, tzinfo=UTC))
     day.db.commit()
-    assert result == service.FollowUps(1, 3)
+    assert result == follow_ups.FollowUps(1, 3)
     rows = day.db.exec(select(AgreementReminder).order_by(col(AgreementReminder.months))).all()
     assert [(r.months, r.due_on, r.recipients) for r in rows] == [
         (3, date(2026, 4, 30), 0),

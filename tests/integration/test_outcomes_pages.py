@@ -21,10 +21,17 @@ from sqlmodel import Session, select
 
 from app.auth.models import Role, User
 from app.auth.service import get_user_by_email, start_web_session
+from app.checkin import service as checkin_service
+from app.checkin.models import Checkin
 from app.deps import SESSION_COOKIE
 from app.meetings.models import Meeting
-from app.outcomes import service
-from app.outcomes.models import Agreement, Checkin, MeetingFeedback
+from app.outcomes import feedback as feedback_service
+from app.outcomes import stats as stats_service
+from app.outcomes.models import (
+    Agreement,
+    MeetingFeedback,
+)
+from app.outcomes.schemas import FeedbackIn
 from app.settings import get_settings
 from tests.conftest import make_user
 from tests.integration.test_outcomes_api import (  # noqa: F401 - fixtures used by name
@@ -155,7 +162,9 @@ def test_arrivals_fragment_counts_by_delegation(
     day: Day, desk: TestClient, organiser: User
 ) -> None:
     for name in ("lin", "hoa"):
-        service.check_in(day.db, actor=organiser, event_id=day.event_id, code=day.code(name))
+        checkin_service.check_in(
+            day.db, actor=organiser, event_id=day.event_id, code=day.code(name)
+        )
     day.db.commit()
     fragment = desk.get(f"/events/{day.event_id}/check-in/arrivals")
     assert fragment.status_code == 200
@@ -252,7 +261,7 @@ def _held(day: Day) -> dict[str, Any]:
 
 def test_feedback_form_with_the_signed_link_and_a_tampered_one(app: FastAPI, day: Day) -> None:
     meeting = _held(day)
-    token = service.feedback_token(day.people["hoa"], meeting["id"])
+    token = feedback_service.feedback_token(day.people["hoa"], meeting["id"])
     url = f"/events/{day.event_id}/meetings/{meeting['id']}/feedback"
     anonymous = _browser(app, day.db, None)
     page = anonymous.get(url, params={"token": token})
@@ -281,7 +290,7 @@ def test_feedback_form_with_the_signed_link_and_a_tampered_one(app: FastAPI, day
     tampered = token[:-1] + ("0" if token[-1] != "0" else "1")
     refused = anonymous.get(url, params={"token": tampered})
     assert refused.status_code == 403
-    other = service.feedback_token(day.people["hoa"], meeting["id"] + 999)
+    other = feedback_service.feedback_token(day.people["hoa"], meeting["id"] + 999)
     assert anonymous.get(url, params={"token": other}).status_code == 403
 
 
@@ -421,14 +430,14 @@ def test_report_page_pdf_and_xlsx_show_the_figures(day: Day, desk: TestClient) -
     meeting = _held(day)
     missed = day.meet("chen", "bao", slot=2)
     assert day.mark(missed["id"], "no_show", ["chen"]).status_code == 200
-    service.submit_feedback(
+    feedback_service.submit_feedback(
         day.db,
         event_id=day.event_id,
-        data=service.FeedbackIn(held=True, rating=5, meeting_id=meeting["id"]),
-        token=service.feedback_token(day.people["hoa"], meeting["id"]),
+        data=FeedbackIn(held=True, rating=5, meeting_id=meeting["id"]),
+        token=feedback_service.feedback_token(day.people["hoa"], meeting["id"]),
     )
     day.db.commit()
-    stats = service.event_stats(day.db, event_id=day.event_id)
+    stats = stats_service.event_stats(day.db, event_id=day.event_id)
     page = desk.get(f"/events/{day.event_id}/report")
     assert page.status_code == 200
     key = {

@@ -16,6 +16,7 @@ from app.events import service as events
 from app.events.models import EventCreate, EventStatus
 from app.matchmaking.schemas import ProfileCreate
 from app.matchmaking.service import create_profile
+from app.registration import organisations as organisation_service
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus
 from app.registration.schemas import OrganisationCreate, ParticipantCreate
@@ -44,7 +45,7 @@ class World:
 
 def _org(db: Session, organiser: User, name: str, country: str, name_en: str = "") -> int:
     return pk(
-        registration.create_organisation(
+        organisation_service.create_organisation(
             db,
             actor=organiser,
             data=OrganisationCreate(name_vi=name, name_en=name_en, country=country),

@@ -16,6 +16,7 @@ from app.events import service as events
 from app.events.models import EventCreate, EventStatus
 from app.matchmaking.schemas import ProfileCreate
 from app.matchmaking.service import create_profile
+from app.registration import organisations as organisation_service
 from app.registration import service as registration
 from app.registration.schemas import OrganisationCreate, ParticipantCreate
 from app.text import fold, highlight, refold
@@ -83,7 +84,7 @@ def world(db: Session, organiser: User) -> tuple[int, dict[str, int]]:
         ),
     )
     event_id = pk(event)
-    org = registration.create_organisation(
+    org = organisation_service.create_organisation(
         db, actor=organiser, data=OrganisationCreate(name_vi="Công ty Thử nghiệm", country="VN")
     )
     person = registration.create_participant(

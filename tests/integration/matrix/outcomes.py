@@ -19,11 +19,16 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.auth.models import User
+from app.checkin import service as checkin_service
+from app.checkin.models import CheckinMethod
 from app.events import service as events
 from app.meetings import service as meetings
 from app.meetings.schemas import MeetingCreate
-from app.outcomes import service
-from app.outcomes.models import AgreementKind, AgreementStatus, CheckinMethod
+from app.outcomes import agreements as agreement_service
+from app.outcomes.models import (
+    AgreementKind,
+    AgreementStatus,
+)
 from app.outcomes.schemas import AgreementCreate, PartyIn
 from app.registration.models import Organisation, Participant
 from app.registration.service import new_code
@@ -121,14 +126,14 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
         event_id=event_id,
         data=MeetingCreate(participant_ids=[pk(own), pk(khoa)]),
     )
-    service.check_in(
+    checkin_service.check_in(
         db,
         actor=organiser,
         event_id=event_id,
         participant_id=ids["participant_id"],
         method=CheckinMethod.search,
     )
-    agreement = service.create_agreement(
+    agreement = agreement_service.create_agreement(
         db,
         actor=organiser,
         event_id=event_id,
@@ -144,7 +149,7 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
             ],
         ),
     )
-    document = service.add_document(
+    document = agreement_service.add_document(
         db,
         actor=organiser,
         event_id=event_id,

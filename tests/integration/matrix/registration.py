@@ -13,7 +13,7 @@ from typing import Any
 from sqlmodel import Session
 
 from app.auth.models import User
-from app.registration import service
+from app.registration import organisations as organisation_service
 from app.registration.models import Delegation, OrganisationKind
 from app.registration.schemas import OrganisationCreate
 from app.types import pk
@@ -51,7 +51,7 @@ def own_registration() -> dict[tuple[str, str], int]:
 def build(db: Session, users: dict[str, User], target: Any) -> dict[str, int]:
     """An organisation of the shared directory, registered by nobody in the roles, leading a
     delegation of the event (so the event's organisers may edit it, others may not)."""
-    org = service.create_organisation(
+    org = organisation_service.create_organisation(
         db,
         actor=None,
         data=OrganisationCreate(

@@ -1,0 +1,1 @@
+"""Check-in: who of an event has arrived (the desk, the hall). Below meetings."""
