@@ -61,7 +61,7 @@ def demo() -> None:
         DEMO_ORGANISER_PASSWORD,
         load_demo,
     )
-    from app.demo_data import (
+    from app.demo.data import (
         DELEGATION_HEAD_PASSWORD,
         DELEGATIONS,
         DESK_STAFF_EMAIL,

@@ -109,7 +109,7 @@ def _pick(vi: str, en: str) -> str:
 
 def _language_names(codes: Any) -> str:
     """'Tiếng Việt, Tiếng Anh' for ['vi', 'en'] (unknown codes as they are)."""
-    from app.matchmaking.vocab import LANGUAGES, label
+    from app.vocab import LANGUAGES, label
 
     locale = _current_locale.get()
     return ", ".join(label(LANGUAGES, str(c), locale) for c in codes or [])

@@ -27,7 +27,7 @@ from app.events.models import (
     SessionUpdate,
     language_name,
 )
-from app.matchmaking.vocab import LANGUAGES, label
+from app.vocab import LANGUAGES, label
 from app.web import check_csrf, form_errors, redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)

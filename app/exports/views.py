@@ -282,9 +282,9 @@ def _babel_locale(locale: str) -> Locale:
 
 def country_name(code: str, locale: str) -> str:
     """A country's display name, the one every page, document, calendar and e-mail uses:
-    the official form for the countries of app.matchmaking.vocab ('Đài Loan (Trung Quốc)' /
+    the official form for the countries of app.vocab ('Đài Loan (Trung Quốc)' /
     'Taiwan' for 'TW'), Babel's name for the others, the code itself when neither knows it."""
-    from app.matchmaking.vocab import COUNTRIES  # here: vocab is a leaf, views is not
+    from app.vocab import COUNTRIES  # here: vocab is a leaf, views is not
 
     if not code:
         return ""

@@ -19,7 +19,9 @@ from email_validator import EmailNotValidError, validate_email
 
 from app.imports import messages as m
 from app.imports.messages import Issue
-from app.matchmaking.vocab import (
+from app.registration.models import ApprovalStatus, ParticipantRole
+from app.text import fold
+from app.vocab import (
     COUNTRIES,
     IP_STATUSES,
     LANGUAGES,
@@ -30,8 +32,6 @@ from app.matchmaking.vocab import (
     Label,
     OrganisationKind,
 )
-from app.registration.models import ApprovalStatus, ParticipantRole
-from app.text import fold
 
 MAX_SECTORS = 10
 MAX_MEETING_CAP = 100

@@ -28,7 +28,6 @@ from app.imports.messages import Issue
 from app.imports.models import ImportBatch, ImportKind, ImportStatus
 from app.imports.spreadsheets import FileProblem, Table, read_table, write_csv, write_xlsx
 from app.matchmaking.models import Profile, ProfileSector
-from app.matchmaking.vocab import ORGANISATION_KINDS, SECTORS
 from app.registration import organisations as organisation_service
 from app.registration import service as registration
 from app.registration.models import (
@@ -41,6 +40,7 @@ from app.registration.models import (
 from app.registration.schemas import OrganisationCreate
 from app.text import fold, organisation_key
 from app.types import pk, utcnow
+from app.vocab import ORGANISATION_KINDS, SECTORS
 
 PREVIEW_ROWS = 20
 _IN_CHUNK = 500  # values per IN (…) list: well under every database's parameter limit

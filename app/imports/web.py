@@ -34,8 +34,8 @@ def _event(session: SessionDep, user: User, event_id: int) -> Event:
 def _cell_text(item: dict[str, Any], name: str) -> str:
     """A preview cell as a person reads it: names for the codes the row was read into
     ("Nuôi trồng thuỷ sản; Chế biến thực phẩm", not "aquaculture; food_processing")."""
+    from app import vocab
     from app.i18n.render import current_locale
-    from app.matchmaking import vocab
 
     raw = str(item.get("raw", {}).get(name, ""))
     values = item.get("values") or {}

@@ -19,7 +19,9 @@ from app.matchmaking.schemas import (
     Vocabularies,
 )
 from app.matchmaking.suggest import side
-from app.matchmaking.vocab import (
+from app.pagination import Page, Paging
+from app.types import DbInt
+from app.vocab import (
     BUDGET_RANGES,
     COUNTRIES,
     IP_STATUSES,
@@ -31,8 +33,6 @@ from app.matchmaking.vocab import (
     Label,
     ProfileKind,
 )
-from app.pagination import Page, Paging
-from app.types import DbInt
 
 router = APIRouter(tags=["matchmaking"])
 

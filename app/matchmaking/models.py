@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Column, Index
 from sqlmodel import Field, SQLModel
 
-from app.matchmaking.vocab import BudgetRange, IpStatus, ProfileKind
 from app.types import UTCDateTime, one_of, utcnow
+from app.vocab import BudgetRange, IpStatus, ProfileKind
 
 
 class ProfileStatus(StrEnum):

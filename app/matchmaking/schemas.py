@@ -12,9 +12,9 @@ from sqlmodel import Field, SQLModel
 from app.errors import _l
 from app.events.models import clean_language_codes
 from app.matchmaking.models import ProfileStatus
-from app.matchmaking.vocab import PARTNERSHIPS, BudgetRange, IpStatus, ProfileKind
 from app.registration.schemas import ParticipantPublic, Sectors
 from app.text import fold
+from app.vocab import PARTNERSHIPS, BudgetRange, IpStatus, ProfileKind
 
 MAX_KEYWORDS = 20
 MAX_KEYWORD_LENGTH = 60

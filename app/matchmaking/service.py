@@ -32,13 +32,13 @@ from app.matchmaking.schemas import (
     ReasonPublic,
     SuggestionPublic,
 )
-from app.matchmaking.vocab import SECTORS, ProfileKind
 from app.registration import organisations
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
 from app.registration.schemas import OrganisationUpdate, ParticipantPublic, clean_country
 from app.text import join_folded, like_fragment, search_terms, term_matches, words
 from app.types import pk, utcnow
+from app.vocab import SECTORS, ProfileKind
 
 MAX_SEARCH_TERMS = 12
 _SECTOR_ORDER = {code: i for i, code in enumerate(SECTORS)}

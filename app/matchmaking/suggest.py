@@ -19,14 +19,14 @@ from itertools import pairwise
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from app.matchmaking.vocab import (
+from app.text import simplified
+from app.vocab import (
     OFFER_KINDS,
     PROFILE_KINDS,
     REQUEST_KINDS,
     SECTORS,
     Label,
 )
-from app.text import simplified
 
 # Weights of the three signals; they add up to 1 so that a score reads as 0–100 %.
 SECTOR_WEIGHT = 0.35

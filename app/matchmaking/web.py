@@ -19,7 +19,11 @@ from app.events.web import submit
 from app.matchmaking import service
 from app.matchmaking.models import Profile, ProfileStatus
 from app.matchmaking.schemas import ProfileCreate, ProfileUpdate
-from app.matchmaking.vocab import (
+from app.registration import service as registration
+from app.registration.models import Participant
+from app.text import Highlighter, search_terms
+from app.types import pk
+from app.vocab import (
     BUDGET_RANGES,
     COUNTRIES,
     IP_STATUSES,
@@ -29,10 +33,6 @@ from app.matchmaking.vocab import (
     SECTORS,
     ProfileKind,
 )
-from app.registration import service as registration
-from app.registration.models import Participant
-from app.text import Highlighter, search_terms
-from app.types import pk
 from app.web import check_csrf, redirect, render
 
 router = APIRouter(include_in_schema=False)

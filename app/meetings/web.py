@@ -45,7 +45,6 @@ from app.forms import read_form as _form
 from app.forms import submit_form as _submit
 from app.forms import url_with as _url
 from app.matchmaking.models import Profile
-from app.matchmaking.vocab import COUNTRIES, label
 from app.meetings import grid_window, service
 from app.meetings.models import (
     ACTIVE_STATUSES,
@@ -73,6 +72,7 @@ from app.registration.models import (
 from app.reminders.online import set_meeting_online, video_link
 from app.survey.topics import meeting_topics
 from app.types import pk, utcnow
+from app.vocab import COUNTRIES, label
 from app.web import redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)

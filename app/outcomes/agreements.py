@@ -27,7 +27,6 @@ from app.events.models import (
     Event,
 )
 from app.i18n.words import status_word
-from app.matchmaking.vocab import Label
 from app.meetings.models import Meeting
 from app.outcomes import documents as docs
 from app.outcomes.feedback import acted_for_ids
@@ -45,6 +44,7 @@ from app.registration.models import (
     Participant,
 )
 from app.types import pk
+from app.vocab import Label
 
 KIND_LABELS: dict[AgreementKind, Label] = {
     AgreementKind.mou: Label("Biên bản ghi nhớ (MoU)", "Memorandum of understanding (MoU)"),

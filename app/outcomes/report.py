@@ -37,7 +37,7 @@ from app.exports.pdf import STATIC_DIR, TEMPLATES, SafeURLFetcher
 from app.exports.views import Bilingual, country_name
 from app.i18n import format_date, gettext_for, pick_locale
 from app.imports.spreadsheets import HEADER_FILL
-from app.matchmaking.vocab import COUNTRIES, ORGANISATION_KINDS, SECTORS, Label
+from app.vocab import COUNTRIES, ORGANISATION_KINDS, SECTORS, Label
 
 if TYPE_CHECKING:  # only for the adapter's signature: importing it would pull in the models
     from app.outcomes.stats import EventStats

@@ -14,7 +14,6 @@ from app.checkin.models import Checkin
 from app.events.models import Event, MeetingTable, Slot
 from app.i18n.render import localize
 from app.i18n.words import status_word
-from app.matchmaking.vocab import COUNTRIES, SECTORS, label
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole
 from app.outcomes import report
 from app.outcomes.agreements import KIND_LABELS, STATUS_LABELS
@@ -27,6 +26,7 @@ from app.outcomes.models import (
 )
 from app.registration.models import Delegation, Organisation, OrganisationSector, Participant
 from app.types import pk
+from app.vocab import COUNTRIES, SECTORS, label
 
 Sheets = dict[str, tuple[Sequence[str], list[list[Any]]]]
 

@@ -17,7 +17,6 @@ from sqlmodel import Session
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.errors import Invalid, Unauthorized, _l
 from app.matchmaking import service as matchmaking
-from app.matchmaking.vocab import SECTORS, OrganisationKind
 from app.pagination import Page, Paging
 from app.registration import delegations as delegation_service
 from app.registration import organisations as organisation_service
@@ -46,6 +45,7 @@ from app.registration.schemas import (
     ParticipantUpdate,
 )
 from app.types import DbInt, pk
+from app.vocab import SECTORS, OrganisationKind
 
 router = APIRouter()
 

@@ -9,8 +9,8 @@ from enum import StrEnum
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from app.matchmaking.vocab import OrganisationKind
 from app.types import UTCDateTime, one_of, utcnow
+from app.vocab import OrganisationKind
 
 
 class DelegationStatus(StrEnum):

@@ -11,7 +11,6 @@ from app.audit.service import diff, record
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Forbidden, NotFound, _l
 from app.events.models import EventOrganiser
-from app.matchmaking.vocab import OrganisationKind
 from app.registration.models import (
     Delegation,
     DelegationOrganisation,
@@ -25,6 +24,7 @@ from app.registration.schemas import (
 )
 from app.text import join_folded, organisation_key, search_terms
 from app.types import pk, utcnow
+from app.vocab import OrganisationKind
 
 # ---- organisations ------------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from app.auth.models import User
 from app.errors import NotFound
 from app.events import service as events
 from app.events.models import EventSession, SessionKind, Slot
-from app.matchmaking.vocab import OrganisationKind
 from app.registration.delegations import delegation_members, delegation_organisation_ids
 from app.registration.models import (
     ApprovalStatus,
@@ -31,6 +30,7 @@ from app.registration.service import (
 )
 from app.text import search_terms
 from app.types import pk
+from app.vocab import OrganisationKind
 
 
 def private_fields(

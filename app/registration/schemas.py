@@ -10,8 +10,8 @@ from sqlmodel import Field, SQLModel
 
 from app.errors import _l
 from app.events.models import clean_language_codes
-from app.matchmaking.vocab import SECTORS, OrganisationKind
 from app.registration.models import ApprovalStatus, DelegationStatus, ParticipantRole
+from app.vocab import SECTORS, OrganisationKind
 
 
 def clean_country(value: str) -> str:

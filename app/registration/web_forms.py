@@ -17,13 +17,6 @@ from app.errors import DomainError, Invalid
 from app.forms import Form
 from app.i18n import pick_locale
 from app.i18n.render import pydantic_message
-from app.matchmaking.vocab import (
-    COUNTRIES,
-    LANGUAGES,
-    ORGANISATION_KINDS,
-    SECTORS,
-    label,
-)
 from app.registration import organisations as organisation_service
 from app.registration.models import (
     Organisation,
@@ -32,6 +25,13 @@ from app.registration.models import (
 )
 from app.text import fold
 from app.types import pk
+from app.vocab import (
+    COUNTRIES,
+    LANGUAGES,
+    ORGANISATION_KINDS,
+    SECTORS,
+    label,
+)
 from app.web import form_errors, request_locale
 
 PAGE_SIZE = 100

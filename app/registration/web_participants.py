@@ -15,9 +15,6 @@ from app.errors import Invalid
 from app.events import service as events
 from app.events.models import Event
 from app.forms import read_form as _form
-from app.matchmaking.vocab import (
-    OrganisationKind,
-)
 from app.registration import delegations as delegation_service
 from app.registration import queries as registration_queries
 from app.registration import service
@@ -45,6 +42,9 @@ from app.registration.web_forms import (
     _vocab,
 )
 from app.types import pk
+from app.vocab import (
+    OrganisationKind,
+)
 from app.web import redirect, render
 
 router = APIRouter(include_in_schema=False)

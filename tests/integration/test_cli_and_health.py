@@ -12,7 +12,7 @@ from app.auth.models import User
 from app.cli import app as cli
 from app.db import make_engine
 from app.demo import DEMO_DELEGATE_EMAIL, DEMO_ORGANISER_EMAIL, HAI_PHONG_TITLE
-from app.demo_data import DELEGATIONS
+from app.demo.data import DELEGATIONS
 from app.events.models import Event, EventSession, MeetingTable, Slot
 from app.main import create_app
 from app.settings import Settings, get_settings

@@ -1,4 +1,4 @@
-"""The demo event's meetings (app.demo_meetings, loaded by ``ketnoi demo``): a booked B2B
+"""The demo event's meetings (app.demo.meetings, loaded by ``ketnoi demo``): a booked B2B
 schedule of more than a hundred meetings, requests in every state, a few cancellations and
 interpreters, no double booking, and a second load that changes nothing."""
 

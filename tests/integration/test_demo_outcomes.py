@@ -1,4 +1,4 @@
-"""The demo's event day (app.demo_outcomes, loaded by ``ketnoi demo``): check-ins with a few
+"""The demo's event day (app.demo.outcomes, loaded by ``ketnoi demo``): check-ins with a few
 absentees, held meetings and no-shows, feedback, agreements, and a second load that
 changes nothing."""
 

@@ -1,4 +1,4 @@
-"""The demo registrations of the Hải Phòng event (app.demo_data, loaded by ``ketnoi demo``):
+"""The demo registrations of the Hải Phòng event (app.demo.data, loaded by ``ketnoi demo``):
 delegations with heads who can log in, approved, pending and rejected participants, offers
 and requests across the seeds' sectors, and a second load that changes nothing."""
 
@@ -26,12 +26,11 @@ from app.demo import (
     UPCOMING_TITLE,
     demo_day,
 )
-from app.demo_data import DELEGATION_HEAD_PASSWORD, DELEGATIONS, PEOPLE, PROFILES
-from app.demo_registrations import load_registrations
-from app.demo_survey import SURVEY_PEOPLE
+from app.demo.data import DELEGATION_HEAD_PASSWORD, DELEGATIONS, PEOPLE, PROFILES
+from app.demo.registrations import load_registrations
+from app.demo.survey import SURVEY_PEOPLE
 from app.events.models import Event
 from app.matchmaking.models import Profile, ProfileSector
-from app.matchmaking.vocab import SECTORS, ProfileKind
 from app.registration import delegations as delegation_service
 from app.registration import service as registration
 from app.registration.models import (
@@ -42,6 +41,7 @@ from app.registration.models import (
     Unavailability,
 )
 from app.text import fold
+from app.vocab import SECTORS, ProfileKind
 from tests.conftest import token_for
 from tests.demo_snapshot import demo_event
 

@@ -1,4 +1,4 @@
-"""The demo's upcoming event (app.demo_survey, loaded by ``ketnoi demo``): its demand survey is
+"""The demo's upcoming event (app.demo.survey, loaded by ``ketnoi demo``): its demand survey is
 open with answers from Hải Phòng enterprises towards the visiting Taiwanese and Korean
 companies, so the organiser's matching board is not empty, the demo delegate sees his own
 answers, and a second load changes nothing."""

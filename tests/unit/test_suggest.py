@@ -8,8 +8,8 @@ import time
 import pytest
 
 from app.matchmaking.suggest import Doc, complementary, fast_fold, rank, side
-from app.matchmaking.vocab import SECTORS, ProfileKind
 from app.text import fold
+from app.vocab import SECTORS, ProfileKind
 
 ME = 1
 MY_ORG = 100

@@ -13,8 +13,8 @@ from sqlmodel import Session
 from app.auth.models import User
 from app.matchmaking.schemas import ProfileCreate
 from app.matchmaking.service import create_profile
-from app.matchmaking.vocab import ProfileKind
 from app.types import pk
+from app.vocab import ProfileKind
 from tests.integration.matrix.common import Call, E, everyone, read, write
 
 if TYPE_CHECKING:  # the test module imports this one: no import at run time

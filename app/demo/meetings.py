@@ -1,6 +1,6 @@
 """Meeting requests and a booked B2B schedule for the demo event, made through the services.
 
-What the Hải Phòng demo event gets (after app.demo_registrations):
+What the Hải Phòng demo event gets (after app.demo.registrations):
 
 - about 120 pairs of people who should meet, chosen deterministically: a visiting (foreign)
   participant with a Vietnamese one, ranked by the sectors their offers and requests share
@@ -29,12 +29,11 @@ from dataclasses import dataclass
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
-from app.demo_data import DEMO_DELEGATE_EMAIL
+from app.demo.data import DEMO_DELEGATE_EMAIL
 from app.errors import DomainError
 from app.events import service as events
 from app.events.models import Event, SessionKind
 from app.matchmaking.models import Profile, ProfileSector
-from app.matchmaking.vocab import ProfileKind
 from app.meetings import service as meetings
 from app.meetings.models import (
     Meeting,
@@ -54,6 +53,7 @@ from app.registration.models import (
 )
 from app.scheduling import service as scheduling
 from app.types import pk
+from app.vocab import ProfileKind
 
 COUNT_KEYS = (
     "requests",

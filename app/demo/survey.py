@@ -2,7 +2,7 @@
 about 40 days ahead): open, with a handful of Hải Phòng enterprises and the visiting
 Taiwanese and Korean companies registered with their offers and needs, and their answers —
 who must or would like to meet whom — so that the organiser's matching board has real pairs
-in ``make run``. People, organisations and profiles come from app.demo_data (the seeds).
+in ``make run``. People, organisations and profiles come from app.demo.data (the seeds).
 
 Idempotent like the other demo loaders: people are found by e-mail, profiles by owner and
 title; the survey is opened and the wishes saved only when the event has none yet, so a
@@ -15,8 +15,8 @@ from dataclasses import replace
 from sqlmodel import Session, select
 
 from app.auth.models import User
-from app.demo_data import DEMO_DELEGATE_EMAIL, ORGANISATIONS, PEOPLE, PROFILES
-from app.demo_registrations import _link_accounts, _organisation, _participant, _profile
+from app.demo.data import DEMO_DELEGATE_EMAIL, ORGANISATIONS, PEOPLE, PROFILES
+from app.demo.registrations import _link_accounts, _organisation, _participant, _profile
 from app.events.models import Event
 from app.registration.models import Organisation, Participant
 from app.survey import service as survey

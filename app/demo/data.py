@@ -1,5 +1,5 @@
 """Registrations for the demo Hải Phòng event (issue 5): plain data, loaded by
-app.demo_registrations through the services.
+app.demo.registrations through the services.
 
 The picture follows the articles in shared/seeds: Hải Phòng's Department of Science and
 Technology has run nearly 20 supply–demand sessions with delegations from Taiwan, Japan,
@@ -41,8 +41,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.matchmaking.vocab import IpStatus, OrganisationKind, Partnership, ProfileKind
 from app.registration.models import ApprovalStatus, DelegationStatus, ParticipantRole
+from app.vocab import IpStatus, OrganisationKind, Partnership, ProfileKind
 
 DELEGATION_HEAD_PASSWORD = "ketnoi-head-2026"
 # Event-day staff of the Hải Phòng department: the check-in desk's demo login.

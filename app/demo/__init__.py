@@ -17,10 +17,10 @@ from sqlmodel import Session, select
 
 from app.auth.models import Role, User, UserCreate
 from app.auth.service import create_user, ensure_organiser, get_user_by_email
-from app.demo_meetings import load_meetings
-from app.demo_outcomes import load_outcomes
-from app.demo_registrations import load_registrations
-from app.demo_survey import load_survey
+from app.demo.meetings import load_meetings
+from app.demo.outcomes import load_outcomes
+from app.demo.registrations import load_registrations
+from app.demo.survey import load_survey
 from app.events import service as events
 from app.events.models import (
     BookingMode,
@@ -109,11 +109,11 @@ def load_demo(session: Session) -> DemoResult:
             hai_phong.title_vi = HAI_PHONG_TITLE
             session.add(hai_phong)
             created = True
-        # Delegations, participants and their offers and requests (app.demo_data), each row
+        # Delegations, participants and their offers and requests (app.demo.data), each row
         # created only if missing, so that a database from before them gets them too.
         if any(load_registrations(session, organiser=organiser, event=hai_phong).values()):
             created = True
-    # Meeting requests, proposals and the booked B2B schedule (app.demo_meetings).
+    # Meeting requests, proposals and the booked B2B schedule (app.demo.meetings).
     with clock_at(_at(day - timedelta(days=8), 9, 0)):
         if any(load_meetings(session, organiser=organiser, event=hai_phong).values()):
             created = True
@@ -136,7 +136,7 @@ def load_demo(session: Session) -> DemoResult:
     if upcoming is None:
         upcoming = _upcoming(session, organiser)
         created = True
-    # Its demand survey is open, with enterprises' answers on the board (app.demo_survey).
+    # Its demand survey is open, with enterprises' answers on the board (app.demo.survey).
     if any(load_survey(session, organiser=organiser, event=upcoming).values()):
         created = True
     hanoi = _existing(session, HANOI_TITLE)

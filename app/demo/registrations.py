@@ -1,4 +1,4 @@
-"""Load the demo registrations (app.demo_data) into the Hải Phòng event through the services.
+"""Load the demo registrations (app.demo.data) into the Hải Phòng event through the services.
 
 Idempotent: every row is looked up first by its natural key — accounts and participants by
 e-mail, organisations by their duplicate key (name ignoring case, accents and legal form, and
@@ -30,7 +30,7 @@ from sqlmodel import Session, select
 
 from app.auth.models import Role, User, UserCreate
 from app.auth.service import create_user, get_user_by_email
-from app.demo_data import (
+from app.demo.data import (
     DELEGATION_HEAD_PASSWORD,
     DELEGATIONS,
     DESK_STAFF_EMAIL,
