@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from app.deps import OptionalUser, Organiser, SessionDep
 from app.errors import DomainError, FieldError, Invalid, _l
 from app.events import service
-from app.events.api import sessions_public
 from app.events.models import (
     BookingMode,
     Event,
@@ -27,6 +26,7 @@ from app.events.models import (
     SessionUpdate,
     language_name,
 )
+from app.events.presenters import sessions_public
 from app.vocab import LANGUAGES, label
 from app.web import check_csrf, form_errors, redirect, render, request_locale
 

@@ -17,7 +17,7 @@ from app.errors import DomainError, Invalid, NotFound
 from app.events import service as events
 from app.events.models import Event, SessionKind
 from app.exports import jobs, service
-from app.exports.api import pdf_response
+from app.exports.responses import pdf_response
 from app.registration import delegations as delegation_service
 from app.registration import queries as registration_queries
 from app.registration import service as registration

@@ -17,18 +17,11 @@ from app.imports.models import (
     ImportRowPublic,
     ImportStatus,
 )
-from app.imports.spreadsheets import MAX_BYTES
+from app.imports.uploads import read_upload
 from app.problems import problem
 from app.types import DbInt
 
 router = APIRouter(prefix="/api/v1/events", tags=["imports"])
-
-
-def read_upload(upload: UploadFile) -> bytes:
-    """At most one byte past the limit: a larger file is refused before any parsing, and
-    never held in memory whole."""
-    upload.file.seek(0)
-    return upload.file.read(MAX_BYTES + 1)
 
 
 def _row_public(item: dict[str, Any]) -> ImportRowPublic:

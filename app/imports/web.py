@@ -13,11 +13,11 @@ from app.deps import Organiser, SessionDep
 from app.events import service as events
 from app.events.models import Event
 from app.imports import service
-from app.imports.api import read_upload
 from app.imports.messages import FILE_UNKNOWN_TYPE, Issue
 from app.imports.models import ImportBatch, ImportStatus
 from app.imports.service import ImportFileError, Report
 from app.imports.spreadsheets import MAX_BYTES, MAX_ROWS
+from app.imports.uploads import read_upload
 from app.web import check_csrf, redirect, render
 
 router = APIRouter(include_in_schema=False)

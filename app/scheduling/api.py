@@ -12,8 +12,8 @@ from sqlmodel import Field, Session, SQLModel, col, select
 from app.deps import Organiser, SessionDep
 from app.errors import NotFound
 from app.events import service as events
-from app.events.api import event_public
 from app.events.models import EventPublic, MeetingTable, Slot
+from app.events.presenters import event_public
 from app.scheduling import service
 from app.scheduling.models import ScheduleRun
 from app.scheduling.service import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S

@@ -16,7 +16,7 @@ from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.errors import FieldError, Invalid, Msg, _l
 from app.events import service as events
 from app.events.models import Event
-from app.imports.api import read_upload
+from app.imports.uploads import read_upload
 from app.pagination import Page, Paging
 from app.registration import service as registration
 from app.survey import imports, service
