@@ -11,11 +11,12 @@ from urllib.parse import urlencode
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
+from sqlmodel import Session
 from starlette.datastructures import UploadFile  # what request.form() yields
 
 from app.errors import DomainError
 from app.i18n.render import pydantic_message
-from app.web import check_csrf, form_errors
+from app.web import check_csrf
 
 
 class Form:
@@ -63,37 +64,54 @@ def positive_int(value: str | None) -> int | None:
     return number if number > 0 else None
 
 
-def errors_of(exc: ValidationError | DomainError) -> dict[str, str]:
-    """Field name -> message, for showing each message next to its field."""
+Rename = Callable[[list[str]], str]
+
+
+def first_part(parts: list[str]) -> str:
+    """The form field of an error location: its first part (``languages[2]`` -> ``languages``)."""
+    return parts[0] if parts else "__all__"
+
+
+def errors_of(exc: ValidationError | DomainError, rename: Rename = first_part) -> dict[str, str]:
+    """Field name -> message, for showing each message next to its field (the first message
+    of a field wins). ``rename`` maps an error's location (``["organisation", "name_vi"]``) to
+    the form's field name. A conflict's sentence also goes above the form."""
     out: dict[str, str] = {}
     if isinstance(exc, ValidationError):
         for error in exc.errors():
-            loc = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
-            out.setdefault(loc[0] if loc else "__all__", pydantic_message(error))
+            parts = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
+            out.setdefault(rename(parts), pydantic_message(error))
         return out
-    errors = form_errors(exc)
-    # A conflict's detail says what happened in a sentence; keep it above the form as well.
-    if exc.status == 409 and "__all__" not in errors:
-        errors["__all__"] = exc.detail
-    return errors
+    for item in exc.errors:
+        parts = [p.split("[")[0] for p in item.field.split(".") if p.split("[")[0]]
+        out.setdefault(rename(parts), item.message)
+    if not out or (exc.status == 409 and "__all__" not in out):
+        out["__all__"] = exc.detail
+    return out
 
 
 def submit_form(
+    session: Session,
     save: Callable[[], object],
     fail: Callable[[dict[str, str], int], Response],
     done: Callable[[], Response],
+    *,
+    rename: Rename = first_part,
 ) -> Response:
-    """Run a form's save; on bad input re-render the page with each message by its field.
-    ``fail`` rolls the unit of work back first, so nothing is written. Permission and
-    not-found problems stay error pages (log in, not allowed, nothing here)."""
+    """The one way a page saves a form. Run ``save``; on bad input roll the unit of work back
+    (nothing of the attempt is written) and re-render with ``fail(errors, status)``, every
+    message beside its field; else ``done()``. Not logged in and not found stay error pages,
+    and so does a refusal (403) unless it names a field of the form."""
     try:
         save()
     except ValidationError as exc:
-        return fail(errors_of(exc), 422)
+        session.rollback()
+        return fail(errors_of(exc, rename), 422)
     except DomainError as exc:
-        if exc.status in (401, 403, 404):
+        if exc.status in (401, 404) or (exc.status == 403 and not exc.errors):
             raise
-        return fail(errors_of(exc), exc.status)
+        session.rollback()
+        return fail(errors_of(exc, rename), exc.status)
     return done()
 
 

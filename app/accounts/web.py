@@ -19,12 +19,12 @@ from app.accounts.models import Purpose
 from app.auth.models import Role, User, UserCreate
 from app.auth.service import create_user, get_user_by_email, normalise_email, start_web_session
 from app.deps import SESSION_COOKIE, CurrentUser, OptionalUser, Organiser, SessionDep, client_ip
-from app.errors import DomainError
 from app.events import service as events
 from app.events.models import Event
 from app.forms import read_form
 from app.imports.models import ImportBatch
 from app.notifications.service import locale_for
+from app.registration import queries as registration_queries
 from app.registration import service as registration
 from app.registration import web_forms as registration_forms
 from app.registration import web_self as registration_pages
@@ -166,10 +166,7 @@ async def signup_submit(
         errors["__all__"] = "Registration for this event is not open."
 
     def fail(found: dict[str, str], status: int) -> Response:
-        session.rollback()
-        keep = registration_forms._duplicate_choice(session, form)
-        if keep and "org_name_vi" in found:
-            found["org_name_vi"] = "this organisation is already registered: choose it above"
+        keep = registration_forms._duplicate_choice(session, form, found)
         values = registration_forms._form_values(form)
         values.pop("password", None)
         return render(
@@ -181,13 +178,9 @@ async def signup_submit(
 
     if errors or data is None:
         return fail(errors, 422)
-    taken = (
-        get_user_by_email(session, email) is not None
-        or session.exec(
-            select(Participant).where(Participant.event_id == event_id, Participant.email == email)
-        ).first()
-    )
-    if taken:
+    if get_user_by_email(session, email) is not None or registration_queries.email_registered(
+        session, event_id=event_id, email=email
+    ):
         # The address has an account or a registration here already: nothing is created or
         # changed, the address's owner gets a way in by e-mail, and the page is the same as
         # for a new sign-up (no account enumeration).
@@ -196,7 +189,8 @@ async def signup_submit(
         except service.RateLimited:
             session.commit()
         return redirect(f"/signup/sent?event={event_id}")
-    try:
+
+    def save() -> None:
         account = create_user(
             session,
             data=UserCreate(
@@ -211,21 +205,18 @@ async def signup_submit(
         participant = registration.create_participant(
             session, actor=account, event_id=event_id, data=data, self_registration=True
         )
-    except ValidationError as exc:
-        return fail(registration_forms._errors_of(exc), 422)
-    except DomainError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        return fail(registration_forms._errors_of(exc), exc.status)
-    service.send_link(
-        session,
-        Purpose.confirm_email,
-        user=account,
-        path="/account/confirm",
-        event=event,
-        participant=participant,
+        service.send_link(
+            session,
+            Purpose.confirm_email,
+            user=account,
+            path="/account/confirm",
+            event=event,
+            participant=participant,
+        )
+
+    return registration_forms._submit(
+        session, save, fail, lambda: redirect(f"/signup/sent?event={event_id}")
     )
-    return redirect(f"/signup/sent?event={event_id}")
 
 
 @router.get("/signup/sent")

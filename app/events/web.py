@@ -10,10 +10,10 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from pydantic import ValidationError
+from sqlmodel import Session
 
 from app.deps import OptionalUser, Organiser, SessionDep
-from app.errors import DomainError, FieldError, Invalid, _l
+from app.errors import FieldError, Invalid, _l
 from app.events import service
 from app.events.models import (
     BookingMode,
@@ -27,8 +27,9 @@ from app.events.models import (
     language_name,
 )
 from app.events.presenters import sessions_public
+from app.forms import submit_form
 from app.vocab import LANGUAGES, label
-from app.web import check_csrf, form_errors, redirect, render, request_locale
+from app.web import check_csrf, redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -45,31 +46,6 @@ COMMON_ZONES = (
     "UTC",
 )
 BREAK_LINE = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*[-–]\s*(\d{1,2}):(\d{2})\s*(.*)$")
-
-
-def validation_fields(exc: ValidationError) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for error in exc.errors():
-        loc = [p for p in error.get("loc", ()) if not isinstance(p, int)]
-        name = str(loc[0]) if loc else "__all__"
-        message = error.get("msg", "invalid value").removeprefix("Value error, ")
-        out.setdefault(name, message)
-    return out
-
-
-def submit(
-    save: Callable[[], object],
-    fail: Callable[[dict[str, str], int], Response],
-    done: Callable[[], Response],
-) -> Response:
-    """Run a form's save; on bad input re-render the form with each message by its field."""
-    try:
-        save()
-    except ValidationError as exc:
-        return fail(validation_fields(exc), 422)
-    except DomainError as exc:
-        return fail(form_errors(exc), exc.status)
-    return done()
 
 
 def _blank_to_none(form: dict[str, Any], *keys: str) -> None:
@@ -206,10 +182,9 @@ def _lenient(parse: Callable[[str], Any], raw: Any) -> Any:
         return None
 
 
-def _event_form_errors(form: dict[str, Any], exc: ValidationError) -> dict[str, str]:
-    """Every mistake of the event form at once: each field's own (pydantic) and the rules
-    between fields (dates in order, a known time zone) for the fields that did parse."""
-    errors = validation_fields(exc)
+def _cross_field_errors(form: dict[str, Any], errors: dict[str, str]) -> None:
+    """Every mistake of the event form at once: besides each field's own (pydantic), the
+    rules between fields (dates in order, a known time zone) for the fields that did parse."""
     parsed = {
         "timezone": form.get("timezone") or None,
         "start_date": _lenient(date.fromisoformat, form.get("start_date")),
@@ -223,17 +198,19 @@ def _event_form_errors(form: dict[str, Any], exc: ValidationError) -> dict[str, 
     }
     for problem in service.event_problems(parsed):
         errors.setdefault(problem.field, problem.message)
-    return errors
 
 
 def _event_submit(
     request: Request,
+    session: Session,
     form: dict[str, Any],
     event: Event | None,
     save: Callable[[], object],
     done: Callable[[], Response],
 ) -> Response:
     def fail(errors: dict[str, str], status: int) -> Response:
+        if status == 422:
+            _cross_field_errors(form, errors)
         if "languages" in errors:
             errors["languages_other"] = errors.pop("languages")
         return render(
@@ -243,13 +220,7 @@ def _event_submit(
             status_code=status,
         )
 
-    try:
-        save()
-    except ValidationError as exc:
-        return fail(_event_form_errors(form, exc), 422)
-    except DomainError as exc:
-        return fail(form_errors(exc), exc.status)
-    return done()
+    return submit_form(session, save, fail, done)
 
 
 @router.get("/events/new")
@@ -272,6 +243,7 @@ async def new_event_submit(request: Request, session: SessionDep, user: Organise
 
     return _event_submit(
         request,
+        session,
         form,
         None,
         save,
@@ -303,7 +275,12 @@ async def edit_event_submit(
         service.update_event(session, actor=user, event_id=event_id, data=data)
 
     return _event_submit(
-        request, form, event, save, lambda: redirect(f"/events/{event_id}", flash="event-saved")
+        request,
+        session,
+        form,
+        event,
+        save,
+        lambda: redirect(f"/events/{event_id}", flash="event-saved"),
     )
 
 
@@ -460,7 +437,9 @@ async def new_session_submit(
         data = SessionCreate.model_validate(_parse_session_form(form, event))
         service.create_session(session, actor=user, event_id=event_id, data=data)
 
-    return submit(save, _session_form_failure(request, event, form, None), _session_saved(event_id))
+    return submit_form(
+        session, save, _session_form_failure(request, event, form, None), _session_saved(event_id)
+    )
 
 
 @router.get("/events/{event_id:int}/sessions/{session_id}/edit")
@@ -512,11 +491,9 @@ async def edit_session_submit(
                 ]
                 raise
 
-    def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
-        return _session_form_failure(request, event, form, row)(errors, status)
-
-    return submit(save, fail, _session_saved(event_id))
+    return submit_form(
+        session, save, _session_form_failure(request, event, form, row), _session_saved(event_id)
+    )
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id}/delete")

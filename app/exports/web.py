@@ -18,12 +18,13 @@ from app.events import service as events
 from app.events.models import Event, SessionKind
 from app.exports import jobs, service
 from app.exports.responses import pdf_response
+from app.forms import submit_form
 from app.registration import delegations as delegation_service
 from app.registration import queries as registration_queries
 from app.registration import service as registration
 from app.registration.models import Participant
 from app.types import pk
-from app.web import check_csrf, form_errors, redirect, render, request_locale
+from app.web import check_csrf, redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -204,24 +205,33 @@ async def print_submit(
 ) -> Response:
     values = await _form(request)
     event = events.managed_event(session, user, event_id)
-    try:
+    created: list[jobs.PrintJob] = []
+
+    def save() -> None:
         what = values.get("what", "")
         if what not in {w.value for w in jobs.PrintWhat}:
             raise Invalid("what", "choose what to print")
-        job = jobs.create_job(
-            session,
-            actor=user,
-            event_id=event_id,
-            what=jobs.PrintWhat(what),
-            session_id=_optional_int(values, "session_id"),
-            delegation_id=_optional_int(values, "delegation_id"),
-            by_delegation=values.get("by_delegation") == "1",
-            lang=request_locale(request),
-            second=values.get("second") or None,
+        created.append(
+            jobs.create_job(
+                session,
+                actor=user,
+                event_id=event_id,
+                what=jobs.PrintWhat(what),
+                session_id=_optional_int(values, "session_id"),
+                delegation_id=_optional_int(values, "delegation_id"),
+                by_delegation=values.get("by_delegation") == "1",
+                lang=request_locale(request),
+                second=values.get("second") or None,
+            )
         )
-    except DomainError as exc:
+
+    def fail(errors: dict[str, str], status: int) -> Response:
         context = _print_context(session, user, event, request)
-        context.update({"errors": form_errors(exc), "values": values})
-        return render(request, "exports/print.html", context, status_code=exc.status)
-    background.add_task(jobs.run_job, job.id)
-    return redirect(f"/events/{event_id}/print?job={job.id}#job")
+        context.update({"errors": errors, "values": values})
+        return render(request, "exports/print.html", context, status_code=status)
+
+    def done() -> Response:
+        background.add_task(jobs.run_job, created[0].id)
+        return redirect(f"/events/{event_id}/print?job={created[0].id}#job")
+
+    return submit_form(session, save, fail, done)

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from contextvars import ContextVar
-from typing import Any
+from typing import Any, get_args
+
+from pydantic_core.core_schema import ErrorType
 
 from app.errors import Msg, _fill, _l
 from app.i18n import DEFAULT_LOCALE, gettext_for, pick_locale
@@ -128,6 +130,9 @@ _INVALID = _l("invalid value")
 _EMAIL = _l("not a valid e-mail address")
 
 
+_PYDANTIC_TYPES = frozenset(get_args(ErrorType))
+
+
 def pydantic_message(error: Mapping[str, Any]) -> Msg | str:
     """The message for one of pydantic's ``errors()`` items, ready for ``localize``."""
     kind = str(error.get("type", ""))
@@ -145,6 +150,8 @@ def pydantic_message(error: Mapping[str, Any]) -> Msg | str:
         return text or _INVALID
     template = _BY_TYPE.get(kind)
     if template is None:
+        if kind and kind not in _PYDANTIC_TYPES and error.get("msg"):
+            return str(error["msg"])  # our own PydanticCustomError: a catalogued message
         return _INVALID
     params = {
         name: (_expected(error) if name == "expected" else _ctx(error, name))

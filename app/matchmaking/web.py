@@ -15,7 +15,7 @@ from app.deps import CurrentUser, OptionalUser, SessionDep
 from app.errors import Forbidden, Invalid
 from app.events import service as events
 from app.events.models import Event
-from app.events.web import submit
+from app.forms import submit_form as submit
 from app.matchmaking import service
 from app.matchmaking.models import Profile, ProfileStatus
 from app.matchmaking.schemas import ProfileCreate, ProfileUpdate
@@ -274,6 +274,7 @@ async def new_profile_submit(
         created.append(service.create_profile(session, actor=user, event_id=event_id, data=data))
 
     return submit(
+        session,
         save,
         lambda errors, status: render(
             request,
@@ -328,6 +329,7 @@ async def edit_profile_submit(
         )
 
     return submit(
+        session,
         save,
         lambda errors, status: render(
             request,

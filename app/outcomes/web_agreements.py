@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from sqlmodel import Session, col, select
 
 from app.deps import CurrentUser, SessionDep
-from app.errors import DomainError, Invalid
+from app.errors import Invalid
 from app.events import service as events
 from app.events.models import Event, Slot
 from app.forms import Form
@@ -300,7 +300,6 @@ async def new_agreement_submit(
         )
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         event = events.managed_event(session, user, event_id)
         return _agreement_form(
             request, session, event, row=None, values=shown, errors=errors, status_code=status
@@ -309,7 +308,7 @@ async def new_agreement_submit(
     def done() -> Response:
         return redirect(f"/events/{event_id}/agreements/{pk(created[0])}", flash="agreement-saved")
 
-    return _submit(save, fail, done)
+    return _submit(session, save, fail, done)
 
 
 def _meeting_label(session: Session, event: Event, meeting_id: int | None) -> str:
@@ -394,7 +393,6 @@ async def edit_agreement_submit(
         )
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         ev = events.managed_event(session, user, event_id)
         row = session.get(Agreement, agreement_id)
         return _agreement_form(
@@ -405,7 +403,7 @@ async def edit_agreement_submit(
         return redirect(f"/events/{event_id}/agreements/{agreement_id}", flash="agreement-saved")
 
     del event
-    return _submit(save, fail, done)
+    return _submit(session, save, fail, done)
 
 
 @router.post("/events/{event_id:int}/agreements/{agreement_id:int}/delete")
@@ -432,22 +430,21 @@ async def document_upload(
         return redirect(_url(page, upload_error="choose a file to attach"))
     # One byte past the limit is enough to know it is too large.
     data = await upload.read(docs.MAX_DOCUMENT_BYTES + 1)
-    try:
+
+    def save() -> None:
         agreement_service.add_document(
             session,
             actor=user,
             event_id=event_id,
             agreement_id=agreement_id,
-            filename=upload.filename,
+            filename=upload.filename or "",
             data=data,
         )
-    except DomainError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        session.rollback()
-        message = exc.errors[0].message if exc.errors else exc.detail
-        return redirect(_url(page, upload_error=message))
-    return redirect(page, flash="document-added")
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        return redirect(_url(page, upload_error=next(iter(errors.values()))))
+
+    return _submit(session, save, fail, lambda: redirect(page, flash="document-added"))
 
 
 @router.get("/events/{event_id:int}/agreements/{agreement_id:int}/documents/{document_id:int}")

@@ -148,7 +148,6 @@ async def checkin_submit(
         result.append(found)
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         event = _staff(session, user, event_id)
         if "code" not in errors and "__all__" not in errors:
             errors = {"__all__": next(iter(errors.values()), ""), **errors}
@@ -165,7 +164,7 @@ async def checkin_submit(
             )
         )
 
-    return _submit(save, fail, done)
+    return _submit(session, save, fail, done)
 
 
 @router.post("/events/{event_id:int}/check-in/{participant_id:int}/undo")
@@ -198,16 +197,17 @@ def _with_flash(url: str, fragment: str = "", **params: Any) -> str:
     return base + ("&" if "?" in base else "?") + extra + fragment
 
 
-def _attendance_refusal(exc: DomainError) -> str:
-    """The flash key that says why staff could not record a meeting."""
-    if exc.status != 409:
+def _attendance_refusal(errors: dict[str, str], status: int) -> str:
+    """The flash key that says why staff could not record a meeting (from the first message
+    of the refusal)."""
+    if status != 409:
         return "attendance-invalid"
-    first = exc.errors[0] if exc.errors else None
-    if first is not None and first.field == "slot_id":
+    field, message = next(iter(errors.items()), ("__all__", ""))
+    if field == "slot_id":
         return "attendance-not-started"
-    if first is not None and first.field == "status" and first.message == "proposed":
+    if field == "status" and message == "proposed":
         return "attendance-unconfirmed"
-    if first is not None and first.field == "absent_participant_ids":
+    if field == "absent_participant_ids":
         return "attendance-not-checked-in"
     return "attendance-stale"
 
@@ -224,27 +224,33 @@ async def attendance_submit(
     back = _grid_back(event_id, meeting, form)
     outcome = form.get("outcome")
     absent = [i for i in (_int(v) for v in form.many("absent")) if i is not None]
-    try:
-        day_service.mark_meeting(
-            session,
-            actor=user,
-            event_id=event_id,
-            meeting_id=meeting_id,
-            outcome=outcome if outcome in ("held", "no_show") else "invalid",
-            absent_participant_ids=absent,
-            revision=_int(form.get("revision")),
-        )
-    except ValueError:
-        return redirect(_with_flash(back, f"#meeting-{meeting_id}", flash="attendance-invalid"))
-    except DomainError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        session.rollback()
+
+    def save() -> None:
+        try:
+            day_service.mark_meeting(
+                session,
+                actor=user,
+                event_id=event_id,
+                meeting_id=meeting_id,
+                outcome=outcome if outcome in ("held", "no_show") else "invalid",
+                absent_participant_ids=absent,
+                revision=_int(form.get("revision")),
+            )
+        except ValueError as exc:
+            raise Invalid("outcome", "choose held or no-show") from exc
+
+    def fail(errors: dict[str, str], status: int) -> Response:
         # The grid belongs to another module: the message travels as a short key.
-        key = _attendance_refusal(exc)
+        key = _attendance_refusal(errors, status)
         return redirect(_with_flash(back, f"#meeting-{meeting_id}", flash=key))
+
     flash = "meeting-held" if outcome == "held" else "meeting-no-show"
-    return redirect(_with_flash(back, f"#meeting-{meeting_id}", flash=flash))
+    return _submit(
+        session,
+        save,
+        fail,
+        lambda: redirect(_with_flash(back, f"#meeting-{meeting_id}", flash=flash)),
+    )
 
 
 @router.post("/events/{event_id:int}/participants/{participant_id:int}/late-arrival")
@@ -254,31 +260,42 @@ async def late_arrival_submit(
     events.managed_event(session, user, event_id)
     form = await _form(request)
     back = _safe_back(form.get("back"), event_id) or f"/events/{event_id}/check-in"
-    try:
-        result = day_service.replace_late_arrival(
-            session, actor=user, event_id=event_id, participant_id=participant_id
+    results: list[day_service.LateArrival] = []
+
+    def save() -> None:
+        results.append(
+            day_service.replace_late_arrival(
+                session, actor=user, event_id=event_id, participant_id=participant_id
+            )
         )
-    except DomainError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        session.rollback()
-        return redirect(_with_flash(back, flash="late-arrival-refused"))
-    placed = sum(1 for r in result.replaced if r.slot_id is not None)
-    # Why each missed meeting found no later slot ("HH:MM~reason", comma-separated), or why
-    # nothing had to move: the page says it in words instead of "0 / 0 / 0".
-    why_each = ",".join(
-        f"{r.was_at:%H:%M}~{r.reason}" for r in result.replaced if r.slot_id is None and r.was_at
-    )
-    return redirect(
-        _with_flash(
-            back,
-            flash="late-arrival",
-            moved=placed,
-            unplaced=len(result.unplaced),
-            changed=result.changed,
-            why=result.reason or None,
-            unplaced_at=why_each or None,
+
+    def done() -> Response:
+        result = results[0]
+        placed = sum(1 for r in result.replaced if r.slot_id is not None)
+        # Why each missed meeting found no later slot ("HH:MM~reason", comma-separated), or
+        # why nothing had to move: the page says it in words instead of "0 / 0 / 0".
+        why_each = ",".join(
+            f"{r.was_at:%H:%M}~{r.reason}"
+            for r in result.replaced
+            if r.slot_id is None and r.was_at
         )
+        return redirect(
+            _with_flash(
+                back,
+                flash="late-arrival",
+                moved=placed,
+                unplaced=len(result.unplaced),
+                changed=result.changed,
+                why=result.reason or None,
+                unplaced_at=why_each or None,
+            )
+        )
+
+    return _submit(
+        session,
+        save,
+        lambda errors, status: redirect(_with_flash(back, flash="late-arrival-refused")),
+        done,
     )
 
 

@@ -193,7 +193,6 @@ async def feedback_submit(
             feedback_service.submit_feedback(session, event_id=event_id, data=data, actor=user)
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         ev, m, p = _feedback_target(session, request, user, event_id, meeting_id, token)
         context = _feedback_context(request, session, ev, m, p, token, values=values, errors=errors)
         return render(request, "outcomes/feedback.html", context, status_code=status)
@@ -205,4 +204,4 @@ async def feedback_submit(
             query["participant_id"] = pk(person)
         return redirect(_url(url, **query, flash="feedback-saved"))
 
-    return _submit(save, fail, done)
+    return _submit(session, save, fail, done)

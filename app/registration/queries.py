@@ -222,3 +222,11 @@ def delegation_fields(
         }
     )
     return out
+
+
+def email_registered(session: Session, *, event_id: int, email: str) -> bool:
+    """Whether someone is registered for the event with this e-mail address."""
+    found = session.exec(
+        select(Participant.id).where(Participant.event_id == event_id, Participant.email == email)
+    ).first()
+    return found is not None

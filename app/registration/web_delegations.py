@@ -188,7 +188,6 @@ async def new_delegation_submit(
         )
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         return render(
             request,
             "registration/delegation_form.html",
@@ -199,6 +198,7 @@ async def new_delegation_submit(
         )
 
     return _submit(
+        session,
         save,
         fail,
         lambda: redirect(
@@ -273,7 +273,6 @@ async def edit_delegation_submit(
         )
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         fresh = session.get(Delegation, delegation_id)
         return render(
             request,
@@ -285,6 +284,7 @@ async def edit_delegation_submit(
         )
 
     return _submit(
+        session,
         save,
         fail,
         lambda: redirect(
@@ -406,7 +406,6 @@ async def add_member_submit(
         service.create_participant(session, actor=user, event_id=event_id, data=data)
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         fresh = session.get(Delegation, delegation_id) or delegation
         return render(
             request,
@@ -418,6 +417,7 @@ async def add_member_submit(
         )
 
     return _submit(
+        session,
         save,
         fail,
         lambda: redirect(f"/events/{event_id}/delegations/{delegation_id}", flash="member-added"),
@@ -446,7 +446,6 @@ async def remove_member_submit(
         service.remove_member(session, actor=user, event_id=event_id, participant_id=participant_id)
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         fresh = session.get(Delegation, delegation_id) or delegation
         return render(
             request,
@@ -456,6 +455,7 @@ async def remove_member_submit(
         )
 
     return _submit(
+        session,
         save,
         fail,
         lambda: redirect(f"/events/{event_id}/delegations/{delegation_id}", flash="member-removed"),

@@ -14,9 +14,8 @@ from pydantic import ValidationError
 from sqlmodel import Session
 
 from app.errors import DomainError, Invalid
-from app.forms import Form
+from app.forms import Form, errors_of, submit_form
 from app.i18n import pick_locale
-from app.i18n.render import pydantic_message
 from app.registration import organisations as organisation_service
 from app.registration.models import (
     Organisation,
@@ -32,7 +31,7 @@ from app.vocab import (
     SECTORS,
     label,
 )
-from app.web import form_errors, request_locale
+from app.web import request_locale
 
 PAGE_SIZE = 100
 ORGANISATION_CHOICES = 20
@@ -62,32 +61,17 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 
 
 def _errors_of(exc: ValidationError | DomainError) -> dict[str, str]:
-    out: dict[str, str] = {}
-    if isinstance(exc, ValidationError):
-        for error in exc.errors():
-            out.setdefault(_field_name(error.get("loc", ())), pydantic_message(error))
-        return out
-    for item in exc.errors:
-        out.setdefault(_field_name(tuple(item.field.split("."))), item.message)
-    return out or form_errors(exc)
+    return errors_of(exc, _field_name)
 
 
 def _submit(
+    session: Session,
     save: Callable[[], object],
     fail: Callable[[dict[str, str], int], Response],
     done: Callable[[], Response],
 ) -> Response:
-    """Run a form's save; on bad input re-render the form with each message by its field.
-    Nothing is written on failure: the request's unit of work rolls back on the error."""
-    try:
-        save()
-    except ValidationError as exc:
-        return fail(_errors_of(exc), 422)
-    except DomainError as exc:
-        if exc.status in (401, 404):
-            raise  # not a form problem: log in, or nothing here
-        return fail(_errors_of(exc), exc.status)
-    return done()
+    """``app.forms.submit_form`` with the registration forms' field names."""
+    return submit_form(session, save, fail, done, rename=_field_name)
 
 
 def _int_or_none(value: str) -> int | None:
@@ -223,8 +207,9 @@ def _form_values(form: Form) -> dict[str, Any]:
     return values
 
 
-def _duplicate_choice(session: Session, form: Form) -> list[int]:
-    """When a new organisation turns out to be registered already, offer the existing one."""
+def _duplicate_choice(session: Session, form: Form, errors: dict[str, str]) -> list[int]:
+    """When a new organisation turns out to be registered already, offer the existing one
+    (and say so beside the organisation's name)."""
     if form.get("organisation_id") != NEW_ORGANISATION or not form.get("org_name_vi"):
         return []
     existing = organisation_service.find_duplicate_organisation(
@@ -232,7 +217,11 @@ def _duplicate_choice(session: Session, form: Form) -> list[int]:
         name=form.get("org_name_vi"),
         country=(form.get("org_country") or "VN").upper(),
     )
-    return [pk(existing)] if existing is not None else []
+    if existing is None:
+        return []
+    if "org_name_vi" in errors:
+        errors["org_name_vi"] = "this organisation is already registered: choose it above"
+    return [pk(existing)]
 
 
 def _my_values(participant: Participant) -> dict[str, Any]:

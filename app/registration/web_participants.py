@@ -172,7 +172,6 @@ async def decision_submit(
         )
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         message = errors.get("reason") or errors.get("status") or next(iter(errors.values()))
         return render(
             request,
@@ -186,7 +185,7 @@ async def decision_submit(
     query = _filter_query(params)
     flash = "approved" if raw_status == ApprovalStatus.approved.value else "decided"
     target = f"/events/{event_id}/participants" + (f"?{query}" if query else "")
-    return _submit(save, fail, lambda: redirect(target, flash=flash))
+    return _submit(session, save, fail, lambda: redirect(target, flash=flash))
 
 
 def _add_context(
@@ -255,10 +254,7 @@ async def add_participant_submit(
         service.create_participant(session, actor=user, event_id=event_id, data=data)
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
-        keep = _duplicate_choice(session, form)
-        if keep and "org_name_vi" in errors:
-            errors["org_name_vi"] = "this organisation is already registered: choose it above"
+        keep = _duplicate_choice(session, form, errors)
         return render(
             request,
             "registration/participant_form.html",
@@ -267,6 +263,7 @@ async def add_participant_submit(
         )
 
     return _submit(
+        session,
         save,
         fail,
         lambda: redirect(f"/events/{event_id}/participants", flash="participant-added"),
@@ -343,11 +340,8 @@ async def edit_participant_submit(
         )
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         fresh = service.get_participant(session, event_id=event_id, participant_id=participant_id)
-        keep = _duplicate_choice(session, form)
-        if keep and "org_name_vi" in errors:
-            errors["org_name_vi"] = "this organisation is already registered: choose it above"
+        keep = _duplicate_choice(session, form, errors)
         values = _form_values(form)
         return render(
             request,
@@ -360,6 +354,7 @@ async def edit_participant_submit(
         )
 
     return _submit(
+        session,
         save,
         fail,
         lambda: redirect(f"/events/{event_id}/participants", flash="participant-saved"),

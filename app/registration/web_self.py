@@ -127,10 +127,7 @@ async def register_submit(
         service.create_participant(session, actor=user, event_id=event_id, data=data)
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
-        keep = _duplicate_choice(session, form)
-        if keep and "org_name_vi" in errors:
-            errors["org_name_vi"] = "this organisation is already registered: choose it above"
+        keep = _duplicate_choice(session, form, errors)
         return render(
             request,
             "registration/register.html",
@@ -138,7 +135,9 @@ async def register_submit(
             status_code=status,
         )
 
-    return _submit(save, fail, lambda: redirect(f"/events/{event_id}/me", flash="registered"))
+    return _submit(
+        session, save, fail, lambda: redirect(f"/events/{event_id}/me", flash="registered")
+    )
 
 
 # ---- my registration ----------------------------------------------------------------------
@@ -224,7 +223,6 @@ async def my_registration_submit(
         )
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         fresh = service.get_participant(session, event_id=event_id, participant_id=participant_id)
         return render(
             request,
@@ -234,7 +232,10 @@ async def my_registration_submit(
         )
 
     return _submit(
-        save, fail, lambda: redirect(_me_url(event_id, participant, user), flash="details-saved")
+        session,
+        save,
+        fail,
+        lambda: redirect(_me_url(event_id, participant, user), flash="details-saved"),
     )
 
 
@@ -255,7 +256,6 @@ async def my_availability_submit(
         )
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         fresh = service.get_participant(session, event_id=event_id, participant_id=participant_id)
         return render(
             request,
@@ -274,6 +274,7 @@ async def my_availability_submit(
         )
 
     return _submit(
+        session,
         save,
         fail,
         lambda: redirect(_me_url(event_id, participant, user), flash="availability-saved"),
@@ -295,7 +296,6 @@ async def my_reapply_submit(
         service.reapply(session, actor=user, event_id=event_id, participant_id=participant_id)
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         fresh = service.get_participant(session, event_id=event_id, participant_id=participant_id)
         return render(
             request,
@@ -305,5 +305,8 @@ async def my_reapply_submit(
         )
 
     return _submit(
-        save, fail, lambda: redirect(_me_url(event_id, participant, user), flash="reapplied")
+        session,
+        save,
+        fail,
+        lambda: redirect(_me_url(event_id, participant, user), flash="reapplied"),
     )

@@ -106,10 +106,11 @@ async def save_reminders(
         session.commit()
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         return _page(request, session, event, values=values, errors=errors, status=status)
 
-    return submit_form(save, fail, lambda: redirect(f"/events/{event_id}/reminders", flash="saved"))
+    return submit_form(
+        session, save, fail, lambda: redirect(f"/events/{event_id}/reminders", flash="saved")
+    )
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id:int}/online")
@@ -146,7 +147,6 @@ async def save_session_online(
         session.commit()
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         return _page(
             request,
             session,
@@ -157,4 +157,6 @@ async def save_session_online(
             status=status,
         )
 
-    return submit_form(save, fail, lambda: redirect(f"/events/{event_id}/reminders", flash="saved"))
+    return submit_form(
+        session, save, fail, lambda: redirect(f"/events/{event_id}/reminders", flash="saved")
+    )

@@ -11,15 +11,16 @@ from fastapi.responses import Response
 from sqlmodel import col, select
 
 from app.deps import Organiser, SessionDep
-from app.errors import DomainError, Invalid
+from app.errors import Invalid
 from app.events import service as events
 from app.events.models import MeetingTable, Slot
+from app.forms import read_form, submit_form
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole
 from app.registration.models import Participant
 from app.scheduling import service
 from app.scheduling.service import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
 from app.types import pk
-from app.web import check_csrf, form_errors, redirect, render
+from app.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -156,75 +157,84 @@ def schedule_page(
 async def run_schedule(
     event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
-    form = await request.form()
-    check_csrf(request, str(form.get("csrf_token") or ""))
-    apply = form.get("action") == "apply"
-    raw = str(form.get("time_limit_s") or DEFAULT_TIME_LIMIT_S).strip()
+    form = await read_form(request)
+    raw = (form.get("time_limit_s") or str(DEFAULT_TIME_LIMIT_S)).strip()
     event = events.get_event(session, event_id, viewer=user)
     # Over a published schedule, applying moves what people already have: first show what
     # would change (a trial run) and ask.
-    ask_first = apply and event.schedule_published_at is not None and form.get("confirm") != "1"
-    try:
+    run = {"apply": form.get("action") == "apply", "ask": False, "limit": 0.0}
+    run["ask"] = (
+        run["apply"] and event.schedule_published_at is not None and form.get("confirm") != "1"
+    )
+
+    def save() -> None:
         try:
-            limit = float(raw.replace(",", "."))
+            run["limit"] = float(raw.replace(",", "."))
         except ValueError as exc:
             raise Invalid("time_limit_s", "give a number of seconds") from exc
-        if ask_first:
-            apply = False
+        if run["ask"]:
+            run["apply"] = False
         outcome = service.schedule_session(
             session,
             actor=user,
             event_id=event_id,
             session_id=session_id,
-            apply=apply,
-            time_limit_s=limit,
+            apply=bool(run["apply"]),
+            time_limit_s=float(run["limit"]),
         )
-        if ask_first and not outcome.stats.get("changes"):
+        if run["ask"] and not outcome.stats.get("changes"):
             # Nothing people already see would change: no need to ask.
-            ask_first, apply = False, True
+            run["ask"], run["apply"] = False, True
             service.schedule_session(
                 session,
                 actor=user,
                 event_id=event_id,
                 session_id=session_id,
                 apply=True,
-                time_limit_s=limit,
+                time_limit_s=float(run["limit"]),
             )
-    except DomainError as exc:
-        session.rollback()
-        return _page(
-            request, session, user, event_id, session_id, errors=form_errors(exc), status=exc.status
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        return _page(request, session, user, event_id, session_id, errors=errors, status=status)
+
+    def done() -> Response:
+        if run["ask"]:
+            return _page(
+                request,
+                session,
+                user,
+                event_id,
+                session_id,
+                confirm_apply=True,
+                time_limit=float(run["limit"]),
+            )
+        return redirect(
+            f"/events/{event_id}/sessions/{session_id}/schedule",
+            flash="schedule-applied" if run["apply"] else "schedule-tried",
         )
-    if ask_first:
-        return _page(
-            request, session, user, event_id, session_id, confirm_apply=True, time_limit=limit
-        )
-    return redirect(
-        f"/events/{event_id}/sessions/{session_id}/schedule",
-        flash="schedule-applied" if apply else "schedule-tried",
-    )
+
+    return submit_form(session, save, fail, done)
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id:int}/publish")
 async def publish(
     event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
 ) -> Response:
-    form = await request.form()
-    check_csrf(request, str(form.get("csrf_token") or ""))
-    try:
-        _, queued = service.publish_counted(session, actor=user, event_id=event_id)
-    except DomainError as exc:
-        session.rollback()
-        return _page(
-            request,
-            session,
-            user,
-            event_id,
-            session_id,
-            errors={"__all__": exc.detail},
-            status=exc.status,
-        )
-    return redirect(
-        f"/events/{event_id}/sessions/{session_id}/schedule?sent={queued}",
-        flash="schedule-published",
+    await read_form(request)
+    queued: list[int] = []
+
+    def save() -> None:
+        queued.append(service.publish_counted(session, actor=user, event_id=event_id)[1])
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        return _page(request, session, user, event_id, session_id, errors=errors, status=status)
+
+    return submit_form(
+        session,
+        save,
+        fail,
+        lambda: redirect(
+            f"/events/{event_id}/sessions/{session_id}/schedule?sent={queued[0]}",
+            flash="schedule-published",
+        ),
     )

@@ -7,15 +7,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.deps import CurrentUser, SessionDep
-from app.errors import DomainError, Forbidden
+from app.errors import Forbidden
 from app.events import service as events
 from app.events.models import Event
-from app.forms import read_form
+from app.forms import read_form, submit_form
 from app.registration import service as registration
 from app.registration.models import Participant
 from app.survey import imports, service
 from app.types import pk
-from app.web import form_errors, redirect, render
+from app.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -67,17 +67,19 @@ async def wishes_submit(
     for key, value in form.values.items():
         if key.startswith("wish_") and key[5:].isdigit():
             wishes[int(key[5:])] = value or None
-    try:
+
+    def save() -> None:
         service.save_wishes(
             session, actor=user, event_id=event_id, participant_id=pk(me), wishes=wishes
         )
-    except DomainError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        session.rollback()
-        context = _wishes_context(session, event, me, errors=form_errors(exc))
-        return render(request, "survey/wishes.html", context, status_code=exc.status)
-    return redirect(f"/events/{event_id}/wishes?flash=wishes-saved")
+
+    def fail(errors: dict[str, str], status: int) -> Response:
+        context = _wishes_context(session, event, me, errors=errors)
+        return render(request, "survey/wishes.html", context, status_code=status)
+
+    return submit_form(
+        session, save, fail, lambda: redirect(f"/events/{event_id}/wishes?flash=wishes-saved")
+    )
 
 
 @router.get("/events/{event_id:int}/wishes/board")
@@ -124,23 +126,28 @@ async def board_submit(
         service.set_open(session, actor=user, event_id=event_id, open_=action == "open")
         return redirect(f"{back}?flash=survey-{action}ed")
     topics = {key[6:]: value for key, value in form.values.items() if key.startswith("topic_")}
-    try:
-        created = service.propose(
-            session, actor=user, event_id=event_id, keys=form.many("pairs"), topics=topics
+    created: list[object] = []
+
+    def save() -> None:
+        created.extend(
+            service.propose(
+                session, actor=user, event_id=event_id, keys=form.many("pairs"), topics=topics
+            )
         )
-    except DomainError as exc:
-        if exc.status in (401, 403, 404):
-            raise
-        session.rollback()
+
+    def fail(errors: dict[str, str], status: int) -> Response:
         event = events.get_event(session, event_id, viewer=user)
         context = _board_context(
             session,
             event,
-            errors=form_errors(exc),
+            errors=errors,
             topic_values={f"topic_{k}": v for k, v in topics.items()},
         )
-        return render(request, "survey/board.html", context, status_code=exc.status)
-    return redirect(f"{back}?flash=proposed&created={len(created)}")
+        return render(request, "survey/board.html", context, status_code=status)
+
+    return submit_form(
+        session, save, fail, lambda: redirect(f"{back}?flash=proposed&created={len(created)}")
+    )
 
 
 @router.post("/events/{event_id:int}/wishes/import")
