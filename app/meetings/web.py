@@ -481,7 +481,6 @@ def _mine_failure(
     the form that failed, identified by ``key`` (e.g. ``decline-12``)."""
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         event = events.get_event(session, event_id, viewer=user)
         if form.get("back") == "requests":
             events.require_manage(session, user, event)
@@ -528,7 +527,7 @@ async def accept_submit(
         return redirect(target, flash="request-accepted")
 
     fail = _mine_failure(request, session, user, event_id, form, f"request-{request_id}")
-    return _submit(save, fail, done)
+    return _submit(session, save, fail, done)
 
 
 @router.post("/events/{event_id:int}/meeting-requests/{request_id:int}/decline")
@@ -548,7 +547,9 @@ async def decline_submit(
         )
 
     fail = _mine_failure(request, session, user, event_id, form, f"request-{request_id}")
-    return _submit(save, fail, lambda: redirect(_back(event_id, form), flash="request-declined"))
+    return _submit(
+        session, save, fail, lambda: redirect(_back(event_id, form), flash="request-declined")
+    )
 
 
 @router.post("/events/{event_id:int}/meeting-requests/{request_id:int}/cancel")
@@ -561,7 +562,9 @@ async def cancel_request_submit(
         service.cancel_request(session, actor=user, event_id=event_id, request_id=request_id)
 
     fail = _mine_failure(request, session, user, event_id, form, f"request-{request_id}")
-    return _submit(save, fail, lambda: redirect(_back(event_id, form), flash="request-withdrawn"))
+    return _submit(
+        session, save, fail, lambda: redirect(_back(event_id, form), flash="request-withdrawn")
+    )
 
 
 def _revision(form: Form) -> int | None:
@@ -588,7 +591,9 @@ async def book_submit(
         )
 
     fail = _mine_failure(request, session, user, event_id, form, f"meeting-{meeting_id}")
-    return _submit(save, fail, lambda: redirect(_back(event_id, form), flash="meeting-booked"))
+    return _submit(
+        session, save, fail, lambda: redirect(_back(event_id, form), flash="meeting-booked")
+    )
 
 
 @router.post("/events/{event_id:int}/meetings/{meeting_id:int}/confirm")
@@ -603,7 +608,9 @@ async def confirm_submit(
         )
 
     fail = _mine_failure(request, session, user, event_id, form, f"meeting-{meeting_id}")
-    return _submit(save, fail, lambda: redirect(_back(event_id, form), flash="meeting-confirmed"))
+    return _submit(
+        session, save, fail, lambda: redirect(_back(event_id, form), flash="meeting-confirmed")
+    )
 
 
 @router.post("/events/{event_id:int}/meetings/{meeting_id:int}/cancel")
@@ -624,7 +631,9 @@ async def cancel_meeting_submit(
         )
 
     fail = _mine_failure(request, session, user, event_id, form, f"meeting-{meeting_id}")
-    return _submit(save, fail, lambda: redirect(_back(event_id, form), flash="meeting-cancelled"))
+    return _submit(
+        session, save, fail, lambda: redirect(_back(event_id, form), flash="meeting-cancelled")
+    )
 
 
 # ---- request a meeting --------------------------------------------------------------------
@@ -797,7 +806,6 @@ async def new_request_submit(
         service.create_request(session, actor=user, event_id=event_id, data=data)
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         fresh_event = events.get_event(session, event_id, viewer=user)
         fresh_me = session.get(Participant, me_id)
         assert fresh_me is not None
@@ -827,6 +835,7 @@ async def new_request_submit(
 
     acting = registration.acting_for(me, user)
     return _submit(
+        session,
         save,
         fail,
         lambda: redirect(
@@ -982,7 +991,6 @@ def _grid_action(
     flash: str,
 ) -> Response:
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         event = _managed(session, user, event_id)
         row = _matchmaking_session(session, event_id, session_id)
         context = _grid_context(
@@ -1000,7 +1008,7 @@ def _grid_action(
         url = _url(_grid_url(event_id, session_id), flash=flash, **focus)
         return redirect(url + f"#meeting-{meeting_id}")
 
-    return _submit(save, fail, done)
+    return _submit(session, save, fail, done)
 
 
 def _keep_table(
@@ -1076,7 +1084,6 @@ def _meeting_action(
     flash: str,
 ) -> Response:
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         event = _managed(session, user, event_id)
         row = _matchmaking_session(session, event_id, session_id)
         context = _meeting_page_context(request, session, event, row, meeting_id, errors=errors)
@@ -1085,7 +1092,7 @@ def _meeting_action(
     def done() -> Response:
         return redirect(_url(_meeting_url(event_id, session_id, meeting_id), flash=flash))
 
-    return _submit(save, fail, done)
+    return _submit(session, save, fail, done)
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/place")
@@ -1354,7 +1361,6 @@ async def propose_submit(
         created.append(service.create_meeting(session, actor=user, event_id=event_id, data=data))
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        session.rollback()
         event = _managed(session, user, event_id)
         if "interpreter_ids" in errors:
             errors["interpreter_id"] = errors.pop("interpreter_ids")
@@ -1372,7 +1378,7 @@ async def propose_submit(
             return redirect(url + f"#meeting-{meeting.id}")
         return redirect(f"/events/{event_id}/meeting-requests", flash="meeting-proposed")
 
-    return _submit(save, fail, done)
+    return _submit(session, save, fail, done)
 
 
 # ---- organisers: all requests -------------------------------------------------------------

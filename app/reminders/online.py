@@ -9,11 +9,12 @@ import hashlib
 import hmac
 from urllib.parse import urlsplit
 
-from sqlmodel import Session
+from sqlalchemy import func
+from sqlmodel import Session, col, select
 
 from app.errors import FieldError, Invalid, _l
 from app.events.models import EventSession
-from app.meetings.models import Meeting
+from app.meetings.models import Meeting, MeetingStatus
 from app.reminders.models import MeetingMode
 from app.settings import get_settings
 from app.types import utcnow
@@ -86,12 +87,60 @@ def set_session_pattern(session: Session, session_row: EventSession, pattern: st
     session.flush()
 
 
+def set_session_online(
+    session: Session, session_row: EventSession, *, pattern: str, mode: str | None
+) -> None:
+    """A session's video-link pattern and, unless ``mode`` is None (keep each meeting's own),
+    how all its meetings are held. Both fields are checked before anything is written."""
+    errors: list[FieldError] = []
+    if mode is not None and mode not in MODES:
+        errors.append(_mode_error())
+    problem = url_problem(pattern, pattern=True)
+    if problem is not None:
+        errors.append(FieldError("video_pattern", problem.message))
+    if errors:
+        raise Invalid(errors[0].field, errors[0].message, *errors[1:])
+    set_session_pattern(session, session_row, pattern)
+    if mode is None:
+        return
+    meetings = session.exec(
+        select(Meeting).where(
+            Meeting.session_id == session_row.id,
+            col(Meeting.status) != MeetingStatus.cancelled.value,
+        )
+    ).all()
+    for meeting in meetings:
+        set_meeting_online(session, meeting, mode=mode, video_url=meeting.video_url)
+
+
+def modes_by_session(session: Session, *, event_id: int) -> dict[int, dict[str, int]]:
+    """Session id -> {mode: number of meetings not cancelled}, counted in SQL."""
+    rows = session.exec(
+        select(Meeting.session_id, Meeting.mode, func.count())
+        .where(
+            Meeting.event_id == event_id,
+            col(Meeting.session_id).is_not(None),
+            col(Meeting.status) != MeetingStatus.cancelled.value,
+        )
+        .group_by(col(Meeting.session_id), col(Meeting.mode))
+    ).all()
+    counts: dict[int, dict[str, int]] = {}
+    for session_id, mode, n in rows:
+        if session_id is not None:
+            counts.setdefault(session_id, {})[mode] = int(n)
+    return counts
+
+
+def _mode_error() -> FieldError:
+    return FieldError("mode", _l("must be one of {values}", values=", ".join(MODES)))
+
+
 def set_meeting_online(session: Session, meeting: Meeting, *, mode: str, video_url: str) -> None:
     """Set how a meeting is held. A change of mode or link is a new revision: the people's
     calendars update and a new reminder goes out."""
     errors: list[FieldError] = []
     if mode not in MODES:
-        errors.append(FieldError("mode", _l("must be one of {values}", values=", ".join(MODES))))
+        errors.append(_mode_error())
     problem = url_problem(video_url)
     if problem is not None:
         errors.append(FieldError("video_url", problem.message))
