@@ -12,7 +12,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from app.accounts import service
 from app.accounts.models import Purpose
@@ -22,6 +22,7 @@ from app.deps import SESSION_COOKIE, CurrentUser, OptionalUser, Organiser, Sessi
 from app.events import service as events
 from app.events.models import Event
 from app.forms import read_form
+from app.imports import service as imports_service
 from app.imports.models import ImportBatch
 from app.notifications.service import locale_for
 from app.registration import queries as registration_queries
@@ -31,7 +32,6 @@ from app.registration import web_self as registration_pages
 from app.registration.models import Participant
 from app.registration.schemas import ParticipantCreate
 from app.settings import get_settings
-from app.types import pk
 from app.web import redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)
@@ -617,22 +617,6 @@ async def invite_everyone(
     )
 
 
-def imported_participant_ids(session: Session, event_id: int, batch: ImportBatch) -> list[int]:
-    emails = [r["values"].get("email") for r in batch.rows if r.get("values")]
-    wanted = sorted({e.lower() for e in emails if e})
-    if not wanted:
-        return []
-    return [
-        pk(p)
-        for p in session.exec(
-            select(Participant).where(
-                Participant.event_id == event_id,
-                Participant.email.in_(wanted),  # type: ignore[union-attr]
-            )
-        ).all()
-    ]
-
-
 @router.post("/events/{event_id:int}/import/{batch_id:int}/invite")
 async def invite_imported(
     event_id: int, batch_id: int, request: Request, session: SessionDep, user: Organiser
@@ -642,7 +626,7 @@ async def invite_imported(
     batch = session.get(ImportBatch, batch_id)
     if batch is None or batch.event_id != event_id or batch.status != "applied":
         return redirect(f"/events/{event_id}/import")
-    ids = imported_participant_ids(session, event_id, batch)
+    ids = imports_service.imported_participant_ids(session, event_id=event_id, batch=batch)
     sent = service.invite_all(session, actor=user, event=event, participant_ids=ids)
     return redirect(
         f"/events/{event_id}/participants", flash="invited" if sent else "nobody-to-invite"

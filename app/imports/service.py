@@ -629,3 +629,19 @@ def template_xlsx() -> bytes:
             ("Danh mục - Lists", ["Danh mục / List", "Mã / Code", "Tiếng Việt", "English"], lists),
         ]
     )
+
+
+def imported_participant_ids(session: Session, *, event_id: int, batch: ImportBatch) -> list[int]:
+    """The event's participants whose e-mail address is in an applied participants batch."""
+    emails = [r["values"].get("email") for r in batch.rows if r.get("values")]
+    wanted = sorted({e.lower() for e in emails if e})
+    if not wanted:
+        return []
+    return [
+        pk(p)
+        for p in session.exec(
+            select(Participant).where(
+                Participant.event_id == event_id, col(Participant.email).in_(wanted)
+            )
+        ).all()
+    ]

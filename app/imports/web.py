@@ -168,9 +168,8 @@ def import_apply(
         return _page(request, event, batch=result.batch, status_code=409)
     if invite and result.batch.kind == "participants":
         from app.accounts import service as accounts
-        from app.accounts.web import imported_participant_ids
 
-        ids = imported_participant_ids(session, event_id, result.batch)
+        ids = service.imported_participant_ids(session, event_id=event_id, batch=result.batch)
         accounts.invite_all(session, actor=user, event=event, participant_ids=ids)
         return redirect(f"/events/{event_id}/participants", flash="invited")
     return redirect(f"/events/{event_id}/import?done={batch_id}")

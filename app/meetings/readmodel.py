@@ -47,6 +47,26 @@ def people_by_meeting(
     return out
 
 
+def parties(session: Session, meeting_ids: Sequence[int]) -> dict[int, list[Participant]]:
+    """The parties (not interpreters or colleagues) of each meeting, by participant id: one
+    query."""
+    out: dict[int, list[Participant]] = {}
+    if not meeting_ids:
+        return out
+    rows = session.exec(
+        select(MeetingParticipant, Participant)
+        .join(Participant, col(Participant.id) == col(MeetingParticipant.participant_id))
+        .where(
+            col(MeetingParticipant.meeting_id).in_(list(meeting_ids)),
+            MeetingParticipant.role == MeetingRole.party.value,
+        )
+        .order_by(col(MeetingParticipant.meeting_id), col(Participant.id))
+    ).all()
+    for seat, person in rows:
+        out.setdefault(seat.meeting_id, []).append(person)
+    return out
+
+
 @dataclass
 class People:
     """Participants with their organisations and delegations, loaded once."""

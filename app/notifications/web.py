@@ -12,13 +12,11 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlalchemy import ColumnElement, func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.auth.models import User
 from app.deps import Organiser, SessionDep
-from app.events.models import Event, EventOrganiser
-from app.notifications.models import Outbox
+from app.notifications import outbox
 from app.notifications.sender import DEFAULT_MAX_ATTEMPTS
 from app.notifications.service import KINDS
 from app.settings import get_settings
@@ -35,43 +33,17 @@ def _int(value: str) -> int | None:
     return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
 
 
-def _visible(session: Session, user: User) -> ColumnElement[bool] | None:
-    if user.is_admin:
-        return None
-    managed = select(EventOrganiser.event_id).where(EventOrganiser.user_id == user.id)
-    return col(Outbox.event_id).in_(managed)
-
-
 def _outbox_context(
     session: Session, user: User, *, state: str, kind: str, event_id: int | None, offset: int
 ) -> dict[str, Any]:
-    conditions: list[Any] = []
-    visible = _visible(session, user)
-    if visible is not None:
-        conditions.append(visible)
-    if event_id is not None:
-        conditions.append(col(Outbox.event_id) == event_id)
-    if kind in KINDS:
-        conditions.append(col(Outbox.kind) == kind)
-    if state == "unsent":
-        conditions.append(col(Outbox.sent_at).is_(None))
-    elif state == "sent":
-        conditions.append(col(Outbox.sent_at).is_not(None))
-    elif state == "failed":
-        conditions += [col(Outbox.sent_at).is_(None), col(Outbox.last_error) != ""]
-    total = int(session.exec(select(func.count()).select_from(Outbox).where(*conditions)).one())
-    rows = session.exec(
-        select(Outbox)
-        .where(*conditions)
-        .order_by(col(Outbox.id).desc())
-        .limit(PAGE_SIZE)
-        .offset(offset)
-    ).all()
-    event_ids = {r.event_id for r in rows if r.event_id is not None}
-    titles = (
-        {e.id: e for e in session.exec(select(Event).where(col(Event.id).in_(event_ids))).all()}
-        if event_ids
-        else {}
+    rows, total, titles = outbox.page(
+        session,
+        user,
+        state=state,
+        kind=kind if kind in KINDS else "",
+        event_id=event_id,
+        offset=offset,
+        limit=PAGE_SIZE,
     )
     params = {"state": state, "kind": kind if kind in KINDS else "", "event_id": event_id or ""}
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
@@ -25,9 +26,11 @@ from app.errors import (
 from app.events import service as events
 from app.events.models import (
     Event,
+    Slot,
 )
 from app.i18n.words import status_word
-from app.meetings.models import Meeting
+from app.meetings import readmodel
+from app.meetings.models import Meeting, MeetingStatus
 from app.outcomes import documents as docs
 from app.outcomes.feedback import acted_for_ids
 from app.outcomes.models import (
@@ -505,3 +508,45 @@ def get_document(
     if not path.is_file():
         raise NotFound("The stored file of document", document_id)
     return row, path
+
+
+# ---- meetings an agreement can come from ---------------------------------------------------
+
+_BOOKED = (
+    MeetingStatus.held.value,
+    MeetingStatus.confirmed.value,
+    MeetingStatus.proposed.value,
+    MeetingStatus.no_show.value,
+)
+
+
+def _meeting_text(slot: Slot | None, names: list[str], zone: ZoneInfo) -> str:
+    """'16/03 14:20 · Lin Wei-Ting ⇄ Nguyễn Thị Hoa': what a person recognises."""
+    when = f"{slot.starts_at.astimezone(zone):%d/%m %H:%M}" if slot else ""
+    return " · ".join(part for part in (when, " ⇄ ".join(sorted(names))) if part)
+
+
+def meeting_choices(session: Session, event: Event) -> list[tuple[int, str]]:
+    """The event's booked meetings, by time, each as (id, its time and parties)."""
+    booked = session.exec(
+        select(Meeting, Slot)
+        .join(Slot, col(Slot.id) == col(Meeting.slot_id))
+        .where(Meeting.event_id == pk(event), col(Meeting.status).in_(_BOOKED))
+        .order_by(col(Slot.starts_at), col(Meeting.id))
+    ).all()
+    names = readmodel.parties(session, [pk(m) for m, _ in booked])
+    zone = events.event_zone(event)
+    return [
+        (pk(m), _meeting_text(slot, [p.full_name for p in names.get(pk(m), [])], zone))
+        for m, slot in booked
+    ]
+
+
+def meeting_label(session: Session, event: Event, meeting_id: int | None) -> str:
+    """The meeting an agreement came from, as the form lists it ('' when none)."""
+    meeting = session.get(Meeting, meeting_id) if meeting_id else None
+    if meeting is None:
+        return ""
+    names = [p.full_name for p in readmodel.parties(session, [pk(meeting)]).get(pk(meeting), [])]
+    slot = session.get(Slot, meeting.slot_id) if meeting.slot_id else None
+    return _meeting_text(slot, names, events.event_zone(event))

@@ -9,18 +9,17 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.deps import CurrentUser, SessionDep
 from app.errors import Invalid
 from app.events import service as events
-from app.events.models import Event, Slot
+from app.events.models import Event
 from app.forms import Form
 from app.forms import positive_int as _int
 from app.forms import read_form as _form
 from app.forms import submit_form as _submit
 from app.forms import url_with as _url
-from app.meetings.models import Meeting, MeetingParticipant, MeetingRole, MeetingStatus
 from app.outcomes import agreements as agreement_service
 from app.outcomes import documents as docs
 from app.outcomes import stats as stats_service
@@ -32,7 +31,7 @@ from app.outcomes.models import (
 )
 from app.outcomes.schemas import AgreementCreate, AgreementUpdate, PartyIn
 from app.outcomes.web_common import common as _common
-from app.registration.models import Organisation, Participant
+from app.registration import queries as registration_queries
 from app.types import pk
 from app.web import redirect, render
 
@@ -45,53 +44,8 @@ router = APIRouter(include_in_schema=False)
 def _agreement_choices(session: Session, event: Event) -> dict[str, Any]:
     """What the form offers: the event's organisations, its booked meetings."""
     event_id = pk(event)
-    orgs = session.exec(
-        select(Organisation)
-        .where(
-            col(Organisation.id).in_(
-                select(Participant.organisation_id).where(
-                    Participant.event_id == event_id, col(Participant.organisation_id).is_not(None)
-                )
-            )
-        )
-        .order_by(col(Organisation.name_vi))
-    ).all()
-    booked = session.exec(
-        select(Meeting, Slot)
-        .join(Slot, col(Slot.id) == col(Meeting.slot_id))
-        .where(
-            Meeting.event_id == event_id,
-            col(Meeting.status).in_(
-                [
-                    MeetingStatus.held.value,
-                    MeetingStatus.confirmed.value,
-                    MeetingStatus.proposed.value,
-                    MeetingStatus.no_show.value,
-                ]
-            ),
-        )
-        .order_by(col(Slot.starts_at), col(Meeting.id))
-    ).all()
-    seats = session.exec(
-        select(MeetingParticipant, Participant)
-        .join(Participant, col(Participant.id) == col(MeetingParticipant.participant_id))
-        .where(
-            col(MeetingParticipant.meeting_id).in_([pk(m) for m, _ in booked]),
-            MeetingParticipant.role == MeetingRole.party.value,
-        )
-    ).all()
-    names: dict[int, list[str]] = {}
-    for seat, person in seats:
-        names.setdefault(seat.meeting_id, []).append(person.full_name)
-    zone = events.event_zone(event)
-    meetings = [
-        (
-            pk(m),
-            f"{slot.starts_at.astimezone(zone):%d/%m %H:%M} · "
-            + " ⇄ ".join(sorted(names.get(pk(m), []))),
-        )
-        for m, slot in booked
-    ]
+    orgs = registration_queries.event_organisations(session, event_id=event_id)
+    meetings = agreement_service.meeting_choices(session, event)
     return {
         "organisations": orgs,
         "meeting_choices": meetings,
@@ -311,27 +265,6 @@ async def new_agreement_submit(
     return _submit(session, save, fail, done)
 
 
-def _meeting_label(session: Session, event: Event, meeting_id: int | None) -> str:
-    """'16/03 14:20 · Bàn 3 · Lin Wei-Ting ⇄ Nguyễn Thị Hoa': what a person recognises."""
-    meeting = session.get(Meeting, meeting_id) if meeting_id else None
-    if meeting is None:
-        return ""
-    names = sorted(
-        person.full_name
-        for seat, person in session.exec(
-            select(MeetingParticipant, Participant)
-            .join(Participant, col(Participant.id) == col(MeetingParticipant.participant_id))
-            .where(
-                MeetingParticipant.meeting_id == meeting_id,
-                MeetingParticipant.role == MeetingRole.party.value,
-            )
-        )
-    )
-    slot = session.get(Slot, meeting.slot_id) if meeting.slot_id else None
-    when = f"{slot.starts_at.astimezone(events.event_zone(event)):%d/%m %H:%M}" if slot else ""
-    return " · ".join(part for part in (when, " ⇄ ".join(names)) if part)
-
-
 @router.get("/events/{event_id:int}/agreements/{agreement_id:int}")
 def agreement_page(
     event_id: int, agreement_id: int, request: Request, session: SessionDep, user: CurrentUser
@@ -346,7 +279,7 @@ def agreement_page(
         {
             **_common(request, event),
             "row": row,
-            "meeting_label": _meeting_label(session, event, row.meeting_id),
+            "meeting_label": agreement_service.meeting_label(session, event, row.meeting_id),
             "parties": agreement_service.agreement_parties(session, agreement_id),
             "documents": agreement_service.agreement_documents(session, agreement_id),
             "can_manage": events.can_manage(session, user, event),

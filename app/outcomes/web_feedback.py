@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from app.auth.models import User
 from app.deps import OptionalUser, SessionDep
@@ -17,7 +17,8 @@ from app.forms import positive_int as _int
 from app.forms import read_form as _form
 from app.forms import submit_form as _submit
 from app.forms import url_with as _url
-from app.meetings.models import Meeting, MeetingParticipant, MeetingRole
+from app.meetings import readmodel
+from app.meetings.models import Meeting, MeetingParticipant
 from app.outcomes import day as day_service
 from app.outcomes import feedback as feedback_service
 from app.outcomes.schemas import FeedbackIn
@@ -110,19 +111,10 @@ def _feedback_context(
             if existing
             else {"held": "", "rating": "", "continue": "", "next_steps": [], "comment": ""}
         )
-    others = [
-        p.participant_id
-        for p in session.exec(
-            select(MeetingParticipant).where(
-                MeetingParticipant.meeting_id == pk(meeting),
-                MeetingParticipant.role == MeetingRole.party.value,
-            )
-        )
-        if p.participant_id != pk(person)
-    ]
     names = [
-        r.full_name
-        for r in session.exec(select(Participant).where(col(Participant.id).in_(others)))
+        other.full_name
+        for other in readmodel.parties(session, [pk(meeting)]).get(pk(meeting), [])
+        if pk(other) != pk(person)
     ]
     slot = session.get(Slot, meeting.slot_id) if meeting.slot_id else None
     table = session.get(MeetingTable, meeting.table_id) if meeting.table_id else None

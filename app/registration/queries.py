@@ -230,3 +230,21 @@ def email_registered(session: Session, *, event_id: int, email: str) -> bool:
         select(Participant.id).where(Participant.event_id == event_id, Participant.email == email)
     ).first()
     return found is not None
+
+
+def event_organisations(session: Session, *, event_id: int) -> list[Organisation]:
+    """The organisations of the event's participants, by Vietnamese name."""
+    return list(
+        session.exec(
+            select(Organisation)
+            .where(
+                col(Organisation.id).in_(
+                    select(Participant.organisation_id).where(
+                        Participant.event_id == event_id,
+                        col(Participant.organisation_id).is_not(None),
+                    )
+                )
+            )
+            .order_by(col(Organisation.name_vi))
+        ).all()
+    )

@@ -14,7 +14,8 @@ from sqlmodel import Session, col, select
 from app.auth.models import User
 from app.events import service as events
 from app.events.models import Event, EventSession, MeetingTable, Slot
-from app.meetings.models import Meeting, MeetingParticipant, MeetingRole
+from app.meetings import readmodel
+from app.meetings.models import Meeting
 from app.registration.models import Participant
 from app.scheduling import service
 from app.scheduling.models import ScheduleRun
@@ -69,7 +70,7 @@ def overview(session: Session, *, actor: User, event_id: int, session_id: int) -
         diff=diff,
         idle_rows=idle_rows,
         places=_places(session, diff),
-        names=_parties(
+        names=readmodel.parties(
             session, [u["meeting_id"] for u in left_out] + [d["meeting_id"] for d in diff]
         ),
         people=_people(session, wanted),
@@ -99,25 +100,6 @@ def _counts(session: Session, event_id: int, session_id: int) -> Counter[str]:
         if locked:
             counts["locked"] += n
     return counts
-
-
-def _parties(session: Session, meeting_ids: list[int]) -> dict[int, list[Participant]]:
-    """The parties of each meeting, for the lists of meetings left out and moved."""
-    if not meeting_ids:
-        return {}
-    rows = session.exec(
-        select(MeetingParticipant, Participant)
-        .join(Participant, col(Participant.id) == col(MeetingParticipant.participant_id))
-        .where(
-            col(MeetingParticipant.meeting_id).in_(meeting_ids),
-            MeetingParticipant.role == MeetingRole.party.value,
-        )
-        .order_by(col(MeetingParticipant.meeting_id), col(Participant.id))
-    ).all()
-    out: dict[int, list[Participant]] = {}
-    for mp, person in rows:
-        out.setdefault(mp.meeting_id, []).append(person)
-    return out
 
 
 def _people(session: Session, ids: set[int]) -> dict[int, Participant]:
