@@ -1,5 +1,6 @@
-"""Backups: the database and the files kept beside it (agreement documents, print jobs…) in
-one ``.tar.gz`` with a manifest, and their restore into an empty database and folder.
+"""Backups: the database (agreement documents and print jobs included) and the files kept
+beside it, in one ``.tar.gz`` with a manifest, and their restore into an empty database and
+folder.
 
 SQLite is copied with its online backup API (``sqlite3.Connection.backup``): a copy of the
 live file would lose what is still in the write-ahead log. PostgreSQL is dumped with

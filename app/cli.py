@@ -259,7 +259,7 @@ def backup(
         typer.Option(help="Archive to write (default: var/backups/ketnoi-<time>.tar.gz)"),
     ] = None,
 ) -> None:
-    """Back up the database and the files under var/ (documents, print jobs) into one
+    """Back up the database and the files under var/ into one
     .tar.gz with a manifest. SQLite: online backup API; PostgreSQL: pg_dump."""
     from app.backup import BackupError
     from app.backup import backup as run_backup

@@ -205,7 +205,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> Response:
-        """The database answers, and the shared var/ folder (print jobs, documents) takes a
+        """The database answers, and the var/ folder (backups, logs) takes a
         write; 503 with the failing part named otherwise."""
         body: dict[str, object] = {"status": "ok", "version": __version__}
         try:

@@ -3,6 +3,8 @@ kept in a shared cache. Shared by the API and the pages."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import Request, Response
 
 from app.exports import ical, pdf
@@ -43,6 +45,24 @@ def pdf_response(doc: Document) -> Response:
         headers={
             "Content-Disposition": _disposition("inline", doc.filename),
             # Agendas carry names, phone-sized secrets (check-in codes): never in a shared cache.
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+def download_response(body: bytes, *, filename: str, media_type: str) -> Response:
+    """An uploaded file, always as a download and never rendered as a page of this site,
+    whatever it contains."""
+    fallback = filename.encode("ascii", "ignore").decode().replace('"', "") or "document"
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": (
+                f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+            ),
+            "X-Content-Type-Options": "nosniff",
+            "Content-Security-Policy": "default-src 'none'; sandbox",
             "Cache-Control": "private, no-store",
         },
     )

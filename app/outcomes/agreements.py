@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -473,7 +472,7 @@ def add_document(
                 )
             ],
         )
-    digest = docs.store(data)
+    digest = docs.store(session, data)
     row = AgreementDocument(
         agreement_id=pk(agreement),
         filename=docs.clean_filename(filename, kind),
@@ -499,15 +498,16 @@ def add_document(
 
 def get_document(
     session: Session, *, viewer: User, event_id: int, agreement_id: int, document_id: int
-) -> tuple[AgreementDocument, Path]:
+) -> tuple[AgreementDocument, bytes]:
+    """A document of an agreement the viewer may read, with its bytes."""
     get_agreement(session, viewer=viewer, event_id=event_id, agreement_id=agreement_id)
     row = session.get(AgreementDocument, document_id)
     if row is None or row.agreement_id != agreement_id:
         raise NotFound("Document", document_id)
-    path = docs.path_for(row.sha256)
-    if not path.is_file():
+    body = docs.load(session, row.sha256)
+    if body is None:
         raise NotFound("The stored file of document", document_id)
-    return row, path
+    return row, body
 
 
 # ---- meetings an agreement can come from ---------------------------------------------------

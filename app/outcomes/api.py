@@ -7,10 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, File, Path, Query, Response, UploadFile
-from fastapi.responses import FileResponse
 from sqlmodel import Session
 
 from app.checkin import service as checkin_service
@@ -18,6 +16,7 @@ from app.checkin.models import CheckinMethod
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.events import service as events
 from app.events.models import Event
+from app.exports.responses import download_response
 from app.meetings.api import meeting_public
 from app.meetings.schemas import MeetingPublic
 from app.outcomes import agreements as agreement_service
@@ -437,38 +436,22 @@ def upload_document(
     return _document_public(row, _event(session, event_id))
 
 
-def content_disposition(filename: str) -> str:
-    """``attachment`` with an ASCII fallback and the UTF-8 name (RFC 6266 / 5987)."""
-    fallback = filename.encode("ascii", "ignore").decode().replace('"', "") or "document"
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 @router.get(
     AGREEMENT + "/documents/{document_id}",
-    response_class=FileResponse,
+    response_class=Response,
     responses={200: {"description": "The file, always as a download"}},
 )
 def download_document(
     event_id: Id, agreement_id: Id, document_id: Id, session: SessionDep, user: CurrentUser
-) -> FileResponse:
-    row, path = agreement_service.get_document(
+) -> Response:
+    row, body = agreement_service.get_document(
         session,
         viewer=user,
         event_id=event_id,
         agreement_id=agreement_id,
         document_id=document_id,
     )
-    return FileResponse(
-        path,
-        media_type=row.content_type,
-        headers={
-            # Never rendered by the browser as part of this site, whatever it contains.
-            "Content-Disposition": content_disposition(row.filename),
-            "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; sandbox",
-            "Cache-Control": "private, no-store",
-        },
-    )
+    return download_response(body, filename=row.filename, media_type=row.content_type)
 
 
 # ---- figures ------------------------------------------------------------------------------

@@ -1,28 +1,28 @@
-"""Agreement documents on disk, and what a file really is: plain functions, no database.
+"""Agreement documents: what a file really is, and its bytes in the database.
 
-Files are stored once per content under ``<var_dir>/documents/<sha256>`` (two uploads of the
-same signed copy share the bytes). The type is decided from the first bytes, never from the
-name or the browser's Content-Type, so that an HTML page renamed ``hop-dong.pdf`` is refused
-and nothing uploaded can be served as a page of this site.
+Bytes are stored once per content in ``document_blob`` under their SHA-256 (two uploads of the
+same signed copy share them), so every process on every machine reads them. The type is
+decided from the first bytes, never from the name or the browser's Content-Type, so that an
+HTML page renamed ``hop-dong.pdf`` is refused and nothing uploaded can be served as a page of
+this site.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
-import tempfile
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
 
 from app.errors import _l
-from app.settings import get_settings
+from app.outcomes.models import DocumentBlob
 
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 
 
@@ -76,32 +76,21 @@ def clean_filename(raw: str | None, kind: Sniffed) -> str:
     return name
 
 
-def documents_dir() -> Path:
-    return get_settings().var_dir / "documents"
-
-
-def path_for(sha256: str) -> Path:
-    if not _SHA256.match(sha256):
-        raise ValueError("not a sha256 digest")
-    return documents_dir() / sha256
-
-
-def store(data: bytes) -> str:
-    """Write the bytes (once per content) and return their SHA-256. The file appears whole
-    or not at all: written beside its final name, then renamed."""
+def store(session: Session, data: bytes) -> str:
+    """Keep the bytes (once per content) and return their SHA-256. Two uploads of the same
+    file at the same moment both succeed: the second finds the first's row."""
     digest = hashlib.sha256(data).hexdigest()
-    target = path_for(digest)
-    if target.exists() and target.stat().st_size == len(data):
+    if session.get(DocumentBlob, digest) is not None:
         return digest
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        with session.begin_nested():
+            session.add(DocumentBlob(sha256=digest, size=len(data), body=data))
+    except IntegrityError:
+        pass  # stored by a concurrent upload of the same bytes
     return digest
+
+
+def load(session: Session, sha256: str) -> bytes | None:
+    """The stored bytes of a document, or None."""
+    row = session.get(DocumentBlob, sha256)
+    return row.body if row is not None else None

@@ -16,7 +16,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, Column, Index, Numeric, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Column,
+    Index,
+    LargeBinary,
+    Numeric,
+    UniqueConstraint,
+)
 from sqlmodel import Field, SQLModel
 
 from app.types import UTCDateTime, one_of, utcnow
@@ -150,7 +158,7 @@ class AgreementParty(SQLModel, table=True):
 
 
 class AgreementDocument(SQLModel, table=True):
-    """A signed copy or annex; the bytes live on disk under var/documents/<sha256>."""
+    """A signed copy or annex; its bytes are the ``DocumentBlob`` of its SHA-256."""
 
     __tablename__ = "agreement_document"
     __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
@@ -164,6 +172,19 @@ class AgreementDocument(SQLModel, table=True):
     uploaded_by_id: int | None = Field(
         default=None, foreign_key="user_account.id", ondelete="SET NULL"
     )
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class DocumentBlob(SQLModel, table=True):
+    """The bytes of an agreement document, once per content (two uploads of the same signed
+    copy share them), in the database so that every process on every machine reads them."""
+
+    __tablename__ = "document_blob"
+    __table_args__ = (CheckConstraint("size > 0", name="size_positive"),)
+
+    sha256: str = Field(primary_key=True, max_length=64)
+    size: int
+    body: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 

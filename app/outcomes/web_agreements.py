@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -15,6 +14,7 @@ from app.deps import CurrentUser, SessionDep
 from app.errors import Invalid
 from app.events import service as events
 from app.events.models import Event
+from app.exports.responses import download_response
 from app.forms import Form
 from app.forms import positive_int as _int
 from app.forms import read_form as _form
@@ -388,18 +388,11 @@ def document_download(
     session: SessionDep,
     user: CurrentUser,
 ) -> Response:
-    row, path = agreement_service.get_document(
+    row, body = agreement_service.get_document(
         session,
         viewer=user,
         event_id=event_id,
         agreement_id=agreement_id,
         document_id=document_id,
     )
-    return Response(
-        path.read_bytes(),
-        media_type=row.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(row.filename)}",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    return download_response(body, filename=row.filename, media_type=row.content_type)

@@ -23,10 +23,9 @@ from app.settings import get_settings
 from tests.integration.test_outcomes_api import (  # noqa: F401 - fixtures used by name
     Day,
     day,
-    document_store,
 )
 
-pytestmark = pytest.mark.usefixtures("fast_password_hashing", "document_store")
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 MORNING = datetime(2027, 3, 16, 2, 0, tzinfo=UTC)  # 09:00 in Hải Phòng: no slot has started
 

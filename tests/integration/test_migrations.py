@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,12 +13,17 @@ from alembic import command
 from fastapi.testclient import TestClient
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import make_url
+from sqlmodel import Session
 
 import app.main
 from app.db import make_engine, metadata
+from app.events.models import Event
 from app.main import create_app
 from app.migrate import DatabaseBehind, alembic_config, current_revisions, head_revisions
-from app.settings import Settings
+from app.outcomes import documents
+from app.outcomes.models import Agreement, AgreementDocument
+from app.settings import Settings, get_settings
+from app.types import pk
 from tests.conftest import IS_POSTGRES
 
 
@@ -106,5 +112,48 @@ def test_start_up_on_a_migrated_database_succeeds(
     try:
         with TestClient(create_app(Settings(database_url=empty_database_url))) as client:
             assert client.get("/healthz").json()["status"] == "ok"
+    finally:
+        engine.dispose()
+
+
+def test_agreement_documents_move_into_the_database_and_back(empty_database_url: str) -> None:
+    """Upgrading copies each document's file from var/documents into the database (so every
+    machine reads it); downgrading writes the files back."""
+    config = alembic_config(empty_database_url)
+    command.upgrade(config, "head")
+    engine = make_engine(empty_database_url)
+    body = b"%PDF-1.7\n% signed copy " + uuid.uuid4().hex.encode() + b"\n%%EOF\n"
+    try:
+        with Session(engine) as session:
+            event = Event(
+                title_vi="Kết nối cung cầu công nghệ Hải Phòng",
+                start_date=date(2027, 3, 16),
+                end_date=date(2027, 3, 16),
+            )
+            session.add(event)
+            session.flush()
+            agreement = Agreement(event_id=pk(event), kind="mou", title_vi="Biên bản ghi nhớ")
+            session.add(agreement)
+            session.flush()
+            digest = documents.store(session, body)
+            session.add(
+                AgreementDocument(
+                    agreement_id=pk(agreement),
+                    filename="bien-ban.pdf",
+                    content_type="application/pdf",
+                    size=len(body),
+                    sha256=digest,
+                )
+            )
+            session.commit()
+        command.downgrade(config, "d9e1b3f57a20")
+        stored = Path(get_settings().var_dir) / "documents" / digest
+        try:
+            assert stored.read_bytes() == body
+            command.upgrade(config, "head")
+            with Session(engine) as session:
+                assert documents.load(session, digest) == body
+        finally:
+            stored.unlink(missing_ok=True)
     finally:
         engine.dispose()

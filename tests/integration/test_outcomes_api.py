@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -42,18 +41,11 @@ from app.text import organisation_key
 from app.types import pk
 from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, make_user, token_for
 
-pytestmark = pytest.mark.usefixtures("fast_password_hashing", "document_store")
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 PROBLEM = "application/problem+json"
 Headers = dict[str, str]
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-
-
-@pytest.fixture
-def document_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "documents"
-    monkeypatch.setattr(documents, "documents_dir", lambda: folder)
-    return folder
 
 
 def _fields(response: Any) -> set[str]:
@@ -620,7 +612,7 @@ def _agreement(day: Day, **more: Any) -> Any:
     return day.client.post(day.base + "/outcomes/agreements", json=body, headers=day.org)
 
 
-def test_agreement_with_parties_documents_and_visibility(day: Day, document_store: Path) -> None:
+def test_agreement_with_parties_documents_and_visibility(day: Day) -> None:
     created = _agreement(day)
     assert created.status_code == 201, created.text
     agreement = created.json()
@@ -640,7 +632,7 @@ def test_agreement_with_parties_documents_and_visibility(day: Day, document_stor
     assert upload.status_code == 201, upload.text
     doc = upload.json()
     assert (doc["content_type"], doc["size"]) == ("application/pdf", len(PDF))
-    assert (document_store / doc["sha256"]).read_bytes() == PDF
+    assert documents.load(day.db, doc["sha256"]) == PDF  # in the database, for every machine
     download = day.client.get(f"{url}/documents/{doc['id']}", headers=day.lin)
     assert download.status_code == 200
     assert download.content == PDF

@@ -10,7 +10,6 @@ import io
 import re
 import shutil
 import subprocess
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -38,10 +37,9 @@ from tests.integration.test_outcomes_api import (  # noqa: F401 - fixtures used 
     Day,
     _person,
     day,
-    document_store,
 )
 
-pytestmark = pytest.mark.usefixtures("fast_password_hashing", "document_store")
+pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 
@@ -505,10 +503,6 @@ def test_forms_need_their_csrf_token_and_bad_ids_are_404(day: Day, desk: TestCli
     assert desk.get(f"/events/{day.event_id}/agreements/999999").status_code == 404
     assert desk.get(f"/events/{day.event_id}/meetings/999999/feedback?token=x").status_code == 403
     assert desk.get("/events/999999/check-in").status_code == 404
-
-
-def test_document_store_fixture_is_in_place(document_store: Path) -> None:
-    assert document_store.name == "documents"
 
 
 # ---- the hall's "now" view --------------------------------------------------------------
