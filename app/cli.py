@@ -218,6 +218,16 @@ def worker(
     run_forever(get_engine(), interval, typer.echo)
 
 
+@app.command("print-job")
+def print_job(job_id: Annotated[str, typer.Argument(help="The queued job's id")]) -> None:
+    """Render one queued print job in this process and exit (the web app starts one per job;
+    ``ketnoi worker`` runs those nobody started)."""
+    from app.exports.jobs import run_in_this_process
+
+    if not run_in_this_process(job_id):
+        typer.echo(f"print job {job_id}: not queued (already run, or unknown)", err=True)
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on")] = "127.0.0.1",

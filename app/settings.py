@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     calendar_uid_host: str = "ketnoi.vn"
     var_dir: Path = Field(
         default=PROJECT_ROOT / "var",
-        description="Writable folder shared by every worker (print jobs and their PDFs).",
+        description="Writable folder for backups, logs and the development secret key.",
     )
     admin_email: str | None = None
     admin_password: SecretStr | None = None
@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     # Any request body (uploads included), checked while it streams in (app.limits).
     max_request_bytes: int = 25 * 1024 * 1024
     check_migrations: bool = True
+    # Where a print job runs once asked for (app.exports.jobs.start):
+    #   process - a separate short-lived process (``ketnoi print-job ID``) with at most
+    #             print_memory_limit_mb of address space: the web worker never grows;
+    #   worker  - only queued: a ``ketnoi worker`` (on any machine) claims it;
+    #   thread  - inside the web process, after the response (development, tests).
+    print_jobs: Literal["process", "worker", "thread"] = "process"
+    print_memory_limit_mb: int = Field(default=3072, ge=256)
     # Outgoing e-mail (app.notifications.sender, ``ketnoi send-mail``). Without a host the
     # messages stay in the outbox, readable on /dev/outbox.
     smtp_host: str | None = None

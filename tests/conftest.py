@@ -46,6 +46,9 @@ os.environ["KETNOI_DATABASE_URL"] = DATABASE_URL
 # Print jobs and documents go to a throw-away folder, not the project's var/.
 os.environ["KETNOI_VAR_DIR"] = str(_TMP / "var")
 os.environ["KETNOI_SECRET_KEY"] = "test-secret-key-" + "x" * 32
+# Print jobs run in the web process after the response, so that a test sees them done; the
+# production default (a process per job) has its own test in test_print_worker.py.
+os.environ["KETNOI_PRINT_JOBS"] = "thread"
 os.environ.pop("KETNOI_ADMIN_EMAIL", None)
 os.environ.pop("KETNOI_ADMIN_PASSWORD", None)
 

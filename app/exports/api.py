@@ -249,7 +249,7 @@ def create_print_job(
         by_delegation=data.by_delegation,
         lang=data.lang,
     )
-    background.add_task(jobs.run_job, job.id)
+    background.add_task(jobs.start, job.id)
     response.headers["Location"] = f"/api/v1/events/{event_id}/print-jobs/{job.id}"
     return job_public(job)
 

@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import logging
 import re
+import resource
 import secrets
+import subprocess
+import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +37,7 @@ from app.events.models import Event
 from app.exports import pdf, service
 from app.exports.models import PrintJobRow
 from app.i18n.documents import SECOND_LANGUAGES
+from app.settings import get_settings
 from app.types import pk, utcnow
 
 log = logging.getLogger("ketnoi.exports")
@@ -325,6 +330,40 @@ def run_job(job_id: str) -> bool:
         time.monotonic() - started,
     )
     return True
+
+
+def start(job_id: str) -> None:
+    """Run a queued job where the settings say (``print_jobs``): in a separate process by
+    default, so that rendering 1,500 agendas never grows a web worker. A job whose process
+    could not be started stays queued for ``ketnoi worker``."""
+    mode = get_settings().print_jobs
+    if mode == "thread":
+        run_job(job_id)
+        return
+    if mode == "worker":
+        return
+    try:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "app.cli", "print-job", job_id],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            start_new_session=True,  # not stopped by the web worker's signals
+        )
+    except OSError:
+        log.exception("print job %s: no process started; it waits for ketnoi worker", job_id)
+        return
+    # Reap it when it ends (no zombie left behind in a long-lived web worker).
+    threading.Thread(target=child.wait, name=f"print-job-{job_id[:6]}", daemon=True).start()
+
+
+def run_in_this_process(job_id: str) -> bool:
+    """``ketnoi print-job ID``: run one job with at most ``print_memory_limit_mb`` of address
+    space (a runaway document fails the job, not the machine)."""
+    limit = get_settings().print_memory_limit_mb * 2**20
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard == resource.RLIM_INFINITY or limit < hard:
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return run_job(job_id)
 
 
 def process_pending_print_jobs(limit: int | None = None) -> int:

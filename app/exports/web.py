@@ -231,7 +231,7 @@ async def print_submit(
         return render(request, "exports/print.html", context, status_code=status)
 
     def done() -> Response:
-        background.add_task(jobs.run_job, created[0].id)
+        background.add_task(jobs.start, created[0].id)
         return redirect(f"/events/{event_id}/print?job={created[0].id}#job")
 
     return submit_form(session, save, fail, done)

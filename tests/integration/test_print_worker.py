@@ -3,12 +3,15 @@ each job once, whoever else tries to run it."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
 from app.auth.models import User
 from app.exports import jobs
+from app.settings import get_settings
 from bench.scale_builder import build
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
@@ -41,3 +44,40 @@ def test_queued_jobs_run_once_each(
     # Nothing left to run; the web worker's own start of the same job does nothing either.
     assert jobs.process_pending_print_jobs() == 0
     assert jobs.run_job(job.id) is False
+
+
+def test_a_print_job_renders_in_a_process_of_its_own(
+    client: TestClient,
+    db: Session,
+    organiser_headers: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The production setting: the request queues the job and starts ``ketnoi print-job``;
+    the web process never renders (its own run_job would fail the test), and the job's
+    status reaches "done" with a PDF that every process can read."""
+    scale = build(
+        client, db, organiser_headers, people=10, meetings=10, requests=0, tables=5, slots=4
+    )
+    db.commit()
+    monkeypatch.setattr(get_settings(), "print_jobs", "process")
+
+    def not_here(job_id: str) -> bool:
+        raise AssertionError("the web process rendered the job")
+
+    monkeypatch.setattr(jobs, "run_job", not_here)
+    response = client.post(
+        f"/api/v1/events/{scale.event_id}/print-jobs",
+        json={"what": "tables", "session_id": scale.session_ids[0]},
+        headers=organiser_headers,
+    )
+    assert response.status_code == 202, response.text
+    url = response.headers["Location"]
+    deadline = time.monotonic() + 90
+    status = response.json()["status"]
+    while status in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        status = client.get(url, headers=organiser_headers).json()["status"]
+    assert status == "done"
+    download = client.get(url + "/download", headers=organiser_headers)
+    assert download.status_code == 200
+    assert download.content.startswith(b"%PDF")
