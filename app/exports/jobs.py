@@ -37,6 +37,7 @@ from app.events.models import Event
 from app.exports import pdf, service
 from app.exports.models import PrintJobRow
 from app.i18n.documents import SECOND_LANGUAGES
+from app.outcomes import report
 from app.settings import get_settings
 from app.types import pk, utcnow
 
@@ -52,6 +53,7 @@ class PrintWhat(StrEnum):
     agendas = "agendas"
     tables = "tables"
     grid = "grid"
+    report = "report"  # the organisers' report for leadership (app.outcomes.report)
 
 
 class JobStatus(StrEnum):
@@ -190,6 +192,8 @@ def create_job(
     service.check_print_filters(session, event, session_id=session_id, delegation_id=delegation_id)
     if what != PrintWhat.agendas and delegation_id is not None:
         raise Invalid("delegation_id", "only agendas can be printed per delegation")
+    if what == PrintWhat.report and session_id is not None:
+        raise Invalid("session_id", "the report covers the whole event")
     if second is not None and second not in SECOND_LANGUAGES:
         raise Invalid("second", "choose one of the languages listed")
     purge_old(session=session)
@@ -254,7 +258,9 @@ def _render(session: Session, job: PrintJob, event: Event) -> bytes:
         )
     job.total = 1
     save(job)
-    if job.what == PrintWhat.tables.value:
+    if job.what == PrintWhat.report.value:
+        body = report.render_report_pdf(report.event_report_view(session, event))
+    elif job.what == PrintWhat.tables.value:
         sheets = service.table_sheet_views(session, event, session_id=job.session_id)
         body = pdf.render_table_sheets(view, sheets, locale=job.lang, second=job.second)
     else:

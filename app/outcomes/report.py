@@ -30,13 +30,18 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from pygal.style import Style
+from sqlmodel import Session
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 
+from app.events import service as events
+from app.events.models import Event
 from app.exports.pdf import STATIC_DIR, TEMPLATES, SafeURLFetcher
 from app.exports.views import Bilingual, country_name
 from app.i18n import format_date, gettext_for, pick_locale
 from app.imports.spreadsheets import HEADER_FILL
+from app.outcomes import stats as stats_service
+from app.types import pk, utcnow
 from app.vocab import COUNTRIES, ORGANISATION_KINDS, SECTORS, Label
 
 if TYPE_CHECKING:  # only for the adapter's signature: importing it would pull in the models
@@ -144,6 +149,21 @@ class ReportView:
     @property
     def agreement_total(self) -> int:
         return sum(k.count for k in self.agreements_by_kind.values())
+
+
+def event_report_view(session: Session, event: Event) -> ReportView:
+    """The report of an event as of today (in the event's time zone)."""
+    stats = stats_service.event_stats(session, event_id=pk(event))
+    today = utcnow().astimezone(events.event_zone(event)).date()
+    return view_from_stats(
+        stats,
+        title=Bilingual(event.title_vi, event.title_en),
+        start_date=event.start_date,
+        end_date=event.end_date,
+        venue=event.venue,
+        organiser_unit=event.organiser_unit,
+        as_of=today,
+    )
 
 
 def view_from_stats(
@@ -890,6 +910,7 @@ __all__ = [
     "RatingFigures",
     "ReportView",
     "charts",
+    "event_report_view",
     "render_report_html",
     "render_report_pdf",
     "report_xlsx",

@@ -4,36 +4,19 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from sqlmodel import Session
 
 from app.deps import CurrentUser, SessionDep
 from app.events import service as events
 from app.events.models import Event
-from app.exports.views import Bilingual
 from app.outcomes import report, rows
-from app.outcomes import stats as stats_service
 from app.outcomes.web_common import common as _common
-from app.types import pk, utcnow
+from app.types import pk
 from app.web import render, request_locale
 
 router = APIRouter(include_in_schema=False)
 
 
 # ---- the organiser's report ---------------------------------------------------------------
-
-
-def _report_view(session: Session, event: Event) -> report.ReportView:
-    stats = stats_service.event_stats(session, event_id=pk(event))
-    today = utcnow().astimezone(events.event_zone(event)).date()
-    return report.view_from_stats(
-        stats,
-        title=Bilingual(event.title_vi, event.title_en),
-        start_date=event.start_date,
-        end_date=event.end_date,
-        venue=event.venue,
-        organiser_unit=event.organiser_unit,
-        as_of=today,
-    )
 
 
 def _filename(event: Event, suffix: str) -> str:
@@ -45,19 +28,10 @@ def report_page(
     event_id: int, request: Request, session: SessionDep, user: CurrentUser
 ) -> Response:
     event = events.managed_event(session, user, event_id)
-    body = report.render_report_html(_report_view(session, event), request_locale(request))
-    return render(request, "outcomes/report.html", {**_common(request, event), "body": body})
-
-
-@router.get("/events/{event_id:int}/report.pdf")
-def report_pdf(event_id: int, session: SessionDep, user: CurrentUser) -> Response:
-    event = events.managed_event(session, user, event_id)
-    data = report.render_report_pdf(_report_view(session, event))
-    return Response(
-        data,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{_filename(event, "pdf")}"'},
+    body = report.render_report_html(
+        report.event_report_view(session, event), request_locale(request)
     )
+    return render(request, "outcomes/report.html", {**_common(request, event), "body": body})
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
