@@ -44,6 +44,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.checkin.service import checked_in_map
@@ -277,14 +278,28 @@ def _people(session: Session, event_id: int) -> dict[int, tuple[Participant, Org
 
 
 def _requests(session: Session, event_id: int) -> tuple[RequestFigures, dict[int, list[int]]]:
+    """Requests counted by state in SQL (pending past the answer deadline count as expired),
+    and the offers each names (plain pairs: thousands of requests, no ORM object each)."""
+    from sqlalchemy import select as columns  # plain columns: beyond sqlmodel's typed select
+
     deadline = meetings.get_settings(session, event_id).answer_by
     now = utcnow()
-    rows = session.exec(select(MeetingRequest).where(MeetingRequest.event_id == event_id)).all()
-    status = Counter(meetings.effective_status(r, deadline, now).value for r in rows)
+    where = col(MeetingRequest.event_id) == event_id
+    status: Counter[str] = Counter()
+    for value, n in session.execute(
+        columns(col(MeetingRequest.status), func.count())
+        .where(where)
+        .group_by(col(MeetingRequest.status))
+    ).all():
+        # the one rule for "expired" (a pending request past the deadline), per state
+        state = meetings.effective_status(
+            MeetingRequest.model_construct(status=value), deadline, now
+        )
+        status[state.value] += int(n)
     accepted = status[RequestStatus.accepted.value]
     declined = status[RequestStatus.declined.value]
     figures = RequestFigures(
-        created=len(rows),
+        created=sum(status.values()),
         accepted=accepted,
         declined=declined,
         pending=status[RequestStatus.pending.value],
@@ -292,7 +307,10 @@ def _requests(session: Session, event_id: int) -> tuple[RequestFigures, dict[int
         expired=status[RequestStatus.expired.value],
         acceptance_rate=accepted / (accepted + declined) if accepted + declined else None,
     )
-    return figures, {pk(r): list(r.profile_ids or []) for r in rows}
+    offers = session.execute(
+        columns(col(MeetingRequest.id), col(MeetingRequest.profile_ids)).where(where)
+    ).all()
+    return figures, {rid: list(ids or []) for rid, ids in offers if rid is not None}
 
 
 @dataclass
@@ -367,32 +385,35 @@ def _meeting_groups(
                 out[key][1] += 1 if m.status == MeetingStatus.held.value else 0
         return out
 
+    # Per person once (1,500), not per meeting and party (12,000): their country, delegation
+    # and organisation's sectors.
+    country_of = {pid: _country(person, delegations) for pid, person in people.items()}
+    delegation_of = {
+        pid: str(person[0].delegation_id)
+        for pid, person in people.items()
+        if person[0].delegation_id is not None
+    }
+    org_sectors_of = {
+        pid: org_sectors.get(pk(person[1]), set())
+        for pid, person in people.items()
+        if person[1] is not None
+    }
     sectors: dict[int, set[str]] = {}
     countries: dict[int, set[str]] = {}
     delegs: dict[int, set[str]] = {}
     for m in counted:
         mid = pk(m)
-        found = {
-            s
-            for p in (profiles_of_request.get(m.request_id, []) if m.request_id else [])
-            for s in profile_sectors.get(p, set())
-        }
+        mine = parties[mid]
+        found: set[str] = set()
+        if m.request_id:
+            for p in profiles_of_request.get(m.request_id, []):
+                found |= profile_sectors.get(p, set())
         if not found:
-            found = {
-                s
-                for pid in parties[mid]
-                if people.get(pid) and people[pid][1] is not None
-                for s in org_sectors.get(pk(people[pid][1]), set())  # type: ignore[arg-type]
-            }
+            for pid in mine:
+                found |= org_sectors_of.get(pid, set())
         sectors[mid] = found or {""}
-        countries[mid] = {
-            _country(people[pid], delegations) for pid in parties[mid] if pid in people
-        }
-        delegs[mid] = {
-            str(people[pid][0].delegation_id)
-            for pid in parties[mid]
-            if pid in people and people[pid][0].delegation_id is not None
-        }
+        countries[mid] = {country_of[pid] for pid in mine if pid in country_of}
+        delegs[mid] = {delegation_of[pid] for pid in mine if pid in delegation_of}
 
     def listing(tallied: dict[str, list[int]], label: dict[str, str]) -> list[GroupMeetings]:
         rows = [GroupMeetings(k, label.get(k, k), v[0], v[1]) for k, v in tallied.items()]
