@@ -14,6 +14,8 @@
       link.hidden = false;
     } else if (job.status === "failed") {
       text.textContent = box.dataset.failed;  // the driver's text stays in the log
+    } else if (job.status === "queued") {
+      text.textContent = box.dataset.queued;
     } else {
       text.textContent = box.dataset.progress.replace("{done}", job.done).replace("{total}", job.total);
     }
