@@ -30,10 +30,11 @@ STEP_PEOPLE = 6
 WINDOW = 4
 # the one-day slot-variable model: its share of the time limit, and the largest it takes
 TIGHTEN_SHARE = 0.06
-# Above this many movable meetings CP-SAT's presolve of this model alone takes tens of
-# seconds of wall time whatever the deterministic limit (24 s for 4,000 meetings × 250 tables
-# at a 10 s limit, without a break less): large sessions go to the LNS steps instead.
-TIGHTEN_MAX_MEETINGS = 2_000
+# Above this many movable meetings CP-SAT's presolve of this model alone takes seconds to
+# tens of seconds of wall time whatever the deterministic limit (24 s for 4,000 meetings ×
+# 250 tables, 12 s for 1,000 × 70, at a 10 s limit, without a break less): larger sessions
+# go to the LNS steps instead.
+TIGHTEN_MAX_MEETINGS = 600
 # steps without a better total before the search gives up (small events end early)
 PATIENCE = 25
 
