@@ -22,16 +22,16 @@ from app.events.models import (
 from app.types import pk
 
 
-def _local(value: datetime | None, zone: ZoneInfo) -> datetime | None:
+def in_zone(value: datetime | None, zone: ZoneInfo) -> datetime | None:
     return value.astimezone(zone) if value is not None else None
 
 
 def event_public(event: Event) -> EventPublic:
     zone = service.event_zone(event)
     data = event.model_dump()
-    data["registration_opens_at"] = _local(event.registration_opens_at, zone)
-    data["registration_closes_at"] = _local(event.registration_closes_at, zone)
-    data["schedule_published_at"] = _local(event.schedule_published_at, zone)
+    data["registration_opens_at"] = in_zone(event.registration_opens_at, zone)
+    data["registration_closes_at"] = in_zone(event.registration_closes_at, zone)
+    data["schedule_published_at"] = in_zone(event.schedule_published_at, zone)
     return EventPublic.model_validate(data)
 
 

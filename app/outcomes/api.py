@@ -17,7 +17,7 @@ from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.events import service as events
 from app.events.models import Event
 from app.exports.responses import download_response
-from app.meetings.api import meeting_public
+from app.meetings.presenters import meeting_public
 from app.meetings.schemas import MeetingPublic
 from app.outcomes import agreements as agreement_service
 from app.outcomes import day as day_service

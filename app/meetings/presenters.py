@@ -1,0 +1,152 @@
+"""Meetings and requests as the API shows them (times in the event's zone, who may see the
+schedule): shared by the API and every package that returns meetings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from app.auth.models import User
+from app.events import service as events
+from app.events.models import BookingMode, Event, MeetingTable, Slot
+from app.events.presenters import in_zone
+from app.meetings import readmodel, service
+from app.meetings.models import Meeting, MeetingRequest, MeetingRole, MeetingStatus, RequestStatus
+from app.meetings.schemas import (
+    MeetingPersonPublic,
+    MeetingPublic,
+    MeetingRequestPublic,
+    PersonPublic,
+    SlotBrief,
+    TableBrief,
+)
+from app.registration import service as registration
+from app.registration.models import Participant
+from app.types import pk, utcnow
+
+
+def person_public(db: Session, participant: Participant) -> PersonPublic:
+    return PersonPublic.model_validate(registration.public_fields(db, participant))
+
+
+_UNSET: Any = object()
+
+
+def request_public(
+    db: Session,
+    event: Event,
+    row: MeetingRequest,
+    *,
+    now: datetime | None = None,
+    deadline: datetime | None = _UNSET,
+    loaded: readmodel.RequestsLoaded | None = None,
+) -> MeetingRequestPublic:
+    """``deadline`` and ``loaded`` (from readmodel.load_requests): given by lists, so that a
+    page of requests reads no row twice."""
+    zone = events.event_zone(event)
+    if deadline is _UNSET:
+        deadline = service.get_settings(db, pk(event)).answer_by
+    requester = db.get(Participant, row.requester_id)
+    recipient = db.get(Participant, row.recipient_id)
+    assert requester is not None  # foreign keys
+    assert recipient is not None
+    status = service.effective_status(row, deadline, now or utcnow())
+    if loaded is not None:
+        meeting_id = loaded.meeting_of.get(pk(row))
+    else:
+        meeting = service.meeting_for_request(db, pk(row))
+        meeting_id = meeting.id if meeting else None
+    return MeetingRequestPublic(
+        id=pk(row),
+        event_id=row.event_id,
+        requester=person_public(db, requester),
+        recipient=person_public(db, recipient),
+        message=row.message,
+        profile_ids=row.profile_ids,
+        status=status,
+        decline_reason=row.decline_reason,
+        responded_at=in_zone(row.responded_at, zone),
+        expires_at=in_zone(deadline, zone) if status == RequestStatus.pending else None,
+        meeting_id=meeting_id,
+        created_at=row.created_at.astimezone(zone),
+    )
+
+
+def slot_brief(slot: Slot, zone: ZoneInfo) -> SlotBrief:
+    return SlotBrief(
+        id=pk(slot),
+        session_id=slot.session_id,
+        number=slot.number,
+        starts_at=slot.starts_at.astimezone(zone),
+        ends_at=slot.ends_at.astimezone(zone),
+    )
+
+
+def schedule_hidden(db: Session, event: Event, viewer: User | None) -> bool:
+    """In organiser booking mode the schedule is a draft until published: only the event's
+    organisers see times and tables before that (the agenda, calendars and PDFs agree)."""
+    return (
+        event.booking_mode == BookingMode.organiser.value
+        and event.schedule_published_at is None
+        and not events.can_manage(db, viewer, event)
+    )
+
+
+def meeting_public(
+    db: Session,
+    event: Event,
+    meeting: Meeting,
+    viewer: User | None = None,
+    *,
+    hidden: bool | None = None,
+    loaded: readmodel.MeetingsLoaded | None = None,
+) -> MeetingPublic:
+    """``viewer``: who reads it (None: a trusted caller that sees everything). Lists pass
+    ``hidden`` (decided once) and ``loaded`` (readmodel.load_meetings) to read in bulk."""
+    zone = events.event_zone(event)
+    if hidden is None:
+        hidden = viewer is not None and schedule_hidden(db, event, viewer)
+    people = (
+        loaded.people_of[pk(meeting)]
+        if loaded is not None
+        else service.meeting_people(db, pk(meeting))
+    )
+    found = {p.participant_id: db.get(Participant, p.participant_id) for p in people}
+    participants = {pid: p for pid, p in found.items() if p is not None}
+    need = service.interpreter_need(people, participants)
+    slot = db.get(Slot, meeting.slot_id) if meeting.slot_id and not hidden else None
+    table = db.get(MeetingTable, meeting.table_id) if meeting.table_id and not hidden else None
+    return MeetingPublic(
+        id=pk(meeting),
+        event_id=meeting.event_id,
+        session_id=meeting.session_id,
+        status=MeetingStatus(meeting.status),
+        origin=meeting.origin,
+        slot=slot_brief(slot, zone) if slot else None,
+        table=TableBrief(id=pk(table), number=table.number, label=table.label) if table else None,
+        locked=meeting.locked,
+        revision=meeting.revision,
+        priority=meeting.priority,
+        request_id=meeting.request_id,
+        participants=[
+            MeetingPersonPublic.model_validate(
+                {
+                    **registration.public_fields(db, participants[p.participant_id]),
+                    "role": MeetingRole(p.role),
+                    "confirmed": p.confirmed_at is not None,
+                    "attendance": p.attendance,
+                }
+            )
+            for p in people
+            if p.participant_id in participants
+        ],
+        interpreter_needed=need.needed,
+        interpreter_languages=need.languages,
+        has_interpreter=need.provided,
+        cancelled_reason=meeting.cancelled_reason,
+        created_at=meeting.created_at.astimezone(zone),
+        updated_at=meeting.updated_at.astimezone(zone),
+    )
