@@ -17,7 +17,7 @@ from markupsafe import Markup
 from app import i18n
 from app.auth.security import csrf_token, csrf_valid
 from app.deps import CSRF_COOKIE, LANG_COOKIE
-from app.errors import DomainError, Forbidden, Msg
+from app.errors import Forbidden, Msg
 from app.i18n.render import current_locale, localize
 from app.settings import PROJECT_ROOT, get_settings
 
@@ -202,11 +202,3 @@ def render_error_page(
             status_code=status,
             headers=headers,
         )
-
-
-def form_errors(exc: DomainError) -> dict[str, str]:
-    """Field name -> message, for showing each message next to its field."""
-    errors = {e.field.split("[")[0].split(".")[0]: e.message for e in exc.errors}
-    if not errors:
-        errors["__all__"] = exc.detail
-    return errors

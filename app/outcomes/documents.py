@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from app.errors import _l
 from app.outcomes.models import DocumentBlob
@@ -80,7 +80,8 @@ def store(session: Session, data: bytes) -> str:
     """Keep the bytes (once per content) and return their SHA-256. Two uploads of the same
     file at the same moment both succeed: the second finds the first's row."""
     digest = hashlib.sha256(data).hexdigest()
-    if session.get(DocumentBlob, digest) is not None:
+    known = select(DocumentBlob.sha256).where(DocumentBlob.sha256 == digest)
+    if session.exec(known).first() is not None:  # not session.get: that reads the bytes
         return digest
     try:
         with session.begin_nested():

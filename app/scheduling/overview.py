@@ -19,7 +19,6 @@ from app.meetings.models import Meeting
 from app.registration.models import Participant
 from app.scheduling import service
 from app.scheduling.models import ScheduleRun
-from app.types import pk
 
 
 @dataclass
@@ -73,7 +72,7 @@ def overview(session: Session, *, actor: User, event_id: int, session_id: int) -
         names=readmodel.parties(
             session, [u["meeting_id"] for u in left_out] + [d["meeting_id"] for d in diff]
         ),
-        people=_people(session, wanted),
+        people=readmodel.by_id(session, Participant, wanted),
         slot_count=events.count_by_session(session, Slot, [session_id]).get(session_id, 0),
         table_count=events.count_by_session(session, MeetingTable, [session_id]).get(session_id, 0),
     )
@@ -102,26 +101,13 @@ def _counts(session: Session, event_id: int, session_id: int) -> Counter[str]:
     return counts
 
 
-def _people(session: Session, ids: set[int]) -> dict[int, Participant]:
-    if not ids:
-        return {}
-    found = session.exec(select(Participant).where(col(Participant.id).in_(sorted(ids)))).all()
-    return {pk(p): p for p in found}
-
-
 def _places(session: Session, diff: list[dict[str, Any]]) -> dict[str, tuple[Slot, int]]:
     """Each "<slot id>:<table id>" of the before/after list, as its slot and table number."""
     pairs = {tuple(d[k]) for d in diff for k in ("before", "after") if d.get(k)}
     if not pairs:
         return {}
-    slots = {
-        pk(s): s
-        for s in session.exec(select(Slot).where(col(Slot.id).in_({p[0] for p in pairs}))).all()
+    slots: dict[int, Slot] = readmodel.by_id(session, Slot, (p[0] for p in pairs))
+    tables: dict[int, MeetingTable] = readmodel.by_id(session, MeetingTable, (p[1] for p in pairs))
+    return {
+        f"{a}:{b}": (slots[a], tables[b].number) for a, b in pairs if a in slots and b in tables
     }
-    tables = {
-        pk(t): t.number
-        for t in session.exec(
-            select(MeetingTable).where(col(MeetingTable.id).in_({p[1] for p in pairs}))
-        ).all()
-    }
-    return {f"{a}:{b}": (slots[a], tables[b]) for a, b in pairs if a in slots and b in tables}

@@ -3,6 +3,8 @@ they are to the proven bound, the meetings left out and why, dry run, apply and 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -69,6 +71,16 @@ def schedule_page(
     return _page(request, session, user, event_id, session_id)
 
 
+@dataclass
+class _Run:
+    """What the organiser asked for, as the save settles it: apply or a trial run, and
+    whether to show the changes and ask first (over a published schedule)."""
+
+    apply: bool
+    ask: bool
+    limit: float = 0.0
+
+
 @router.post("/events/{event_id:int}/sessions/{session_id:int}/schedule")
 async def run_schedule(
     event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
@@ -78,43 +90,44 @@ async def run_schedule(
     event = events.get_event(session, event_id, viewer=user)
     # Over a published schedule, applying moves what people already have: first show what
     # would change (a trial run) and ask.
-    run = {"apply": form.get("action") == "apply", "ask": False, "limit": 0.0}
-    run["ask"] = (
-        run["apply"] and event.schedule_published_at is not None and form.get("confirm") != "1"
+    applying = form.get("action") == "apply"
+    run = _Run(
+        apply=applying,
+        ask=applying and event.schedule_published_at is not None and form.get("confirm") != "1",
     )
 
     def save() -> None:
         try:
-            run["limit"] = float(raw.replace(",", "."))
+            run.limit = float(raw.replace(",", "."))
         except ValueError as exc:
             raise Invalid("time_limit_s", "give a number of seconds") from exc
-        if run["ask"]:
-            run["apply"] = False
+        if run.ask:
+            run.apply = False
         outcome = service.schedule_session(
             session,
             actor=user,
             event_id=event_id,
             session_id=session_id,
-            apply=bool(run["apply"]),
-            time_limit_s=float(run["limit"]),
+            apply=run.apply,
+            time_limit_s=run.limit,
         )
-        if run["ask"] and not outcome.stats.get("changes"):
+        if run.ask and not outcome.stats.get("changes"):
             # Nothing people already see would change: no need to ask.
-            run["ask"], run["apply"] = False, True
+            run.ask, run.apply = False, True
             service.schedule_session(
                 session,
                 actor=user,
                 event_id=event_id,
                 session_id=session_id,
                 apply=True,
-                time_limit_s=float(run["limit"]),
+                time_limit_s=run.limit,
             )
 
     def fail(errors: dict[str, str], status: int) -> Response:
         return _page(request, session, user, event_id, session_id, errors=errors, status=status)
 
     def done() -> Response:
-        if run["ask"]:
+        if run.ask:
             return _page(
                 request,
                 session,
@@ -122,11 +135,11 @@ async def run_schedule(
                 event_id,
                 session_id,
                 confirm_apply=True,
-                time_limit=float(run["limit"]),
+                time_limit=run.limit,
             )
         return redirect(
             f"/events/{event_id}/sessions/{session_id}/schedule",
-            flash="schedule-applied" if run["apply"] else "schedule-tried",
+            flash="schedule-applied" if run.apply else "schedule-tried",
         )
 
     return submit_form(session, save, fail, done)
