@@ -186,8 +186,8 @@ def create_job(
     lang: str | None = None,
     second: str | None = None,
 ) -> PrintJob:
-    """Check the organiser and the filters, and queue the job; the caller runs ``run_job``
-    in the background."""
+    """Check the organiser and the filters, and queue the job; the caller then ``start``s it
+    (after the response: the job must be committed before another process looks for it)."""
     event = events.managed_event(session, actor, event_id)
     service.check_print_filters(session, event, session_id=session_id, delegation_id=delegation_id)
     if what != PrintWhat.agendas and delegation_id is not None:
