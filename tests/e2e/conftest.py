@@ -102,7 +102,13 @@ def page(browser):  # type: ignore[no-untyped-def]
 
 def expect_signed_in(page: Page, log_out: str = "Đăng xuất") -> None:
     """The "Log out" button is in the top bar on a desktop and inside the "Menu" on a phone:
-    look where a person would."""
+    look where a person would. First wait for the signed-in page to be there at all: right
+    after "Log in" is pressed the browser may still be between pages, where neither is visible."""
+    expect(
+        page.locator(".topbar-right, .menu-compact-items")
+        .get_by_role("button", name=log_out, include_hidden=True)
+        .first
+    ).to_be_attached()
     menu = page.locator("details.menu-compact > summary")
     if menu.is_visible():
         menu.click()

@@ -3,6 +3,7 @@ models' shape, and the app refuses to start on a database that is behind."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import date
@@ -11,8 +12,9 @@ from pathlib import Path
 import pytest
 from alembic import command
 from fastapi.testclient import TestClient
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 import app.main
@@ -40,9 +42,31 @@ def empty_database_url(database_url: str, tmp_path: Path) -> Iterator[str]:
     try:
         yield make_url(database_url).set(database=name).render_as_string(hide_password=False)
     finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _drop_database(server, name)
         server.dispose()
+
+
+def _drop_database(server: Engine, name: str) -> None:
+    """Drops the throw-away database. ``WITH (FORCE)`` is not used: it must also terminate an
+    autovacuum worker busy on the new tables, which a role without ``pg_signal_backend`` may not
+    do (CI's test role). This test's own leftover connections are ended, then a plain DROP, which
+    asks autovacuum to leave by itself, is retried while someone is still connected."""
+    for attempt in range(20):
+        with server.connect() as connection:
+            connection.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = :name AND usename = current_user AND pid <> pg_backend_pid()"
+                ),
+                {"name": name},
+            )
+            try:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+                return
+            except OperationalError:
+                if attempt == 19:
+                    raise
+        time.sleep(0.25)
 
 
 def test_upgrade_head_on_an_empty_database_matches_the_models(empty_database_url: str) -> None:
