@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.events import service as events
 from app.events.models import BookingMode, Event, MeetingTable, Slot
-from app.meetings import readmodel, service
+from app.meetings import booking, commands, queries, readmodel, requests, rules
 from app.meetings.models import Meeting, MeetingRequest, MeetingRole, MeetingStatus, RequestStatus
 from app.meetings.schemas import (
     MeetingBook,
@@ -70,16 +70,16 @@ def request_public(
     page of requests reads no row twice."""
     zone = events.event_zone(event)
     if deadline is _UNSET:
-        deadline = service.get_settings(db, pk(event)).answer_by
+        deadline = rules.get_settings(db, pk(event)).answer_by
     requester = db.get(Participant, row.requester_id)
     recipient = db.get(Participant, row.recipient_id)
     assert requester is not None  # foreign keys
     assert recipient is not None
-    status = service.effective_status(row, deadline, now or utcnow())
+    status = requests.effective_status(row, deadline, now or utcnow())
     if loaded is not None:
         meeting_id = loaded.meeting_of.get(pk(row))
     else:
-        meeting = service.meeting_for_request(db, pk(row))
+        meeting = queries.meeting_for_request(db, pk(row))
         meeting_id = meeting.id if meeting else None
     return MeetingRequestPublic(
         id=pk(row),
@@ -134,11 +134,11 @@ def meeting_public(
     people = (
         loaded.people_of[pk(meeting)]
         if loaded is not None
-        else service.meeting_people(db, pk(meeting))
+        else queries.meeting_people(db, pk(meeting))
     )
     found = {p.participant_id: db.get(Participant, p.participant_id) for p in people}
     participants = {pid: p for pid, p in found.items() if p is not None}
-    need = service.interpreter_need(people, participants)
+    need = queries.interpreter_need(people, participants)
     slot = db.get(Slot, meeting.slot_id) if meeting.slot_id and not hidden else None
     table = db.get(MeetingTable, meeting.table_id) if meeting.table_id and not hidden else None
     return MeetingPublic(
@@ -183,7 +183,7 @@ def _meeting_out(db: Session, event_id: DbInt, meeting: Meeting, viewer: User) -
 # ---- settings -----------------------------------------------------------------------------
 
 
-def _settings_public(db: Session, view: service.MeetingSettingsView) -> MeetingSettingsPublic:
+def _settings_public(db: Session, view: rules.MeetingSettingsView) -> MeetingSettingsPublic:
     event = db.get(Event, view.event_id)
     assert event is not None
     return MeetingSettingsPublic(
@@ -198,14 +198,14 @@ def _settings_public(db: Session, view: service.MeetingSettingsView) -> MeetingS
 def read_settings(
     event_id: DbInt, session: SessionDep, user: OptionalUser
 ) -> MeetingSettingsPublic:
-    return _settings_public(session, service.read_settings(session, viewer=user, event_id=event_id))
+    return _settings_public(session, rules.read_settings(session, viewer=user, event_id=event_id))
 
 
 @router.put("/{event_id}/meeting-settings", response_model=MeetingSettingsPublic)
 def update_settings(
     event_id: DbInt, data: MeetingSettingsUpdate, session: SessionDep, user: Organiser
 ) -> MeetingSettingsPublic:
-    view = service.update_settings(session, actor=user, event_id=event_id, data=data)
+    view = rules.update_settings(session, actor=user, event_id=event_id, data=data)
     return _settings_public(session, view)
 
 
@@ -222,7 +222,7 @@ def list_requests(
     participant_id: DbInt | None = None,
     status: RequestStatus | None = None,
 ) -> Page[MeetingRequestPublic]:
-    rows, total = service.list_requests(
+    rows, total = requests.list_requests(
         session,
         viewer=user,
         event_id=event_id,
@@ -234,7 +234,7 @@ def list_requests(
     )
     event = events.get_event(session, event_id, viewer=user)
     now = utcnow()
-    deadline = service.get_settings(session, event_id).answer_by
+    deadline = rules.get_settings(session, event_id).answer_by
     loaded = readmodel.load_requests(session, rows)
     return Page(
         items=[
@@ -255,7 +255,7 @@ def create_request(
     user: CurrentUser,
     response: Response,
 ) -> MeetingRequestPublic:
-    row = service.create_request(session, actor=user, event_id=event_id, data=data)
+    row = requests.create_request(session, actor=user, event_id=event_id, data=data)
     response.headers["Location"] = f"/api/v1/events/{event_id}/meeting-requests/{row.id}"
     return request_public(session, events.get_event(session, event_id, viewer=user), row)
 
@@ -265,7 +265,7 @@ def accept_request(
     event_id: DbInt, request_id: DbInt, session: SessionDep, user: CurrentUser, response: Response
 ) -> MeetingPublic:
     """Accept: returns the new meeting (book it next in self-service mode)."""
-    meeting = service.accept_request(session, actor=user, event_id=event_id, request_id=request_id)
+    meeting = requests.accept_request(session, actor=user, event_id=event_id, request_id=request_id)
     response.headers["Location"] = f"/api/v1/events/{event_id}/meetings/{meeting.id}"
     return _meeting_out(session, event_id, meeting, user)
 
@@ -274,7 +274,7 @@ def accept_request(
 def decline_request(
     event_id: DbInt, request_id: DbInt, data: RequestDecline, session: SessionDep, user: CurrentUser
 ) -> MeetingRequestPublic:
-    row = service.decline_request(
+    row = requests.decline_request(
         session, actor=user, event_id=event_id, request_id=request_id, reason=data.reason
     )
     return request_public(session, events.get_event(session, event_id, viewer=user), row)
@@ -284,7 +284,7 @@ def decline_request(
 def cancel_request(
     event_id: DbInt, request_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> MeetingRequestPublic:
-    row = service.cancel_request(session, actor=user, event_id=event_id, request_id=request_id)
+    row = requests.cancel_request(session, actor=user, event_id=event_id, request_id=request_id)
     return request_public(session, events.get_event(session, event_id, viewer=user), row)
 
 
@@ -301,7 +301,7 @@ def list_meetings(
     status: MeetingStatus | None = None,
     participant_id: DbInt | None = None,
 ) -> Page[MeetingPublic]:
-    rows, total = service.list_meetings(
+    rows, total = queries.list_meetings(
         session,
         viewer=user,
         event_id=event_id,
@@ -326,7 +326,7 @@ def list_meetings(
 def create_meeting(
     event_id: DbInt, data: MeetingCreate, session: SessionDep, user: Organiser, response: Response
 ) -> MeetingPublic:
-    meeting = service.create_meeting(session, actor=user, event_id=event_id, data=data)
+    meeting = commands.create_meeting(session, actor=user, event_id=event_id, data=data)
     response.headers["Location"] = f"/api/v1/events/{event_id}/meetings/{meeting.id}"
     return _meeting_out(session, event_id, meeting, user)
 
@@ -335,7 +335,7 @@ def create_meeting(
 def read_meeting(
     event_id: DbInt, meeting_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> MeetingPublic:
-    meeting = service.get_meeting(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
+    meeting = queries.get_meeting(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
     return _meeting_out(session, event_id, meeting, user)
 
 
@@ -343,7 +343,7 @@ def read_meeting(
 def update_meeting(
     event_id: DbInt, meeting_id: DbInt, data: MeetingUpdate, session: SessionDep, user: Organiser
 ) -> MeetingPublic:
-    meeting = service.update_meeting(
+    meeting = commands.update_meeting(
         session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
     )
     return _meeting_out(session, event_id, meeting, user)
@@ -358,7 +358,7 @@ def book_meeting(
     data: Annotated[MeetingBook | None, Body()] = None,
 ) -> MeetingPublic:
     data = data or MeetingBook()
-    meeting = service.book_meeting(
+    meeting = commands.book_meeting(
         session,
         actor=user,
         event_id=event_id,
@@ -373,7 +373,7 @@ def book_meeting(
 def free_slots(
     event_id: DbInt, meeting_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> list[SlotBrief]:
-    slots = service.free_slots(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
+    slots = booking.free_slots(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
     event = events.get_event(session, event_id, viewer=user)
     zone = events.event_zone(event)
     return [slot_brief(s, zone) for s in slots]
@@ -387,7 +387,7 @@ def add_participant(
     session: SessionDep,
     user: CurrentUser,
 ) -> MeetingPublic:
-    meeting = service.add_participant(
+    meeting = commands.add_participant(
         session,
         actor=user,
         event_id=event_id,
@@ -410,7 +410,7 @@ def remove_participant(
     user: CurrentUser,
     revision: Annotated[int | None, Query(ge=1)] = None,
 ) -> MeetingPublic:
-    meeting = service.remove_participant(
+    meeting = commands.remove_participant(
         session,
         actor=user,
         event_id=event_id,
@@ -425,7 +425,7 @@ def remove_participant(
 def cancel_meeting(
     event_id: DbInt, meeting_id: DbInt, data: MeetingCancel, session: SessionDep, user: CurrentUser
 ) -> MeetingPublic:
-    meeting = service.cancel_meeting(
+    meeting = commands.cancel_meeting(
         session,
         actor=user,
         event_id=event_id,
@@ -444,7 +444,7 @@ def confirm_meeting(
     user: CurrentUser,
     data: Annotated[MeetingConfirm | None, Body()] = None,
 ) -> MeetingPublic:
-    meeting = service.confirm_meeting(
+    meeting = commands.confirm_meeting(
         session,
         actor=user,
         event_id=event_id,

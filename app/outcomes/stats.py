@@ -50,7 +50,8 @@ from app.checkin.service import checked_in_map
 from app.errors import NotFound
 from app.events.models import Event
 from app.matchmaking.models import ProfileSector
-from app.meetings import service as meetings
+from app.meetings import requests as meeting_requests
+from app.meetings import rules as meeting_rules
 from app.meetings.models import (
     Meeting,
     MeetingOrigin,
@@ -277,10 +278,10 @@ def _people(session: Session, event_id: int) -> dict[int, tuple[Participant, Org
 
 
 def _requests(session: Session, event_id: int) -> tuple[RequestFigures, dict[int, list[int]]]:
-    deadline = meetings.get_settings(session, event_id).answer_by
+    deadline = meeting_rules.get_settings(session, event_id).answer_by
     now = utcnow()
     rows = session.exec(select(MeetingRequest).where(MeetingRequest.event_id == event_id)).all()
-    status = Counter(meetings.effective_status(r, deadline, now).value for r in rows)
+    status = Counter(meeting_requests.effective_status(r, deadline, now).value for r in rows)
     accepted = status[RequestStatus.accepted.value]
     declined = status[RequestStatus.declined.value]
     figures = RequestFigures(
