@@ -116,7 +116,7 @@ def apply_placements(
         stale = next(
             (m for m, _, _ in todo if current.get(pk(m)) != (m.revision + 1, now)), todo[0][0]
         )
-        raise _stale(stale.revision, current.get(pk(stale), (stale.revision, now))[0])
+        raise changes.stale(stale.revision, current.get(pk(stale), (stale.revision, now))[0])
     booking.lock_people(session, persons)
     _check_blocked_slots(session, event, todo, people_of, persons)
 
@@ -217,23 +217,6 @@ def apply_placements(
             notices.notify_placement(session, event=event, meeting=meeting, actor=actor, before=was)
     session.flush()
     return len(todo)
-
-
-def _stale(want: int, now: int) -> Conflict:
-    return Conflict(
-        _l(
-            "the meeting has changed since revision {want} (now {meeting_revision}); "
-            "reload it and try again",
-            want=want,
-            meeting_revision=now,
-        ),
-        [
-            FieldError(
-                "revision",
-                _l("stale: the current revision is {meeting_revision}", meeting_revision=now),
-            )
-        ],
-    )
 
 
 def _check_blocked_slots(

@@ -4,13 +4,11 @@ cancel, add or remove people, and record attendance on the day."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
 
 from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col
 
-from app.audit.service import diff, record
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, _l
 from app.events import service as events
@@ -32,7 +30,13 @@ from app.meetings.booking import (
     place,
     slot_of_event,
 )
-from app.meetings.changes import record_change, record_created, snapshot, touch
+from app.meetings.changes import (
+    MeetingChange,
+    begin,
+    changing,
+    record_created,
+    require_current,
+)
 from app.meetings.models import (
     Meeting,
     MeetingOrigin,
@@ -42,7 +46,7 @@ from app.meetings.models import (
     MeetingStatus,
     party_key,
 )
-from app.meetings.notices import notify_people, notify_placement, slot_context
+from app.meetings.notices import notify_people, slot_context
 from app.meetings.queries import (
     active_meeting_between,
     acts_for_any,
@@ -113,19 +117,18 @@ def place_meeting(
         return meeting
     if slot is None and meeting.slot_id is None:
         return meeting
-    before = snapshot(meeting, people)
-    touch(session, meeting, revision)
-    place(
-        session,
-        event=event,
-        meeting=meeting,
-        participants=party_participants(session, people),
-        slot=slot,
-        table_id=table_id,
-    )
-    record_change(session, actor, action, meeting, before)
-    notify_placement(session, event=event, meeting=meeting, actor=actor, before=before)
-    session.flush()
+    with changing(
+        session, meeting, actor=actor, action=action, revision=revision, people=people
+    ) as change:
+        place(
+            session,
+            event=event,
+            meeting=meeting,
+            participants=party_participants(session, people),
+            slot=slot,
+            table_id=table_id,
+        )
+        change.notify_placement(event)
     return meeting
 
 
@@ -148,7 +151,9 @@ def apply_placements(
         return bulk.apply_placements(
             session, actor=actor, event=event, moves=moves, notify=notify, action=action
         )
-    prepared: list[tuple[Meeting, list[Participant], dict[str, Any], Slot | None, int | None]] = []
+    # Each change begins (snapshot, revision) before any meeting moves and is finished
+    # (audit, e-mail) after all have: one change per meeting, spread over the steps.
+    prepared: list[tuple[MeetingChange, list[Participant], Slot | None, int | None]] = []
     for meeting, slot, table_id in moves:
         if (meeting.slot_id, meeting.table_id) == (
             slot.id if slot else None,
@@ -156,35 +161,33 @@ def apply_placements(
         ):
             continue
         require_open(meeting)
-        people = meeting_people(session, pk(meeting))
-        before = snapshot(meeting, people)
-        touch(session, meeting, None)
-        prepared.append((meeting, party_participants(session, people), before, slot, table_id))
+        change = begin(session, meeting, actor=actor, action=action, revision=None)
+        prepared.append((change, party_participants(session, change.people), slot, table_id))
     # Everyone up front, in one id order, so a concurrent booking cannot interleave.
-    lock_people(session, (pk(p) for _, people_, _, _, _ in prepared for p in people_))
-    for meeting, participants, _, _, _ in prepared:
+    lock_people(session, (pk(p) for _, people_, _, _ in prepared for p in people_))
+    for change, participants, _, _ in prepared:
         place(
             session,
             event=event,
-            meeting=meeting,
+            meeting=change.meeting,
             participants=participants,
             slot=None,
             table_id=None,
         )
-    for meeting, participants, _, slot, table_id in prepared:
+    for change, participants, slot, table_id in prepared:
         if slot is not None:
             place(
                 session,
                 event=event,
-                meeting=meeting,
+                meeting=change.meeting,
                 participants=participants,
                 slot=slot,
                 table_id=table_id,
             )
-    for meeting, _, before, _, _ in prepared:
-        record_change(session, actor, action, meeting, before)
+    for change, _, _, _ in prepared:
         if notify:
-            notify_placement(session, event=event, meeting=meeting, actor=actor, before=before)
+            change.notify_placement(event)
+        change.finish()
     session.flush()
     return len(prepared)
 
@@ -379,11 +382,10 @@ def cancel_meeting(
     _require_changeable(session, actor, event, meeting, people, what="cancel")
     require_open(meeting)
     reason = require_reason(reason, "say why; the other people of the meeting will read it")
-    before = snapshot(meeting, people)
-    touch(session, meeting, revision)
-    _cancel(session, actor=actor, event=event, meeting=meeting, people=people, reason=reason)
-    record_change(session, actor, "meeting.cancel", meeting, before)
-    session.flush()
+    with changing(
+        session, meeting, actor=actor, action="meeting.cancel", revision=revision, people=people
+    ):
+        _cancel(session, actor=actor, event=event, meeting=meeting, people=people, reason=reason)
     return meeting
 
 
@@ -417,18 +419,17 @@ def confirm_meeting(
     pending = [p for p in mine if p.confirmed_at is None]
     if not pending:
         return meeting
-    before = snapshot(meeting, people)
-    touch(session, meeting, revision)
-    now = utcnow()
-    for row in pending:
-        row.confirmed_at = now
-        session.add(row)
-    if all(p.confirmed_at is not None for p in parties):
-        meeting.status = MeetingStatus.confirmed.value
-        session.add(meeting)
-    session.flush()
-    record_change(session, actor, "meeting.confirm", meeting, before)
-    session.flush()
+    with changing(
+        session, meeting, actor=actor, action="meeting.confirm", revision=revision, people=people
+    ):
+        now = utcnow()
+        for row in pending:
+            row.confirmed_at = now
+            session.add(row)
+        if all(p.confirmed_at is not None for p in parties):
+            meeting.status = MeetingStatus.confirmed.value
+            session.add(meeting)
+        session.flush()
     return meeting
 
 
@@ -450,15 +451,24 @@ def update_meeting(
         if not data.reason:
             raise Invalid("reason", "say why; the people of the meeting will read it")
         require_open(meeting)
-        before = snapshot(meeting, people)
-        touch(session, meeting, data.revision)
-        if "locked" in fields and data.locked is not None:
-            meeting.locked = data.locked
-        _cancel(
-            session, actor=actor, event=event, meeting=meeting, people=people, reason=data.reason
-        )
-        record_change(session, actor, "meeting.update", meeting, before)
-        session.flush()
+        with changing(
+            session,
+            meeting,
+            actor=actor,
+            action="meeting.update",
+            revision=data.revision,
+            people=people,
+        ):
+            if "locked" in fields and data.locked is not None:
+                meeting.locked = data.locked
+            _cancel(
+                session,
+                actor=actor,
+                event=event,
+                meeting=meeting,
+                people=people,
+                reason=data.reason,
+            )
         return meeting
     placing = False
     slot: Slot | None = None
@@ -493,33 +503,36 @@ def update_meeting(
     if not (
         placing or confirming or new_locked != meeting.locked or new_priority != meeting.priority
     ):
-        if data.revision is not None and data.revision != meeting.revision:
-            touch(session, meeting, data.revision)  # raises: the client's copy is stale
+        require_current(session, meeting, data.revision)
         return meeting
-    before = snapshot(meeting, people)
-    touch(session, meeting, data.revision)
-    meeting.locked, meeting.priority = new_locked, new_priority
-    if confirming:
-        now = utcnow()
-        for row in people:
-            if row.confirmed_at is None:
-                row.confirmed_at = now
-                session.add(row)
-        meeting.status = MeetingStatus.confirmed.value
-    session.add(meeting)
-    session.flush()
-    if placing:
-        place(
-            session,
-            event=event,
-            meeting=meeting,
-            participants=party_participants(session, people),
-            slot=slot,
-            table_id=table_id,
-        )
-    record_change(session, actor, "meeting.update", meeting, before)
-    notify_placement(session, event=event, meeting=meeting, actor=actor, before=before)
-    session.flush()
+    with changing(
+        session,
+        meeting,
+        actor=actor,
+        action="meeting.update",
+        revision=data.revision,
+        people=people,
+    ) as change:
+        meeting.locked, meeting.priority = new_locked, new_priority
+        if confirming:
+            now = utcnow()
+            for row in people:
+                if row.confirmed_at is None:
+                    row.confirmed_at = now
+                    session.add(row)
+            meeting.status = MeetingStatus.confirmed.value
+        session.add(meeting)
+        session.flush()
+        if placing:
+            place(
+                session,
+                event=event,
+                meeting=meeting,
+                participants=party_participants(session, people),
+                slot=slot,
+                table_id=table_id,
+            )
+        change.notify_placement(event)
     return meeting
 
 
@@ -552,48 +565,64 @@ def add_participant(
             [FieldError("participant_id", "already in this meeting")],
         )
     slot = session.get(Slot, meeting.slot_id) if meeting.slot_id else None
-    before = snapshot(meeting, people)
-    touch(session, meeting, revision)
-    if slot is not None:
-        # After the revision bump and under the person's lock: see lock_people.
-        lock_people(session, [participant_id])
-        check_slot_for(session, event, meeting, slot, [person])
-    session.add(
-        MeetingParticipant(
-            meeting_id=pk(meeting),
-            participant_id=participant_id,
-            role=role.value,
-            confirmed_at=utcnow(),
+    with changing(
+        session,
+        meeting,
+        actor=actor,
+        action="meeting.add_participant",
+        revision=revision,
+        people=people,
+    ) as change:
+        if slot is not None:
+            # After the revision bump and under the person's lock: see lock_people.
+            lock_people(session, [participant_id])
+            check_slot_for(session, event, meeting, slot, [person])
+        session.add(
+            MeetingParticipant(
+                meeting_id=pk(meeting),
+                participant_id=participant_id,
+                role=role.value,
+                confirmed_at=utcnow(),
+            )
         )
-    )
-    session.flush()
-    if slot is not None:
-        stage = "slot_id"
-        try:
-            with session.begin_nested():
-                session.execute(
-                    insert(MeetingSeat).values(
-                        meeting_id=pk(meeting), participant_id=participant_id, slot_id=pk(slot)
-                    )
-                )
-                stage = "meeting_cap"
-                adjust_quota(session, event, [person], +1)
-        except IntegrityError as exc:
-            raise clash(session, stage, event, meeting, slot, None, [person]) from exc
-    record_change(session, actor, "meeting.add_participant", meeting, before)
-    if slot is not None:
-        starts_at, number = slot_context(session, event, meeting.slot_id, meeting.table_id)
-        notify_people(
-            session,
-            kind="meeting_booked",
-            event=event,
-            meeting=meeting,
-            actor=actor,
-            context={"starts_at": starts_at, "table_number": number},
-            only=[participant_id],
-        )
-    session.flush()
+        session.flush()
+        if slot is not None:
+            _seat_newcomer(session, event, meeting, slot, person)
+            change.then(lambda: _tell_newcomer(session, event, meeting, actor, participant_id))
     return meeting
+
+
+def _seat_newcomer(
+    session: Session, event: Event, meeting: Meeting, slot: Slot, person: Participant
+) -> None:
+    """A seat in the meeting's slot and one more meeting on the person's count."""
+    stage = "slot_id"
+    try:
+        with session.begin_nested():
+            session.execute(
+                insert(MeetingSeat).values(
+                    meeting_id=pk(meeting), participant_id=pk(person), slot_id=pk(slot)
+                )
+            )
+            stage = "meeting_cap"
+            adjust_quota(session, event, [person], +1)
+    except IntegrityError as exc:
+        raise clash(session, stage, event, meeting, slot, None, [person]) from exc
+
+
+def _tell_newcomer(
+    session: Session, event: Event, meeting: Meeting, actor: User, participant_id: int
+) -> None:
+    starts_at, number = slot_context(session, event, meeting.slot_id, meeting.table_id)
+    notify_people(
+        session,
+        kind="meeting_booked",
+        event=event,
+        meeting=meeting,
+        actor=actor,
+        context={"starts_at": starts_at, "table_number": number},
+        only=[participant_id],
+    )
 
 
 def remove_participant(
@@ -627,21 +656,25 @@ def remove_participant(
             [FieldError("participant_id", "is a party of the meeting")],
         )
     require_open(meeting)
-    before = snapshot(meeting, people)
-    touch(session, meeting, revision)
-    seated = session.get(MeetingSeat, (pk(meeting), participant_id)) is not None
-    session.execute(
-        delete(MeetingSeat).where(
-            col(MeetingSeat.meeting_id) == meeting.id,
-            col(MeetingSeat.participant_id) == participant_id,
+    with changing(
+        session,
+        meeting,
+        actor=actor,
+        action="meeting.remove_participant",
+        revision=revision,
+        people=people,
+    ):
+        seated = session.get(MeetingSeat, (pk(meeting), participant_id)) is not None
+        session.execute(
+            delete(MeetingSeat).where(
+                col(MeetingSeat.meeting_id) == meeting.id,
+                col(MeetingSeat.participant_id) == participant_id,
+            )
         )
-    )
-    session.delete(row)
-    session.flush()
-    if seated:
-        adjust_quota(session, event, [person], -1)
-    record_change(session, actor, "meeting.remove_participant", meeting, before)
-    session.flush()
+        session.delete(row)
+        session.flush()
+        if seated:
+            adjust_quota(session, event, [person], -1)
     return meeting
 
 
@@ -670,10 +703,6 @@ def set_attendance(
     people = meeting_people(session, pk(meeting))
     absent = set(absent_ids)
     unknown = set(unknown_ids) - absent  # neither seen nor named: recorded as neither
-    before = {
-        **snapshot(meeting, people),
-        "attendance": {str(p.participant_id): p.attendance for p in people},
-    }
     wanted = {
         p.participant_id: (
             "absent"
@@ -687,30 +716,21 @@ def set_attendance(
     if meeting.status == status.value and all(
         p.attendance == wanted[p.participant_id] for p in people
     ):
-        if revision is not None and revision != meeting.revision:
-            touch(session, meeting, revision)  # raises: the client's copy is stale
+        require_current(session, meeting, revision)
         return meeting
-    touch(session, meeting, revision)
-    for row in people:
-        row.attendance = wanted[row.participant_id]
-        session.add(row)
-    meeting.status = status.value
-    session.add(meeting)
-    session.flush()
-    after = {
-        **snapshot(meeting, people),
-        "attendance": {str(p.participant_id): p.attendance for p in people},
-    }
-    changes = diff(before, after)
-    changes["revision"] = [meeting.revision - 1, meeting.revision]
-    record(
+    with changing(
         session,
-        actor_id=actor.id if actor else None,
+        meeting,
+        actor=actor,
         action="meeting.attendance",
-        entity="meeting",
-        entity_id=meeting.id,
-        event_id=meeting.event_id,
-        changes=changes,
-    )
-    session.flush()
+        revision=revision,
+        people=people,
+        attendance=True,
+    ):
+        for row in people:
+            row.attendance = wanted[row.participant_id]
+            session.add(row)
+        meeting.status = status.value
+        session.add(meeting)
+        session.flush()
     return meeting

@@ -5,11 +5,11 @@ agenda, choosing a time in self-booking mode) and the "Request a meeting" form. 
 the session grid (tables × slots, with a form per meeting to move, lock or cancel it), the
 "propose a meeting" form and the list of all requests.
 
-Every write goes through the meetings services (commands, requests), so revisions, the audit log and the e-mails
-follow exactly as through the API. Private pages send anonymous visitors to log in (a 401
-becomes a redirect), show a 403 page to the wrong role, and a draft event stays a 404 for
-outsiders. Ids in query strings and forms are parsed by hand: a tampered value is a field
-message or a 404 page, never a 500.
+Every write goes through the meetings services (commands, requests), so revisions, the audit
+log and the e-mails follow exactly as through the API. Private pages send anonymous visitors
+to log in (a 401 becomes a redirect), show a 403 page to the wrong role, and a draft event
+stays a 404 for outsiders. Ids in query strings and forms are parsed by hand: a tampered
+value is a field message or a 404 page, never a 500.
 """
 
 from __future__ import annotations
