@@ -222,8 +222,8 @@ def _web_login(app: Any, email: str) -> Callable[[], Any]:
 
 
 def _time_placements() -> list[float]:
-    """Seconds spent in meetings.apply_placements (the write, beside the solver's search)."""
-    from app.meetings import service as meetings
+    """Seconds spent in meetings.commands.apply_placements (the write, beside the search)."""
+    from app.meetings import commands as meetings
 
     spent: list[float] = []
     inner = meetings.apply_placements

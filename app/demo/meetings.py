@@ -34,7 +34,9 @@ from app.errors import DomainError
 from app.events import service as events
 from app.events.models import Event, SessionKind
 from app.matchmaking.models import Profile, ProfileSector
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
+from app.meetings import queries as meeting_queries
+from app.meetings import requests as meeting_requests
 from app.meetings.models import (
     Meeting,
     MeetingParticipant,
@@ -161,7 +163,7 @@ def load_meetings(session: Session, *, organiser: User, event: Event) -> dict[st
     )
     booked = _booked(session, event_id)
     for meeting in booked[:LOCKED]:
-        meetings.update_meeting(
+        meeting_commands.update_meeting(
             session,
             actor=organiser,
             event_id=event_id,
@@ -174,7 +176,7 @@ def load_meetings(session: Session, *, organiser: User, event: Event) -> dict[st
     open_booked = [m for m in _booked(session, event_id) if not m.locked]
     step = max(len(open_booked) // CANCELLED, 1)
     for n, meeting in enumerate(open_booked[step // 2 :: step][:CANCELLED]):
-        meetings.cancel_meeting(
+        meeting_commands.cancel_meeting(
             session,
             actor=organiser,
             event_id=event_id,
@@ -322,7 +324,7 @@ def _request(
     templates = MESSAGES_VI if vietnamese else MESSAGES_EN
     fallback = "giải pháp của quý vị" if vietnamese else "your solutions"
     message = templates[index % len(templates)].format(topic=topic or fallback)
-    row = meetings.create_request(
+    row = meeting_requests.create_request(
         session,
         actor=organiser,
         event_id=event_id,
@@ -335,10 +337,12 @@ def _request(
     )
     counts["requests"] += 1
     if accept:
-        meetings.accept_request(session, actor=organiser, event_id=event_id, request_id=pk(row))
+        meeting_requests.accept_request(
+            session, actor=organiser, event_id=event_id, request_id=pk(row)
+        )
         counts["accepted"] += 1
     elif index % 4 == 1:
-        meetings.decline_request(
+        meeting_requests.decline_request(
             session,
             actor=organiser,
             event_id=event_id,
@@ -347,7 +351,9 @@ def _request(
         )
         counts["declined"] += 1
     elif index % 8 == 3:
-        meetings.cancel_request(session, actor=organiser, event_id=event_id, request_id=pk(row))
+        meeting_requests.cancel_request(
+            session, actor=organiser, event_id=event_id, request_id=pk(row)
+        )
         counts["withdrawn"] += 1
     else:
         counts["pending"] += 1
@@ -379,7 +385,7 @@ def _propose(
 ) -> None:
     interpreter = _interpreter_for(people, local, visiting)
     needs_confirmation = index % 8 == 3
-    meeting = meetings.create_meeting(
+    meeting = meeting_commands.create_meeting(
         session,
         actor=organiser,
         event_id=event_id,
@@ -395,7 +401,7 @@ def _propose(
         counts["interpreters"] += 1
     if needs_confirmation and index % 16 == 3:
         # Both confirmed by telephone; the organisers record it (the others still wait).
-        meetings.confirm_meeting(
+        meeting_commands.confirm_meeting(
             session, actor=organiser, event_id=event_id, meeting_id=pk(meeting)
         )
 
@@ -428,7 +434,7 @@ def _add_interpreters(
     for meeting in _booked(session, event_id):
         if added >= EXTRA_INTERPRETED:
             break
-        rows = meetings.meeting_people(session, pk(meeting))
+        rows = meeting_queries.meeting_people(session, pk(meeting))
         if any(r.role == MeetingRole.interpreter.value for r in rows):
             continue
         parties = [people[r.participant_id] for r in rows if r.participant_id in people]
@@ -439,7 +445,7 @@ def _add_interpreters(
             continue
         try:
             with session.begin_nested():
-                meetings.add_participant(
+                meeting_commands.add_participant(
                     session,
                     actor=organiser,
                     event_id=event_id,

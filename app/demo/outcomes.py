@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from app.auth.models import User
 from app.checkin import service as checkin_service
 from app.events.models import Event, Slot
-from app.meetings import service as meetings
+from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting, MeetingRole, MeetingStatus
 from app.outcomes import agreements as agreement_service
 from app.outcomes import day as day_service
@@ -158,7 +158,7 @@ def load_outcomes(session: Session, *, organiser: User, event: Event) -> dict[st
     for meeting in booked:
         parties = [
             p.participant_id
-            for p in meetings.meeting_people(session, pk(meeting))
+            for p in meeting_queries.meeting_people(session, pk(meeting))
             if p.role == MeetingRole.party.value
         ]
         missing = [pid for pid in parties if pid in away]
@@ -191,7 +191,7 @@ def _feedback(session: Session, event_id: int) -> int:
     ).all()
     n = 0
     for meeting in held:
-        for seat in meetings.meeting_people(session, pk(meeting)):
+        for seat in meeting_queries.meeting_people(session, pk(meeting)):
             if seat.role != MeetingRole.party.value:
                 continue
             n += 1

@@ -56,8 +56,8 @@ from app.i18n import LOCALES, pick_locale
 from app.i18n.documents import print_language
 from app.links import absolute_url
 from app.matchmaking.models import Profile
+from app.meetings import queries as meeting_queries
 from app.meetings import readmodel
-from app.meetings import service as meetings
 from app.meetings.models import (
     ACTIVE_STATUSES,
     Meeting,
@@ -204,7 +204,7 @@ def _interpreter_language(
     """The language an interpreter in the meeting works in ('' when none is booked): one
     the interpreter shares with a party, other than Vietnamese (the interpreter of a
     Vietnamese–Taiwanese meeting who speaks Vietnamese and Chinese works in Chinese)."""
-    need = meetings.interpreter_need(rows, participants)
+    need = meeting_queries.interpreter_need(rows, participants)
     if not need.provided:
         return ""
 
@@ -411,7 +411,7 @@ def _matchmaking_sessions(
 
 
 def _session_meetings(session: Session, event: Event, session_id: int) -> dict[int, MeetingView]:
-    rows = list(meetings.session_grid(session, session_id=session_id).values())
+    rows = list(meeting_queries.session_grid(session, session_id=session_id).values())
     return _meeting_views(session, event, rows).views
 
 
@@ -627,7 +627,9 @@ def meeting_calendar(
 ) -> Document:
     """One meeting for the people of the meeting, their delegation heads and the organisers,
     seen from the viewer's own seat when they sit in it."""
-    meeting = meetings.get_meeting(session, viewer=viewer, event_id=event_id, meeting_id=meeting_id)
+    meeting = meeting_queries.get_meeting(
+        session, viewer=viewer, event_id=event_id, meeting_id=meeting_id
+    )
     event = events.get_event(session, event_id, viewer=viewer)
     if not schedule_visible(session, viewer, event):
         raise Conflict(

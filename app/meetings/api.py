@@ -13,7 +13,7 @@ from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.events import service as events
 from app.events.models import Event
 from app.events.presenters import in_zone
-from app.meetings import readmodel, service
+from app.meetings import booking, commands, queries, readmodel, requests, rules
 from app.meetings.models import Meeting, MeetingStatus, RequestStatus
 from app.meetings.presenters import (
     meeting_public,
@@ -55,7 +55,7 @@ def _meeting_out(db: Session, event_id: DbInt, meeting: Meeting, viewer: User) -
 # ---- settings -----------------------------------------------------------------------------
 
 
-def _settings_public(db: Session, view: service.MeetingSettingsView) -> MeetingSettingsPublic:
+def _settings_public(db: Session, view: rules.MeetingSettingsView) -> MeetingSettingsPublic:
     event = db.get(Event, view.event_id)
     assert event is not None
     return MeetingSettingsPublic(
@@ -70,14 +70,14 @@ def _settings_public(db: Session, view: service.MeetingSettingsView) -> MeetingS
 def read_settings(
     event_id: DbInt, session: SessionDep, user: OptionalUser
 ) -> MeetingSettingsPublic:
-    return _settings_public(session, service.read_settings(session, viewer=user, event_id=event_id))
+    return _settings_public(session, rules.read_settings(session, viewer=user, event_id=event_id))
 
 
 @router.put("/{event_id}/meeting-settings", response_model=MeetingSettingsPublic)
 def update_settings(
     event_id: DbInt, data: MeetingSettingsUpdate, session: SessionDep, user: Organiser
 ) -> MeetingSettingsPublic:
-    view = service.update_settings(session, actor=user, event_id=event_id, data=data)
+    view = rules.update_settings(session, actor=user, event_id=event_id, data=data)
     return _settings_public(session, view)
 
 
@@ -94,7 +94,7 @@ def list_requests(
     participant_id: DbInt | None = None,
     status: RequestStatus | None = None,
 ) -> Page[MeetingRequestPublic]:
-    rows, total = service.list_requests(
+    rows, total = requests.list_requests(
         session,
         viewer=user,
         event_id=event_id,
@@ -106,7 +106,7 @@ def list_requests(
     )
     event = events.get_event(session, event_id, viewer=user)
     now = utcnow()
-    deadline = service.get_settings(session, event_id).answer_by
+    deadline = rules.get_settings(session, event_id).answer_by
     loaded = readmodel.load_requests(session, rows)
     return Page(
         items=[
@@ -127,7 +127,7 @@ def create_request(
     user: CurrentUser,
     response: Response,
 ) -> MeetingRequestPublic:
-    row = service.create_request(session, actor=user, event_id=event_id, data=data)
+    row = requests.create_request(session, actor=user, event_id=event_id, data=data)
     response.headers["Location"] = f"/api/v1/events/{event_id}/meeting-requests/{row.id}"
     return request_public(session, events.get_event(session, event_id, viewer=user), row)
 
@@ -137,7 +137,7 @@ def accept_request(
     event_id: DbInt, request_id: DbInt, session: SessionDep, user: CurrentUser, response: Response
 ) -> MeetingPublic:
     """Accept: returns the new meeting (book it next in self-service mode)."""
-    meeting = service.accept_request(session, actor=user, event_id=event_id, request_id=request_id)
+    meeting = requests.accept_request(session, actor=user, event_id=event_id, request_id=request_id)
     response.headers["Location"] = f"/api/v1/events/{event_id}/meetings/{meeting.id}"
     return _meeting_out(session, event_id, meeting, user)
 
@@ -146,7 +146,7 @@ def accept_request(
 def decline_request(
     event_id: DbInt, request_id: DbInt, data: RequestDecline, session: SessionDep, user: CurrentUser
 ) -> MeetingRequestPublic:
-    row = service.decline_request(
+    row = requests.decline_request(
         session, actor=user, event_id=event_id, request_id=request_id, reason=data.reason
     )
     return request_public(session, events.get_event(session, event_id, viewer=user), row)
@@ -156,7 +156,7 @@ def decline_request(
 def cancel_request(
     event_id: DbInt, request_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> MeetingRequestPublic:
-    row = service.cancel_request(session, actor=user, event_id=event_id, request_id=request_id)
+    row = requests.cancel_request(session, actor=user, event_id=event_id, request_id=request_id)
     return request_public(session, events.get_event(session, event_id, viewer=user), row)
 
 
@@ -173,7 +173,7 @@ def list_meetings(
     status: MeetingStatus | None = None,
     participant_id: DbInt | None = None,
 ) -> Page[MeetingPublic]:
-    rows, total = service.list_meetings(
+    rows, total = queries.list_meetings(
         session,
         viewer=user,
         event_id=event_id,
@@ -198,7 +198,7 @@ def list_meetings(
 def create_meeting(
     event_id: DbInt, data: MeetingCreate, session: SessionDep, user: Organiser, response: Response
 ) -> MeetingPublic:
-    meeting = service.create_meeting(session, actor=user, event_id=event_id, data=data)
+    meeting = commands.create_meeting(session, actor=user, event_id=event_id, data=data)
     response.headers["Location"] = f"/api/v1/events/{event_id}/meetings/{meeting.id}"
     return _meeting_out(session, event_id, meeting, user)
 
@@ -207,7 +207,7 @@ def create_meeting(
 def read_meeting(
     event_id: DbInt, meeting_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> MeetingPublic:
-    meeting = service.get_meeting(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
+    meeting = queries.get_meeting(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
     return _meeting_out(session, event_id, meeting, user)
 
 
@@ -215,7 +215,7 @@ def read_meeting(
 def update_meeting(
     event_id: DbInt, meeting_id: DbInt, data: MeetingUpdate, session: SessionDep, user: Organiser
 ) -> MeetingPublic:
-    meeting = service.update_meeting(
+    meeting = commands.update_meeting(
         session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
     )
     return _meeting_out(session, event_id, meeting, user)
@@ -230,7 +230,7 @@ def book_meeting(
     data: Annotated[MeetingBook | None, Body()] = None,
 ) -> MeetingPublic:
     data = data or MeetingBook()
-    meeting = service.book_meeting(
+    meeting = commands.book_meeting(
         session,
         actor=user,
         event_id=event_id,
@@ -245,7 +245,7 @@ def book_meeting(
 def free_slots(
     event_id: DbInt, meeting_id: DbInt, session: SessionDep, user: CurrentUser
 ) -> list[SlotBrief]:
-    slots = service.free_slots(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
+    slots = booking.free_slots(session, viewer=user, event_id=event_id, meeting_id=meeting_id)
     event = events.get_event(session, event_id, viewer=user)
     zone = events.event_zone(event)
     return [slot_brief(s, zone) for s in slots]
@@ -259,7 +259,7 @@ def add_participant(
     session: SessionDep,
     user: CurrentUser,
 ) -> MeetingPublic:
-    meeting = service.add_participant(
+    meeting = commands.add_participant(
         session,
         actor=user,
         event_id=event_id,
@@ -282,7 +282,7 @@ def remove_participant(
     user: CurrentUser,
     revision: Annotated[int | None, Query(ge=1)] = None,
 ) -> MeetingPublic:
-    meeting = service.remove_participant(
+    meeting = commands.remove_participant(
         session,
         actor=user,
         event_id=event_id,
@@ -297,7 +297,7 @@ def remove_participant(
 def cancel_meeting(
     event_id: DbInt, meeting_id: DbInt, data: MeetingCancel, session: SessionDep, user: CurrentUser
 ) -> MeetingPublic:
-    meeting = service.cancel_meeting(
+    meeting = commands.cancel_meeting(
         session,
         actor=user,
         event_id=event_id,
@@ -316,7 +316,7 @@ def confirm_meeting(
     user: CurrentUser,
     data: Annotated[MeetingConfirm | None, Body()] = None,
 ) -> MeetingPublic:
-    meeting = service.confirm_meeting(
+    meeting = commands.confirm_meeting(
         session,
         actor=user,
         event_id=event_id,

@@ -1,6 +1,6 @@
 """Applying a scheduler's result in bulk: a few statements per step, not a few per meeting.
 
-``apply_placements`` (app/meetings/service.py) hands its moves here when every placed meeting
+``apply_placements`` (app/meetings/commands.py) hands its moves here when every placed meeting
 has its table. The rules stay those of one booking: the revision compare-and-set (a meeting
 changed since the scheduler read it refuses the whole apply), seats unique per slot and person
 and tables unique per slot (database constraints), meeting caps (a CHECK on the quota row),
@@ -28,7 +28,7 @@ from app.audit.service import diff
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Invalid, _l
 from app.events.models import Event, MeetingTable, Slot
-from app.meetings import readmodel
+from app.meetings import booking, changes, notices, readmodel, rules
 from app.meetings.models import Meeting, MeetingQuota, MeetingSeat
 from app.registration.models import Participant
 from app.types import pk, utcnow
@@ -63,7 +63,6 @@ def apply_placements(
     notify: bool,
     action: str,
 ) -> int:
-    from app.meetings import service as single  # the one-meeting helpers and messages
 
     todo = sorted(
         (
@@ -77,7 +76,7 @@ def apply_placements(
     if not todo:
         return 0
     for meeting, _, _ in todo:
-        single._require_open(meeting)
+        rules.require_open(meeting)
     ids = [pk(m) for m, _, _ in todo]
     people_of = readmodel.people_by_meeting(session, ids)
     everyone = readmodel.load_people(
@@ -96,7 +95,7 @@ def apply_placements(
                 "table_id",
                 _l("table {table_id} is not a table of the slot's session", table_id=table_id),
             )
-    before = {pk(m): single._snapshot(m, people_of[pk(m)]) for m, _, _ in todo}
+    before = {pk(m): changes.snapshot(m, people_of[pk(m)]) for m, _, _ in todo}
 
     # Compare-and-set every revision in one batch (on PostgreSQL this locks the rows too).
     now = utcnow()
@@ -117,8 +116,8 @@ def apply_placements(
         stale = next(
             (m for m, _, _ in todo if current.get(pk(m)) != (m.revision + 1, now)), todo[0][0]
         )
-        raise _stale(stale.revision, current.get(pk(stale), (stale.revision, now))[0])
-    single._lock_people(session, persons)
+        raise changes.stale(stale.revision, current.get(pk(stale), (stale.revision, now))[0])
+    booking.lock_people(session, persons)
     _check_blocked_slots(session, event, todo, people_of, persons)
 
     plus: Counter[int] = Counter()
@@ -198,8 +197,8 @@ def apply_placements(
             set_committed_value(meeting, "last_ends_at", slot.ends_at)
     entries = []
     for meeting, _, _ in todo:
-        changes = diff(before[pk(meeting)], single._snapshot(meeting, people_of[pk(meeting)]))
-        changes["revision"] = [meeting.revision - 1, meeting.revision]
+        changed = diff(before[pk(meeting)], changes.snapshot(meeting, people_of[pk(meeting)]))
+        changed["revision"] = [meeting.revision - 1, meeting.revision]
         entries.append(
             {
                 "at": now,
@@ -208,33 +207,16 @@ def apply_placements(
                 "entity": "meeting",
                 "entity_id": meeting.id,
                 "event_id": meeting.event_id,
-                "changes": plain(changes),
+                "changes": plain(changed),
             }
         )
     session.connection().execute(insert(AuditEntry.__table__), entries)  # type: ignore[attr-defined]
     for meeting, _, _ in todo:
         was = before[pk(meeting)]
         if notify:
-            single._notify_placement(session, event=event, meeting=meeting, actor=actor, before=was)
+            notices.notify_placement(session, event=event, meeting=meeting, actor=actor, before=was)
     session.flush()
     return len(todo)
-
-
-def _stale(want: int, now: int) -> Conflict:
-    return Conflict(
-        _l(
-            "the meeting has changed since revision {want} (now {meeting_revision}); "
-            "reload it and try again",
-            want=want,
-            meeting_revision=now,
-        ),
-        [
-            FieldError(
-                "revision",
-                _l("stale: the current revision is {meeting_revision}", meeting_revision=now),
-            )
-        ],
-    )
 
 
 def _check_blocked_slots(
@@ -244,20 +226,19 @@ def _check_blocked_slots(
     people_of: dict[int, Any],
     persons: dict[int, Participant],
 ) -> None:
-    from app.meetings import service as single
 
-    blocked = single._blocked_slot_ids(session, sorted(persons))
+    blocked = booking.blocked_slot_ids(session, sorted(persons))
     for meeting, slot, _ in todo:
         if slot is None or pk(slot) not in blocked:
             continue
         who_ids = {r.participant_id for r in people_of[pk(meeting)]} & blocked[pk(slot)]
         if who_ids:
-            who = single._people_names(persons[i] for i in sorted(who_ids) if i in persons)
+            who = rules.people_names(persons[i] for i in sorted(who_ids) if i in persons)
             raise Conflict(
                 _l(
                     "{who} is not available in {slot_label}",
                     who=who,
-                    slot_label=single._slot_label(slot, event),
+                    slot_label=rules.slot_label(slot, event),
                 ),
                 [FieldError("slot_id", _l("{who} blocked this slot", who=who))],
             )
@@ -265,7 +246,6 @@ def _check_blocked_slots(
 
 def _check_parallel_sessions(session: Session, event: Event, meeting_ids: list[int]) -> None:
     """Nobody seated at the same time in two slots (sessions running in parallel)."""
-    from app.meetings import service as single
 
     mine, other = aliased(MeetingSeat), aliased(MeetingSeat)
     here, there = aliased(Slot), aliased(Slot)
@@ -289,7 +269,7 @@ def _check_parallel_sessions(session: Session, event: Event, meeting_ids: list[i
             raise Conflict(
                 _l(
                     "someone in this meeting has another meeting at {slot_label}",
-                    slot_label=single._slot_label(slot, event),
+                    slot_label=rules.slot_label(slot, event),
                 ),
                 [FieldError("slot_id", "overlaps another meeting of a participant")],
             )
@@ -304,7 +284,6 @@ def _quotas(
 ) -> None:
     """Booked counters by the net change of each person; the cap is refreshed for those who
     gain a meeting (the CHECK booked <= cap refuses an apply past someone's cap)."""
-    from app.meetings import service as single
 
     connection = session.connection()
     gaining = sorted(plus)
@@ -325,7 +304,7 @@ def _quotas(
                 {
                     "q_pid": pid,
                     "q_delta": plus[pid] - minus[pid],
-                    "q_cap": single._cap_for(persons[pid], event),
+                    "q_cap": booking.cap_for(persons[pid], event),
                 }
                 for pid in gaining
             ],
@@ -350,7 +329,6 @@ def _refusal(
     plus: Counter[int],
 ) -> Conflict:
     """The message of the first refused placement, read after the savepoint rolled back."""
-    from app.meetings import service as single
 
     ids = {pk(m) for m, _, _ in todo}
     placed = [(m, s, t) for m, s, t in todo if s is not None]
@@ -366,7 +344,7 @@ def _refusal(
             if slot is not None and table_id is not None and taken[(pk(slot), table_id)] > 1:
                 table = session.get(MeetingTable, table_id)
                 number = table.number if table else table_id
-                label = single._slot_label(slot, event)
+                label = rules.slot_label(slot, event)
                 return Conflict(
                     _l("table {number} is already taken in {label}", number=number, label=label),
                     [FieldError("table_id", "another meeting has this table in this slot")],
@@ -394,8 +372,8 @@ def _refusal(
                 if seated[(pk(slot), r.participant_id)] > 1 and r.participant_id in persons
             ]
             if busy:
-                who = single._people_names(busy) or _l("someone in this meeting")
-                label = single._slot_label(slot, event)
+                who = rules.people_names(busy) or _l("someone in this meeting")
+                label = rules.slot_label(slot, event)
                 return Conflict(
                     _l("{who} already has a meeting in {label}", who=who, label=label),
                     [FieldError("slot_id", _l("{who} is already booked in this slot", who=who))],
@@ -403,9 +381,9 @@ def _refusal(
     full = [
         persons[pid]
         for pid in sorted(plus)
-        if pid in persons and single._at_cap(session, persons[pid], event)
+        if pid in persons and booking.at_cap(session, persons[pid], event)
     ]
-    who = single._people_names(full) or _l("someone in this meeting")
+    who = rules.people_names(full) or _l("someone in this meeting")
     return Conflict(
         _l("{who} has reached the maximum number of meetings", who=who),
         [FieldError("meeting_cap", _l("{who} has no meeting left under their cap", who=who))],

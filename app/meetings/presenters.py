@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.events import service as events
 from app.events.models import BookingMode, Event, MeetingTable, Slot
 from app.events.presenters import in_zone
-from app.meetings import readmodel, service
+from app.meetings import queries, readmodel, requests, rules
 from app.meetings.models import Meeting, MeetingRequest, MeetingRole, MeetingStatus, RequestStatus
 from app.meetings.schemas import (
     MeetingPersonPublic,
@@ -48,16 +48,16 @@ def request_public(
     page of requests reads no row twice."""
     zone = events.event_zone(event)
     if deadline is _UNSET:
-        deadline = service.get_settings(db, pk(event)).answer_by
+        deadline = rules.get_settings(db, pk(event)).answer_by
     requester = db.get(Participant, row.requester_id)
     recipient = db.get(Participant, row.recipient_id)
     assert requester is not None  # foreign keys
     assert recipient is not None
-    status = service.effective_status(row, deadline, now or utcnow())
+    status = requests.effective_status(row, deadline, now or utcnow())
     if loaded is not None:
         meeting_id = loaded.meeting_of.get(pk(row))
     else:
-        meeting = service.meeting_for_request(db, pk(row))
+        meeting = queries.meeting_for_request(db, pk(row))
         meeting_id = meeting.id if meeting else None
     return MeetingRequestPublic(
         id=pk(row),
@@ -112,11 +112,11 @@ def meeting_public(
     people = (
         loaded.people_of[pk(meeting)]
         if loaded is not None
-        else service.meeting_people(db, pk(meeting))
+        else queries.meeting_people(db, pk(meeting))
     )
     found = {p.participant_id: db.get(Participant, p.participant_id) for p in people}
     participants = {pid: p for pid, p in found.items() if p is not None}
-    need = service.interpreter_need(people, participants)
+    need = queries.interpreter_need(people, participants)
     slot = db.get(Slot, meeting.slot_id) if meeting.slot_id and not hidden else None
     table = db.get(MeetingTable, meeting.table_id) if meeting.table_id and not hidden else None
     return MeetingPublic(

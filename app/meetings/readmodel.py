@@ -33,7 +33,7 @@ def by_id(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, 
 def people_by_meeting(
     session: Session, meeting_ids: Sequence[int]
 ) -> dict[int, list[MeetingParticipant]]:
-    """Each meeting's people in the order of ``service.meeting_people``: parties, then
+    """Each meeting's people in the order of ``queries.meeting_people``: parties, then
     interpreters, then colleagues, each by the time they were added."""
     out: dict[int, list[MeetingParticipant]] = {i: [] for i in meeting_ids}
     if not meeting_ids:

@@ -5,11 +5,11 @@ agenda, choosing a time in self-booking mode) and the "Request a meeting" form. 
 the session grid (tables × slots, with a form per meeting to move, lock or cancel it), the
 "propose a meeting" form and the list of all requests.
 
-Every write goes through app.meetings.service, so revisions, the audit log and the e-mails
-follow exactly as through the API. Private pages send anonymous visitors to log in (a 401
-becomes a redirect), show a 403 page to the wrong role, and a draft event stays a 404 for
-outsiders. Ids in query strings and forms are parsed by hand: a tampered value is a field
-message or a 404 page, never a 500.
+Every write goes through the meetings services (commands, requests), so revisions, the audit
+log and the e-mails follow exactly as through the API. Private pages send anonymous visitors
+to log in (a 401 becomes a redirect), show a 403 page to the wrong role, and a draft event
+stays a 404 for outsiders. Ids in query strings and forms are parsed by hand: a tampered
+value is a field message or a 404 page, never a 500.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ from app.forms import read_form as _form
 from app.forms import submit_form as _submit
 from app.forms import url_with as _url
 from app.matchmaking.models import Profile
-from app.meetings import grid_window, service
+from app.meetings import booking, commands, grid_window, queries, requests, rules
 from app.meetings.models import (
     ACTIVE_STATUSES,
     Meeting,
@@ -227,7 +227,7 @@ def _views(
     out = []
     for m in meetings:
         mine = by_meeting.get(pk(m), [])
-        need = service.interpreter_need(mine, participants)
+        need = queries.interpreter_need(mine, participants)
         slot = slots.get(m.slot_id) if m.slot_id is not None and show_times else None
         table = tables.get(m.table_id) if m.table_id is not None and show_times else None
         starts_at = slot.starts_at if slot else None
@@ -308,7 +308,7 @@ def _request_views(
         if request_ids
         else {}
     )
-    deadline = service.get_settings(session, pk(event)).answer_by
+    deadline = rules.get_settings(session, pk(event)).answer_by
     now = utcnow()
     return [
         RequestView(
@@ -317,7 +317,7 @@ def _request_views(
             recipient=people[r.recipient_id],
             message=r.message,
             profiles=[profiles[i] for i in r.profile_ids if i in profiles],
-            status=service.effective_status(r, deadline, now).value,
+            status=requests.effective_status(r, deadline, now).value,
             decline_reason=r.decline_reason,
             created_at=r.created_at,
             meeting_id=meetings.get(pk(r)),
@@ -392,7 +392,7 @@ def _mine_context(
         return context
     me = pk(person)
     show_times = _shows_times(event) or organiser
-    meetings, _ = service.list_meetings(
+    meetings, _ = queries.list_meetings(
         session, viewer=user, event_id=pk(event), participant_id=me, limit=LIST_LIMIT
     )
     agenda = sorted(_views(session, event, meetings, show_times=show_times), key=_time_key)
@@ -404,8 +404,8 @@ def _mine_context(
                 and view.is_party(me)
                 and not view.locked
             ):
-                view.free_slots = service.common_free_slots(session, view.id)
-    inbox, _ = service.list_requests(
+                view.free_slots = booking.common_free_slots(session, view.id)
+    inbox, _ = requests.list_requests(
         session,
         viewer=user,
         event_id=pk(event),
@@ -413,7 +413,7 @@ def _mine_context(
         participant_id=me,
         limit=LIST_LIMIT,
     )
-    outbox, _ = service.list_requests(
+    outbox, _ = requests.list_requests(
         session,
         viewer=user,
         event_id=pk(event),
@@ -519,7 +519,7 @@ async def accept_submit(
 
     def save() -> None:
         created.append(
-            service.accept_request(session, actor=user, event_id=event_id, request_id=request_id)
+            requests.accept_request(session, actor=user, event_id=event_id, request_id=request_id)
         )
 
     def done() -> Response:
@@ -538,7 +538,7 @@ async def decline_submit(
 
     def save() -> None:
         # The service checks the reason (required, at most 1000 characters).
-        service.decline_request(
+        requests.decline_request(
             session,
             actor=user,
             event_id=event_id,
@@ -559,7 +559,7 @@ async def cancel_request_submit(
     form = await _form(request)
 
     def save() -> None:
-        service.cancel_request(session, actor=user, event_id=event_id, request_id=request_id)
+        requests.cancel_request(session, actor=user, event_id=event_id, request_id=request_id)
 
     fail = _mine_failure(request, session, user, event_id, form, f"request-{request_id}")
     return _submit(
@@ -581,7 +581,7 @@ async def book_submit(
         slot_id = _int(form.get("slot_id"))
         if slot_id is None:
             raise Invalid("slot_id", "choose a time")
-        service.book_meeting(
+        commands.book_meeting(
             session,
             actor=user,
             event_id=event_id,
@@ -603,7 +603,7 @@ async def confirm_submit(
     form = await _form(request)
 
     def save() -> None:
-        service.confirm_meeting(
+        commands.confirm_meeting(
             session, actor=user, event_id=event_id, meeting_id=meeting_id, revision=_revision(form)
         )
 
@@ -621,7 +621,7 @@ async def cancel_meeting_submit(
 
     def save() -> None:
         # The service checks the reason (required, at most 1000 characters).
-        service.cancel_meeting(
+        commands.cancel_meeting(
             session,
             actor=user,
             event_id=event_id,
@@ -706,7 +706,7 @@ def _request_context(
 
 
 def _requests_closed(session: Session, event: Event) -> str:
-    closed = service.requests_closed(session, pk(event))
+    closed = rules.requests_closed(session, pk(event))
     return closed.detail if closed is not None else ""
 
 
@@ -803,7 +803,7 @@ async def new_request_submit(
                 "profile_ids": [i if i is not None else 0 for i in profile_ids],
             }
         )
-        service.create_request(session, actor=user, event_id=event_id, data=data)
+        requests.create_request(session, actor=user, event_id=event_id, data=data)
 
     def fail(errors: dict[str, str], status: int) -> Response:
         fresh_event = events.get_event(session, event_id, viewer=user)
@@ -1020,7 +1020,7 @@ def _keep_table(
         return table_id
     meeting = session.get(Meeting, meeting_id)
     current = meeting.table_id if meeting else None
-    if current is None or service.table_taken(
+    if current is None or booking.table_taken(
         session, slot_id=slot_id, table_id=current, meeting_id=meeting_id
     ):
         return None
@@ -1040,12 +1040,12 @@ def _meeting_page_context(
     if meeting is None or meeting.event_id != event.id:
         raise NotFound("Meeting", meeting_id)
     view = _views(session, event, [meeting])[0]
-    interpreters, colleagues = service.addable_people(session, meeting_id)
+    interpreters, colleagues = queries.addable_people(session, meeting_id)
     return {
         **_common(request, event),
         "row": row,
         "m": view,
-        "options": service.move_options(session, meeting_id) if view.open else [],
+        "options": booking.move_options(session, meeting_id) if view.open else [],
         "interpreters": interpreters,
         "colleagues": colleagues,
         "errors": errors or {},
@@ -1122,7 +1122,7 @@ async def grid_place_submit(
         data = MeetingUpdate.model_validate(
             {"revision": _revision(form), "slot_id": slot_id, "table_id": table_id}
         )
-        service.update_meeting(
+        commands.update_meeting(
             session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
         )
 
@@ -1150,7 +1150,7 @@ async def grid_add_person_submit(
         participant_id = _int(raw_id)
         if role_text not in ("interpreter", "colleague") or participant_id is None:
             raise Invalid("person", "choose a person from the list")
-        service.add_participant(
+        commands.add_participant(
             session,
             actor=user,
             event_id=event_id,
@@ -1188,7 +1188,7 @@ async def grid_move_submit(
         data = MeetingUpdate.model_validate(
             {"revision": _revision(form), "slot_id": slot_id, "table_id": table_id}
         )
-        service.update_meeting(
+        commands.update_meeting(
             session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
         )
 
@@ -1213,7 +1213,7 @@ async def grid_lock_submit(
 
     def save() -> None:
         data = MeetingUpdate.model_validate({"revision": _revision(form), "locked": locked})
-        service.update_meeting(
+        commands.update_meeting(
             session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
         )
 
@@ -1236,7 +1236,7 @@ async def grid_online_submit(
     form = await _form(request)
 
     def save() -> None:
-        meeting = service.get_meeting(
+        meeting = queries.get_meeting(
             session, viewer=user, event_id=event_id, meeting_id=meeting_id
         )
         set_meeting_online(session, meeting, mode=form.get("mode"), video_url=form.get("video_url"))
@@ -1263,7 +1263,7 @@ async def grid_cancel_submit(
         reason = form.get("reason")
         if not reason:  # worded for the organisers; the service checks the length
             raise Invalid("reason", "say why; the people of the meeting will read it")
-        service.cancel_meeting(
+        commands.cancel_meeting(
             session,
             actor=user,
             event_id=event_id,
@@ -1358,7 +1358,7 @@ async def propose_submit(
                 "table_id": table_id,
             }
         )
-        created.append(service.create_meeting(session, actor=user, event_id=event_id, data=data))
+        created.append(commands.create_meeting(session, actor=user, event_id=event_id, data=data))
 
     def fail(errors: dict[str, str], status: int) -> Response:
         event = _managed(session, user, event_id)
@@ -1403,13 +1403,13 @@ def _requests_context(
     values: dict[str, dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     status = _status_filter(raw_status)
-    rows, total = service.list_requests(
+    rows, total = requests.list_requests(
         session, viewer=user, event_id=pk(event), status=status, limit=REQUESTS_PAGE, offset=offset
     )
     counts = {
-        s.value: service.list_requests(session, viewer=user, event_id=pk(event), status=s, limit=1)[
-            1
-        ]
+        s.value: requests.list_requests(
+            session, viewer=user, event_id=pk(event), status=s, limit=1
+        )[1]
         for s in RequestStatus
     }
     matchmaking = [
@@ -1477,7 +1477,7 @@ def delegation_agenda_page(
     show_times = _shows_times(event) or events.can_manage(session, user, event)
     members = []
     for person in registration.delegation_members(session, delegation_id, approved_only=False):
-        meetings, _ = service.list_meetings(
+        meetings, _ = queries.list_meetings(
             session, viewer=user, event_id=event_id, participant_id=pk(person), limit=LIST_LIMIT
         )
         agenda = sorted(_views(session, event, meetings, show_times=show_times), key=_time_key)

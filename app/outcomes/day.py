@@ -30,7 +30,8 @@ from app.events.models import (
     Slot,
 )
 from app.i18n.words import status_word
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
+from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole, MeetingStatus
 from app.outcomes.schemas import Outcome
 from app.outcomes.stats import DelegationArrivals, delegation_arrivals
@@ -62,14 +63,14 @@ def agenda_items(session: Session, event: Event, participant: Participant) -> li
     """The person's active meetings in time order, for the desk ("table 7 at 14:20")."""
     zone = events.event_zone(event)
     out = []
-    for meeting in meetings.participant_agenda(
+    for meeting in meeting_queries.participant_agenda(
         session, event_id=pk(event), participant_id=pk(participant)
     ):
         slot = session.get(Slot, meeting.slot_id) if meeting.slot_id else None
         table = session.get(MeetingTable, meeting.table_id) if meeting.table_id else None
         others = [
             p.participant_id
-            for p in meetings.meeting_people(session, pk(meeting))
+            for p in meeting_queries.meeting_people(session, pk(meeting))
             if p.role == MeetingRole.party.value and p.participant_id != participant.id
         ]
         names = [
@@ -200,7 +201,7 @@ def mark_meeting(
     if meeting is None or meeting.event_id != pk(event):
         raise NotFound("Meeting", meeting_id)
     outcome = Outcome(outcome)
-    people = meetings.meeting_people(session, meeting_id)
+    people = meeting_queries.meeting_people(session, meeting_id)
     ids = {p.participant_id for p in people}
     absent = list(dict.fromkeys(absent_participant_ids))
     for i, pid in enumerate(absent):
@@ -253,7 +254,7 @@ def mark_meeting(
         )
     unknown = {p.participant_id for p in people} - parties - set(absent) - arrived
     status = MeetingStatus.held if outcome == Outcome.held else MeetingStatus.no_show
-    return meetings.set_attendance(
+    return meeting_commands.set_attendance(
         session,
         actor=actor,
         meeting=meeting,
@@ -387,7 +388,7 @@ def replace_late_arrival(
             table_id = pk(built.tables[a.table]) if a else None
             if (meeting.slot_id, meeting.table_id) != (pk(slot) if slot else None, table_id):
                 moves.append((meeting, slot, table_id))
-        changed += meetings.apply_placements(
+        changed += meeting_commands.apply_placements(
             session, actor=actor, event=event, moves=moves, notify=notify, action="meeting.late"
         )
         stats = solution.to_dict()["stats"]
@@ -426,7 +427,9 @@ def replace_late_arrival(
         )
     reason = ""
     if not missed:
-        agenda = meetings.participant_agenda(session, event_id=event_id, participant_id=pk(person))
+        agenda = meeting_queries.participant_agenda(
+            session, event_id=event_id, participant_id=pk(person)
+        )
         to_come = [m for m in agenda if m.slot_id is not None and m.status in _OPEN]
         reason = LATE_NOTHING_STARTED if to_come else LATE_NO_MEETINGS
     record(

@@ -19,7 +19,7 @@ from app.errors import DomainError, Forbidden, NotFound
 from app.events import service as events
 from app.events.models import MeetingTable, SessionKind, Slot
 from app.forms import read_form
-from app.meetings import service as meetings
+from app.meetings import queries as meeting_queries
 from app.meetings.web import MeetingView, meeting_views
 from app.outcomes import repair as repairs
 from app.types import pk, utcnow
@@ -70,7 +70,7 @@ def now_page(
     slots = events.list_slots(session, session_id=session_id)
     tables = events.list_tables(session, session_id=session_id)
     shown = current_slot(slots, utcnow(), slot)
-    placed = meetings.session_grid(session, session_id=session_id)
+    placed = meeting_queries.session_grid(session, session_id=session_id)
     rows = [m for (slot_id, _), m in placed.items() if shown is not None and slot_id == pk(shown)]
     views = {v.table_id: v for v in meeting_views(session, event, rows)}
     arrived = checked_in_map(session, event_id=event_id)

@@ -4,7 +4,7 @@ first (the suggestion score of app.matchmaking), and the organisers book one wit
 
 The no-show stays on record (the report counts it); only the present person's seat in that
 slot is released, so that the new meeting can take them. The new meeting goes through
-``meetings.create_meeting``: the database's rules against double booking hold as for any
+``meeting_commands.create_meeting``: the database's rules against double booking hold as for any
 other booking."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from app.errors import Conflict, FieldError, Invalid, NotFound, _l
 from app.events import service as events
 from app.events.models import Slot
 from app.matchmaking import service as matchmaking
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
 from app.meetings.models import (
     Attendance,
     Meeting,
@@ -159,7 +159,7 @@ def repair(
             col(MeetingSeat.participant_id) == pk(waiting),
         )
     )
-    created = meetings.create_meeting(
+    created = meeting_commands.create_meeting(
         session,
         actor=actor,
         event_id=event_id,

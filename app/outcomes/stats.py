@@ -51,7 +51,8 @@ from app.checkin.service import checked_in_map
 from app.errors import NotFound
 from app.events.models import Event
 from app.matchmaking.models import ProfileSector
-from app.meetings import service as meetings
+from app.meetings import requests as meeting_requests
+from app.meetings import rules as meeting_rules
 from app.meetings.models import (
     Meeting,
     MeetingOrigin,
@@ -282,7 +283,7 @@ def _requests(session: Session, event_id: int) -> tuple[RequestFigures, dict[int
     and the offers each names (plain pairs: thousands of requests, no ORM object each)."""
     from sqlalchemy import select as columns  # plain columns: beyond sqlmodel's typed select
 
-    deadline = meetings.get_settings(session, event_id).answer_by
+    deadline = meeting_rules.get_settings(session, event_id).answer_by
     now = utcnow()
     where = col(MeetingRequest.event_id) == event_id
     status: Counter[str] = Counter()
@@ -292,7 +293,7 @@ def _requests(session: Session, event_id: int) -> tuple[RequestFigures, dict[int
         .group_by(col(MeetingRequest.status))
     ).all():
         # the one rule for "expired" (a pending request past the deadline), per state
-        state = meetings.effective_status(
+        state = meeting_requests.effective_status(
             MeetingRequest.model_construct(status=value), deadline, now
         )
         status[state.value] += int(n)

@@ -21,7 +21,7 @@ take only the places confirmed meetings leave free. Figures are reported in plai
 People whose confirmed meeting is left out by an applied run are told why by e-mail (once per
 run).
 
-Applying writes through ``app.meetings.service.apply_placements``: one revision bump, audit
+Applying writes through ``app.meetings.commands.apply_placements``: one revision bump, audit
 entry and (once the schedule is published) e-mail per moved meeting, with the database's seat,
 table and cap rules as the last word. Every run is recorded in ``schedule_run``.
 """
@@ -41,7 +41,8 @@ from app.auth.models import User
 from app.errors import Conflict, FieldError, Invalid
 from app.events import service as events
 from app.events.models import BookingMode, Event, EventSession, MeetingTable, SessionKind, Slot
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
+from app.meetings import notices as meeting_notices
 from app.meetings.models import Meeting, MeetingParticipant, MeetingSeat, MeetingStatus
 from app.registration.models import Participant, ParticipantRole, Unavailability
 from app.scheduling.domain import model as dm
@@ -335,7 +336,7 @@ def schedule_session(
             event.booking_mode == BookingMode.self_service.value
             or event.schedule_published_at is not None
         )
-        changed = meetings.apply_placements(
+        changed = meeting_commands.apply_placements(
             session, actor=actor, event=event, moves=moves, notify=notify
         )
         if notify:  # a draft leaves people out of nothing yet: told when it is published
@@ -422,7 +423,7 @@ def _tell_left_out(
         meeting = rows.get(item.meeting_id)
         if meeting is None or is_unconfirmed(meeting) or meeting.status in _FIXED:
             continue
-        queued += meetings.notify_unscheduled(
+        queued += meeting_notices.notify_unscheduled(
             session, event=event, meeting=meeting, reason=item.code
         )
     return queued
@@ -484,7 +485,7 @@ def publish_counted(session: Session, *, actor: User, event_id: int) -> tuple[Ev
     )
     queued = 0
     if first:
-        queued = meetings.announce_schedule(session, event=event, meetings=list(booked))
+        queued = meeting_notices.announce_schedule(session, event=event, meetings=list(booked))
         queued += _tell_left_out_at_publication(session, event=event)
     session.flush()
     return event, queued
@@ -512,7 +513,7 @@ def _tell_left_out_at_publication(session: Session, *, event: Event) -> int:
         for item in run.unscheduled if run is not None else []:
             reasons.setdefault(int(item["meeting_id"]), str(item.get("code", "")))
     return sum(
-        meetings.notify_unscheduled(
+        meeting_notices.notify_unscheduled(
             session, event=event, meeting=m, reason=reasons.get(pk(m), "no_room")
         )
         for m in waiting

@@ -26,7 +26,7 @@ from app.matchmaking import service as matchmaking
 from app.matchmaking.models import Profile, ProfileStatus
 from app.matchmaking.schemas import ProfileBrief
 from app.matchmaking.suggest import side
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.readmodel import by_id
 from app.meetings.schemas import MeetingCreate
@@ -363,7 +363,7 @@ def propose(
         pair = pairs[key]
         if pair.meeting_id is not None:
             continue
-        meeting = meetings.create_meeting(
+        meeting = meeting_commands.create_meeting(
             session,
             actor=actor,
             event_id=event_id,

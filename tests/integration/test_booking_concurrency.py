@@ -24,7 +24,8 @@ from app.auth.service import issue_api_token
 from app.db import get_engine
 from app.events import service as events
 from app.events.models import BookingMode, EventCreate, EventStatus, SessionCreate
-from app.meetings import service
+from app.meetings import commands as meeting_commands
+from app.meetings import rules as meeting_rules
 from app.meetings.models import Meeting, MeetingParticipant, MeetingQuota, MeetingSeat
 from app.meetings.schemas import MeetingCreate, MeetingSettingsUpdate
 from app.registration.models import Participant
@@ -76,7 +77,7 @@ class Stage:
         )
         self.slots = [pk(s) for s in events.list_slots(db, session_id=pk(row))]
         self.tables = [pk(t) for t in events.list_tables(db, session_id=pk(row))]
-        service.update_settings(
+        meeting_rules.update_settings(
             db,
             actor=self.organiser,
             event_id=self.event_id,
@@ -114,7 +115,7 @@ class Stage:
         return pk(row)
 
     def meeting(self, *names: str) -> int:
-        meeting = service.create_meeting(
+        meeting = meeting_commands.create_meeting(
             self.db,
             actor=self.organiser,
             event_id=self.event_id,
@@ -126,7 +127,7 @@ class Stage:
     def cancel(self, *meeting_ids: int) -> None:
         self.db.expire_all()
         for meeting_id in meeting_ids:
-            service.cancel_meeting(
+            meeting_commands.cancel_meeting(
                 self.db,
                 actor=self.organiser,
                 event_id=self.event_id,

@@ -28,7 +28,8 @@ from app.exports import jobs
 from app.exports import service as exports
 from app.exports.models import PrintJobRow
 from app.matchmaking.models import Profile
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
+from app.meetings import requests as meeting_requests
 from app.meetings.models import Meeting, MeetingRole
 from app.meetings.schemas import MeetingCreate, MeetingRequestCreate
 from app.registration.models import Delegation, Organisation, Participant
@@ -182,7 +183,7 @@ def build_fair(client: TestClient, db: Session, organiser: User) -> Fair:
     )
     db.add(profile)
     db.flush()
-    request = meetings.create_request(
+    request = meeting_requests.create_request(
         db,
         actor=organiser,
         event_id=eid,
@@ -190,10 +191,10 @@ def build_fair(client: TestClient, db: Session, organiser: User) -> Fair:
             requester_id=people["hanh"], recipient_id=people["lin"], profile_ids=[pk(profile)]
         ),
     )
-    lin_meeting = meetings.accept_request(
+    lin_meeting = meeting_requests.accept_request(
         db, actor=users["lin"], event_id=eid, request_id=pk(request)
     )
-    meetings.add_participant(
+    meeting_commands.add_participant(
         db,
         actor=organiser,
         event_id=eid,
@@ -201,10 +202,10 @@ def build_fair(client: TestClient, db: Session, organiser: User) -> Fair:
         participant_id=people["mai"],
         role=MeetingRole.interpreter,
     )
-    meetings.place_meeting(
+    meeting_commands.place_meeting(
         db, actor=organiser, meeting=lin_meeting, slot_id=slots[0], table_id=tables[1]
     )
-    bao_meeting = meetings.create_meeting(
+    bao_meeting = meeting_commands.create_meeting(
         db,
         actor=organiser,
         event_id=eid,
@@ -314,7 +315,7 @@ def test_moving_a_meeting_bumps_sequence_and_keeps_its_uid(fair: Fair) -> None:
     (old,) = strict(before.content).events
     meeting = fair.db.get(Meeting, fair.lin_meeting)
     assert meeting is not None
-    meetings.place_meeting(
+    meeting_commands.place_meeting(
         fair.db, actor=None, meeting=meeting, slot_id=fair.slots[4], table_id=fair.tables[2]
     )
     fair.db.commit()

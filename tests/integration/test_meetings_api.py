@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry
 from app.auth.models import Role, User
-from app.meetings import service
+from app.meetings import requests as meeting_requests
 from app.meetings.models import (
     Meeting,
     MeetingParticipant,
@@ -653,7 +653,7 @@ def test_requests_expire_after_the_deadline(fair: Fair) -> None:
     assert new.status_code == 409
     assert _fields(new) == {"request_deadline"}
 
-    assert service.expire_requests(fair.db, fair.event_id, utcnow()) == 1
+    assert meeting_requests.expire_requests(fair.db, fair.event_id, utcnow()) == 1
     fair.db.commit()
     row = fair.db.get(MeetingRequest, request["id"])
     assert row is not None

@@ -27,7 +27,8 @@ from app.db import get_engine
 from app.errors import Conflict
 from app.events import service as events
 from app.events.models import Event, EventCreate, EventStatus, SessionCreate
-from app.meetings import service
+from app.meetings import commands as meeting_commands
+from app.meetings import requests as meeting_requests
 from app.meetings.models import Meeting, MeetingRequest, MeetingSeat
 from app.meetings.schemas import MeetingCreate, MeetingRequestCreate, MeetingUpdate
 from app.notifications.models import Outbox
@@ -147,7 +148,7 @@ class Stage:
         return user
 
     def meeting(self, *names: str, session_id: int | None = None) -> int:
-        meeting = service.create_meeting(
+        meeting = meeting_commands.create_meeting(
             self.db,
             actor=self.organiser,
             event_id=self.event_id,
@@ -196,7 +197,7 @@ def test_parallel_sessions_never_seat_one_person_twice_at_the_same_time(db: Sess
 
     def place(meeting_id: int, slot_id: int) -> Callable[[Session], Any]:
         def call(session: Session) -> Any:
-            return service.update_meeting(
+            return meeting_commands.update_meeting(
                 session,
                 actor=stage.actor(session),
                 event_id=stage.event_id,
@@ -220,7 +221,7 @@ def test_parallel_sessions_never_seat_one_person_twice_at_the_same_time(db: Sess
         event = db.get(Event, stage.event_id)
         assert event is not None
         rows = [db.get(Meeting, m) for m in meetings]
-        service.apply_placements(
+        meeting_commands.apply_placements(
             db,
             actor=None,
             event=event,
@@ -241,7 +242,7 @@ def test_one_active_meeting_per_pair_however_many_create_it_at_once(db: Session)
     def create(ids: list[int]) -> Callable[[Session], Any]:
         def call(session: Session) -> Any:
             return pk(
-                service.create_meeting(
+                meeting_commands.create_meeting(
                     session,
                     actor=stage.actor(session),
                     event_id=stage.event_id,
@@ -292,18 +293,18 @@ def test_a_request_gets_exactly_one_answer_and_one_email(db: Session) -> None:
                 "request_id": request_id,
             }
             if verb == "accept":
-                return ("accepted", pk(service.accept_request(session, **kwargs)))
+                return ("accepted", pk(meeting_requests.accept_request(session, **kwargs)))
             if verb == "decline":
-                service.decline_request(session, reason="Lịch đã kín", **kwargs)
+                meeting_requests.decline_request(session, reason="Lịch đã kín", **kwargs)
                 return ("declined", None)
-            service.cancel_request(session, **kwargs)
+            meeting_requests.cancel_request(session, **kwargs)
             return ("cancelled", None)
 
         return call
 
     outcomes: dict[str, int] = {}
     for requester, recipient in pairs:
-        request = service.create_request(
+        request = meeting_requests.create_request(
             db,
             actor=stage.organiser,
             event_id=stage.event_id,

@@ -16,7 +16,7 @@ from sqlmodel import Session
 from app.auth.models import User
 from app.events.models import Slot
 from app.i18n.documents import catalog
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
 from app.meetings.schemas import MeetingCreate
 from app.notifications.service import format_day, render_bilingual
 from app.reminders.service import update_settings
@@ -95,7 +95,7 @@ def test_a_japanese_delegates_reminders_arrive_in_vietnamese_and_japanese(
         slot.starts_at, slot.ends_at = starts, starts + timedelta(minutes=20)
         db.add(slot)
     for who, slot_id, table in (("hanh", 1, 2), ("bao", 0, 2)):
-        meetings.create_meeting(
+        meeting_commands.create_meeting(
             db,
             actor=organiser,
             event_id=fair.event_id,

@@ -25,7 +25,7 @@ from app.db import get_engine
 from app.deps import SESSION_COOKIE
 from app.errors import Invalid
 from app.events.models import EventSession, Slot
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
 from app.meetings.models import Meeting
 from app.notifications.models import Outbox
 from app.reminders import online
@@ -98,7 +98,7 @@ def test_reminder_falls_due_minutes_before_once_per_revision(fair: Fair) -> None
     # The meeting moves: the new revision gets its own reminder, at its new time.
     meeting = db.get(Meeting, fair.lin_meeting)
     assert meeting is not None
-    meetings.place_meeting(
+    meeting_commands.place_meeting(
         db, actor=None, meeting=meeting, slot_id=fair.slots[1], table_id=fair.tables[1]
     )
     db.commit()
@@ -114,7 +114,7 @@ def test_reminder_falls_due_minutes_before_once_per_revision(fair: Fair) -> None
 
 def test_no_reminder_for_cancelled_meetings_or_when_turned_off(fair: Fair) -> None:
     db = fair.db
-    meetings.cancel_meeting(
+    meeting_commands.cancel_meeting(
         db,
         actor=fair.users["hanh"],
         event_id=fair.event_id,

@@ -181,7 +181,7 @@ def test_applying_refuses_a_meeting_changed_since_the_scheduler_read_it(
     client: TestClient, db: Session, organiser: User, organiser_headers: dict[str, str]
 ) -> None:
     from app.errors import Conflict
-    from app.meetings import service as meetings
+    from app.meetings import commands as meeting_commands
 
     scale = build(
         client,
@@ -214,7 +214,7 @@ def test_applying_refuses_a_meeting_changed_since_the_scheduler_read_it(
     event = db.get(Event, scale.event_id)
     assert event is not None
     with pytest.raises(Conflict, match="changed since revision 1"):
-        meetings.apply_placements(
+        meeting_commands.apply_placements(
             db,
             actor=organiser,
             event=event,

@@ -12,7 +12,7 @@ import pytest
 from sqlmodel import select
 
 from app.matchmaking.models import Profile
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
 from app.meetings.models import Meeting
 from app.survey.models import MeetingTopic
 from tests.conftest import token_for
@@ -201,7 +201,7 @@ def test_answer_the_survey_and_turn_the_board_into_meetings_with_a_topic(
     meeting_id = made[first["key"]]["meeting_id"]
     meeting = fair.db.get(Meeting, meeting_id)
     assert meeting is not None
-    meetings.place_meeting(
+    meeting_commands.place_meeting(
         fair.db,
         actor=None,
         meeting=meeting,

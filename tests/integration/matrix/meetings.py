@@ -17,7 +17,9 @@ from sqlmodel import Session
 
 from app.auth.models import User
 from app.events.models import BookingMode
-from app.meetings import service
+from app.meetings import commands as meeting_commands
+from app.meetings import requests as meeting_requests
+from app.meetings import rules as meeting_rules
 from app.meetings.schemas import MeetingCreate, MeetingRequestCreate, MeetingSettingsUpdate
 from app.registration.models import Participant
 from app.registration.service import new_code
@@ -80,7 +82,7 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
     event_id: int = target.event_id  # type: ignore[attr-defined]
     ids: dict[str, int] = target.ids  # type: ignore[attr-defined]
     organiser = users["own_organiser"]
-    service.update_settings(
+    meeting_rules.update_settings(
         db,
         actor=organiser,
         event_id=event_id,
@@ -96,7 +98,7 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
     )
     db.add(third)
     db.flush()
-    request = service.create_request(
+    request = meeting_requests.create_request(
         db,
         actor=organiser,
         event_id=event_id,
@@ -106,7 +108,7 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
             message="Xin gặp để giới thiệu công nghệ bảo quản lạnh.",
         ),
     )
-    meeting = service.create_meeting(
+    meeting = meeting_commands.create_meeting(
         db,
         actor=organiser,
         event_id=event_id,

@@ -22,7 +22,7 @@ from app.auth.models import User
 from app.checkin import service as checkin_service
 from app.checkin.models import CheckinMethod
 from app.events import service as events
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
 from app.meetings.schemas import MeetingCreate
 from app.outcomes import agreements as agreement_service
 from app.outcomes.models import (
@@ -120,7 +120,7 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
     db.add(khoa)
     db.flush()
     slot = events.list_slots(db, session_id=session_id)[0]
-    meeting = meetings.create_meeting(
+    meeting = meeting_commands.create_meeting(
         db,
         actor=organiser,
         event_id=event_id,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from app.auth.models import User
-from app.meetings import service as meetings
+from app.meetings import commands as meeting_commands
 from app.meetings.schemas import MeetingCreate
 from app.registration.models import Participant
 from app.registration.service import new_code
@@ -42,7 +42,7 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
     ]
     db.add_all(people)
     db.flush()
-    meeting = meetings.create_meeting(
+    meeting = meeting_commands.create_meeting(
         db,
         actor=organiser,
         event_id=event_id,

@@ -1,0 +1,251 @@
+"""Reading meetings: their people, one meeting or a list (with permission checks), a
+person's agenda and the organiser's grid."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from app.auth.models import User
+from app.errors import Forbidden, NotFound
+from app.events import service as events
+from app.events.models import (
+    Event,
+    EventSession,
+    SessionKind,
+    Slot,
+)
+from app.meetings.models import (
+    Meeting,
+    MeetingParticipant,
+    MeetingRole,
+    MeetingStatus,
+)
+from app.meetings.rules import ACTIVE_VALUES, own_participant
+from app.registration import service as registration
+from app.registration.models import ApprovalStatus, Participant, ParticipantRole
+from app.types import pk
+
+
+def default_session_id(session: Session, event_id: int) -> int | None:
+    """The event's matchmaking session when it has exactly one; else the scheduler decides."""
+    ids = session.exec(
+        select(EventSession.id).where(
+            EventSession.event_id == event_id,
+            EventSession.kind == SessionKind.matchmaking.value,
+        )
+    ).all()
+    return ids[0] if len(ids) == 1 else None
+
+
+def meeting_people(session: Session, meeting_id: int) -> list[MeetingParticipant]:
+    """The meeting's people: parties first, then interpreters and colleagues."""
+    rows = session.exec(
+        select(MeetingParticipant)
+        .where(MeetingParticipant.meeting_id == meeting_id)
+        .order_by(col(MeetingParticipant.added_at), col(MeetingParticipant.participant_id))
+    ).all()
+    order = {MeetingRole.party.value: 0, MeetingRole.interpreter.value: 1}
+    return sorted(rows, key=lambda r: order.get(r.role, 2))
+
+
+def participants_by_id(session: Session, ids: Sequence[int]) -> dict[int, Participant]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Participant).where(col(Participant.id).in_(list(ids)))).all()
+    return {pk(p): p for p in rows}
+
+
+def party_participants(session: Session, people: Sequence[MeetingParticipant]) -> list[Participant]:
+    found = participants_by_id(session, [p.participant_id for p in people])
+    return [found[p.participant_id] for p in people if p.participant_id in found]
+
+
+@dataclass(frozen=True)
+class InterpreterNeed:
+    needed: bool
+    languages: list[str]  # the parties' languages, when they share none
+    provided: bool
+
+
+def interpreter_need(
+    people: Sequence[MeetingParticipant], participants: dict[int, Participant]
+) -> InterpreterNeed:
+    """The parties need an interpreter when every party listed languages and no language is
+    common to all of them; an interpreter in the meeting provides it."""
+    party_langs = [
+        {code.lower() for code in participants[p.participant_id].languages or []}
+        for p in people
+        if p.role == MeetingRole.party.value and p.participant_id in participants
+    ]
+    provided = any(p.role == MeetingRole.interpreter.value for p in people)
+    if len(party_langs) < 2 or not all(party_langs):
+        return InterpreterNeed(False, [], provided)
+    if set.intersection(*party_langs):
+        return InterpreterNeed(False, [], provided)
+    languages = sorted(set.union(*party_langs), key=lambda c: (c != "vi", c))
+    return InterpreterNeed(True, languages, provided)
+
+
+def load_meeting(
+    session: Session, *, viewer: User | None, event_id: int, meeting_id: int
+) -> tuple[Event, Meeting, list[MeetingParticipant]]:
+    event = events.get_event(session, event_id, viewer=viewer)
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.event_id != event_id:
+        raise NotFound("Meeting", meeting_id)
+    return event, meeting, meeting_people(session, meeting_id)
+
+
+def acts_for_any(
+    session: Session,
+    user: User | None,
+    event: Event,
+    people: Sequence[MeetingParticipant],
+    *,
+    parties_only: bool,
+) -> bool:
+    ids = [p.participant_id for p in people if not parties_only or p.role == "party"]
+    return any(
+        registration.can_act_for(session, user, event, person)
+        for person in participants_by_id(session, ids).values()
+    )
+
+
+def get_meeting(session: Session, *, viewer: User, event_id: int, meeting_id: int) -> Meeting:
+    """The people of the meeting, their delegation heads and the organisers may read it."""
+    event, meeting, people = load_meeting(
+        session, viewer=viewer, event_id=event_id, meeting_id=meeting_id
+    )
+    if not acts_for_any(session, viewer, event, people, parties_only=False):
+        raise Forbidden("Only the people of this meeting and the organisers can see it")
+    return meeting
+
+
+def _meetings_of(participant_id: int) -> Any:
+    return select(MeetingParticipant.meeting_id).where(
+        MeetingParticipant.participant_id == participant_id
+    )
+
+
+def _time_order(query: Any) -> Any:
+    # Booked meetings in time order, then the unscheduled ones.
+    return query.outerjoin(Slot, col(Slot.id) == col(Meeting.slot_id)).order_by(
+        col(Slot.starts_at).is_(None), col(Slot.starts_at), col(Meeting.id)
+    )
+
+
+def list_meetings(
+    session: Session,
+    *,
+    viewer: User,
+    event_id: int,
+    session_id: int | None = None,
+    status: MeetingStatus | None = None,
+    participant_id: int | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> tuple[list[Meeting], int]:
+    """Organisers see every meeting; others see the meetings of the person they act for
+    (``participant_id``, default their own registration)."""
+    event = events.get_event(session, event_id, viewer=viewer)
+    query = select(Meeting).where(Meeting.event_id == event_id)
+    if participant_id is not None:
+        person = registration.get_participant(
+            session, event_id=event_id, participant_id=participant_id
+        )
+        registration.require_act_for(session, viewer, event, person)
+        query = query.where(col(Meeting.id).in_(_meetings_of(participant_id)))
+    elif not events.can_manage(session, viewer, event):
+        own = own_participant(session, viewer, event)
+        query = query.where(col(Meeting.id).in_(_meetings_of(pk(own))))
+    if session_id is not None:
+        query = query.where(Meeting.session_id == session_id)
+    if status is not None:
+        query = query.where(Meeting.status == status.value)
+    total = session.exec(select(func.count()).select_from(query.subquery())).one()
+    rows = session.exec(_time_order(query).limit(limit).offset(offset)).all()
+    return list(rows), int(total)
+
+
+def participant_agenda(session: Session, *, event_id: int, participant_id: int) -> list[Meeting]:
+    """A person's active meetings in time order (unscheduled last). No permission check."""
+    query = select(Meeting).where(
+        Meeting.event_id == event_id,
+        col(Meeting.status).in_(ACTIVE_VALUES),
+        col(Meeting.id).in_(_meetings_of(participant_id)),
+    )
+    return list(session.exec(_time_order(query)).all())
+
+
+def session_grid(session: Session, *, session_id: int) -> dict[tuple[int, int], Meeting]:
+    """(slot id, table id) → the meeting there, for the organiser's grid. No permission check."""
+    rows = session.exec(
+        select(Meeting).where(
+            Meeting.session_id == session_id,
+            col(Meeting.slot_id).is_not(None),
+            col(Meeting.status).in_(ACTIVE_VALUES),
+        )
+    ).all()
+    return {(int(m.slot_id or 0), int(m.table_id or 0)): m for m in rows}
+
+
+def meeting_for_request(session: Session, request_id: int) -> Meeting | None:
+    return session.exec(select(Meeting).where(Meeting.request_id == request_id)).first()
+
+
+def active_meeting_between(session: Session, a: int, b: int) -> Meeting | None:
+    mine = select(MeetingParticipant.meeting_id).where(
+        MeetingParticipant.participant_id == a, MeetingParticipant.role == MeetingRole.party.value
+    )
+    theirs = select(MeetingParticipant.meeting_id).where(
+        MeetingParticipant.participant_id == b, MeetingParticipant.role == MeetingRole.party.value
+    )
+    return session.exec(
+        select(Meeting).where(
+            col(Meeting.id).in_(mine),
+            col(Meeting.id).in_(theirs),
+            col(Meeting.status).in_(ACTIVE_VALUES),
+        )
+    ).first()
+
+
+def addable_people(
+    session: Session, meeting_id: int
+) -> tuple[list[Participant], list[Participant]]:
+    """Who an organiser can add to a meeting: approved interpreters of the event, and
+    colleagues (approved people of a party's organisation or delegation), none of them
+    already in it. No permission check."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        raise NotFound("Meeting", meeting_id)
+    people = meeting_people(session, meeting_id)
+    inside = {p.participant_id for p in people}
+    parties = participants_by_id(
+        session, [p.participant_id for p in people if p.role == MeetingRole.party.value]
+    )
+    orgs = {p.organisation_id for p in parties.values() if p.organisation_id is not None}
+    delegations = {p.delegation_id for p in parties.values() if p.delegation_id is not None}
+    rows = session.exec(
+        select(Participant)
+        .where(
+            Participant.event_id == meeting.event_id,
+            Participant.status == ApprovalStatus.approved.value,
+        )
+        .order_by(col(Participant.full_name), col(Participant.id))
+    ).all()
+    interpreters = [
+        p for p in rows if p.role == ParticipantRole.interpreter.value and pk(p) not in inside
+    ]
+    colleagues = [
+        p
+        for p in rows
+        if pk(p) not in inside
+        and p.role != ParticipantRole.interpreter.value
+        and (p.organisation_id in orgs or p.delegation_id in delegations)
+    ]
+    return interpreters, colleagues
