@@ -187,6 +187,22 @@ def table_taken(session: Session, *, slot_id: int, table_id: int, meeting_id: in
     )
 
 
+def table_to_keep(
+    session: Session, *, meeting_id: int, slot_id: int | None, table_id: int | None
+) -> int | None:
+    """A move to another slot without a table chosen keeps the meeting's table if it is free
+    there; otherwise None (``place`` then takes the first free one)."""
+    if slot_id is None or table_id is not None:
+        return table_id
+    meeting = session.get(Meeting, meeting_id)
+    current = meeting.table_id if meeting else None
+    if current is None or table_taken(
+        session, slot_id=slot_id, table_id=current, meeting_id=meeting_id
+    ):
+        return None
+    return current
+
+
 def free_slots(session: Session, *, viewer: User, event_id: int, meeting_id: int) -> list[Slot]:
     get_meeting(session, viewer=viewer, event_id=event_id, meeting_id=meeting_id)
     return common_free_slots(session, meeting_id)

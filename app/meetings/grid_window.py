@@ -17,8 +17,9 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from app.events import service as events
 from app.events.models import MeetingTable, Slot
-from app.meetings.models import Meeting, MeetingParticipant, MeetingRole
+from app.meetings.models import Meeting, MeetingParticipant, MeetingRole, MeetingStatus
 from app.types import utcnow
 
 SLOT_WINDOW = 4
@@ -146,3 +147,56 @@ def counts(session: Session, *, session_id: int, active: list[str]) -> GridCount
         .where(*placed, MeetingParticipant.role == MeetingRole.interpreter.value)
     ).one()
     return GridCounts(int(scheduled), int(locked or 0), int(interpreted or 0))
+
+
+def unplaced(
+    session: Session, *, event_id: int, session_id: int, active: list[str]
+) -> list[Meeting]:
+    """Active meetings of this session (or of none yet) without a time, most wanted first."""
+    return list(
+        session.exec(
+            select(Meeting)
+            .where(
+                Meeting.event_id == event_id,
+                col(Meeting.slot_id).is_(None),
+                col(Meeting.status).in_(active),
+                (col(Meeting.session_id) == session_id) | col(Meeting.session_id).is_(None),
+            )
+            .order_by(col(Meeting.priority).desc(), col(Meeting.id))
+        ).all()
+    )
+
+
+def cancelled(session: Session, *, event_id: int, session_id: int, limit: int) -> list[Meeting]:
+    """The session's cancelled meetings, latest first."""
+    return list(
+        session.exec(
+            select(Meeting)
+            .where(
+                Meeting.event_id == event_id,
+                Meeting.session_id == session_id,
+                Meeting.status == MeetingStatus.cancelled.value,
+            )
+            .order_by(col(Meeting.updated_at).desc(), col(Meeting.id))
+            .limit(limit)
+        ).all()
+    )
+
+
+def number_of(rows: Sequence[Slot] | Sequence[MeetingTable], row_id: int | None) -> int | None:
+    """The 1-based position of the slot or table ``row_id`` in the session's order."""
+    ids = [r.id for r in rows]
+    return ids.index(row_id) + 1 if row_id in ids else None
+
+
+def position(
+    session: Session, *, session_id: int, meeting_id: int
+) -> tuple[int | None, int | None] | None:
+    """The slot and table numbers of a placed meeting (None: not placed), for the window
+    that shows it."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or meeting.slot_id is None:
+        return None
+    slots = events.list_slots(session, session_id=session_id)
+    tables = events.list_tables(session, session_id=session_id)
+    return number_of(slots, meeting.slot_id), number_of(tables, meeting.table_id)

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.auth.models import User
 from app.events import service as events
-from app.events.models import BookingMode, Event, MeetingTable, Slot
+from app.events.models import BookingMode, Event, Slot
 from app.events.presenters import in_zone
 from app.meetings import queries, readmodel, requests, rules
 from app.meetings.models import Meeting, MeetingRequest, MeetingRole, MeetingStatus, RequestStatus
@@ -44,21 +44,17 @@ def request_public(
     deadline: datetime | None = _UNSET,
     loaded: readmodel.RequestsLoaded | None = None,
 ) -> MeetingRequestPublic:
-    """``deadline`` and ``loaded`` (from readmodel.load_requests): given by lists, so that a
-    page of requests reads no row twice."""
+    """``deadline`` and ``loaded`` (from readmodel.load_requests) are given by lists, so that
+    a page of requests reads no row twice; one request loads its own the same way."""
     zone = events.event_zone(event)
     if deadline is _UNSET:
         deadline = rules.get_settings(db, pk(event)).answer_by
-    requester = db.get(Participant, row.requester_id)
-    recipient = db.get(Participant, row.recipient_id)
-    assert requester is not None  # foreign keys
-    assert recipient is not None
+    if loaded is None:
+        loaded = readmodel.load_requests(db, [row])
+    requester = loaded.people.participants[row.requester_id]  # foreign keys: always there
+    recipient = loaded.people.participants[row.recipient_id]
     status = requests.effective_status(row, deadline, now or utcnow())
-    if loaded is not None:
-        meeting_id = loaded.meeting_of.get(pk(row))
-    else:
-        meeting = queries.meeting_for_request(db, pk(row))
-        meeting_id = meeting.id if meeting else None
+    meeting_id = loaded.meeting_of.get(pk(row))
     return MeetingRequestPublic(
         id=pk(row),
         event_id=row.event_id,
@@ -105,20 +101,22 @@ def meeting_public(
     loaded: readmodel.MeetingsLoaded | None = None,
 ) -> MeetingPublic:
     """``viewer``: who reads it (None: a trusted caller that sees everything). Lists pass
-    ``hidden`` (decided once) and ``loaded`` (readmodel.load_meetings) to read in bulk."""
+    ``hidden`` (decided once) and ``loaded`` (readmodel.load_meetings) to read in bulk; one
+    meeting loads its own through the same read model."""
     zone = events.event_zone(event)
     if hidden is None:
         hidden = viewer is not None and schedule_hidden(db, event, viewer)
-    people = (
-        loaded.people_of[pk(meeting)]
-        if loaded is not None
-        else queries.meeting_people(db, pk(meeting))
-    )
-    found = {p.participant_id: db.get(Participant, p.participant_id) for p in people}
-    participants = {pid: p for pid, p in found.items() if p is not None}
+    if loaded is None:
+        loaded = readmodel.load_meetings(db, [meeting])
+    people = loaded.people_of[pk(meeting)]
+    participants = {
+        p.participant_id: loaded.people.participants[p.participant_id]
+        for p in people
+        if p.participant_id in loaded.people.participants
+    }
     need = queries.interpreter_need(people, participants)
-    slot = db.get(Slot, meeting.slot_id) if meeting.slot_id and not hidden else None
-    table = db.get(MeetingTable, meeting.table_id) if meeting.table_id and not hidden else None
+    slot = loaded.slots.get(meeting.slot_id) if meeting.slot_id and not hidden else None
+    table = loaded.tables.get(meeting.table_id) if meeting.table_id and not hidden else None
     return MeetingPublic(
         id=pk(meeting),
         event_id=meeting.event_id,

@@ -194,10 +194,6 @@ def session_grid(session: Session, *, session_id: int) -> dict[tuple[int, int], 
     return {(int(m.slot_id or 0), int(m.table_id or 0)): m for m in rows}
 
 
-def meeting_for_request(session: Session, request_id: int) -> Meeting | None:
-    return session.exec(select(Meeting).where(Meeting.request_id == request_id)).first()
-
-
 def active_meeting_between(session: Session, a: int, b: int) -> Meeting | None:
     mine = select(MeetingParticipant.meeting_id).where(
         MeetingParticipant.participant_id == a, MeetingParticipant.role == MeetingRole.party.value

@@ -20,7 +20,7 @@ from app.events import service as events
 from app.events.models import MeetingTable, SessionKind, Slot
 from app.forms import read_form
 from app.meetings import queries as meeting_queries
-from app.meetings.web import MeetingView, meeting_views
+from app.meetings.views import MeetingView, meeting_views
 from app.outcomes import repair as repairs
 from app.types import pk, utcnow
 from app.web import redirect, render

@@ -1,0 +1,46 @@
+"""What the meetings pages share: the page context every one starts from, when delegates see
+times, a form's revision, and the grid's address."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+
+from app.events.models import BookingMode, Event
+from app.forms import Form
+from app.forms import positive_int as _int
+from app.meetings.models import ACTIVE_STATUSES
+from app.vocab import COUNTRIES, label
+from app.web import request_locale
+
+LIST_LIMIT = 200
+ACTIVE = [s.value for s in ACTIVE_STATUSES]
+
+
+def common(request: Request, event: Event) -> dict[str, Any]:
+    locale = request_locale(request)
+    return {
+        "event": event,
+        "zone": event.timezone,
+        "country_label": lambda code: label(COUNTRIES, code, locale) if code else "",
+        "flash": None,  # base.html knows only the events' messages; ours are shown by us
+        "notice": request.query_params.get("flash"),
+    }
+
+
+def shows_times(event: Event) -> bool:
+    """Delegates see times and tables once there is something to rely on: always when they
+    book themselves, after publication when the organisers schedule."""
+    return (
+        event.booking_mode == BookingMode.self_service.value
+        or event.schedule_published_at is not None
+    )
+
+
+def revision_of(form: Form) -> int | None:
+    return _int(form.get("revision"))
+
+
+def grid_url(event_id: int, session_id: int) -> str:
+    return f"/events/{event_id}/sessions/{session_id}/grid"

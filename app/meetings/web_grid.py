@@ -1,0 +1,407 @@
+"""The organisers' session grid (tables × slots, a window of it at a big event) and one
+meeting's page: move, lock, cancel, put online, add an interpreter or a colleague.
+
+Every write goes through ``meetings.commands``, so revisions, the audit log and the e-mails
+follow exactly as through the API. Ids in forms are parsed by hand: a tampered value is a
+field message or a 404 page, never a 500."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from sqlmodel import Session
+
+from app.auth.models import User
+from app.checkin.service import checked_in_map
+from app.deps import Organiser, SessionDep
+from app.errors import Invalid, NotFound
+from app.events import service as events
+from app.events.models import Event, EventSession, SessionKind
+from app.forms import positive_int as _int
+from app.forms import read_form as _form
+from app.forms import submit_form as _submit
+from app.forms import url_with as _url
+from app.meetings import booking, commands, grid_window, queries, views
+from app.meetings.models import Meeting, MeetingRole
+from app.meetings.schemas import MeetingUpdate
+from app.meetings.web_common import ACTIVE, LIST_LIMIT, common, grid_url, revision_of
+from app.reminders.online import set_meeting_online
+from app.types import pk
+from app.web import redirect, render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _matchmaking_session(session: Session, event_id: int, session_id: int) -> EventSession:
+    row = events.get_session(session, event_id=event_id, session_id=session_id)
+    if row.kind != SessionKind.matchmaking.value:
+        raise NotFound("Matchmaking session", session_id)
+    return row
+
+
+def _grid_context(
+    request: Request,
+    session: Session,
+    event: Event,
+    row: EventSession,
+    *,
+    errors: dict[str, dict[str, str]] | None = None,
+    focus: Meeting | None = None,
+) -> dict[str, Any]:
+    session_id = pk(row)
+    slots = events.list_slots(session, session_id=session_id)
+    tables = events.list_tables(session, session_id=session_id)
+    # A big grid shows a window (app/meetings/grid_window.py); ``focus``: the one holding it.
+    wanted = request.query_params
+    window = grid_window.choose(
+        slots,
+        tables,
+        slot=str(grid_window.number_of(slots, focus.slot_id)) if focus else wanted.get("slot"),
+        table=str(grid_window.number_of(tables, focus.table_id)) if focus else wanted.get("table"),
+    )
+    placed = {
+        (int(m.slot_id or 0), int(m.table_id or 0)): m
+        for m in grid_window.placed_in(session, session_id=session_id, window=window, active=ACTIVE)
+    }
+    figures = grid_window.counts(session, session_id=session_id, active=ACTIVE)
+    open_unplaced = grid_window.unplaced(
+        session, event_id=pk(event), session_id=session_id, active=ACTIVE
+    )
+    cancelled = grid_window.cancelled(
+        session, event_id=pk(event), session_id=session_id, limit=LIST_LIMIT
+    )
+    shown = views.meeting_views(session, event, [*placed.values(), *open_unplaced, *cancelled])
+    by_id = {v.id: v for v in shown}
+    cells = {key: by_id[pk(m)] for key, m in placed.items()}
+    scheduled = sorted(
+        (by_id[pk(m)] for m in placed.values()),
+        key=lambda v: (v.starts_at or datetime.max, v.table_number or 0),
+    )
+    return {
+        **common(request, event),
+        "row": row,
+        "slots": window.slots,
+        "tables": window.tables,
+        "all_slots": slots,
+        "all_tables": tables,
+        "window": window,
+        "cells": cells,
+        "scheduled": scheduled,
+        "scheduled_count": figures.scheduled,
+        "unscheduled": [by_id[pk(m)] for m in open_unplaced],
+        "cancelled": [by_id[pk(m)] for m in cancelled],
+        "with_interpreter": figures.with_interpreter,
+        "locked_count": figures.locked,
+        "errors": errors or {},
+        # The event day (app.outcomes): who has checked in. Flags show only once the desk
+        # has checked someone in, so that the grid is not all red before the day.
+        "arrived": (arrived := checked_in_map(session, event_id=pk(event))),
+        "not_arrived": sorted(
+            {
+                p.id: p for v in scheduled if v.open for p in v.parties if p.id not in arrived
+            }.values(),
+            key=lambda p: p.name,
+        )
+        if arrived
+        else [],
+    }
+
+
+def _focus_query(session: Session, session_id: int, meeting_id: int) -> dict[str, Any]:
+    """The grid window's query parameters that show ``meeting_id`` (after a change)."""
+    where = grid_window.position(session, session_id=session_id, meeting_id=meeting_id)
+    return {"slot": where[0], "table": where[1]} if where else {}
+
+
+@router.get("/events/{event_id:int}/sessions/{session_id:int}/grid")
+def grid_page(
+    event_id: int, session_id: int, request: Request, session: SessionDep, user: Organiser
+) -> Response:
+    event = events.managed_event(session, user, event_id)
+    row = _matchmaking_session(session, event_id, session_id)
+    return render(request, "meetings/grid.html", _grid_context(request, session, event, row))
+
+
+def _grid_action(
+    request: Request,
+    session: Session,
+    user: User,
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    save: Callable[[], object],
+    flash: str,
+) -> Response:
+    def fail(errors: dict[str, str], status: int) -> Response:
+        event = events.managed_event(session, user, event_id)
+        row = _matchmaking_session(session, event_id, session_id)
+        context = _grid_context(
+            request,
+            session,
+            event,
+            row,
+            errors={f"meeting-{meeting_id}": errors},
+            focus=views.event_meeting(session, event_id, meeting_id),
+        )
+        return render(request, "meetings/grid.html", context, status_code=status)
+
+    def done() -> Response:
+        focus = _focus_query(session, session_id, meeting_id)
+        url = _url(grid_url(event_id, session_id), flash=flash, **focus)
+        return redirect(url + f"#meeting-{meeting_id}")
+
+    return _submit(session, save, fail, done)
+
+
+def _meeting_page_context(
+    request: Request,
+    session: Session,
+    event: Event,
+    row: EventSession,
+    meeting_id: int,
+    *,
+    errors: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    meeting = views.event_meeting(session, pk(event), meeting_id)
+    view = views.meeting_views(session, event, [meeting])[0]
+    interpreters, colleagues = queries.addable_people(session, meeting_id)
+    return {
+        **common(request, event),
+        "row": row,
+        "m": view,
+        "options": booking.move_options(session, meeting_id) if view.open else [],
+        "interpreters": interpreters,
+        "colleagues": colleagues,
+        "errors": errors or {},
+    }
+
+
+def _meeting_url(event_id: int, session_id: int, meeting_id: int) -> str:
+    return f"{grid_url(event_id, session_id)}/{meeting_id}"
+
+
+@router.get("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}")
+def grid_meeting_page(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    """One meeting of the grid: the times and tables free for everyone in it, and adding an
+    interpreter or a colleague."""
+    event = events.managed_event(session, user, event_id)
+    row = _matchmaking_session(session, event_id, session_id)
+    context = _meeting_page_context(request, session, event, row, meeting_id)
+    return render(request, "meetings/grid_meeting.html", context)
+
+
+def _meeting_action(
+    request: Request,
+    session: Session,
+    user: User,
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    save: Callable[[], object],
+    flash: str,
+) -> Response:
+    def fail(errors: dict[str, str], status: int) -> Response:
+        event = events.managed_event(session, user, event_id)
+        row = _matchmaking_session(session, event_id, session_id)
+        context = _meeting_page_context(request, session, event, row, meeting_id, errors=errors)
+        return render(request, "meetings/grid_meeting.html", context, status_code=status)
+
+    def done() -> Response:
+        return redirect(_url(_meeting_url(event_id, session_id, meeting_id), flash=flash))
+
+    return _submit(session, save, fail, done)
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/place")
+async def grid_place_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    """Move a meeting to one of the free (slot, table) pairs, or take it off the schedule."""
+    events.managed_event(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+
+    def save() -> None:
+        raw = form.get("place")
+        if raw == "none":
+            slot_id, table_id = None, None
+        else:
+            parts = raw.split(":")
+            ids = [_int(p) for p in parts]
+            if len(ids) != 2 or ids[0] is None or ids[1] is None:
+                raise Invalid("place", "choose a time and a table from the list")
+            slot_id, table_id = ids
+        data = MeetingUpdate.model_validate(
+            {"revision": revision_of(form), "slot_id": slot_id, "table_id": table_id}
+        )
+        commands.update_meeting(
+            session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
+        )
+
+    return _meeting_action(
+        request, session, user, event_id, session_id, meeting_id, save, "meeting-moved"
+    )
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/people")
+async def grid_add_person_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    """Add an interpreter or a colleague to the meeting."""
+    events.managed_event(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+
+    def save() -> None:
+        role_text, _, raw_id = form.get("person").partition(":")
+        participant_id = _int(raw_id)
+        if role_text not in ("interpreter", "colleague") or participant_id is None:
+            raise Invalid("person", "choose a person from the list")
+        commands.add_participant(
+            session,
+            actor=user,
+            event_id=event_id,
+            meeting_id=meeting_id,
+            participant_id=participant_id,
+            role=MeetingRole(role_text),
+            revision=revision_of(form),
+        )
+
+    flash = "person-added"
+    return _meeting_action(request, session, user, event_id, session_id, meeting_id, save, flash)
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/move")
+async def grid_move_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    events.managed_event(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+
+    def save() -> None:
+        raw_slot, raw_table = form.get("slot_id"), form.get("table_id")
+        slot_id, table_id = _int(raw_slot), _int(raw_table)
+        if raw_slot and slot_id is None:
+            raise Invalid("slot_id", "choose a slot from the list")
+        if raw_table and table_id is None:
+            raise Invalid("table_id", "choose a table from the list")
+        table_id = booking.table_to_keep(
+            session, meeting_id=meeting_id, slot_id=slot_id, table_id=table_id
+        )
+        data = MeetingUpdate.model_validate(
+            {"revision": revision_of(form), "slot_id": slot_id, "table_id": table_id}
+        )
+        commands.update_meeting(
+            session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
+        )
+
+    return _grid_action(
+        request, session, user, event_id, session_id, meeting_id, save, "meeting-moved"
+    )
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/lock")
+async def grid_lock_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    events.managed_event(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+    locked = form.get("locked") == "1"
+
+    def save() -> None:
+        data = MeetingUpdate.model_validate({"revision": revision_of(form), "locked": locked})
+        commands.update_meeting(
+            session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
+        )
+
+    flash = "meeting-locked" if locked else "meeting-unlocked"
+    return _grid_action(request, session, user, event_id, session_id, meeting_id, save, flash)
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/online")
+async def grid_online_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    """On-site, online or hybrid, and the meeting's own video link (app.reminders.online)."""
+    events.managed_event(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+
+    def save() -> None:
+        meeting = queries.get_meeting(
+            session, viewer=user, event_id=event_id, meeting_id=meeting_id
+        )
+        set_meeting_online(session, meeting, mode=form.get("mode"), video_url=form.get("video_url"))
+
+    return _meeting_action(
+        request, session, user, event_id, session_id, meeting_id, save, "online-saved"
+    )
+
+
+@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/cancel")
+async def grid_cancel_submit(
+    event_id: int,
+    session_id: int,
+    meeting_id: int,
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> Response:
+    events.managed_event(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    form = await _form(request)
+
+    def save() -> None:
+        reason = form.get("reason")
+        if not reason:  # worded for the organisers; the service checks the length
+            raise Invalid("reason", "say why; the people of the meeting will read it")
+        commands.cancel_meeting(
+            session,
+            actor=user,
+            event_id=event_id,
+            meeting_id=meeting_id,
+            reason=reason,
+            revision=revision_of(form),
+        )
+
+    return _grid_action(
+        request, session, user, event_id, session_id, meeting_id, save, "meeting-cancelled"
+    )
