@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Response
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
@@ -47,7 +47,7 @@ from app.scheduling import web as scheduling_web
 from app.settings import PROJECT_ROOT, Settings, get_settings, settings_problem
 from app.survey import api as survey_api
 from app.survey import web as survey_web
-from app.web import locale_middleware
+from app.web import PageMiddleware
 
 log = logging.getLogger("ketnoi")
 
@@ -161,16 +161,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Innermost (added first): the route reads the body straight through the limit, not
     # through the function middlewares' task groups, which would wrap the 413.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
-    app.middleware("http")(locale_middleware)
-
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        response: Response = await call_next(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        return response
+    app.add_middleware(
+        PageMiddleware,
+        security_headers={
+            "X-Content-Type-Options": "nosniff",
+            "Referrer-Policy": "same-origin",
+            "X-Frame-Options": "DENY",
+            "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+        },
+    )
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     # Swagger UI 5 (OpenAPI 3.1) from the pinned swagger-ui-py package.

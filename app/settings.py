@@ -71,6 +71,10 @@ class Settings(BaseSettings):
     #   thread  - inside the web process, after the response (development, tests).
     print_jobs: Literal["process", "worker", "thread"] = "process"
     print_memory_limit_mb: int = Field(default=3072, ge=256)
+    # Public pages that anonymous visitors read (the event page) are kept this many seconds
+    # per process and language and served again without the database: under a crowd they
+    # answer several times faster, and are at most this old. 0 turns it off.
+    public_page_seconds: float = Field(default=10.0, ge=0, le=300)
     # Outgoing e-mail (app.notifications.sender, ``ketnoi send-mail``). Without a host the
     # messages stay in the outbox, readable on /dev/outbox.
     smtp_host: str | None = None

@@ -49,6 +49,9 @@ os.environ["KETNOI_SECRET_KEY"] = "test-secret-key-" + "x" * 32
 # Print jobs run in the web process after the response, so that a test sees them done; the
 # production default (a process per job) has its own test in test_print_worker.py.
 os.environ["KETNOI_PRINT_JOBS"] = "thread"
+# Tests build many apps in one process with the same event ids: no remembered public pages
+# (app.pagecache has its own test, which turns it on).
+os.environ["KETNOI_PUBLIC_PAGE_SECONDS"] = "0"
 os.environ.pop("KETNOI_ADMIN_EMAIL", None)
 os.environ.pop("KETNOI_ADMIN_PASSWORD", None)
 

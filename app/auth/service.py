@@ -189,11 +189,17 @@ def issue_api_token(session: Session, settings: Settings, *, user: User) -> str:
 
 
 def user_for_api_token(session: Session, token: str) -> User | None:
-    row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest(token))).first()
-    if row is None or row.revoked_at is not None or row.expires_at <= utcnow():
+    found = session.exec(
+        select(ApiToken, User)
+        .join(User, col(User.id) == col(ApiToken.user_id))
+        .where(ApiToken.token_hash == digest(token))
+    ).first()
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.is_active else None
+    row, user = found
+    if row.revoked_at is not None or row.expires_at <= utcnow():
+        return None
+    return user if user.is_active else None
 
 
 def revoke_api_token(session: Session, token: str) -> None:
@@ -218,11 +224,17 @@ def start_web_session(session: Session, settings: Settings, *, user: User) -> st
 
 
 def user_for_web_session(session: Session, key: str) -> User | None:
-    row = session.exec(select(WebSession).where(WebSession.key_hash == digest(key))).first()
-    if row is None or row.expires_at <= utcnow():
+    found = session.exec(
+        select(WebSession, User)
+        .join(User, col(User.id) == col(WebSession.user_id))
+        .where(WebSession.key_hash == digest(key))
+    ).first()
+    if found is None:
         return None
-    user = session.get(User, row.user_id)
-    return user if user is not None and user.is_active else None
+    row, user = found
+    if row.expires_at <= utcnow():
+        return None
+    return user if user.is_active else None
 
 
 def end_web_session(session: Session, key: str) -> None:

@@ -31,6 +31,7 @@ from app.events.models import (
     TableUpdate,
 )
 from app.events.slots import Interval, break_problems, generate_slots
+from app.pagination import page_total
 from app.types import pk, utcnow
 
 # ---- time zones ---------------------------------------------------------------------------
@@ -142,13 +143,12 @@ def list_events(
         )
     if status is not None:
         query = query.where(Event.status == status.value)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
         query.order_by(col(Event.start_date).desc(), col(Event.id).desc())
         .offset(offset)
         .limit(limit)
     ).all()
-    return list(rows), int(total)
+    return list(rows), page_total(session, query, rows, limit, offset)
 
 
 def event_problems(values: dict[str, Any]) -> list[FieldError]:
@@ -624,6 +624,19 @@ def list_slots(session: Session, *, session_id: int) -> list[Slot]:
             select(Slot).where(Slot.session_id == session_id).order_by(col(Slot.number))
         ).all()
     )
+
+
+def slots_by_session(session: Session, session_ids: list[int]) -> dict[int, list[Slot]]:
+    """The slots of several sessions, each in order: one query."""
+    out: dict[int, list[Slot]] = {i: [] for i in session_ids}
+    if session_ids:
+        for slot in session.exec(
+            select(Slot)
+            .where(col(Slot.session_id).in_(session_ids))
+            .order_by(col(Slot.session_id), col(Slot.number))
+        ):
+            out[slot.session_id].append(slot)
+    return out
 
 
 def count_by_session(

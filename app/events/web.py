@@ -28,6 +28,7 @@ from app.events.models import (
 )
 from app.events.presenters import sessions_public
 from app.forms import submit_form
+from app.pagecache import public_page
 from app.vocab import LANGUAGES, label
 from app.web import check_csrf, redirect, render, request_locale
 
@@ -85,34 +86,32 @@ def home(request: Request, session: SessionDep, user: OptionalUser) -> Response:
 def event_page(
     event_id: int, request: Request, session: SessionDep, user: OptionalUser
 ) -> Response:
-    event = service.get_event(session, event_id, viewer=user)
-    sessions = sessions_public(session, event)
-    slots = {
-        s.id: service.list_slots(session, session_id=s.id)
-        for s in sessions
-        if s.kind == SessionKind.matchmaking
-    }
-    tables = {
-        s.id: service.list_tables(session, session_id=s.id)
-        for s in sessions
-        if s.kind == SessionKind.matchmaking
-    }
-    return render(
-        request,
-        "events/event.html",
-        {
-            "event": event,
-            "sessions": sessions,
-            "slots": slots,
-            "tables": tables,
-            "can_manage": service.can_manage(session, user, event),
-            "can_check_in": _can_check_in(session, user, event),
-            "survey_open": _survey_open(session, event),
-            "open_ids": {event.id} if service.registration_open(event) else set(),
-            "closed_reasons": {event.id: service.registration_closed_reason(event)},
-            "language_name": language_name,
-        },
-    )
+    """The public page of an event. Anonymous visitors get it from ``app.pagecache`` (at most
+    ``public_page_seconds`` old): the crowd that opens a published link at once."""
+
+    def build() -> Response:
+        event = service.get_event(session, event_id, viewer=user)
+        sessions = sessions_public(session, event)
+        slots = service.slots_by_session(
+            session, [s.id for s in sessions if s.kind == SessionKind.matchmaking]
+        )
+        return render(
+            request,
+            "events/event.html",
+            {
+                "event": event,
+                "sessions": sessions,
+                "slots": slots,
+                "can_manage": service.can_manage(session, user, event),
+                "can_check_in": _can_check_in(session, user, event),
+                "survey_open": _survey_open(session, event),
+                "open_ids": {event.id} if service.registration_open(event) else set(),
+                "closed_reasons": {event.id: service.registration_closed_reason(event)},
+                "language_name": language_name,
+            },
+        )
+
+    return public_page(request, user, build)
 
 
 def _survey_open(session: Any, event: Event) -> bool:

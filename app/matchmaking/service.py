@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -32,6 +32,7 @@ from app.matchmaking.schemas import (
     ReasonPublic,
     SuggestionPublic,
 )
+from app.pagination import page_total
 from app.registration import organisations
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
@@ -201,9 +202,8 @@ def list_profiles(
         matched = list(session.exec(query.order_by(col(Profile.id)).limit(MAX_RANKED)).all())
         ranked = sorted(matched, key=lambda row: (-relevance(row, terms), pk(row)))
         return ranked[offset : offset + limit], len(ranked)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Profile.id)).offset(offset).limit(limit)).all()
-    return list(rows), int(total)
+    return list(rows), page_total(session, query, rows, limit, offset)
 
 
 # Search results ranked in memory at most (an event holds a few hundred profiles).

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
@@ -26,6 +25,7 @@ from app.meetings.models import (
     MeetingStatus,
 )
 from app.meetings.rules import ACTIVE_VALUES, own_participant
+from app.pagination import page_total
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Participant, ParticipantRole
 from app.types import pk
@@ -167,9 +167,8 @@ def list_meetings(
         query = query.where(Meeting.session_id == session_id)
     if status is not None:
         query = query.where(Meeting.status == status.value)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(_time_order(query).limit(limit).offset(offset)).all()
-    return list(rows), int(total)
+    return list(rows), page_total(session, query, rows, limit, offset)
 
 
 def participant_agenda(session: Session, *, event_id: int, participant_id: int) -> list[Meeting]:

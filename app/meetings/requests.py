@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import false, func, or_, update
+from sqlalchemy import false, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -46,6 +46,7 @@ from app.meetings.schemas import (
     RequestBox,
 )
 from app.notifications.service import enqueue
+from app.pagination import page_total
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Participant
 from app.types import pk, utcnow
@@ -494,10 +495,9 @@ def list_requests(
             )
         else:
             query = query.where(MeetingRequest.status == status.value)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
         query.order_by(col(MeetingRequest.created_at).desc(), col(MeetingRequest.id).desc())
         .limit(limit)
         .offset(offset)
     ).all()
-    return list(rows), int(total)
+    return list(rows), page_total(session, query, rows, limit, offset)

@@ -11,13 +11,19 @@ from datetime import datetime
 from sqlmodel import Session, col, select
 
 from app.errors import NotFound
-from app.events.models import Event, Slot
+from app.events.models import Event, EventSession, Slot
 from app.exports.views import Bilingual
 from app.matchmaking.models import Profile
 from app.meetings import queries, readmodel, requests, rules
-from app.meetings.models import Meeting, MeetingRequest, MeetingRole, MeetingStatus
+from app.meetings.models import (
+    Meeting,
+    MeetingRequest,
+    MeetingRole,
+    MeetingStatus,
+)
 from app.registration.models import ApprovalStatus, Participant, person_country
-from app.reminders.online import video_link
+from app.reminders.models import MeetingMode
+from app.reminders.online import link_for
 from app.survey.topics import meeting_topics
 from app.types import pk, utcnow
 
@@ -120,6 +126,8 @@ def meeting_views(
     people = _person_views(loaded.people)
     participants = loaded.people.participants
     topics = meeting_topics(session, meetings)
+    online = [m for m in meetings if m.mode != MeetingMode.onsite.value]
+    sessions = readmodel.by_id(session, EventSession, (m.session_id for m in online))
     out = []
     for m in meetings:
         mine = loaded.people_of.get(pk(m), [])
@@ -157,7 +165,9 @@ def meeting_views(
                 interpreter_languages=need.languages,
                 mode=m.mode,
                 own_video_url=m.video_url,
-                video_url=video_link(session, m) if m.status != "cancelled" else "",
+                video_url=link_for(m, sessions.get(m.session_id or 0))
+                if m.status != MeetingStatus.cancelled.value
+                else "",
                 topics=topics.get(pk(m), []),
             )
         )

@@ -8,6 +8,7 @@ to the wrong role, and a draft event stays a 404 for outsiders."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import segno
@@ -52,8 +53,13 @@ def _checkin_qr(person: Participant | None) -> Markup | None:
     phone without a network, from the saved page)."""
     if person is None or person.status != "approved" or not person.code:
         return None
-    svg = segno.make_qr(person.code, error="m").svg_inline(scale=5, border=2)
-    return Markup(svg)
+    return _qr_svg(person.code)
+
+
+@lru_cache(maxsize=4096)
+def _qr_svg(code: str) -> Markup:
+    """Drawn once per code and process (a few milliseconds each)."""
+    return Markup(segno.make_qr(code, error="m").svg_inline(scale=5, border=2))
 
 
 def _mine_context(
@@ -111,6 +117,7 @@ def _mine_context(
         participant_id=me,
         limit=LIST_LIMIT,
     )
+    answers = views.request_views(session, event, [*inbox, *outbox])  # read together
     context.update(
         {
             "me": me,
@@ -125,8 +132,8 @@ def _mine_context(
                 None,
             ),
             "booked": [v for v in agenda if v.starts_at is not None and not v.cancelled],
-            "inbox": views.request_views(session, event, inbox),
-            "outbox": views.request_views(session, event, outbox),
+            "inbox": answers[: len(inbox)],
+            "outbox": answers[len(inbox) :],
             "acting_for": registration.acting_for(person, user),
             "published": event.schedule_published_at is not None,
         }

@@ -40,6 +40,7 @@ from app.outcomes.models import (
     AgreementStatus,
 )
 from app.outcomes.schemas import AgreementCreate, AgreementUpdate, PartyIn
+from app.pagination import page_total
 from app.registration.models import (
     ApprovalStatus,
     Organisation,
@@ -135,7 +136,6 @@ def list_agreements(
         query = query.where(Agreement.status == status.value)
     if kind is not None:
         query = query.where(Agreement.kind == kind.value)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
         query.order_by(
             col(Agreement.ceremony_order).is_(None),
@@ -145,7 +145,7 @@ def list_agreements(
         .limit(limit)
         .offset(offset)
     ).all()
-    return list(rows), int(total)
+    return list(rows), page_total(session, query, rows, limit, offset)
 
 
 def _load_agreement(session: Session, event: Event, agreement_id: int) -> Agreement:

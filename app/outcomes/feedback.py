@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -42,6 +41,7 @@ from app.outcomes.models import (
     MeetingFeedback,
 )
 from app.outcomes.schemas import FeedbackIn
+from app.pagination import page_total
 from app.registration import service as registration
 from app.registration.models import (
     Delegation,
@@ -281,13 +281,12 @@ def list_feedback(
         query = query.where(MeetingFeedback.meeting_id == meeting_id)
     if participant_id is not None:
         query = query.where(MeetingFeedback.participant_id == participant_id)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
         query.order_by(col(MeetingFeedback.meeting_id), col(MeetingFeedback.participant_id))
         .limit(limit)
         .offset(offset)
     ).all()
-    return list(rows), int(total)
+    return list(rows), page_total(session, query, rows, limit, offset)
 
 
 @dataclass(frozen=True)

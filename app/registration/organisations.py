@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from app.audit.service import diff, record
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Forbidden, NotFound, _l
 from app.events.models import EventOrganiser
+from app.pagination import page_total
 from app.registration.models import (
     Delegation,
     DelegationOrganisation,
@@ -229,11 +230,10 @@ def list_organisations(
             OrganisationSector.sector == sector
         )
         query = query.where(col(Organisation.id).in_(with_sector))
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
         query.order_by(col(Organisation.name_key), col(Organisation.id)).offset(offset).limit(limit)
     ).all()
-    return list(rows), int(total)
+    return list(rows), page_total(session, query, rows, limit, offset)
 
 
 def sectors_by_organisation(session: Session, ids: list[int]) -> dict[int, list[str]]:

@@ -12,6 +12,7 @@ from app.auth.models import User
 from app.errors import NotFound
 from app.events import service as events
 from app.events.models import EventSession, SessionKind, Slot
+from app.pagination import page_total
 from app.registration.delegations import delegation_members, delegation_organisation_ids
 from app.registration.models import (
     ApprovalStatus,
@@ -154,13 +155,12 @@ def list_participants(
                 matches, func.lower(col(Participant.email)).contains(term, autoescape=True)
             )
         query = query.where(matches)
-    total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(
         query.order_by(func.lower(col(Participant.full_name)), col(Participant.id))
         .offset(offset)
         .limit(limit)
     ).all()
-    return list(rows), int(total), organiser
+    return list(rows), page_total(session, query, rows, limit, offset), organiser
 
 
 def counts_by_status(session: Session, *, event_id: int) -> dict[str, int]:

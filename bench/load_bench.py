@@ -1,0 +1,393 @@
+"""50 clients at once: the product's throughput as a ratio of a bare FastAPI "hello world".
+
+    python bench/load_bench.py                  # 300 people, 1,200 meetings, 10 s per scenario
+    python bench/load_bench.py --full --seconds 20 --runs 3   # the size of issue 20
+
+Both servers run the same way, in the same run: ``uvicorn --workers 2`` on this machine, the
+product on PostgreSQL (a throw-away database on the server of ``KETNOI_TEST_POSTGRES_URL`` or
+``scripts/postgres-test-db.sh``; SQLite when there is none, said in the output). The event is
+built with bench/scale_builder.py, in self-booking mode, with 50 delegates who have accounts.
+A load generator (httpx + asyncio, one connection per client) keeps 50 requests in flight
+for ``--seconds`` per scenario:
+
+- ``hello``: GET / of bench/hello_app.py;
+- ``event page``: the public event page, anonymous;
+- ``my meetings``: each client is a delegate reading "My meetings" (the page, signed in),
+  then the same list through the API (``GET /api/v1/events/{id}/meetings``, bearer token);
+- ``book``: each delegate books one of their meetings into a random slot of its session
+  (POST .../book; a move when booked). 409s (the slot is taken for someone) are answers, not
+  errors; afterwards the database is checked: no person twice in a slot, no table twice.
+
+Printed per scenario: requests/s, the ratio to hello, p50 and p99 in ms, other failures.
+The median of ``--runs`` runs is kept. Targets (issue 20): event page and my meetings
+≥ 0.3 × hello, book ≥ 0.15 ×, p99 < 300 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+CLIENTS = 50
+
+
+def _postgres_server() -> str | None:
+    url = os.environ.get("KETNOI_TEST_POSTGRES_URL")
+    if url:
+        return url
+    try:
+        out = subprocess.run(
+            ["bash", str(ROOT / "scripts/postgres-test-db.sh")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+_TMP = Path(tempfile.mkdtemp(prefix="ketnoi-load-"))
+_SERVER = _postgres_server()
+_DB_NAME = f"ketnoi_load_{uuid.uuid4().hex[:10]}"
+if _SERVER:
+    from sqlalchemy.engine import make_url
+
+    URL = make_url(_SERVER).set(database=_DB_NAME).render_as_string(hide_password=False)
+else:
+    URL = f"sqlite:///{_TMP / 'load.sqlite3'}"
+os.environ["KETNOI_DATABASE_URL"] = URL
+os.environ["KETNOI_VAR_DIR"] = str(_TMP / "var")
+os.environ.setdefault("KETNOI_SECRET_KEY", "bench-secret-key-" + "x" * 32)
+
+import httpx  # noqa: E402
+from fastapi.testclient import TestClient  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlmodel import Session, col, select  # noqa: E402
+
+from app.auth.models import Role, User, UserCreate  # noqa: E402
+from app.auth.service import create_user, issue_api_token, start_web_session  # noqa: E402
+from app.db import get_engine  # noqa: E402
+from app.deps import SESSION_COOKIE  # noqa: E402
+from app.events.models import BookingMode, Slot  # noqa: E402
+from app.main import create_app  # noqa: E402
+from app.meetings import rules as meeting_rules  # noqa: E402
+from app.meetings.models import Meeting, MeetingParticipant  # noqa: E402
+from app.meetings.schemas import MeetingSettingsUpdate  # noqa: E402
+from app.migrate import upgrade  # noqa: E402
+from app.registration.models import Participant  # noqa: E402
+from app.settings import get_settings  # noqa: E402
+from app.types import pk  # noqa: E402
+from bench.scale_builder import build  # noqa: E402
+
+PASSWORD = "correct-horse-battery-staple"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _create_database() -> None:
+    if not _SERVER:
+        return
+    server = create_engine(_SERVER, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{_DB_NAME}"'))
+    server.dispose()
+
+
+def _drop_database() -> None:
+    if not _SERVER:
+        return
+    get_engine().dispose()
+    server = create_engine(_SERVER, isolation_level="AUTOCOMMIT")
+    for _ in range(20):
+        try:
+            with server.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{_DB_NAME}"'))
+            break
+        except Exception:
+            time.sleep(0.5)
+    server.dispose()
+
+
+@dataclass
+class Stage:
+    event_id: int
+    cookies: list[str]  # one signed-in web session per delegate
+    tokens: list[str]  # one API token per delegate
+    bookings: list[tuple[int, list[int]]]  # per delegate: a meeting and its session's slots
+
+
+def _stage(full: bool) -> Stage:
+    size = (
+        {"people": 1500, "meetings": 6000, "requests": 1000, "tables": 250, "slots": 16}
+        if full
+        else {"people": 300, "meetings": 1200, "requests": 200, "tables": 50, "slots": 16}
+    )
+    upgrade(get_settings().database_url)
+    app = create_app(get_settings())
+    client = TestClient(app, follow_redirects=False)
+    settings = get_settings()
+    with Session(get_engine(), expire_on_commit=False) as db:
+        organiser = create_user(
+            db,
+            data=UserCreate(
+                email="load@ketnoi.example",
+                full_name="Load Organiser",
+                password=PASSWORD,
+                role=Role.organiser,
+            ),
+        )
+        db.commit()
+        headers = {"Authorization": f"Bearer {issue_api_token(db, settings, user=organiser)}"}
+        db.commit()
+        scale = build(client, db, headers, **size)
+        meeting_rules.update_settings(
+            db,
+            actor=organiser,
+            event_id=scale.event_id,
+            data=MeetingSettingsUpdate(booking_mode=BookingMode.self_service),
+        )
+        slots_of: dict[int, list[int]] = {}
+        for s in db.exec(select(Slot).where(col(Slot.session_id).in_(scale.session_ids))):
+            slots_of.setdefault(s.session_id, []).append(pk(s))
+        cookies, tokens, bookings = [], [], []
+        for i, participant_id in enumerate(scale.participant_ids[:CLIENTS]):
+            user = User(
+                email=f"delegate{i:02d}@load.example",
+                full_name=f"Delegate {i:02d}",
+                password_hash="!",  # never logs in with a password: sessions are made below
+                role=Role.delegate.value,
+            )
+            db.add(user)
+            db.flush()
+            person = db.get(Participant, participant_id)
+            assert person is not None
+            person.user_id = user.id
+            db.add(person)
+            meeting = db.exec(
+                select(Meeting)
+                .join(MeetingParticipant, col(MeetingParticipant.meeting_id) == col(Meeting.id))
+                .where(MeetingParticipant.participant_id == participant_id)
+                .order_by(col(Meeting.id))
+            ).first()
+            assert meeting is not None
+            assert meeting.session_id is not None
+            bookings.append((pk(meeting), slots_of[meeting.session_id]))
+            cookies.append(start_web_session(db, settings, user=user))
+            tokens.append(issue_api_token(db, settings, user=user))
+        db.commit()
+    return Stage(scale.event_id, cookies, tokens, bookings)
+
+
+def _serve(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            target,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            "2",
+            "--log-level",
+            "warning",
+            "--no-access-log",
+            *(["--factory"] if target.endswith("create_app") else []),
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"http://127.0.0.1:{port}/", timeout=2)
+            return process
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit(f"{target} did not start on port {port}")
+
+
+@dataclass
+class Result:
+    ok: int = 0
+    refused: int = 0  # 409: an answer (the slot was taken), not a failure
+    failed: int = 0
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return (self.ok + self.refused) / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+Request = Callable[[httpx.AsyncClient, int], Any]
+
+
+async def _load(base: str, make: Request, seconds: float) -> Result:
+    result = Result()
+    stop = time.perf_counter() + seconds
+
+    async def client_loop(i: int) -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            while time.perf_counter() < stop:
+                started = time.perf_counter()
+                try:
+                    response = await make(client, i)
+                except httpx.HTTPError:
+                    result.failed += 1
+                    continue
+                result.latencies.append(time.perf_counter() - started)
+                if response.status_code < 400:
+                    result.ok += 1
+                elif response.status_code == 409:
+                    result.refused += 1
+                else:
+                    result.failed += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(client_loop(i) for i in range(CLIENTS)))
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _double_booked() -> tuple[int, int]:
+    """(people in two meetings of one slot, tables holding two meetings of one slot)."""
+    with get_engine().connect() as connection:
+        people = connection.execute(
+            text(
+                "SELECT count(*) FROM (SELECT m.slot_id, mp.participant_id FROM meeting m "
+                "JOIN meeting_participant mp ON mp.meeting_id = m.id "
+                "WHERE m.slot_id IS NOT NULL AND m.status IN ('proposed', 'confirmed') "
+                "GROUP BY m.slot_id, mp.participant_id HAVING count(*) > 1) d"
+            )
+        ).scalar_one()
+        tables = connection.execute(
+            text(
+                "SELECT count(*) FROM (SELECT slot_id, table_id FROM meeting "
+                "WHERE slot_id IS NOT NULL AND status IN ('proposed', 'confirmed') "
+                "GROUP BY slot_id, table_id HAVING count(*) > 1) d"
+            )
+        ).scalar_one()
+    return int(people), int(tables)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="1,500 people, 6,000 meetings")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args(argv)
+    _create_database()
+    product = hello = None
+    try:
+        print(
+            f"load bench: {'PostgreSQL' if _SERVER else 'SQLite (no PostgreSQL found)'}, "
+            f"{CLIENTS} clients, 2 workers each, {args.seconds:.0f} s × {args.runs} run(s)"
+        )
+        started = time.perf_counter()
+        stage = _stage(args.full)
+        print(f"  event built in {time.perf_counter() - started:.1f} s")
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        product_port, hello_port = _free_port(), _free_port()
+        product = _serve("app.main:create_app", product_port, env)
+        hello = _serve("bench.hello_app:app", hello_port, env)
+        rng = random.Random(20)
+        event_path = f"/events/{stage.event_id}"
+        mine_path = f"/events/{stage.event_id}/meetings/mine"
+
+        async def say_hello(client: httpx.AsyncClient, i: int) -> Any:
+            return await client.get("/")
+
+        async def event_page(client: httpx.AsyncClient, i: int) -> Any:
+            return await client.get(event_path)
+
+        async def my_meetings(client: httpx.AsyncClient, i: int) -> Any:
+            return await client.get(mine_path, cookies={SESSION_COOKIE: stage.cookies[i]})
+
+        async def my_meetings_api(client: httpx.AsyncClient, i: int) -> Any:
+            return await client.get(
+                f"/api/v1/events/{stage.event_id}/meetings",
+                headers={"Authorization": f"Bearer {stage.tokens[i]}"},
+            )
+
+        async def book(client: httpx.AsyncClient, i: int) -> Any:
+            meeting_id, slots = stage.bookings[i]
+            return await client.post(
+                f"/api/v1/events/{stage.event_id}/meetings/{meeting_id}/book",
+                json={"slot_id": rng.choice(slots)},
+                headers={"Authorization": f"Bearer {stage.tokens[i]}"},
+            )
+
+        scenarios: list[tuple[str, str, Request, float]] = [
+            ("hello (bare FastAPI)", f"http://127.0.0.1:{hello_port}", say_hello, 0.0),
+            ("public event page", f"http://127.0.0.1:{product_port}", event_page, 0.3),
+            ("a delegate's meetings", f"http://127.0.0.1:{product_port}", my_meetings, 0.3),
+            ("… the same, API (JSON)", f"http://127.0.0.1:{product_port}", my_meetings_api, 0.3),
+            ("book a meeting (API)", f"http://127.0.0.1:{product_port}", book, 0.15),
+        ]
+        runs: dict[str, list[Result]] = {name: [] for name, *_ in scenarios}
+        for _ in range(args.runs):
+            for name, base, make, _target in scenarios:
+                asyncio.run(_load(base, make, 1.0))  # warm: connections, caches, JIT of plans
+                runs[name].append(asyncio.run(_load(base, make, args.seconds)))
+        best = {name: sorted(rs, key=lambda r: r.rate)[len(rs) // 2] for name, rs in runs.items()}
+        hello_rate = best[scenarios[0][0]].rate
+        print(
+            f"  {'scenario':<24} {'req/s':>8} {'× hello':>8} {'target':>7} "
+            f"{'p50 ms':>7} {'p99 ms':>7} {'409':>6} {'failed':>6}"
+        )
+        for name, _base, _make, target in scenarios:
+            r = best[name]
+            ratio = r.rate / hello_rate if hello_rate else float("nan")
+            print(
+                f"  {name:<24} {r.rate:8.1f} {ratio:8.3f} "
+                f"{(f'≥ {target:.2f}') if target else '':>7} {r.percentile(0.5):7.1f} "
+                f"{r.percentile(0.99):7.1f} {r.refused:6d} {r.failed:6d}"
+            )
+        people, tables = _double_booked()
+        print(f"  afterwards: {people} people and {tables} tables double booked (must be 0 and 0)")
+        return 0 if people == 0 and tables == 0 else 1
+    finally:
+        for process in (product, hello):
+            if process is not None:
+                process.terminate()
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        _drop_database()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
