@@ -75,6 +75,7 @@ bench: venv
 	@$(BIN)/python bench/pdf_bench.py
 	@$(BIN)/python bench/reminders_bench.py
 	@$(BIN)/python bench/scale_bench.py
+	@$(BIN)/python bench/load_bench.py
 
 lock: venv
 	@{ echo "# Lock file: exact versions of every package, direct and transitive. Regenerate with 'make lock'."; \
