@@ -11,8 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.exports import jobs, service
-from app.exports.responses import calendar_response, pdf_response
-from app.exports.service import Document
+from app.exports.responses import calendar_response, job_response, pdf_response
 from app.types import DbInt
 
 router = APIRouter(prefix="/api/v1/events", tags=["calendars and printing"])
@@ -267,4 +266,4 @@ def download_print_job(
     event_id: DbInt, job_id: str, session: SessionDep, user: Organiser
 ) -> Response:
     body, filename = jobs.job_file(session, actor=user, event_id=event_id, job_id=job_id)
-    return pdf_response(Document(body, filename))
+    return job_response(body, filename)

@@ -37,7 +37,7 @@ from app.events.models import Event
 from app.exports import pdf, service
 from app.exports.models import PrintJobRow
 from app.i18n.documents import SECOND_LANGUAGES
-from app.outcomes import report
+from app.outcomes import report, rows
 from app.settings import get_settings
 from app.types import pk, utcnow
 
@@ -54,6 +54,10 @@ class PrintWhat(StrEnum):
     tables = "tables"
     grid = "grid"
     report = "report"  # the organisers' report for leadership (app.outcomes.report)
+    report_rows = "report_rows"  # its underlying rows, one XLSX sheet per table
+
+
+REPORTS = (PrintWhat.report, PrintWhat.report_rows)  # the whole event, never one session
 
 
 class JobStatus(StrEnum):
@@ -192,7 +196,7 @@ def create_job(
     service.check_print_filters(session, event, session_id=session_id, delegation_id=delegation_id)
     if what != PrintWhat.agendas and delegation_id is not None:
         raise Invalid("delegation_id", "only agendas can be printed per delegation")
-    if what == PrintWhat.report and session_id is not None:
+    if what in REPORTS and session_id is not None:
         raise Invalid("session_id", "the report covers the whole event")
     if second is not None and second not in SECOND_LANGUAGES:
         raise Invalid("second", "choose one of the languages listed")
@@ -232,7 +236,13 @@ def job_file(session: Session, *, actor: User, event_id: int, job_id: str) -> tu
     body = pdf_bytes(job.id, session) if job.status == JobStatus.done.value else None
     if body is None:
         raise Conflict("the print job has not finished", [FieldError("status", job.status)])
-    return body, job.filename or f"ketnoi-{event_id}-{job.what}.pdf"
+    return body, job.filename or file_name(event_id, job.what)
+
+
+def file_name(event_id: int, what: str) -> str:
+    """A job's download name: the report's rows are a spreadsheet, every other job a PDF."""
+    suffix = "xlsx" if what == PrintWhat.report_rows.value else "pdf"
+    return f"ketnoi-{event_id}-{what.replace('_', '-')}.{suffix}"
 
 
 def _render(session: Session, job: PrintJob, event: Event) -> bytes:
@@ -260,6 +270,8 @@ def _render(session: Session, job: PrintJob, event: Event) -> bytes:
     save(job)
     if job.what == PrintWhat.report.value:
         body = report.render_report_pdf(report.event_report_view(session, event))
+    elif job.what == PrintWhat.report_rows.value:
+        body = report.report_xlsx(rows.report_sheets(session, event), timezone=event.timezone)
     elif job.what == PrintWhat.tables.value:
         sheets = service.table_sheet_views(session, event, session_id=job.session_id)
         body = pdf.render_table_sheets(view, sheets, locale=job.lang, second=job.second)
@@ -286,7 +298,7 @@ def finish(job: PrintJob, body: bytes, session: Session | None = None) -> None:
             "print it in parts (per B2B session or per delegation)"
         )
     job.status = JobStatus.done.value
-    job.filename = f"ketnoi-{job.event_id}-{job.what}.pdf"
+    job.filename = file_name(job.event_id, job.what)
     with _scope(session) as session:
         save(job, session)
         session.execute(

@@ -66,3 +66,13 @@ def download_response(body: bytes, *, filename: str, media_type: str) -> Respons
             "Cache-Control": "private, no-store",
         },
     )
+
+
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def job_response(body: bytes, filename: str) -> Response:
+    """A print job's file: a PDF shown in the browser, a spreadsheet downloaded."""
+    if filename.endswith(".xlsx"):
+        return download_response(body, filename=filename, media_type=XLSX_MEDIA_TYPE)
+    return pdf_response(Document(body, filename))

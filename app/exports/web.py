@@ -17,7 +17,7 @@ from app.errors import DomainError, Invalid, NotFound
 from app.events import service as events
 from app.events.models import Event, SessionKind
 from app.exports import jobs, service
-from app.exports.responses import pdf_response
+from app.exports.responses import job_response
 from app.forms import submit_form
 from app.registration import delegations as delegation_service
 from app.registration import queries as registration_queries
@@ -192,7 +192,7 @@ def print_download(
             context["job"] = None
         context["not_ready"] = True
         return render(request, "exports/print.html", context, status_code=exc.status)
-    return pdf_response(service.Document(body, filename))
+    return job_response(body, filename)
 
 
 @router.post("/events/{event_id:int}/print")

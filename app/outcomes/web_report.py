@@ -1,4 +1,5 @@
-"""The organisers' report: the page, its PDF and its XLSX."""
+"""The organisers' report page. Its PDF and its rows (XLSX) are print jobs
+(app.exports.jobs): at a real event's size they take seconds."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from fastapi.responses import Response
 from app.deps import CurrentUser, SessionDep
 from app.events import service as events
 from app.events.models import Event
-from app.outcomes import report, rows
+from app.outcomes import report
 from app.outcomes.web_common import common as _common
 from app.types import pk
 from app.web import render, request_locale
@@ -32,17 +33,3 @@ def report_page(
         report.event_report_view(session, event), request_locale(request)
     )
     return render(request, "outcomes/report.html", {**_common(request, event), "body": body})
-
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@router.get("/events/{event_id:int}/report.xlsx")
-def report_xlsx(event_id: int, session: SessionDep, user: CurrentUser) -> Response:
-    event = events.managed_event(session, user, event_id)
-    data = report.report_xlsx(rows.report_sheets(session, event), timezone=event.timezone)
-    return Response(
-        data,
-        media_type=XLSX,
-        headers={"Content-Disposition": f'attachment; filename="{_filename(event, "xlsx")}"'},
-    )

@@ -469,8 +469,22 @@ def test_report_page_pdf_and_xlsx_show_the_figures(day: Day, desk: TestClient) -
         assert "Kết quả" in out
         assert "Results" in out
         assert "Hải Phòng" in out  # the Vietnamese title of the event
-    xlsx = desk.get(f"/events/{day.event_id}/report.xlsx")
+    # Its rows (XLSX) too: queued from the report page, downloaded as a spreadsheet.
+    assert 'value="report_rows"' in page.text
+    queued = desk.post(
+        f"/events/{day.event_id}/print",
+        data={"what": "report_rows", "csrf_token": token.group(1)},
+    )
+    assert queued.status_code == 303, queued.text
+    job = re.search(r"job=([\w-]+)", queued.headers["location"])
+    assert job is not None
+    done = desk.get(queued.headers["location"])
+    assert "Tải bảng tính" in done.text  # "Download the spreadsheet"
+    xlsx = desk.get(f"/events/{day.event_id}/print/{job.group(1)}/download")
     assert xlsx.status_code == 200
+    assert xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert xlsx.headers["content-disposition"].startswith("attachment")
+    assert ".xlsx" in xlsx.headers["content-disposition"]
     book = load_workbook(io.BytesIO(xlsx.content))
     assert len(book.worksheets) == 4
     participants = book.worksheets[0]
@@ -486,7 +500,6 @@ PRIVATE = [
     "/events/{id}/agreements/new",
     "/events/{id}/agreements/ceremony",
     "/events/{id}/report",
-    "/events/{id}/report.xlsx",
 ]
 
 
