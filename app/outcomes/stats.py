@@ -50,7 +50,7 @@ from sqlmodel import Session, col, select
 from app.checkin.service import checked_in_map
 from app.errors import NotFound
 from app.events.models import Event
-from app.matchmaking.models import ProfileSector
+from app.matchmaking.models import Profile, ProfileSector
 from app.meetings import requests as meeting_requests
 from app.meetings import rules as meeting_rules
 from app.meetings.models import (
@@ -348,35 +348,38 @@ def _meeting_groups(
     delegations: dict[int, Delegation],
 ) -> tuple[list[GroupMeetings], list[GroupMeetings], list[GroupMeetings], list[GroupMeetings]]:
     counted = [m for m in meeting_rows if m.status != MeetingStatus.cancelled.value]
-    ids = [pk(m) for m in counted]
+    # Plain pairs joined on the event (no list of thousands of ids sent to the database, no
+    # ORM object per row): each meeting's parties, the sectors of the event's offers and of
+    # its people's organisations.
     parties: dict[int, list[int]] = defaultdict(list)
-    if ids:
-        # Plain (meeting, participant) pairs: no ORM object per seat at thousands of meetings.
-        for meeting_id, participant_id in session.exec(
-            select(MeetingParticipant.meeting_id, MeetingParticipant.participant_id).where(
-                col(MeetingParticipant.meeting_id).in_(ids),
-                MeetingParticipant.role == MeetingRole.party.value,
-            )
-        ).all():
-            parties[meeting_id].append(participant_id)
-    profile_ids = {
-        p for m in counted if m.request_id for p in profiles_of_request.get(m.request_id, [])
-    }
+    for meeting_id, participant_id in session.exec(
+        select(MeetingParticipant.meeting_id, MeetingParticipant.participant_id)
+        .join(Meeting, col(Meeting.id) == col(MeetingParticipant.meeting_id))
+        .where(
+            Meeting.event_id == event_id,
+            Meeting.status != MeetingStatus.cancelled.value,
+            MeetingParticipant.role == MeetingRole.party.value,
+        )
+    ).all():
+        parties[meeting_id].append(participant_id)
     profile_sectors: dict[int, set[str]] = defaultdict(set)
-    if profile_ids:
-        for row in session.exec(
-            select(ProfileSector).where(col(ProfileSector.profile_id).in_(list(profile_ids)))
-        ).all():
-            profile_sectors[row.profile_id].add(row.sector)
-    org_ids = {o.id for _, o in people.values() if o is not None}
+    for profile_id, sector in session.exec(
+        select(ProfileSector.profile_id, ProfileSector.sector)
+        .join(Profile, col(Profile.id) == col(ProfileSector.profile_id))
+        .where(Profile.event_id == event_id)
+    ).all():
+        profile_sectors[profile_id].add(sector)
     org_sectors: dict[int, set[str]] = defaultdict(set)
-    if org_ids:
-        for org_row in session.exec(
-            select(OrganisationSector).where(
-                col(OrganisationSector.organisation_id).in_(list(org_ids))
+    for organisation_id, sector in session.exec(
+        select(OrganisationSector.organisation_id, OrganisationSector.sector)
+        .where(
+            col(OrganisationSector.organisation_id).in_(
+                select(Participant.organisation_id).where(Participant.event_id == event_id)
             )
-        ).all():
-            org_sectors[org_row.organisation_id].add(org_row.sector)
+        )
+        .distinct()
+    ).all():
+        org_sectors[organisation_id].add(sector)
 
     def tally(groups_of: dict[int, set[str]]) -> dict[str, list[int]]:
         out: dict[str, list[int]] = defaultdict(lambda: [0, 0])
