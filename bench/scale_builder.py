@@ -206,7 +206,7 @@ def build(
     reqs: list[MeetingRequest] = []
     k = 0
     while len(reqs) < requests and k < half * half:
-        h, g = hosts[k % half], guests[(k * 7 + 3) % half]
+        h, g = hosts[k % half], guests[(k // half + k * 7 + 3) % half]  # every pair once
         k += 1
         key = party_key([h, g])
         if key in taken:
