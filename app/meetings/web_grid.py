@@ -8,10 +8,11 @@ field message or a 404 page, never a 500."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from sqlmodel import Session
 
@@ -21,6 +22,7 @@ from app.deps import Organiser, SessionDep
 from app.errors import Invalid, NotFound
 from app.events import service as events
 from app.events.models import Event, EventSession, SessionKind
+from app.forms import Form
 from app.forms import positive_int as _int
 from app.forms import read_form as _form
 from app.forms import submit_form as _submit
@@ -126,35 +128,69 @@ def grid_page(
     return render(request, "meetings/grid.html", _grid_context(request, session, event, row))
 
 
-def _grid_action(
-    request: Request,
-    session: Session,
-    user: User,
+@dataclass(frozen=True)
+class _Target:
+    """One meeting of the grid that a form acts on, its event managed by the user."""
+
+    request: Request
+    session: Session
+    user: User
+    event_id: int
+    session_id: int
+    meeting_id: int
+
+    def update(self, form: Form, **changes: object) -> None:
+        """Move, lock or unplace the meeting, against the revision the form was shown with."""
+        data = MeetingUpdate.model_validate({"revision": revision_of(form), **changes})
+        commands.update_meeting(
+            self.session,
+            actor=self.user,
+            event_id=self.event_id,
+            meeting_id=self.meeting_id,
+            data=data,
+        )
+
+
+def _target(
     event_id: int,
     session_id: int,
     meeting_id: int,
-    save: Callable[[], object],
-    flash: str,
-) -> Response:
+    request: Request,
+    session: SessionDep,
+    user: Organiser,
+) -> _Target:
+    events.managed_event(session, user, event_id)
+    _matchmaking_session(session, event_id, session_id)
+    return _Target(request, session, user, event_id, session_id, meeting_id)
+
+
+Target = Annotated[_Target, Depends(_target)]
+GRID_MEETING = "/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}"
+
+
+def _grid_action(t: _Target, save: Callable[[], object], flash: str) -> Response:
+    """Save, then back to the grid's window that shows the meeting; or the grid again with
+    the messages by the meeting's form."""
+
     def fail(errors: dict[str, str], status: int) -> Response:
-        event = events.managed_event(session, user, event_id)
-        row = _matchmaking_session(session, event_id, session_id)
+        event = events.managed_event(t.session, t.user, t.event_id)
+        row = _matchmaking_session(t.session, t.event_id, t.session_id)
         context = _grid_context(
-            request,
-            session,
+            t.request,
+            t.session,
             event,
             row,
-            errors={f"meeting-{meeting_id}": errors},
-            focus=views.event_meeting(session, event_id, meeting_id),
+            errors={f"meeting-{t.meeting_id}": errors},
+            focus=views.event_meeting(t.session, t.event_id, t.meeting_id),
         )
-        return render(request, "meetings/grid.html", context, status_code=status)
+        return render(t.request, "meetings/grid.html", context, status_code=status)
 
     def done() -> Response:
-        focus = _focus_query(session, session_id, meeting_id)
-        url = _url(grid_url(event_id, session_id), flash=flash, **focus)
-        return redirect(url + f"#meeting-{meeting_id}")
+        focus = _focus_query(t.session, t.session_id, t.meeting_id)
+        url = _url(grid_url(t.event_id, t.session_id), flash=flash, **focus)
+        return redirect(url + f"#meeting-{t.meeting_id}")
 
-    return _submit(session, save, fail, done)
+    return _submit(t.session, save, fail, done)
 
 
 def _meeting_page_context(
@@ -184,7 +220,7 @@ def _meeting_url(event_id: int, session_id: int, meeting_id: int) -> str:
     return f"{grid_url(event_id, session_id)}/{meeting_id}"
 
 
-@router.get("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}")
+@router.get(GRID_MEETING)
 def grid_meeting_page(
     event_id: int,
     session_id: int,
@@ -201,77 +237,46 @@ def grid_meeting_page(
     return render(request, "meetings/grid_meeting.html", context)
 
 
-def _meeting_action(
-    request: Request,
-    session: Session,
-    user: User,
-    event_id: int,
-    session_id: int,
-    meeting_id: int,
-    save: Callable[[], object],
-    flash: str,
-) -> Response:
+def _meeting_action(t: _Target, save: Callable[[], object], flash: str) -> Response:
+    """Save, then back to the meeting's page; or that page with the messages."""
+
     def fail(errors: dict[str, str], status: int) -> Response:
-        event = events.managed_event(session, user, event_id)
-        row = _matchmaking_session(session, event_id, session_id)
-        context = _meeting_page_context(request, session, event, row, meeting_id, errors=errors)
-        return render(request, "meetings/grid_meeting.html", context, status_code=status)
+        event = events.managed_event(t.session, t.user, t.event_id)
+        row = _matchmaking_session(t.session, t.event_id, t.session_id)
+        context = _meeting_page_context(
+            t.request, t.session, event, row, t.meeting_id, errors=errors
+        )
+        return render(t.request, "meetings/grid_meeting.html", context, status_code=status)
 
     def done() -> Response:
-        return redirect(_url(_meeting_url(event_id, session_id, meeting_id), flash=flash))
+        url = _meeting_url(t.event_id, t.session_id, t.meeting_id)
+        return redirect(_url(url, flash=flash))
 
-    return _submit(session, save, fail, done)
+    return _submit(t.session, save, fail, done)
 
 
-@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/place")
-async def grid_place_submit(
-    event_id: int,
-    session_id: int,
-    meeting_id: int,
-    request: Request,
-    session: SessionDep,
-    user: Organiser,
-) -> Response:
+@router.post(GRID_MEETING + "/place")
+async def grid_place_submit(t: Target) -> Response:
     """Move a meeting to one of the free (slot, table) pairs, or take it off the schedule."""
-    events.managed_event(session, user, event_id)
-    _matchmaking_session(session, event_id, session_id)
-    form = await _form(request)
+    form = await _form(t.request)
 
     def save() -> None:
         raw = form.get("place")
         if raw == "none":
-            slot_id, table_id = None, None
-        else:
-            parts = raw.split(":")
-            ids = [_int(p) for p in parts]
-            if len(ids) != 2 or ids[0] is None or ids[1] is None:
-                raise Invalid("place", "choose a time and a table from the list")
-            slot_id, table_id = ids
-        data = MeetingUpdate.model_validate(
-            {"revision": revision_of(form), "slot_id": slot_id, "table_id": table_id}
-        )
-        commands.update_meeting(
-            session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
-        )
+            t.update(form, slot_id=None, table_id=None)
+            return
+        ids = [_int(p) for p in raw.split(":")]
+        if len(ids) != 2 or ids[0] is None or ids[1] is None:
+            raise Invalid("place", "choose a time and a table from the list")
+        t.update(form, slot_id=ids[0], table_id=ids[1])
 
-    return _meeting_action(
-        request, session, user, event_id, session_id, meeting_id, save, "meeting-moved"
-    )
+    return _meeting_action(t, save, "meeting-moved")
 
 
-@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/people")
-async def grid_add_person_submit(
-    event_id: int,
-    session_id: int,
-    meeting_id: int,
-    request: Request,
-    session: SessionDep,
-    user: Organiser,
-) -> Response:
+@router.post(GRID_MEETING + "/people")
+async def grid_add_person_submit(t: Target) -> Response:
     """Add an interpreter or a colleague to the meeting."""
-    events.managed_event(session, user, event_id)
-    _matchmaking_session(session, event_id, session_id)
-    form = await _form(request)
+    form = await _form(t.request)
 
     def save() -> None:
         role_text, _, raw_id = form.get("person").partition(":")
@@ -279,31 +284,22 @@ async def grid_add_person_submit(
         if role_text not in ("interpreter", "colleague") or participant_id is None:
             raise Invalid("person", "choose a person from the list")
         commands.add_participant(
-            session,
-            actor=user,
-            event_id=event_id,
-            meeting_id=meeting_id,
+            t.session,
+            actor=t.user,
+            event_id=t.event_id,
+            meeting_id=t.meeting_id,
             participant_id=participant_id,
             role=MeetingRole(role_text),
             revision=revision_of(form),
         )
 
-    flash = "person-added"
-    return _meeting_action(request, session, user, event_id, session_id, meeting_id, save, flash)
+    return _meeting_action(t, save, "person-added")
 
 
-@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/move")
-async def grid_move_submit(
-    event_id: int,
-    session_id: int,
-    meeting_id: int,
-    request: Request,
-    session: SessionDep,
-    user: Organiser,
-) -> Response:
-    events.managed_event(session, user, event_id)
-    _matchmaking_session(session, event_id, session_id)
-    form = await _form(request)
+@router.post(GRID_MEETING + "/move")
+async def grid_move_submit(t: Target) -> Response:
+    """Move a meeting from the grid: a slot, and a table or the one it keeps."""
+    form = await _form(t.request)
 
     def save() -> None:
         raw_slot, raw_table = form.get("slot_id"), form.get("table_id")
@@ -313,95 +309,53 @@ async def grid_move_submit(
         if raw_table and table_id is None:
             raise Invalid("table_id", "choose a table from the list")
         table_id = booking.table_to_keep(
-            session, meeting_id=meeting_id, slot_id=slot_id, table_id=table_id
+            t.session, meeting_id=t.meeting_id, slot_id=slot_id, table_id=table_id
         )
-        data = MeetingUpdate.model_validate(
-            {"revision": revision_of(form), "slot_id": slot_id, "table_id": table_id}
-        )
-        commands.update_meeting(
-            session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
-        )
+        t.update(form, slot_id=slot_id, table_id=table_id)
 
+    return _grid_action(t, save, "meeting-moved")
+
+
+@router.post(GRID_MEETING + "/lock")
+async def grid_lock_submit(t: Target) -> Response:
+    form = await _form(t.request)
+    locked = form.get("locked") == "1"
     return _grid_action(
-        request, session, user, event_id, session_id, meeting_id, save, "meeting-moved"
+        t, lambda: t.update(form, locked=locked), "meeting-locked" if locked else "meeting-unlocked"
     )
 
 
-@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/lock")
-async def grid_lock_submit(
-    event_id: int,
-    session_id: int,
-    meeting_id: int,
-    request: Request,
-    session: SessionDep,
-    user: Organiser,
-) -> Response:
-    events.managed_event(session, user, event_id)
-    _matchmaking_session(session, event_id, session_id)
-    form = await _form(request)
-    locked = form.get("locked") == "1"
-
-    def save() -> None:
-        data = MeetingUpdate.model_validate({"revision": revision_of(form), "locked": locked})
-        commands.update_meeting(
-            session, actor=user, event_id=event_id, meeting_id=meeting_id, data=data
-        )
-
-    flash = "meeting-locked" if locked else "meeting-unlocked"
-    return _grid_action(request, session, user, event_id, session_id, meeting_id, save, flash)
-
-
-@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/online")
-async def grid_online_submit(
-    event_id: int,
-    session_id: int,
-    meeting_id: int,
-    request: Request,
-    session: SessionDep,
-    user: Organiser,
-) -> Response:
+@router.post(GRID_MEETING + "/online")
+async def grid_online_submit(t: Target) -> Response:
     """On-site, online or hybrid, and the meeting's own video link (app.reminders.online)."""
-    events.managed_event(session, user, event_id)
-    _matchmaking_session(session, event_id, session_id)
-    form = await _form(request)
+    form = await _form(t.request)
 
     def save() -> None:
         meeting = queries.get_meeting(
-            session, viewer=user, event_id=event_id, meeting_id=meeting_id
+            t.session, viewer=t.user, event_id=t.event_id, meeting_id=t.meeting_id
         )
-        set_meeting_online(session, meeting, mode=form.get("mode"), video_url=form.get("video_url"))
+        set_meeting_online(
+            t.session, meeting, mode=form.get("mode"), video_url=form.get("video_url")
+        )
 
-    return _meeting_action(
-        request, session, user, event_id, session_id, meeting_id, save, "online-saved"
-    )
+    return _meeting_action(t, save, "online-saved")
 
 
-@router.post("/events/{event_id:int}/sessions/{session_id:int}/grid/{meeting_id:int}/cancel")
-async def grid_cancel_submit(
-    event_id: int,
-    session_id: int,
-    meeting_id: int,
-    request: Request,
-    session: SessionDep,
-    user: Organiser,
-) -> Response:
-    events.managed_event(session, user, event_id)
-    _matchmaking_session(session, event_id, session_id)
-    form = await _form(request)
+@router.post(GRID_MEETING + "/cancel")
+async def grid_cancel_submit(t: Target) -> Response:
+    form = await _form(t.request)
 
     def save() -> None:
         reason = form.get("reason")
         if not reason:  # worded for the organisers; the service checks the length
             raise Invalid("reason", "say why; the people of the meeting will read it")
         commands.cancel_meeting(
-            session,
-            actor=user,
-            event_id=event_id,
-            meeting_id=meeting_id,
+            t.session,
+            actor=t.user,
+            event_id=t.event_id,
+            meeting_id=t.meeting_id,
             reason=reason,
             revision=revision_of(form),
         )
 
-    return _grid_action(
-        request, session, user, event_id, session_id, meeting_id, save, "meeting-cancelled"
-    )
+    return _grid_action(t, save, "meeting-cancelled")
