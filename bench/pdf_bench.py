@@ -188,7 +188,7 @@ def make_dataset(
             delegation_of[pid] = delegation
     sessions = max(1, round(people * 6 / 2 / (tables * slots_per_session)))
     session_starts = [
-        datetime(2027, 3, 16 + (s // 2), 8 if s % 2 == 0 else 14, 0, tzinfo=ZONE)
+        datetime(2027, 3, 16, 8 if s % 2 == 0 else 14, 0, tzinfo=ZONE) + timedelta(days=s // 2)
         for s in range(sessions)
     ]
     meetings: list[MeetingView] = []

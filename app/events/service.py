@@ -15,6 +15,7 @@ from app.audit.service import diff, record
 from app.auth.models import Role, User
 from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, _l
 from app.events.models import (
+    BookingMode,
     BreakIn,
     Event,
     EventCreate,
@@ -95,6 +96,23 @@ def can_manage(session: Session, user: User | None, event: Event) -> bool:
         return False
     link = session.get(EventOrganiser, (event.id, user.id))
     return link is not None
+
+
+def schedule_shown(event: Event) -> bool:
+    """Whether people see meeting times and tables: always when they book themselves; in
+    organiser mode once the schedule is published (before that it is the organisers' draft,
+    and moves are not announced)."""
+    return (
+        event.booking_mode == BookingMode.self_service.value
+        or event.schedule_published_at is not None
+    )
+
+
+def schedule_visible(session: Session, viewer: User | None, event: Event) -> bool:
+    """Whether ``viewer`` (None: a calendar app with a token) may see meeting times: once they
+    are shown, and to the event's organisers always (the agenda, calendars, PDFs and the API
+    all ask this)."""
+    return schedule_shown(event) or can_manage(session, viewer, event)
 
 
 def require_manage(session: Session, user: User | None, event: Event) -> None:

@@ -30,7 +30,6 @@ from app.auth.security import digest
 from app.errors import Conflict, FieldError, Invalid, NotFound, Unauthorized, _l
 from app.events import service as events
 from app.events.models import (
-    BookingMode,
     Event,
     EventSession,
     EventStatus,
@@ -113,15 +112,6 @@ def event_view(event: Event) -> EventView:
         address=event.address,
         organiser_unit=event.organiser_unit,
     )
-
-
-def schedule_visible(session: Session, viewer: User | None, event: Event) -> bool:
-    """Whether meeting times may be shown to ``viewer`` (None: a calendar app with a token)."""
-    if event.booking_mode != BookingMode.organiser.value:
-        return True
-    if event.schedule_published_at is not None:
-        return True
-    return events.can_manage(session, viewer, event)
 
 
 def participant_language(participant: Participant, country: str = "") -> str:
@@ -604,7 +594,7 @@ def personal_calendar(
             raise NotFound("Calendar")
         person = _participant(session, event, participant_id)
         registration.require_act_for(session, viewer, event, person)
-    show = schedule_visible(session, None if by_token else viewer, event)
+    show = events.schedule_visible(session, None if by_token else viewer, event)
     view = person_view(session, event, person, show_times=show, include_cancelled=True)
     # Without a language asked for, the person's own (Japanese, Korean, Chinese included).
     asked = chosen_locale(lang, view.language) if lang else None
@@ -631,7 +621,7 @@ def meeting_calendar(
         session, viewer=viewer, event_id=event_id, meeting_id=meeting_id
     )
     event = events.get_event(session, event_id, viewer=viewer)
-    if not schedule_visible(session, viewer, event):
+    if not events.schedule_visible(session, viewer, event):
         raise Conflict(
             "the organisers have not published the meeting schedule yet",
             [FieldError("schedule", "not published")],
@@ -664,7 +654,7 @@ def personal_agenda_pdf(
         session,
         event,
         person,
-        show_times=schedule_visible(session, viewer, event),
+        show_times=events.schedule_visible(session, viewer, event),
         include_cancelled=False,
     )
     body = pdf.render_personal_agenda(event_view(event), view)

@@ -55,7 +55,7 @@ def _calendar_context(
     *,
     new_link: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
-    show = service.schedule_visible(session, user, event)
+    show = events.schedule_visible(session, user, event)
     view = service.person_view(session, event, person, show_times=show, include_cancelled=True)
     base = f"/api/v1/events/{pk(event)}/participants/{pk(person)}"
     return {

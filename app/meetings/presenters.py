@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.auth.models import User
 from app.events import service as events
-from app.events.models import BookingMode, Event, Slot
+from app.events.models import Event, Slot
 from app.events.presenters import in_zone
 from app.meetings import queries, readmodel, requests, rules
 from app.meetings.models import Meeting, MeetingRequest, MeetingRole, MeetingStatus, RequestStatus
@@ -83,12 +83,8 @@ def slot_brief(slot: Slot, zone: ZoneInfo) -> SlotBrief:
 
 def schedule_hidden(db: Session, event: Event, viewer: User | None) -> bool:
     """In organiser booking mode the schedule is a draft until published: only the event's
-    organisers see times and tables before that (the agenda, calendars and PDFs agree)."""
-    return (
-        event.booking_mode == BookingMode.organiser.value
-        and event.schedule_published_at is None
-        and not events.can_manage(db, viewer, event)
-    )
+    organisers see times and tables before that (events.schedule_visible)."""
+    return not events.schedule_visible(db, viewer, event)
 
 
 def meeting_public(

@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Request
 
-from app.events.models import BookingMode, Event
+from app.events.models import Event
 from app.forms import Form
 from app.forms import positive_int as _int
 from app.meetings.models import ACTIVE_STATUSES
@@ -27,15 +27,6 @@ def common(request: Request, event: Event) -> dict[str, Any]:
         "flash": None,  # base.html knows only the events' messages; ours are shown by us
         "notice": request.query_params.get("flash"),
     }
-
-
-def shows_times(event: Event) -> bool:
-    """Delegates see times and tables once there is something to rely on: always when they
-    book themselves, after publication when the organisers schedule."""
-    return (
-        event.booking_mode == BookingMode.self_service.value
-        or event.schedule_published_at is not None
-    )
 
 
 def revision_of(form: Form) -> int | None:

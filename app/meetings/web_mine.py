@@ -30,7 +30,7 @@ from app.forms import url_with as _url
 from app.meetings import booking, commands, queries, requests, views
 from app.meetings.models import Meeting, MeetingStatus
 from app.meetings.schemas import RequestBox
-from app.meetings.web_common import LIST_LIMIT, common, revision_of, shows_times
+from app.meetings.web_common import LIST_LIMIT, common, revision_of
 from app.meetings.web_requests import requests_context
 from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Participant
@@ -87,7 +87,7 @@ def _mine_context(
     if person is None:
         return context
     me = pk(person)
-    show_times = shows_times(event) or organiser
+    show_times = events.schedule_visible(session, user, event)
     meetings, _ = queries.list_meetings(
         session, viewer=user, event_id=pk(event), participant_id=me, limit=LIST_LIMIT
     )
@@ -344,7 +344,7 @@ def delegation_agenda_page(
     )
     if not registration.can_manage_delegation(session, user, event, delegation):
         raise Forbidden("Only the event's organisers or the head of the delegation see this")
-    show_times = shows_times(event) or events.can_manage(session, user, event)
+    show_times = events.schedule_visible(session, user, event)
     members = []
     for person in registration.delegation_members(session, delegation_id, approved_only=False):
         meetings, _ = queries.list_meetings(

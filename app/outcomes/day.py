@@ -24,7 +24,6 @@ from app.errors import (
 )
 from app.events import service as events
 from app.events.models import (
-    BookingMode,
     Event,
     MeetingTable,
     Slot,
@@ -366,10 +365,7 @@ def replace_late_arrival(
         was_at[pk(meeting)] = slot.starts_at.astimezone(zone) if slot else None
     changed = 0
     run_ids: list[int] = []
-    notify = (
-        event.booking_mode == BookingMode.self_service.value
-        or event.schedule_published_at is not None
-    )
+    notify = events.schedule_shown(event)
     for session_id in sorted({m.session_id for m in missed if m.session_id is not None}):
         row = scheduling.matchmaking_session(session, event_id=event_id, session_id=session_id)
         built = scheduling.build_problem(session, event=event, session_row=row)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from app.errors import FieldError, Invalid, _l
+from app.events import service as events
 from app.events.models import Event, Slot
 from app.exports import pdf
 from app.exports import service as exports
@@ -111,7 +112,7 @@ def _events(session: Session) -> list[tuple[Event, ReminderSettings]]:
     out = []
     for event in rows:
         settings = reminder_settings(session, pk(event))
-        if settings.enabled and exports.schedule_visible(session, None, event):
+        if settings.enabled and events.schedule_visible(session, None, event):
             out.append((event, settings))
     return out
 

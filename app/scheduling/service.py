@@ -40,7 +40,7 @@ from app.audit.service import record
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Invalid
 from app.events import service as events
-from app.events.models import BookingMode, Event, EventSession, MeetingTable, SessionKind, Slot
+from app.events.models import Event, EventSession, MeetingTable, SessionKind, Slot
 from app.meetings import commands as meeting_commands
 from app.meetings import notices as meeting_notices
 from app.meetings.models import Meeting, MeetingParticipant, MeetingSeat, MeetingStatus
@@ -332,10 +332,7 @@ def schedule_session(
     if apply:
         # Announce moves by e-mail only once people have seen a schedule: before the first
         # publication in organiser mode, the schedule is still a draft.
-        notify = (
-            event.booking_mode == BookingMode.self_service.value
-            or event.schedule_published_at is not None
-        )
+        notify = events.schedule_shown(event)
         changed = meeting_commands.apply_placements(
             session, actor=actor, event=event, moves=moves, notify=notify
         )
