@@ -16,6 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from app.exports import pdf as pdf_module
 from app.exports.pdf import (
     STATIC_DIR,
     RefusedURL,
@@ -200,6 +201,41 @@ def test_all_agendas_start_each_person_on_a_new_page_numbered_per_person(tmp_pat
     assert "Thứ Ba, 16/03/2027" in pages[0]
     assert "Tuesday, 16/03/2027" in pages[1]
     assert "Lịch gặp / Meeting schedule" in pages[1]
+
+
+def test_agendas_printed_in_parts_join_into_one_file_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big print is laid out PART_SIZE people at a time (memory stays flat) and the parts
+    joined: the same pages in the same order, each person still numbered on their own, and
+    the file keeps its title."""
+    monkeypatch.setattr(pdf_module, "PART_SIZE", 2)
+    start = at(8)
+    busy = [
+        meeting(100 + k, start + timedelta(minutes=20 * k), LIN, HANH if k % 2 else TANAKA, k + 1)
+        for k in range(18)
+    ]
+    people = [
+        person(HANH, HANH_MEETINGS),
+        person(LIN, busy, language="en"),
+        person(KIM, []),
+        person(TANAKA, [], language="en"),
+        person(HANH, []),
+    ]
+    pdf = render_agendas(EVENT, people)
+    pages = [pdftotext(pdf, tmp_path, page=n) for n in range(1, page_count(pdf) + 1)]
+    assert len(pages) == 6, "Hạnh 1 page, Lin 2, Kim 1, Tanaka 1, Hạnh again 1"
+    assert "Nguyễn Thị Hạnh" in pages[0]
+    assert "林薇婷" in pages[1]
+    assert "1/2" in pages[1]
+    assert "2/2" in pages[2]
+    assert "Kim Min-jun" in pages[3]
+    assert "1/1" in pages[3]
+    assert "田中" in pages[4] or "Tanaka" in pages[4]
+    assert "Nguyễn Thị Hạnh" in pages[5]
+    title = PdfReader(BytesIO(pdf)).metadata
+    assert title is not None
+    assert "Lịch gặp" in str(title.title)
 
 
 def test_agendas_by_delegation_open_each_group_with_a_cover(tmp_path: Path) -> None:
