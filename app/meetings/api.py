@@ -173,6 +173,8 @@ def list_meetings(
     status: MeetingStatus | None = None,
     participant_id: DbInt | None = None,
 ) -> Page[MeetingPublic]:
+    # Held while the list is read: the service's own lookup of the event answers from memory.
+    event = events.get_event(session, event_id, viewer=user)
     rows, total = queries.list_meetings(
         session,
         viewer=user,
@@ -183,7 +185,6 @@ def list_meetings(
         limit=paging.limit,
         offset=paging.offset,
     )
-    event = events.get_event(session, event_id, viewer=user)
     hidden = schedule_hidden(session, event, user)
     loaded = readmodel.load_meetings(session, rows)
     return Page(
