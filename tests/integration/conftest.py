@@ -13,6 +13,7 @@ The accounts, clients and token helpers are tests/conftest.py's (``make_user``,
   registered by the organisers under the account's address and linked to it the way the app
   links them (``accounts.service.confirm_address``); a status other than approved is the
   organisers' decision (``registration.service.decide``).
+- ``add_profile``: an offer or request through ``matchmaking.create_profile``.
 - ``build_fair``: the open event that the meeting and outcome tests share (a B2B session of
   9 slots × N tables, Lin and Hoa with accounts, a few approved people with their languages);
   each test file wraps it in the ``fair`` fixture its tests expect.
@@ -30,6 +31,8 @@ from sqlmodel import Session, col, select
 from app.accounts.service import confirm_address
 from app.auth.models import Role, User
 from app.events.models import EventOrganiser
+from app.matchmaking import service as matchmaking
+from app.matchmaking.schemas import ProfileCreate
 from app.registration import service as registration
 from app.registration.delegations import create_delegation
 from app.registration.models import ApprovalStatus, ParticipantRole
@@ -284,6 +287,30 @@ def block_slots(
         slot_ids=list(slot_ids),
     )
     _done(db, commit)
+
+
+def add_profile(
+    db: Session,
+    event_id: int,
+    participant_id: int,
+    kind: str,
+    *,
+    actor: User | None = None,
+    commit: bool = True,
+    **fields: Any,
+) -> int:
+    """A technology offer or request of the participant, published by the event's organiser
+    (``matchmaking.create_profile``: it takes the person's organisation); its id."""
+    profile = matchmaking.create_profile(
+        db,
+        actor=actor or event_organiser(db, event_id),
+        event_id=event_id,
+        data=ProfileCreate.model_validate(
+            {"participant_id": participant_id, "kind": kind, **fields}
+        ),
+    )
+    _done(db, commit)
+    return pk(profile)
 
 
 # ---- the shared fair --------------------------------------------------------------------

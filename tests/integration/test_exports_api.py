@@ -27,17 +27,19 @@ from app.events.models import EventCreate, EventStatus, SessionCreate
 from app.exports import jobs
 from app.exports import service as exports
 from app.exports.models import PrintJobRow
-from app.matchmaking import service as matchmaking
-from app.matchmaking.schemas import ProfileCreate
 from app.meetings import commands as meeting_commands
 from app.meetings import requests as meeting_requests
 from app.meetings.models import Meeting, MeetingRole
 from app.meetings.schemas import MeetingCreate, MeetingRequestCreate
 from app.settings import get_settings
 from app.types import pk
-from app.vocab import ProfileKind
 from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, make_user, token_for
-from tests.integration.conftest import add_delegation, add_organisation, add_person
+from tests.integration.conftest import (
+    add_delegation,
+    add_organisation,
+    add_person,
+    add_profile,
+)
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -169,24 +171,22 @@ def build_fair(client: TestClient, db: Session, organiser: User) -> Fair:
             commit=False,
         ),
     }
-    profile = matchmaking.create_profile(
+    profile = add_profile(
         db,
+        eid,
+        people["lin"],
+        "technology_offer",
         actor=organiser,
-        event_id=eid,
-        data=ProfileCreate(
-            participant_id=people["lin"],
-            kind=ProfileKind.technology_offer,
-            title_vi="Dây chuyền đóng gói tự động",
-            title_en="Automatic packaging line",
-        ),
+        commit=False,
+        title_vi="Dây chuyền đóng gói tự động",
+        title_en="Automatic packaging line",
     )
-    db.flush()
     request = meeting_requests.create_request(
         db,
         actor=organiser,
         event_id=eid,
         data=MeetingRequestCreate(
-            requester_id=people["hanh"], recipient_id=people["lin"], profile_ids=[pk(profile)]
+            requester_id=people["hanh"], recipient_id=people["lin"], profile_ids=[profile]
         ),
     )
     lin_meeting = meeting_requests.accept_request(
