@@ -21,11 +21,11 @@ from app.auth.models import Role, User
 from app.auth.service import issue_api_token, start_web_session
 from app.deps import SESSION_COOKIE
 from app.outcomes.models import AgreementParty
-from app.registration.models import Delegation, Participant
-from app.registration.service import new_code
+from app.registration.models import Participant
 from app.settings import get_settings
 from app.types import pk
 from tests.conftest import make_user
+from tests.integration.conftest import add_delegation, add_person
 from tests.integration.matrix import outcomes as area
 from tests.integration.matrix.outcomes import AGREEMENT_ROUTES, CLAIMANTS, PDF
 from tests.integration.test_permissions_matrix import (  # noqa: F401  (fixtures)
@@ -45,21 +45,6 @@ def _bearer(db: Session, user: User) -> dict[str, str]:
     token = issue_api_token(db, get_settings(), user=user)
     db.commit()
     return {"Authorization": f"Bearer {token}"}
-
-
-def _approved(db: Session, target: Target, user: User | None, organisation_id: int | None) -> int:
-    row = Participant(
-        event_id=target.event_id,
-        user_id=user.id if user else None,
-        full_name=user.full_name if user else "Trần Minh Châu",
-        email=user.email if user else f"chau.{target.event_id}@example.vn",
-        organisation_id=organisation_id,
-        status="approved",
-        code=new_code(),
-    )
-    db.add(row)
-    db.commit()
-    return pk(row)
 
 
 def _claimants(client: TestClient, db: Session, world: World) -> dict[str, User]:
@@ -90,7 +75,7 @@ def _claimants(client: TestClient, db: Session, world: World) -> dict[str, User]
 
     # An approved person of no party organisation moves their registration into it: refused.
     user = make_user(db, "edit.claims@example.vn", Role.delegate)
-    own = _approved(db, target, user, None)
+    own = add_person(db, target.event_id, user.full_name, user=user)
     response = client.patch(
         f"{base}/{own}", json={"organisation_id": party_org}, headers=_bearer(db, user)
     )
@@ -104,22 +89,16 @@ def _claimants(client: TestClient, db: Session, world: World) -> dict[str, User]
 
     # A delegation head adds a member of the party organisation: pending until approved.
     user = make_user(db, "head.claims@example.jp", Role.delegate)
-    delegation = Delegation(
-        event_id=target.event_id,
-        name="Đoàn Nhật Bản",
-        country="JP",
-        status="confirmed",
-        head_user_id=user.id,
+    delegation = add_delegation(
+        db, target.event_id, "Đoàn Nhật Bản", country="JP", status="confirmed", head=user
     )
-    db.add(delegation)
-    db.commit()
     response = client.post(
         base,
         json={
             "full_name": "Sato Member",
             "email": "sato.member@example.jp",
             "organisation_id": party_org,
-            "delegation_id": pk(delegation),
+            "delegation_id": delegation,
             "for_self": False,
         },
         headers=_bearer(db, user),
@@ -130,7 +109,7 @@ def _claimants(client: TestClient, db: Session, world: World) -> dict[str, User]
 
     # A colleague the organisers approved in the party organisation.
     user = make_user(db, "colleague@tw-packaging.example", Role.delegate)
-    _approved(db, target, user, party_org)
+    add_person(db, target.event_id, user.full_name, user=user, organisation_id=party_org)
     users["colleague"] = user
     return users
 

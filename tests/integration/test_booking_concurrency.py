@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.auth.service import issue_api_token
 from app.db import get_engine
 from app.events import service as events
@@ -28,11 +28,10 @@ from app.meetings import commands as meeting_commands
 from app.meetings import rules as meeting_rules
 from app.meetings.models import Meeting, MeetingParticipant, MeetingQuota, MeetingSeat
 from app.meetings.schemas import MeetingCreate, MeetingSettingsUpdate
-from app.registration.models import Participant
-from app.registration.service import new_code
 from app.settings import get_settings
 from app.types import pk
 from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, IS_POSTGRES, make_user
+from tests.integration.conftest import add_person
 
 pytestmark = [
     pytest.mark.postgres,
@@ -84,13 +83,18 @@ class Stage:
             data=MeetingSettingsUpdate(booking_mode=BookingMode.self_service),
         )
         self.people = {
-            name: self._person(name, user=self.delegate if name == "lin" else None)
+            name: add_person(
+                db,
+                self.event_id,
+                name.title(),
+                languages=["vi"],
+                user=self.delegate if name == "lin" else None,
+                meeting_cap=1 if name == "capped" else None,
+                actor=self.organiser,
+                commit=False,
+            )
             for name in ("lin", "hoa", "bao", "an", "binh", "cuong", "dung", "capped", "x", "y")
         }
-        capped = db.get(Participant, self.people["capped"])
-        assert capped is not None
-        capped.meeting_cap = 1
-        db.add(capped)
         db.commit()
         settings = get_settings()
         self.org_headers = {
@@ -100,19 +104,6 @@ class Stage:
             "Authorization": f"Bearer {issue_api_token(db, settings, user=self.delegate)}"
         }
         db.commit()
-
-    def _person(self, name: str, *, user: User | None) -> int:
-        row = Participant(
-            event_id=self.event_id,
-            user_id=user.id if user else None,
-            full_name=name.title(),
-            languages=["vi"],
-            status="approved",
-            code=new_code(),
-        )
-        self.db.add(row)
-        self.db.flush()
-        return pk(row)
 
     def meeting(self, *names: str) -> int:
         meeting = meeting_commands.create_meeting(

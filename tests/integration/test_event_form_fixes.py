@@ -186,6 +186,7 @@ def test_tables_are_at_least_one_and_editable_but_not_under_a_meeting(
     ).one()
     slot = db.exec(select(Slot).where(Slot.session_id == session_id)).first()
     assert slot is not None
+    # Written directly: only its table matters; create_meeting would need two approved people.
     db.add(Meeting(event_id=event_id, session_id=session_id, slot_id=slot.id, table_id=table_17.id))
     db.commit()
     refused = organiser_browser.post(edit_url, data={**values, "table_count": "12"})

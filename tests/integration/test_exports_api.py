@@ -27,17 +27,19 @@ from app.events.models import EventCreate, EventStatus, SessionCreate
 from app.exports import jobs
 from app.exports import service as exports
 from app.exports.models import PrintJobRow
-from app.matchmaking.models import Profile
 from app.meetings import commands as meeting_commands
 from app.meetings import requests as meeting_requests
 from app.meetings.models import Meeting, MeetingRole
 from app.meetings.schemas import MeetingCreate, MeetingRequestCreate
-from app.registration.models import Delegation, Organisation, Participant
-from app.registration.service import new_code
 from app.settings import get_settings
-from app.text import organisation_key
 from app.types import pk
 from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, make_user, token_for
+from tests.integration.conftest import (
+    add_delegation,
+    add_organisation,
+    add_person,
+    add_profile,
+)
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -79,36 +81,6 @@ class Fair:
         assert response.status_code == 200, response.text
 
 
-def _organisation(db: Session, name_vi: str, name_en: str, local: str, country: str) -> int:
-    row = Organisation(
-        name_vi=name_vi or name_en,
-        name_en=name_en,
-        name_local=local,
-        name_key=organisation_key(name_vi or name_en),
-        country=country,
-    )
-    db.add(row)
-    db.flush()
-    return pk(row)
-
-
-def _person(db: Session, event_id: int, name: str, languages: list[str], **kw: Any) -> int:
-    user: User | None = kw.pop("user", None)
-    row = Participant(
-        event_id=event_id,
-        user_id=user.id if user else None,
-        full_name=name,
-        email=user.email if user else kw.pop("email", None),
-        languages=languages,
-        status="approved",
-        code=new_code(),
-        **kw,
-    )
-    db.add(row)
-    db.flush()
-    return pk(row)
-
-
 @pytest.fixture
 def fair(client: TestClient, db: Session, organiser: User) -> Fair:
     return build_fair(client, db, organiser)
@@ -135,60 +107,86 @@ def build_fair(client: TestClient, db: Session, organiser: User) -> Fair:
         "lin": make_user(db, "lin@tw-precision.example", Role.delegate, name="Lin Wei-Ting"),
         "head": make_user(db, "chang@tw-delegation.example", Role.delegate, name="Chang"),
     }
-    delegation = Delegation(
-        event_id=pk(event),
-        name="Đoàn doanh nghiệp Đài Loan",
+    eid = pk(event)
+    delegation = add_delegation(
+        db,
+        eid,
+        "Đoàn doanh nghiệp Đài Loan",
         country="TW",
         status="confirmed",
-        head_user_id=users["head"].id,
+        head=users["head"],
+        actor=organiser,
+        commit=False,
     )
-    db.add(delegation)
-    db.flush()
-    eid = pk(event)
     people = {
-        "hanh": _person(
+        "hanh": add_person(
             db,
             eid,
             "Nguyễn Thị Hạnh",
-            ["vi"],
+            languages=["vi"],
             user=users["hanh"],
             position="Giám đốc",
-            organisation_id=_organisation(
-                db, "Công ty TNHH Cơ khí Chính xác Hải Phòng", "Hai Phong Precision", "", "VN"
+            organisation_id=add_organisation(
+                db,
+                "Công ty TNHH Cơ khí Chính xác Hải Phòng",
+                name_en="Hai Phong Precision",
+                country="VN",
+                commit=False,
             ),
+            commit=False,
         ),
-        "lin": _person(
+        "lin": add_person(
             db,
             eid,
             "Lin Wei-Ting",
-            ["zh", "en"],
+            languages=["zh", "en"],
             user=users["lin"],
             name_local="林薇婷",
-            delegation_id=pk(delegation),
-            organisation_id=_organisation(
-                db, "", "Formosa Precision Machinery", "台灣精密機械股份有限公司", "TW"
+            delegation_id=delegation,
+            organisation_id=add_organisation(
+                db,
+                "",
+                name_en="Formosa Precision Machinery",
+                name_local="台灣精密機械股份有限公司",
+                country="TW",
+                commit=False,
             ),
+            commit=False,
         ),
-        "mai": _person(
-            db, eid, "Đỗ Thị Mai", ["vi", "zh"], role="interpreter", email="mai@dich.example"
+        "mai": add_person(
+            db,
+            eid,
+            "Đỗ Thị Mai",
+            languages=["vi", "zh"],
+            role="interpreter",
+            email="mai@dich.example",
+            commit=False,
         ),
-        "bao": _person(db, eid, "Trần Quốc Bảo", ["vi"], email="bao@cokhi-hp.example"),
+        "bao": add_person(
+            db,
+            eid,
+            "Trần Quốc Bảo",
+            languages=["vi"],
+            email="bao@cokhi-hp.example",
+            commit=False,
+        ),
     }
-    profile = Profile(
-        event_id=eid,
-        participant_id=people["lin"],
-        kind="technology_offer",
+    profile = add_profile(
+        db,
+        eid,
+        people["lin"],
+        "technology_offer",
+        actor=organiser,
+        commit=False,
         title_vi="Dây chuyền đóng gói tự động",
         title_en="Automatic packaging line",
     )
-    db.add(profile)
-    db.flush()
     request = meeting_requests.create_request(
         db,
         actor=organiser,
         event_id=eid,
         data=MeetingRequestCreate(
-            requester_id=people["hanh"], recipient_id=people["lin"], profile_ids=[pk(profile)]
+            requester_id=people["hanh"], recipient_id=people["lin"], profile_ids=[profile]
         ),
     )
     lin_meeting = meeting_requests.accept_request(
@@ -231,7 +229,7 @@ def build_fair(client: TestClient, db: Session, organiser: User) -> Fair:
         lin=token_for(client, users["lin"].email),
         lin_meeting=pk(lin_meeting),
         bao_meeting=pk(bao_meeting),
-        delegation_id=pk(delegation),
+        delegation_id=delegation,
     )
 
 

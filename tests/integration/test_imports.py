@@ -16,12 +16,13 @@ from sqlmodel import Session, col, func, select
 from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.imports.models import ImportBatch
-from app.matchmaking.models import Profile, ProfileSector
 from app.registration import organisations as organisation_service
 from app.registration import service as registration
 from app.registration.models import Delegation, Organisation, Participant
 from app.registration.schemas import OrganisationCreate, ParticipantCreate
+from app.types import pk
 from tests.conftest import HAI_PHONG_EVENT
+from tests.integration.conftest import add_delegation, add_profile
 
 PROBLEM = "application/problem+json"
 BOM = b"\xef\xbb\xbf"
@@ -252,8 +253,7 @@ def test_semicolon_csv_with_english_headers_and_labels(
 def test_xlsx_built_in_excel_is_imported(
     client: TestClient, db: Session, event_id: int, organiser_headers: dict[str, str]
 ) -> None:
-    db.add(Delegation(event_id=event_id, name="Đoàn doanh nghiệp Đài Loan", country="TW"))
-    db.commit()
+    add_delegation(db, event_id, "Đoàn doanh nghiệp Đài Loan", country="TW")
     headers = [
         "Họ và tên",
         "Tên theo ngôn ngữ gốc",
@@ -495,8 +495,7 @@ def test_another_events_batch_is_not_found(
 def registered(
     client: TestClient, db: Session, event_id: int, organiser_headers: dict[str, str]
 ) -> int:
-    db.add(Delegation(event_id=event_id, name="Đoàn doanh nghiệp Đài Loan", country="TW"))
-    db.commit()
+    add_delegation(db, event_id, "Đoàn doanh nghiệp Đài Loan", country="TW")
     headers = [*VI_HEADERS, "Tên theo ngôn ngữ gốc", "Đoàn", "Ngôn ngữ", "Vai trò"]
     rows = [
         [*VI_ROWS[0], "", "", "vi", ""],
@@ -585,8 +584,7 @@ def test_exported_participants_import_into_another_event(
         json={**HAI_PHONG_EVENT, "title_vi": "Ngày hội công nghệ Hải Phòng 2027"},
         headers=organiser_headers,
     ).json()["id"]
-    db.add(Delegation(event_id=other, name="Đoàn doanh nghiệp Đài Loan", country="TW"))
-    db.commit()
+    add_delegation(db, other, "Đoàn doanh nghiệp Đài Loan", country="TW")
     orgs_before = _counts(db)[1]
     body = _upload(client, other, organiser_headers, exported.content, f"export.{fmt}").json()
     assert body["valid"], body["errors"]
@@ -627,25 +625,20 @@ def test_profiles_export_uses_vietnamese_labels(
     client: TestClient, db: Session, registered: int, organiser_headers: dict[str, str]
 ) -> None:
     person = db.exec(select(Participant).where(Participant.full_name == "Lin Wei-Ting")).one()
-    profile = Profile(
-        event_id=registered,
-        participant_id=person.id or 0,
-        organisation_id=person.organisation_id,
-        kind="technology_offer",
+    add_profile(
+        db,
+        registered,
+        pk(person),
+        "technology_offer",
         title_vi="Cảm biến IoT cho nuôi trồng thuỷ sản",
         title_en="IoT sensors for aquaculture",
         title_local="水產養殖物聯網感測器",
         keywords=["IoT", "cảm biến"],
+        sectors=["iot", "aquaculture"],
         trl=7,
         ip_status="patent_granted",
         partnership_types=["technology_transfer", "licensing"],
     )
-    db.add(profile)
-    db.flush()
-    db.add_all(
-        [ProfileSector(profile_id=profile.id or 0, sector=s) for s in ("iot", "aquaculture")]
-    )
-    db.commit()
     response = client.get(
         f"/api/v1/events/{registered}/export",
         params={"what": "profiles", "format": "csv"},

@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry
-from app.auth.models import Role, User
+from app.auth.models import Role
 from app.meetings import requests as meeting_requests
 from app.meetings.models import (
     Meeting,
@@ -22,10 +22,15 @@ from app.meetings.models import (
     MeetingSeat,
 )
 from app.notifications.models import Outbox
-from app.registration.models import Participant, Unavailability
-from app.registration.service import new_code
-from app.types import pk, utcnow
-from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, make_user, token_for
+from app.types import utcnow
+from tests.conftest import make_user, token_for
+from tests.integration.conftest import (
+    add_delegation,
+    add_person,
+    block_slots,
+    build_fair,
+    join_delegation,
+)
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -81,79 +86,20 @@ class Fair:
         assert response.status_code == 200, response.text
 
 
-def _person(
-    db: Session,
-    event_id: int,
-    name: str,
-    languages: list[str],
-    *,
-    email: str | None = None,
-    user: User | None = None,
-    role: str = "delegate",
-    status: str = "approved",
-) -> int:
-    # Rows written directly: registration has its own tests, this file tests meetings.
-    row = Participant(
-        event_id=event_id,
-        user_id=user.id if user else None,
-        full_name=name,
-        email=email or (user.email if user else None),
-        languages=languages,
-        role=role,
-        status=status,
-        code=new_code(),
-    )
-    db.add(row)
-    db.commit()
-    return pk(row)
-
-
 @pytest.fixture
 def fair(client: TestClient, db: Session, organiser_headers: Headers) -> Fair:
-    created = client.post(
-        "/api/v1/events",
-        json={**HAI_PHONG_EVENT, "status": "registration_open"},
-        headers=organiser_headers,
-    )
-    assert created.status_code == 201, created.text
-    event_id = created.json()["id"]
-    session = client.post(
-        f"/api/v1/events/{event_id}/sessions",
-        json={**B2B_SESSION, "table_count": 3},
-        headers=organiser_headers,
-    ).json()
-    base = f"/api/v1/events/{event_id}/sessions/{session['id']}"
-    slots = client.get(base + "/slots", headers=organiser_headers).json()
-    tables = client.get(base + "/tables", headers=organiser_headers).json()
-    lin = make_user(db, "lin@tw-packaging.example", Role.delegate, name="Lin Wei-Ting")
-    hoa = make_user(db, "hoa@thucpham-hp.example", Role.delegate, name="Nguyễn Thị Hoa")
-    people = {
-        "lin": _person(db, event_id, "Lin Wei-Ting", ["zh", "en"], user=lin),
-        "hoa": _person(db, event_id, "Nguyễn Thị Hoa", ["vi"], user=hoa),
-        "bao": _person(db, event_id, "Trần Quốc Bảo", ["vi"], email="bao@cokhi-hp.example"),
-        "chen": _person(db, event_id, "Chen Yu-Han", ["zh"], email="chen@tw-robotics.example"),
-        "minh": _person(db, event_id, "Phạm Văn Minh", ["vi", "en"]),  # no e-mail
-        "mai": _person(
-            db,
-            event_id,
-            "Đỗ Thị Mai",
-            ["vi", "zh"],
-            email="mai@phiendich.example",
-            role="interpreter",
-        ),
-        "pending": _person(db, event_id, "Hồ Chờ Duyệt", ["vi"], status="pending"),
-    }
+    built = build_fair(client, db, organiser_headers)
     return Fair(
         client,
         db,
-        event_id,
-        session["id"],
-        slots,
-        tables,
-        people,
+        built.event_id,
+        built.session_id,
+        built.slots,
+        built.tables,
+        built.people,
         organiser_headers,
-        token_for(client, lin.email),
-        token_for(client, hoa.email),
+        token_for(client, built.users["lin"].email),
+        token_for(client, built.users["hoa"].email),
     )
 
 
@@ -426,8 +372,7 @@ def test_interpreter_needs_a_free_seat_in_the_slot(fair: Fair) -> None:
 
 
 def test_blocked_slot_is_refused(fair: Fair) -> None:
-    fair.db.add(Unavailability(participant_id=fair.people["hoa"], slot_id=fair.slot(4)))
-    fair.db.commit()
+    block_slots(fair.db, fair.event_id, fair.people["hoa"], [fair.slot(4)])
     refused = fair.meet("lin", "hoa", slot=4)
     assert refused.status_code == 409
     assert _fields(refused) == {"slot_id"}
@@ -445,14 +390,13 @@ def _accepted(fair: Fair) -> dict[str, Any]:
 def test_free_slots_leave_out_blocked_busy_and_full_slots(fair: Fair) -> None:
     fair.mode("self_service")
     meeting = _accepted(fair)
-    fair.db.add(Unavailability(participant_id=fair.people["hoa"], slot_id=fair.slot(2)))
-    fair.db.add(Unavailability(participant_id=fair.people["lin"], slot_id=fair.slot(5)))
-    fair.db.commit()
+    block_slots(fair.db, fair.event_id, fair.people["hoa"], [fair.slot(2)])
+    block_slots(fair.db, fair.event_id, fair.people["lin"], [fair.slot(5)])
     assert fair.meet("lin", "chen", slot=3).status_code == 201  # Lin is busy at slot 3
     assert fair.meet("bao", "chen", slot=4).status_code == 201
     assert fair.meet("minh", "mai", slot=4).status_code == 201  # one table of 3 left
-    fair.people["an"] = _person(fair.db, fair.event_id, "Lê Văn An", ["vi"])
-    fair.people["wu"] = _person(fair.db, fair.event_id, "Wu Jia-Hao", ["zh"])
+    fair.people["an"] = add_person(fair.db, fair.event_id, "Lê Văn An", languages=["vi"])
+    fair.people["wu"] = add_person(fair.db, fair.event_id, "Wu Jia-Hao", languages=["zh"])
     for pair in (("bao", "minh"), ("chen", "mai"), ("an", "wu")):
         assert fair.meet(*pair, slot=6).status_code == 201  # every table taken
     free = fair.client.get(
@@ -701,19 +645,9 @@ def test_people_without_email_get_no_outbox_rows(fair: Fair) -> None:
 
 
 def test_head_of_delegation_reads_a_members_inbox(fair: Fair, db: Session) -> None:
-    from app.registration.models import Delegation
-
     head = make_user(db, "truong.doan@tw-delegation.example", Role.delegate, name="Trưởng đoàn")
-    delegation = Delegation(
-        event_id=fair.event_id, name="Đoàn Đài Loan", country="TW", head_user_id=head.id
-    )
-    db.add(delegation)
-    db.commit()
-    chen = db.get(Participant, fair.people["chen"])
-    assert chen is not None
-    chen.delegation_id = delegation.id
-    db.add(chen)
-    db.commit()
+    delegation = add_delegation(db, fair.event_id, "Đoàn Đài Loan", country="TW", head=head)
+    join_delegation(db, fair.event_id, fair.people["chen"], delegation)
     headers = token_for(fair.client, head.email)
     asked = fair.post(
         "/meeting-requests",

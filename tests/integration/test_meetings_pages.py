@@ -18,11 +18,9 @@ from app.auth.service import start_web_session
 from app.deps import SESSION_COOKIE
 from app.i18n import gettext_for
 from app.meetings.models import Meeting, MeetingRequest
-from app.registration.models import Participant
-from app.registration.service import new_code
 from app.settings import get_settings
-from app.types import pk
-from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, make_user
+from tests.conftest import make_user
+from tests.integration.conftest import build_fair
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -108,73 +106,27 @@ class Fair:
         return int(self.tables[number - 1]["id"])
 
 
-def _person(
-    db: Session,
-    event_id: int,
-    name: str,
-    languages: list[str],
-    *,
-    user: User | None = None,
-    role: str = "delegate",
-    email: str | None = None,
-) -> int:
-    # Rows written directly: registration has its own tests, this file tests meeting pages.
-    row = Participant(
-        event_id=event_id,
-        user_id=user.id if user else None,
-        full_name=name,
-        email=email or (user.email if user else None),
-        languages=languages,
-        role=role,
-        status="approved",
-        code=new_code(),
-    )
-    db.add(row)
-    db.commit()
-    return pk(row)
-
-
 @pytest.fixture
 def fair(
     app: FastAPI, client: TestClient, db: Session, organiser: User, organiser_headers: Headers
 ) -> Fair:
-    created = client.post(
-        "/api/v1/events",
-        json={**HAI_PHONG_EVENT, "status": "registration_open"},
-        headers=organiser_headers,
-    )
-    assert created.status_code == 201, created.text
-    event_id = created.json()["id"]
-    session = client.post(
-        f"/api/v1/events/{event_id}/sessions",
-        json={**B2B_SESSION, "table_count": 3},
-        headers=organiser_headers,
-    ).json()
-    base = f"/api/v1/events/{event_id}/sessions/{session['id']}"
-    slots = client.get(base + "/slots", headers=organiser_headers).json()
-    tables = client.get(base + "/tables", headers=organiser_headers).json()
+    built = build_fair(client, db, organiser_headers, cast=("lin", "hoa", "bao", "chen", "mai"))
     users = {
-        "lin": make_user(db, "lin@tw-packaging.example", Role.delegate, name="Lin Wei-Ting"),
-        "hoa": make_user(db, "hoa@thucpham-hp.example", Role.delegate, name="Nguyễn Thị Hoa"),
+        **built.users,
         "stranger": make_user(db, "khach@other.example", Role.delegate, name="Người Ngoài"),
         "organiser": organiser,
     }
-    people = {
-        "lin": _person(db, event_id, "Lin Wei-Ting", ["zh", "en"], user=users["lin"]),
-        "hoa": _person(db, event_id, "Nguyễn Thị Hoa", ["vi"], user=users["hoa"]),
-        "bao": _person(db, event_id, "Trần Quốc Bảo", ["vi"], email="bao@cokhi-hp.example"),
-        "chen": _person(db, event_id, "Chen Yu-Han", ["zh"], email="chen@tw-robotics.example"),
-        "mai": _person(
-            db,
-            event_id,
-            "Đỗ Thị Mai",
-            ["vi", "zh"],
-            role="interpreter",
-            email="mai@phiendich.example",
-        ),
-    }
     return Fair(
-        app, client, db, event_id, session["id"], slots, tables, people, users, organiser_headers
+        app,
+        client,
+        db,
+        built.event_id,
+        built.session_id,
+        built.slots,
+        built.tables,
+        built.people,
+        users,
+        organiser_headers,
     )
 
 

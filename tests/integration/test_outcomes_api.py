@@ -36,10 +36,17 @@ from app.registration.models import (
     OrganisationSector,
     Participant,
 )
-from app.registration.service import new_code, participant_search_text
-from app.text import organisation_key
 from app.types import pk
-from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, make_user, token_for
+from tests.conftest import make_user, token_for
+from tests.integration.conftest import (
+    add_delegation,
+    add_organisation,
+    add_person,
+    add_session,
+    fair_users,
+    make_event,
+    session_grid,
+)
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -120,48 +127,6 @@ class Day:
         )
 
 
-def _organisation(db: Session, name: str, country: str, kind: str, sectors: list[str]) -> int:
-    org = Organisation(name_vi=name, name_key=organisation_key(name), country=country, kind=kind)
-    db.add(org)
-    db.flush()
-    for sector in sectors:
-        db.add(OrganisationSector(organisation_id=pk(org), sector=sector))
-    db.commit()
-    return pk(org)
-
-
-def _person(
-    db: Session,
-    event_id: int,
-    name: str,
-    *,
-    org: int | None = None,
-    user: User | None = None,
-    email: str | None = None,
-    delegation: int | None = None,
-    role: str = "delegate",
-    status: str = "approved",
-    languages: list[str] | None = None,
-) -> int:
-    row = Participant(
-        event_id=event_id,
-        user_id=user.id if user else None,
-        full_name=name,
-        email=email or (user.email if user else None),
-        organisation_id=org,
-        delegation_id=delegation,
-        languages=languages or ["vi"],
-        role=role,
-        status=status,
-        code=new_code(),
-    )
-    # Rows written directly (registration has its own tests), indexed for search like it.
-    row.search_text = participant_search_text(db, row)
-    db.add(row)
-    db.commit()
-    return pk(row)
-
-
 # The end of the event's day (16/03/2027 18:00 in Hải Phòng): every slot has started, so
 # meetings can be recorded as held or missed. Check-in and the outcomes read app.clock.
 EVENT_DAY_EVENING = datetime(2027, 3, 16, 11, 0, tzinfo=UTC)
@@ -175,65 +140,64 @@ def day(
     monkeypatch: pytest.MonkeyPatch,
 ) -> Day:
     monkeypatch.setattr(clock, "now", lambda: EVENT_DAY_EVENING)
-    created = client.post(
-        "/api/v1/events",
-        json={**HAI_PHONG_EVENT, "status": "registration_open"},
-        headers=organiser_headers,
-    )
-    assert created.status_code == 201, created.text
-    event_id = created.json()["id"]
-    session = client.post(
-        f"/api/v1/events/{event_id}/sessions",
-        json={**B2B_SESSION, "table_count": 3},
-        headers=organiser_headers,
-    ).json()
-    base = f"/api/v1/events/{event_id}/sessions/{session['id']}"
-    slots = client.get(base + "/slots", headers=organiser_headers).json()
-    tables = client.get(base + "/tables", headers=organiser_headers).json()
+    event_id = make_event(client, organiser_headers, status="registration_open")
+    session = add_session(client, organiser_headers, event_id, table_count=3)
+    slots, tables = session_grid(client, organiser_headers, event_id, session["id"])
     orgs = {
-        "tw_pack": _organisation(
-            db, "Taiwan Smart Packaging Co., Ltd.", "TW", "enterprise", ["automation"]
+        "tw_pack": add_organisation(
+            db, "Taiwan Smart Packaging Co., Ltd.", country="TW", sectors=["automation"]
         ),
-        "tw_robot": _organisation(
-            db, "Formosa Robotics Inc.", "TW", "enterprise", ["automation", "ai"]
+        "tw_robot": add_organisation(
+            db, "Formosa Robotics Inc.", country="TW", sectors=["automation", "ai"]
         ),
-        "vn_food": _organisation(
-            db, "Công ty CP Thực phẩm Hải Phòng", "VN", "enterprise", ["food_processing"]
+        "vn_food": add_organisation(
+            db, "Công ty CP Thực phẩm Hải Phòng", sectors=["food_processing"]
         ),
-        "vn_uni": _organisation(db, "Trường Đại học Hàng hải Việt Nam", "VN", "university", []),
+        "vn_uni": add_organisation(db, "Trường Đại học Hàng hải Việt Nam", kind="university"),
     }
-    delegation = Delegation(
-        event_id=event_id, name="Đoàn doanh nghiệp Đài Loan", country="TW", status="confirmed"
+    delegation = add_delegation(
+        db, event_id, "Đoàn doanh nghiệp Đài Loan", country="TW", status="confirmed"
     )
-    db.add(delegation)
-    db.commit()
-    lin = make_user(db, "lin@tw-packaging.example", Role.delegate, name="Lin Wei-Ting")
-    hoa = make_user(db, "hoa@thucpham-hp.example", Role.delegate, name="Nguyễn Thị Hoa")
+    users = fair_users(db)
     people = {
-        "lin": _person(
+        "lin": add_person(
             db,
             event_id,
             "Lin Wei-Ting",
-            org=orgs["tw_pack"],
-            user=lin,
-            delegation=pk(delegation),
+            organisation_id=orgs["tw_pack"],
+            user=users["lin"],
+            delegation_id=delegation,
             languages=["zh", "en"],
         ),
-        "chen": _person(
+        "chen": add_person(
             db,
             event_id,
             "Chen Yu-Han",
-            org=orgs["tw_robot"],
+            organisation_id=orgs["tw_robot"],
             email="chen@tw-robotics.example",
-            delegation=pk(delegation),
+            delegation_id=delegation,
             languages=["zh", "en"],
         ),
-        "hoa": _person(db, event_id, "Nguyễn Thị Hoa", org=orgs["vn_food"], user=hoa),
-        "bao": _person(
-            db, event_id, "Trần Quốc Bảo", org=orgs["vn_uni"], email="bao@vimaru.example"
+        "hoa": add_person(
+            db,
+            event_id,
+            "Nguyễn Thị Hoa",
+            organisation_id=orgs["vn_food"],
+            user=users["hoa"],
+            languages=["vi"],
         ),
-        "minh": _person(db, event_id, "Phạm Văn Minh", role="host"),  # no e-mail
-        "pending": _person(db, event_id, "Hồ Chờ Duyệt", status="pending"),
+        "bao": add_person(
+            db,
+            event_id,
+            "Trần Quốc Bảo",
+            organisation_id=orgs["vn_uni"],
+            email="bao@vimaru.example",
+            languages=["vi"],
+        ),
+        "minh": add_person(  # no e-mail
+            db, event_id, "Phạm Văn Minh", role="host", languages=["vi"]
+        ),
+        "pending": add_person(db, event_id, "Hồ Chờ Duyệt", status="pending", languages=["vi"]),
     }
     return Day(
         client,
@@ -244,10 +208,10 @@ def day(
         tables,
         people,
         orgs,
-        pk(delegation),
+        delegation,
         organiser_headers,
-        token_for(client, lin.email),
-        token_for(client, hoa.email),
+        token_for(client, users["lin"].email),
+        token_for(client, users["hoa"].email),
     )
 
 
@@ -321,7 +285,7 @@ def test_staff_with_an_account_checks_in_but_a_delegate_cannot(day: Day) -> None
     )
     assert refused.status_code == 403
     desk = make_user(day.db, "le-tan@sokhcn.haiphong.gov.vn", Role.delegate, name="Lễ tân")
-    _person(day.db, day.event_id, "Vũ Thị Lễ Tân", user=desk, role="staff")
+    add_person(day.db, day.event_id, "Vũ Thị Lễ Tân", user=desk, role="staff", languages=["vi"])
     staff = token_for(day.client, desk.email)
     checked = day.client.post(day.base + "/check-in", json={"code": day.code("hoa")}, headers=staff)
     assert checked.status_code == 201, checked.text

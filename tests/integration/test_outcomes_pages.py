@@ -33,9 +33,9 @@ from app.outcomes.models import (
 from app.outcomes.schemas import FeedbackIn
 from app.settings import get_settings
 from tests.conftest import make_user
+from tests.integration.conftest import add_person
 from tests.integration.test_outcomes_api import (  # noqa: F401 - fixtures used by name
     Day,
-    _person,
     day,
 )
 
@@ -93,9 +93,9 @@ def _user(db: Session, email: str) -> User:
 
 def test_event_day_staff_find_the_check_in_desk_on_the_event_page(app: FastAPI, day: Day) -> None:
     staff = make_user(day.db, "le-tan@sokhcn.haiphong.gov.vn", Role.delegate, name="Lễ tân")
-    _person(day.db, day.event_id, "Vũ Thị Lễ Tân", user=staff, role="staff")
+    add_person(day.db, day.event_id, "Vũ Thị Lễ Tân", user=staff, role="staff", languages=["vi"])
     delegate = make_user(day.db, "dai-bieu@thucpham.example", Role.delegate, name="Đại biểu")
-    _person(day.db, day.event_id, "Ngô Đại Biểu", user=delegate)
+    add_person(day.db, day.event_id, "Ngô Đại Biểu", user=delegate, languages=["vi"])
     day.db.commit()
     link = f'href="/events/{day.event_id}/check-in"'
     page = _browser(app, day.db, staff).get(f"/events/{day.event_id}")
@@ -557,7 +557,7 @@ def test_the_now_view_shows_one_slot_with_who_is_here_for_staff_only(
     assert done.headers["location"].startswith(f"{now}?slot=1")
     # The desk staff see it; a delegate does not.
     staff = make_user(day.db, "le-tan.now@sokhcn.haiphong.gov.vn", Role.delegate, name="Lễ tân")
-    _person(day.db, day.event_id, "Vũ Thị Lễ Tân", user=staff, role="staff")
+    add_person(day.db, day.event_id, "Vũ Thị Lễ Tân", user=staff, role="staff", languages=["vi"])
     day.db.commit()
     assert _browser(app, day.db, staff).get(now).status_code == 200
     lin = _browser(app, day.db, _user(day.db, "lin@tw-packaging.example"))

@@ -24,11 +24,9 @@ from app.deps import SESSION_COOKIE
 from app.events import service as events
 from app.events.models import EventCreate, EventStatus, SessionCreate
 from app.main import create_app
-from app.registration.models import Delegation, Participant
-from app.registration.service import new_code
 from app.settings import Settings, get_settings
-from app.types import pk
 from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, PASSWORD
+from tests.integration.conftest import add_delegation, add_person
 from tests.integration.matrix import AREAS
 from tests.integration.matrix.common import (
     PROBLEM,
@@ -233,36 +231,36 @@ def world(make_world: WorldMaker) -> World:
 
 
 def _core_ids(db: Session, users: dict[str, User], event_id: int) -> dict[str, int]:
-    delegation = Delegation(
-        event_id=event_id, name="Đoàn doanh nghiệp Đài Loan", country="TW", status="confirmed"
+    actor = users["own_organiser"]
+    delegation = add_delegation(
+        db,
+        event_id,
+        "Đoàn doanh nghiệp Đài Loan",
+        country="TW",
+        status="confirmed",
+        actor=actor,
+        commit=False,
     )
-    db.add(delegation)
-    db.flush()
-    own = Participant(
-        event_id=event_id,
-        user_id=users["delegate"].id,
-        full_name="Lin Wei-Ting",
+    own = add_person(
+        db,
+        event_id,
+        "Lin Wei-Ting",
         name_local="林薇婷",
-        email=users["delegate"].email,
-        status="approved",
-        code=new_code(),
+        user=users["delegate"],
+        actor=actor,
+        commit=False,
     )
-    other = Participant(
-        event_id=event_id,
-        full_name="Nguyễn Thị Hạnh",
+    other = add_person(
+        db,
+        event_id,
+        "Nguyễn Thị Hạnh",
         email=f"hanh.{event_id}@thucpham-hp.example",
         phone="+84 912 345 678",
-        delegation_id=delegation.id,
-        status="approved",
-        code=new_code(),
+        delegation_id=delegation,
+        actor=actor,
+        commit=False,
     )
-    db.add_all([own, other])
-    db.flush()
-    return {
-        "delegation_id": pk(delegation),
-        "own_participant_id": pk(own),
-        "participant_id": pk(other),
-    }
+    return {"delegation_id": delegation, "own_participant_id": own, "participant_id": other}
 
 
 def _headers(db: Session, user: User) -> dict[str, str]:

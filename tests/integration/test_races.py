@@ -32,10 +32,9 @@ from app.meetings import requests as meeting_requests
 from app.meetings.models import Meeting, MeetingRequest, MeetingSeat
 from app.meetings.schemas import MeetingCreate, MeetingRequestCreate, MeetingUpdate
 from app.notifications.models import Outbox
-from app.registration.models import Participant
-from app.registration.service import new_code
 from app.types import pk
 from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, IS_POSTGRES, make_user
+from tests.integration.conftest import add_person
 
 pytestmark = [
     pytest.mark.postgres,
@@ -129,17 +128,14 @@ class Stage:
         """An approved participant; without ``email`` nobody is written to about them (the
         races about seats and pairs need no e-mail rendered on the way)."""
         if name not in self.people:
-            row = Participant(
-                event_id=self.event_id,
-                full_name=name.title(),
+            self.people[name] = add_person(
+                self.db,
+                self.event_id,
+                name.title(),
                 email=f"{name}@doanhnghiep.example" if email else None,
                 languages=["vi"],
-                status="approved",
-                code=new_code(),
+                actor=self.organiser,
             )
-            self.db.add(row)
-            self.db.commit()
-            self.people[name] = pk(row)
         return self.people[name]
 
     def actor(self, session: Session) -> User:

@@ -14,12 +14,19 @@ from sqlmodel import Session, col, select
 from app.auth.models import Role, User
 from app.notifications.models import Outbox
 from app.registration import service as registration
-from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
+from app.registration.models import ApprovalStatus, Participant
 from app.registration.schemas import ParticipantCreate
 from app.settings import get_settings
-from app.text import organisation_key
 from app.types import pk
-from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, make_user
+from tests.conftest import make_user
+from tests.integration.conftest import (
+    add_delegation,
+    add_organisation,
+    add_person,
+    add_session,
+    event_organiser,
+    make_event,
+)
 from tests.integration.test_registration_pages import (
     REGISTRATION,
     _browser,
@@ -36,14 +43,8 @@ PUBLIC = "https://ketnoi.haiphong.example.vn"
 
 @pytest.fixture
 def open_event(client: TestClient, organiser_headers: dict[str, str]) -> int:
-    event = client.post(
-        "/api/v1/events",
-        json={**HAI_PHONG_EVENT, "status": "registration_open"},
-        headers=organiser_headers,
-    )
-    assert event.status_code == 201, event.text
-    event_id = int(event.json()["id"])
-    client.post(f"/api/v1/events/{event_id}/sessions", json=B2B_SESSION, headers=organiser_headers)
+    event_id = make_event(client, organiser_headers, status="registration_open")
+    add_session(client, organiser_headers, event_id)
     return event_id
 
 
@@ -63,13 +64,6 @@ def _mails(db: Session, kind: str) -> list[Outbox]:
 
 def _links(body: str) -> list[str]:
     return re.findall(r"https?://\S+", body)
-
-
-def _org(db: Session, name: str, country: str = "TW") -> Organisation:
-    org = Organisation(name_vi=name, name_key=organisation_key(name), country=country)
-    db.add(org)
-    db.commit()
-    return org
 
 
 @pytest.mark.usefixtures("public_address")
@@ -163,40 +157,35 @@ def test_received_rejected_reapplied_and_approved_each_send_one_email_in_the_per
     assert "Publish a technology offer" in approved.body_html
 
 
-def _delegation(db: Session, event_id: int, head: User, *, leading: Organisation) -> Delegation:
-    row = Delegation(
-        event_id=event_id,
-        name="Đoàn doanh nghiệp Đài Loan (Trung Quốc)",
+def _delegation(db: Session, event_id: int, head: User, *, leading: int) -> int:
+    return add_delegation(
+        db,
+        event_id,
+        "Đoàn doanh nghiệp Đài Loan (Trung Quốc)",
         country="TW",
-        head_user_id=head.id,
-        leading_organisation_id=leading.id,
         status="registered",
+        head=head,
+        leading_organisation_id=leading,
     )
-    db.add(row)
-    db.commit()
-    return row
 
 
 def test_head_adds_members_with_an_organisation_they_are_emailed_and_removable_while_pending(
     app: FastAPI, db: Session, open_event: int, delegate: User
 ) -> None:
-    leading = _org(db, "Formosa Precision Machinery")
-    other = _org(db, "Taichung Smart Packaging")
+    leading = add_organisation(db, "Formosa Precision Machinery", country="TW")
+    other = add_organisation(db, "Taichung Smart Packaging", country="TW")
     delegation = _delegation(db, open_event, delegate, leading=leading)
-    db.add(
-        Participant(
-            event_id=open_event,
-            user_id=delegate.id,
-            full_name=delegate.full_name,
-            email=delegate.email,
-            organisation_id=leading.id,
-            delegation_id=delegation.id,
-            status="approved",
-            code="HEAD2345",
-        )
+    # The head's own registration; announce=False: the members' e-mails are counted below.
+    add_person(
+        db,
+        open_event,
+        delegate.full_name,
+        user=delegate,
+        organisation_id=leading,
+        delegation_id=delegation,
+        announce=False,
     )
-    db.commit()
-    page_url = f"/events/{open_event}/delegations/{delegation.id}"
+    page_url = f"/events/{open_event}/delegations/{delegation}"
     with _browser(app) as head:
         _log_in(head, db, delegate)
         page = head.get(page_url)
@@ -226,15 +215,15 @@ def test_head_adds_members_with_an_organisation_they_are_emailed_and_removable_w
                 "full_name": "Lin Chih-Hao",
                 "languages": ["zh"],
                 "email": "",
-                "organisation_id": str(other.id),
+                "organisation_id": str(other),
             },
         )
         assert second.status_code == 303, second.text
         db.expire_all()
         chen = db.exec(select(Participant).where(Participant.full_name == "Chen Mei-Ling")).one()
         lin = db.exec(select(Participant).where(Participant.full_name == "Lin Chih-Hao")).one()
-        assert chen.organisation_id == leading.id
-        assert lin.organisation_id == other.id
+        assert chen.organisation_id == leading
+        assert lin.organisation_id == other
         lin_id = pk(lin)
 
         (added,) = _mails(db, "delegation_member_added")  # Lin has no e-mail address
@@ -277,8 +266,13 @@ def test_head_adds_members_with_an_organisation_they_are_emailed_and_removable_w
         db.expire_all()
         assert db.get(Participant, lin_id) is None
 
-        chen.status = "approved"
-        db.add(chen)
+        registration.decide(
+            db,
+            actor=event_organiser(db, open_event),
+            event_id=open_event,
+            participant_id=pk(chen),
+            status=ApprovalStatus.approved,
+        )
         db.commit()
         refused = head.post(
             f"{page_url}/members/{chen.id}/remove", data={"csrf_token": _csrf(page.text)}
@@ -299,18 +293,21 @@ def test_head_adds_members_with_an_organisation_they_are_emailed_and_removable_w
 def test_only_the_head_acts_for_a_member_and_every_page_says_so(
     app: FastAPI, db: Session, open_event: int, delegate: User, page: str
 ) -> None:
-    leading = _org(db, "Formosa Precision Machinery")
+    leading = add_organisation(db, "Formosa Precision Machinery", country="TW")
     delegation = _delegation(db, open_event, delegate, leading=leading)
     member = registration.create_participant(
         db,
         actor=delegate,
         event_id=open_event,
-        data=ParticipantCreate(
-            full_name="Chen Mei-Ling", delegation_id=delegation.id, for_self=False
-        ),
+        data=ParticipantCreate(full_name="Chen Mei-Ling", delegation_id=delegation, for_self=False),
     )
-    member.status = "approved"
-    db.add(member)
+    registration.decide(
+        db,
+        actor=event_organiser(db, open_event),
+        event_id=open_event,
+        participant_id=pk(member),
+        status=ApprovalStatus.approved,
+    )
     db.commit()
     stranger = make_user(db, "hanh@thucpham-hp.example", Role.delegate, name="Nguyễn Thị Hạnh")
     url = page.format(e=open_event, p=member.id)
@@ -331,7 +328,7 @@ def test_only_the_head_acts_for_a_member_and_every_page_says_so(
 def test_head_sees_every_members_agenda_on_one_page(
     app: FastAPI, db: Session, open_event: int, delegate: User
 ) -> None:
-    leading = _org(db, "Formosa Precision Machinery")
+    leading = add_organisation(db, "Formosa Precision Machinery", country="TW")
     delegation = _delegation(db, open_event, delegate, leading=leading)
     names = ["Chen Mei-Ling", "Lin Chih-Hao"]
     for name in names:
@@ -339,11 +336,11 @@ def test_head_sees_every_members_agenda_on_one_page(
             db,
             actor=delegate,
             event_id=open_event,
-            data=ParticipantCreate(full_name=name, delegation_id=delegation.id, for_self=False),
+            data=ParticipantCreate(full_name=name, delegation_id=delegation, for_self=False),
         )
     db.commit()
     stranger = make_user(db, "hanh@thucpham-hp.example", Role.delegate, name="Nguyễn Thị Hạnh")
-    url = f"/events/{open_event}/delegations/{delegation.id}/agenda"
+    url = f"/events/{open_event}/delegations/{delegation}/agenda"
     with _browser(app) as head:
         _log_in(head, db, delegate)
         page = head.get(url)

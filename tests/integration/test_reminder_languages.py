@@ -21,7 +21,8 @@ from app.meetings.schemas import MeetingCreate
 from app.notifications.service import format_day, render_bilingual
 from app.reminders.service import update_settings
 from app.settings import PROJECT_ROOT
-from tests.integration.test_exports_api import Fair, _organisation, _person, build_fair
+from tests.integration.conftest import add_organisation, add_person
+from tests.integration.test_exports_api import Fair, build_fair
 from tests.integration.test_reminders import _worker
 from tests.smtp import SmtpServer
 
@@ -61,16 +62,22 @@ def _english_in(text: str) -> list[str]:
 @pytest.fixture
 def fair(client, db: Session, organiser: User) -> Fair:  # type: ignore[no-untyped-def]
     fair = build_fair(client, db, organiser)
-    tanaka = _person(
+    tanaka = add_person(
         db,
         fair.event_id,
         "Tanaka Misaki",
-        ["ja", "en"],
+        languages=["ja", "en"],
         email=TANAKA,
         name_local="田中 美咲",
-        organisation_id=_organisation(
-            db, "", "Yamato Precision Instruments", "大和精機株式会社", "JP"
+        organisation_id=add_organisation(
+            db,
+            "",
+            name_en="Yamato Precision Instruments",
+            name_local="大和精機株式会社",
+            country="JP",
+            commit=False,
         ),
+        commit=False,
     )
     fair.people["tanaka"] = tanaka
     db.commit()
@@ -93,6 +100,7 @@ def test_a_japanese_delegates_reminders_arrive_in_vietnamese_and_japanese(
         slot = db.get(Slot, slot_id)
         assert slot is not None
         slot.starts_at, slot.ends_at = starts, starts + timedelta(minutes=20)
+        # Written directly: slots follow their session (sync_slots); this one must start now.
         db.add(slot)
     for who, slot_id, table in (("hanh", 1, 2), ("bao", 0, 2)):
         meeting_commands.create_meeting(

@@ -268,6 +268,7 @@ def test_worker_once_delivers_reminders_once_with_a_working_calendar_link(
         slot = db.get(Slot, slot_id)
         assert slot is not None
         slot.starts_at, slot.ends_at = starts, starts + timedelta(minutes=20)
+        # Written directly: slots follow their session (sync_slots); this one must start now.
         db.add(slot)
     update_settings(db, event_id=fair.event_id, enabled=True, day_before_hour=0, minutes_before=15)
     db.commit()

@@ -14,10 +14,7 @@ from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.meetings.models import Meeting
-from app.registration.models import Participant, Unavailability
-from app.registration.service import new_code
-from app.types import pk
-from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT
+from tests.integration.conftest import add_person, add_session, block_slots, make_event
 from tests.integration.test_pages import HTML, _csrf, _field_error, _log_in
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
@@ -33,47 +30,31 @@ def browser(app: FastAPI) -> Iterator[TestClient]:
 def fair(client: TestClient, db: Session, organiser_headers: dict[str, str]) -> dict[str, int]:
     """An open event, a B2B session of 2 slots × 1 table, and three meetings of one host:
     two fit, the third cannot (the host is busy in both slots)."""
-    event = client.post(
-        "/api/v1/events",
-        json={**HAI_PHONG_EVENT, "status": "registration_open"},
-        headers=organiser_headers,
-    ).json()
-    session = client.post(
-        f"/api/v1/events/{event['id']}/sessions",
-        json={
-            **B2B_SESSION,
-            "ends_at": "2027-03-16T14:40:00+07:00",
-            "breaks": [],
-            "table_count": 1,
-        },
-        headers=organiser_headers,
-    ).json()
-    ids = {"event": event["id"], "session": session["id"]}
+    event_id = make_event(client, organiser_headers, status="registration_open")
+    session = add_session(
+        client,
+        organiser_headers,
+        event_id,
+        ends_at="2027-03-16T14:40:00+07:00",
+        breaks=[],
+        table_count=1,
+    )
+    ids = {"event": event_id, "session": session["id"]}
     names = ["Nguyễn Thị Hạnh", "林薇婷", "山田太郎", "김민준"]
-    people = []
-    for index, name in enumerate(names):
-        row = Participant(
-            event_id=event["id"],
-            full_name=name,
-            email=f"p{index}@lich.example",
-            status="approved",
-            code=new_code(),
-        )
-        db.add(row)
-        db.commit()
-        people.append(pk(row))
+    people = [
+        add_person(db, event_id, name, email=f"p{index}@lich.example")
+        for index, name in enumerate(names)
+    ]
     for guest in people[1:]:
         response = client.post(
-            f"/api/v1/events/{event['id']}/meetings",
+            f"/api/v1/events/{event_id}/meetings",
             json={"participant_ids": [people[0], guest]},
             headers=organiser_headers,
         )
         assert response.status_code == 201, response.text
     # 김민준 cannot come at all: nothing can be found for that meeting.
-    slots = client.get(f"/api/v1/events/{event['id']}/sessions/{session['id']}/slots").json()
-    for slot in slots:
-        db.add(Unavailability(participant_id=people[3], slot_id=slot["id"]))
-    db.commit()
+    slots = client.get(f"/api/v1/events/{event_id}/sessions/{session['id']}/slots").json()
+    block_slots(db, event_id, people[3], [slot["id"] for slot in slots])
     return ids
 
 

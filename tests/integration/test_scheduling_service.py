@@ -15,11 +15,10 @@ from sqlmodel import Session, col, select
 from app.audit.models import AuditEntry
 from app.meetings.models import Meeting, MeetingSeat
 from app.notifications.models import Outbox
-from app.registration.models import Participant, Unavailability
-from app.registration.service import new_code
+from app.registration.models import Unavailability
 from app.scheduling.models import ScheduleRun
 from app.types import pk
-from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT
+from tests.integration.conftest import add_person, add_session, block_slots, make_event
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -67,40 +66,23 @@ class Fair:
 
 @pytest.fixture
 def fair(client: TestClient, db: Session, organiser_headers: Headers) -> Fair:
-    created = client.post(
-        "/api/v1/events",
-        json={**HAI_PHONG_EVENT, "status": "registration_open", "meeting_cap": 3},
-        headers=organiser_headers,
-    )
-    assert created.status_code == 201, created.text
-    event_id = created.json()["id"]
+    event_id = make_event(client, organiser_headers, status="registration_open", meeting_cap=3)
     # 14:00–15:20 in 20-minute slots: 4 slots, 2 tables.
-    session = client.post(
-        f"/api/v1/events/{event_id}/sessions",
-        json={
-            **B2B_SESSION,
-            "ends_at": "2027-03-16T15:20:00+07:00",
-            "breaks": [],
-            "table_count": 2,
-        },
-        headers=organiser_headers,
-    )
-    assert session.status_code == 201, session.text
-    session_id = session.json()["id"]
+    session_id = add_session(
+        client,
+        organiser_headers,
+        event_id,
+        ends_at="2027-03-16T15:20:00+07:00",
+        breaks=[],
+        table_count=2,
+    )["id"]
     slots = client.get(f"/api/v1/events/{event_id}/sessions/{session_id}/slots").json()
-    people = {}
-    for index, name in enumerate(HOSTS + GUESTS):
-        row = Participant(
-            event_id=event_id,
-            full_name=name,
-            email=f"nguoi{index}@ketnoi-test.example",
-            languages=["vi", "en"],
-            status="approved",
-            code=new_code(),
+    people = {
+        name: add_person(
+            db, event_id, name, email=f"nguoi{index}@ketnoi-test.example", languages=["vi", "en"]
         )
-        db.add(row)
-        db.commit()
-        people[name] = pk(row)
+        for index, name in enumerate(HOSTS + GUESTS)
+    }
     return Fair(
         client,
         db,
@@ -141,8 +123,7 @@ def test_dry_run_reports_without_moving_and_apply_books_within_every_rule(
     for host in HOSTS:
         for guest in GUESTS:
             fair.meet(host, guest)
-    db.add(Unavailability(participant_id=fair.people["林薇婷"], slot_id=fair.slot_ids[0]))
-    db.commit()
+    block_slots(db, fair.event_id, fair.people["林薇婷"], [fair.slot_ids[0]])
 
     dry = fair.schedule(dry_run=True)
     assert dry.status_code == 200, dry.text
@@ -318,17 +299,7 @@ def test_seats_match_meetings_after_scheduling(fair: Fair, db: Session) -> None:
 def test_delegates_see_times_only_once_the_schedule_is_published(
     fair: Fair, db: Session, delegate: Any, delegate_headers: Headers
 ) -> None:
-    mine = Participant(
-        event_id=fair.event_id,
-        user_id=delegate.id,
-        full_name="Lã Minh Tuấn",
-        email=delegate.email,
-        status="approved",
-        code=new_code(),
-    )
-    db.add(mine)
-    db.commit()
-    fair.people["me"] = pk(mine)
+    fair.people["me"] = add_person(db, fair.event_id, "Lã Minh Tuấn", user=delegate)
     meeting_id = fair.meet("me", GUESTS[0])
     assert fair.schedule(dry_run=False).status_code == 200
 

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 from sqlmodel import select
 
-from app.matchmaking.models import Profile
 from app.meetings import commands as meeting_commands
 from app.meetings.models import Meeting
 from app.survey.models import MeetingTopic
 from tests.conftest import token_for
 from tests.integration import test_meetings_pages as pages
+from tests.integration.conftest import add_profile
 from tests.integration.test_meetings_pages import Fair, _get
 
 fair = pages.fair  # the same event, people and browsers as the meeting pages' tests
@@ -32,32 +32,31 @@ def _survey(fair: Fair) -> str:
 
 
 def _profiles(fair: Fair) -> None:
-    db = fair.db
-    db.add(
-        Profile(
-            event_id=fair.event_id,
-            participant_id=fair.people["lin"],
-            kind="technology_offer",
-            title_vi=OFFER[0],
-            title_en=OFFER[1],
-            description_vi="Dây chuyền đóng gói tự động cho thực phẩm, máy đóng gói chân không",
+    for who, kind, title, description in (
+        (
+            "lin",
+            "technology_offer",
+            OFFER,
+            "Dây chuyền đóng gói tự động cho thực phẩm, máy đóng gói chân không",
+        ),
+        (
+            "hoa",
+            "technology_request",
+            ("Cần tự động hóa khâu đóng gói thực phẩm", "Automating food packaging"),
+            "Tìm dây chuyền đóng gói tự động, máy đóng gói chân không",
+        ),
+    ):
+        add_profile(
+            fair.db,
+            fair.event_id,
+            fair.people[who],
+            kind,
+            title_vi=title[0],
+            title_en=title[1],
+            description_vi=description,
             keywords=["đóng gói", "tự động hóa"],
             status="published",
         )
-    )
-    db.add(
-        Profile(
-            event_id=fair.event_id,
-            participant_id=fair.people["hoa"],
-            kind="technology_request",
-            title_vi="Cần tự động hóa khâu đóng gói thực phẩm",
-            title_en="Automating food packaging",
-            description_vi="Tìm dây chuyền đóng gói tự động, máy đóng gói chân không",
-            keywords=["đóng gói", "tự động hóa"],
-            status="published",
-        )
-    )
-    db.commit()
 
 
 def _fields(response) -> list[str]:  # type: ignore[no-untyped-def]

@@ -21,9 +21,8 @@ from app.meetings import commands as meeting_commands
 from app.meetings import requests as meeting_requests
 from app.meetings import rules as meeting_rules
 from app.meetings.schemas import MeetingCreate, MeetingRequestCreate, MeetingSettingsUpdate
-from app.registration.models import Participant
-from app.registration.service import new_code
 from app.types import pk
+from tests.integration.conftest import add_person
 from tests.integration.matrix.common import Call, E, act_for, read, write
 
 R = E + "/meeting-requests"
@@ -88,16 +87,15 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
         event_id=event_id,
         data=MeetingSettingsUpdate(booking_mode=BookingMode.self_service),
     )
-    third = Participant(
-        event_id=event_id,
-        full_name="Trần Quốc Bảo",
+    third = add_person(
+        db,
+        event_id,
+        "Trần Quốc Bảo",
         email=f"bao.{event_id}@cokhi-haiphong.example",
         languages=["vi"],
-        status="approved",
-        code=new_code(),
+        actor=organiser,
+        commit=False,
     )
-    db.add(third)
-    db.flush()
     request = meeting_requests.create_request(
         db,
         actor=organiser,
@@ -113,7 +111,7 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
         actor=organiser,
         event_id=event_id,
         data=MeetingCreate(
-            participant_ids=[ids["own_participant_id"], pk(third)],
+            participant_ids=[ids["own_participant_id"], third],
             interpreter_ids=[ids["participant_id"]],
         ),
     )

@@ -30,10 +30,10 @@ from app.outcomes.models import (
     AgreementStatus,
 )
 from app.outcomes.schemas import AgreementCreate, PartyIn
-from app.registration.models import Organisation, Participant
-from app.registration.service import new_code
-from app.text import organisation_key
+from app.registration import service as registration
+from app.registration.schemas import ParticipantUpdate
 from app.types import pk
+from tests.integration.conftest import add_organisation, add_person
 from tests.integration.matrix.common import Call, E, S, act_for, write
 
 OUT = E + "/outcomes"
@@ -91,40 +91,36 @@ MATRIX: dict[tuple[str, str], Call] = {
 }
 
 
-def _organisation(db: Session, name: str, country: str) -> Organisation:
-    org = Organisation(name_vi=name, name_key=organisation_key(name), country=country)
-    db.add(org)
-    db.flush()
-    return org
-
-
 def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]:
     event_id: int = target.event_id  # type: ignore[attr-defined]
     session_id: int = target.session_id  # type: ignore[attr-defined]
     ids: dict[str, int] = target.ids  # type: ignore[attr-defined]
     organiser = users["own_organiser"]
-    tw = _organisation(db, f"Taiwan Smart Packaging {event_id}", "TW")
-    vn = _organisation(db, f"Công ty Cơ khí Hải Phòng {event_id}", "VN")
-    own = db.get(Participant, ids["own_participant_id"])
-    assert own is not None
-    own.organisation_id = pk(tw)
-    db.add(own)
-    khoa = Participant(
+    tw = add_organisation(db, f"Taiwan Smart Packaging {event_id}", country="TW", commit=False)
+    vn = add_organisation(db, f"Công ty Cơ khí Hải Phòng {event_id}", country="VN", commit=False)
+    own = ids["own_participant_id"]
+    registration.update_participant(
+        db,
+        actor=organiser,
         event_id=event_id,
-        full_name="Đặng Văn Khoa",
-        email=f"khoa.{event_id}@cokhi-haiphong.example",
-        organisation_id=pk(vn),
-        status="approved",
-        code=new_code(),
+        participant_id=own,
+        data=ParticipantUpdate(organisation_id=tw),
     )
-    db.add(khoa)
-    db.flush()
+    khoa = add_person(
+        db,
+        event_id,
+        "Đặng Văn Khoa",
+        email=f"khoa.{event_id}@cokhi-haiphong.example",
+        organisation_id=vn,
+        actor=organiser,
+        commit=False,
+    )
     slot = events.list_slots(db, session_id=session_id)[0]
     meeting = meeting_commands.create_meeting(
         db,
         actor=organiser,
         event_id=event_id,
-        data=MeetingCreate(participant_ids=[pk(own), pk(khoa)]),
+        data=MeetingCreate(participant_ids=[own, khoa]),
     )
     checkin_service.check_in(
         db,
@@ -144,8 +140,8 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
             status=AgreementStatus.signed,
             signed_on=slot.starts_at.date(),
             parties=[
-                PartyIn(organisation_id=pk(tw), participant_id=pk(own)),
-                PartyIn(organisation_id=pk(vn), participant_id=pk(khoa)),
+                PartyIn(organisation_id=tw, participant_id=own),
+                PartyIn(organisation_id=vn, participant_id=khoa),
             ],
         ),
     )

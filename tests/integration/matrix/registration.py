@@ -14,9 +14,10 @@ from sqlmodel import Session
 
 from app.auth.models import User
 from app.registration import organisations as organisation_service
-from app.registration.models import Delegation, OrganisationKind
+from app.registration.models import OrganisationKind
 from app.registration.schemas import OrganisationCreate
 from app.types import pk
+from tests.integration.conftest import add_delegation
 from tests.integration.matrix.common import (
     ROLES,
     STATES,
@@ -63,15 +64,15 @@ def build(db: Session, users: dict[str, User], target: Any) -> dict[str, int]:
             sectors=["mechanics", "automation"],
         ),
     )
-    db.add(
-        Delegation(
-            event_id=target.event_id,
-            name=f"Đoàn Viện Cơ khí {target.event_id}",
-            country="VN",
-            leading_organisation_id=pk(org),
-        )
+    add_delegation(
+        db,
+        target.event_id,
+        f"Đoàn Viện Cơ khí {target.event_id}",
+        country="VN",
+        leading_organisation_id=pk(org),
+        actor=users["own_organiser"],
+        commit=False,
     )
-    db.flush()
     return {"organisation_id": pk(org)}
 
 

@@ -13,10 +13,9 @@ from sqlmodel import Session
 from app.auth.models import User
 from app.meetings import commands as meeting_commands
 from app.meetings.schemas import MeetingCreate
-from app.registration.models import Participant
-from app.registration.service import new_code
 from app.scheduling import service
 from app.types import pk
+from tests.integration.conftest import add_person
 from tests.integration.matrix.common import Call, E, S, write
 
 MATRIX: dict[tuple[str, str], Call] = {
@@ -31,22 +30,21 @@ def build(db: Session, users: dict[str, User], target: object) -> dict[str, int]
     session_id: int = target.session_id  # type: ignore[attr-defined]
     organiser = users["own_organiser"]
     people = [
-        Participant(
-            event_id=event_id,
-            full_name=name,
+        add_person(
+            db,
+            event_id,
+            name,
             email=f"{key}.{event_id}@lich-gap.example",
-            status="approved",
-            code=new_code(),
+            actor=organiser,
+            commit=False,
         )
         for key, name in (("minh", "Phạm Văn Minh"), ("sato", "Sato Kenji"))
     ]
-    db.add_all(people)
-    db.flush()
     meeting = meeting_commands.create_meeting(
         db,
         actor=organiser,
         event_id=event_id,
-        data=MeetingCreate(participant_ids=[pk(p) for p in people], session_id=session_id),
+        data=MeetingCreate(participant_ids=people, session_id=session_id),
     )
     service.schedule_session(
         db, actor=organiser, event_id=event_id, session_id=session_id, apply=False, time_limit_s=2

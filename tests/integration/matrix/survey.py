@@ -11,9 +11,8 @@ from typing import Any
 from sqlmodel import Session
 
 from app.auth.models import User
-from app.registration.models import Participant
-from app.registration.service import new_code
 from app.survey import service
+from tests.integration.conftest import add_person
 from tests.integration.matrix.common import Call, E, act_for, read, write
 
 SURVEY = E + "/survey"
@@ -26,15 +25,14 @@ _FILE = (
 def build(db: Session, users: dict[str, User], target: Any) -> dict[str, int]:
     """The survey open, and a third person at the tables whom the file names."""
     service.set_open(db, actor=users["own_organiser"], event_id=target.event_id, open_=True)
-    chen = Participant(
-        event_id=target.event_id,
-        full_name="Chen Yu-Han",
+    add_person(
+        db,
+        target.event_id,
+        "Chen Yu-Han",
         email="chen@tw-robotics.example",
-        status="approved",
-        code=new_code(),
+        actor=users["own_organiser"],
+        commit=False,
     )
-    db.add(chen)
-    db.flush()
     return {}
 
 
