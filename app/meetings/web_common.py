@@ -1,5 +1,5 @@
-"""What the meetings pages share: the page context every one starts from, when delegates see
-times, a form's revision, and the grid's address."""
+"""What the meetings pages share: the page context every one starts from, a form's revision,
+and the grid's address (who sees times is events.schedule_visible)."""
 
 from __future__ import annotations
 
