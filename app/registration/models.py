@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from sqlalchemy import JSON, CheckConstraint, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
@@ -167,8 +168,13 @@ class Unavailability(SQLModel, table=True):
     slot_id: int = Field(foreign_key="slot.id", primary_key=True, ondelete="CASCADE")
 
 
+class HasCountry(Protocol):
+    @property
+    def country(self) -> str: ...
+
+
 def person_country(
-    participant: Participant, organisation: Organisation | None, delegation: Delegation | None
+    participant: object, organisation: HasCountry | None, delegation: HasCountry | None
 ) -> str:
     """A person's country: their organisation's (the database requires its two-letter code),
     else their delegation's, else none. Pages, figures and documents all answer with this."""
