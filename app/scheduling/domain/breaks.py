@@ -139,6 +139,7 @@ class BreaksModel:
         model.add(sum(starts) <= 1).only_enforce_if(~has_break)
         # without a break the n meetings fill one window f .. f + n - 1, stated outright
         windows = []
+        windows_at: list[tuple[int, cp_model.IntVar]] = []
         for f in range(n_slots - n + 1):
             inside = range(f, f + n)
             if any(busy[s] == 0 for s in inside if isinstance(busy[s], int)) or any(
@@ -147,6 +148,7 @@ class BreaksModel:
                 continue
             w = model.new_bool_var("")
             windows.append(w)
+            windows_at.append((f, w))
             for s, now in enumerate(busy):
                 if not isinstance(now, int):
                     model.add_implication(w, now if s in inside else ~now)
@@ -154,6 +156,11 @@ class BreaksModel:
         model.add_at_most_one(windows)
         for w in windows:
             model.add_implication(w, ~has_break)
+        # and the other way round: a meeting in slot s puts the window over s
+        for s, now in enumerate(busy):
+            if not isinstance(now, int):
+                over = [w for f, w in windows_at if f <= s < f + n]
+                model.add_bool_or([has_break, ~now, *over])
 
     def solve(self, det_limit_s: float) -> tuple[dict[int, int] | None, bool]:
         """(slot per freed meeting or None, proven optimal). Lexicographic: first the fewest
