@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     #   thread  - inside the web process, after the response (development, tests).
     print_jobs: Literal["process", "worker", "thread"] = "process"
     print_memory_limit_mb: int = Field(default=3072, ge=256)
+    # Processes that lay out a long print (agendas, table sheets) side by side, a part of
+    # at most 100 pages' documents each; 1 lays everything out in the printing process.
+    print_processes: int = Field(default=2, ge=1, le=16)
     # Public pages that anonymous visitors read (the event page) are kept this many seconds
     # per process and language and served again without the database: under a crowd they
     # answer several times faster, and are at most this old. 0 turns it off.

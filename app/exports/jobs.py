@@ -263,9 +263,7 @@ def _render(session: Session, job: PrintJob, event: Event) -> bytes:
                 save(job)
                 last = time.monotonic()
 
-        return pdf.render_agendas(
-            view, agendas, by_delegation=job.by_delegation, progress=progress, chunk_size=10
-        )
+        return pdf.render_agendas(view, agendas, by_delegation=job.by_delegation, progress=progress)
     job.total = 1
     save(job)
     if job.what == PrintWhat.report.value:

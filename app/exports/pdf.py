@@ -9,8 +9,11 @@ files, whatever ends up in the HTML.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -237,7 +240,6 @@ def render_agendas(
     *,
     by_delegation: bool = False,
     progress: ProgressCallback | None = None,
-    chunk_size: int = 50,
 ) -> bytes:
     """Every agenda in one PDF, each person from a new page, in the order given; with
     ``by_delegation`` grouped by delegation (people without one last), each group opened by
@@ -247,41 +249,86 @@ def render_agendas(
     is called with (people done, people in all) as the work advances."""
     people = list(agendas)
     items = _items(people, by_delegation)
-    total = len(items)
     title = _title(event, "Meeting schedule")
-    # Each person (or cover) is its own document, so that counter(page)/counter(pages) count
-    # that person's pages. Their pages are joined into one PDF part of PART_SIZE people
-    # (sharing the embedded fonts), and the parts into the file: laid-out pages are dropped
-    # part by part, so memory stays flat (1,500 agendas held at once took 3.5 GB).
-    parts: list[bytes] = []
-    documents: list[Document] = []
-    step = max(chunk_size, 1)
-    for start in range(0, total, step):
-        for item in items[start : start + step]:
-            with second_language(item.agenda.second if item.agenda else "en"):
-                html = render_html(
-                    "agendas.html",
-                    event=event,
-                    items=[item],
-                    locale=item.agenda.language if item.agenda else "vi",
-                    title=title,
-                )
-            documents.append(_document(html))
+    pieces = [
+        _Piece(
+            "agendas.html",
+            {
+                "event": event,
+                "items": [item],
+                "locale": item.agenda.language if item.agenda else "vi",
+                "title": title,
+            },
+            item.agenda.second if item.agenda else "en",
+        )
+        for item in items
+    ] or [_Piece("agendas.html", {"event": event, "items": [], "locale": "vi", "title": title})]
+    counted = [1 if item.agenda is not None else 0 for item in items]
+
+    def done(pieces_done: int) -> None:
+        if progress is not None:
+            progress(sum(counted[:pieces_done]), len(people))
+
+    return _render_pieces(pieces, done)
+
+
+# Documents laid out at once in one process (about 2 MB of memory each), and the fewest a
+# print needs before its parts are laid out in several processes side by side.
+PART_SIZE = 100
+PARALLEL_FROM = 60
+
+
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """One document of a print: its own page numbers ("1/2" per person or per table)."""
+
+    template: str
+    context: dict[str, Any]
+    second: str = "en"
+
+
+def _render_part(pieces: Sequence[_Piece]) -> bytes:
+    """Lay out ``pieces`` and write them as one PDF part sharing the embedded fonts."""
+    documents = []
+    for piece in pieces:
+        with second_language(piece.second):
+            documents.append(_document(render_html(piece.template, **piece.context)))
+    return _joined(documents)
+
+
+def _render_pieces(pieces: Sequence[_Piece], done: Callable[[int], None]) -> bytes:
+    """The pieces as one PDF, in order. Each is its own document (so counter(page) and
+    counter(pages) count that person's or that table's pages); they are joined into parts of
+    at most PART_SIZE, and the parts into the file: laid-out pages are dropped part by part,
+    so memory stays flat (1,500 agendas held at once took 3.5 GB). A long print lays its parts
+    out in ``print_processes`` processes side by side (each about 150 ms of CPU per page)."""
+    from app.settings import get_settings
+
+    processes = min(get_settings().print_processes, os.cpu_count() or 1)
+    if processes < 2 or len(pieces) < PARALLEL_FROM:
+        parts: list[bytes] = []
+        documents: list[Document] = []
+        for n, piece in enumerate(pieces, start=1):
+            with second_language(piece.second):
+                documents.append(_document(render_html(piece.template, **piece.context)))
             if len(documents) >= PART_SIZE:
                 parts.append(_joined(documents))
                 documents = []
-        done = min(start + step, total)
-        if progress is not None:
-            progress(sum(1 for i in items[:done] if i.agenda is not None), len(people))
-    if documents or not parts:
-        documents = documents or [
-            _document(render_html("agendas.html", event=event, items=[], locale="vi", title=title))
-        ]
-        parts.append(_joined(documents))
+            if n % 10 == 0 or n == len(pieces):
+                done(n)
+        if documents:
+            parts.append(_joined(documents))
+        return _merged(parts)
+    # at least two parts per process, so that no process waits long for the last one
+    size = max(1, min(PART_SIZE, -(-len(pieces) // (2 * processes))))
+    chunks = [list(pieces[i : i + size]) for i in range(0, len(pieces), size)]
+    with ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_render_part, chunk) for chunk in chunks]
+        parts = []
+        for n, future in enumerate(futures, start=1):
+            parts.append(future.result())
+            done(min(n * size, len(pieces)))
     return _merged(parts)
-
-
-PART_SIZE = 100  # agendas laid out at once (about 2 MB of memory each)
 
 
 def _joined(documents: Sequence[Document]) -> bytes:
@@ -329,14 +376,16 @@ def render_table_sheets(
     """One door sheet per table: the big table number and its meetings by time; headings in
     Vietnamese and ``second`` (English, or the visiting delegation's language)."""
     ordered = sorted(sheets, key=lambda s: s.table_number)
-    with second_language(second):
-        return _pdf(
-            "tables.html",
-            event=event,
-            sheets=ordered,
-            locale=pick_locale(locale),
-            title=_title(event, "Table"),
-        )
+    context = {"event": event, "locale": pick_locale(locale), "title": _title(event, "Table")}
+    # each table its own document: its pages are numbered "1/2" for that table
+    pieces = [_Piece("tables.html", {**context, "sheets": [sheet]}, second) for sheet in ordered]
+    return _render_pieces(
+        pieces or [_Piece("tables.html", {**context, "sheets": []}, second)], _ignore
+    )
+
+
+def _ignore(_done: int) -> None:
+    return None
 
 
 @contextmanager

@@ -238,6 +238,32 @@ def test_agendas_printed_in_parts_join_into_one_file_in_order(
     assert "Lịch gặp" in str(title.title)
 
 
+
+def test_a_long_print_laid_out_in_several_processes_is_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts laid out side by side in other processes come back in order: the same pages,
+    the same text, as when one process lays out everything."""
+    monkeypatch.setattr(pdf_module, "PART_SIZE", 2)
+    people = [
+        person(HANH, HANH_MEETINGS),
+        person(LIN, [], language="en"),
+        person(KIM, []),
+        person(TANAKA, [], language="en"),
+        person(HANH, []),
+    ]
+    alone = render_agendas(EVENT, people)
+    monkeypatch.setattr(pdf_module, "PARALLEL_FROM", 2)
+    seen: list[tuple[int, int]] = []
+    side_by_side = render_agendas(EVENT, people, progress=lambda d, t: seen.append((d, t)))
+
+    def texts(pdf: bytes) -> list[str]:
+        return [pdftotext(pdf, tmp_path, page=n) for n in range(1, page_count(pdf) + 1)]
+
+    assert texts(side_by_side) == texts(alone)
+    assert "Kim Min-jun" in texts(side_by_side)[2]
+    assert seen[-1] == (5, 5)
+
 def test_agendas_by_delegation_open_each_group_with_a_cover(tmp_path: Path) -> None:
     people = [
         PersonAgendaView(2, "Lin Wei-Ting", (), delegation="Đoàn Đài Loan", checkin_code="A"),
