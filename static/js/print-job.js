@@ -4,6 +4,21 @@
   if (!box) return;
   var bar = box.querySelector("progress"), text = box.querySelector("[role=status]");
   var link = document.getElementById("job-download");
+  // the same job in "Recent prints" below says the same thing
+  var recent = document.querySelector('#recent-jobs li[data-job="' + box.dataset.job + '"] .job-state');
+  function mirror(job) {
+    if (!recent) return;
+    if (job.status === "done") {
+      var a = document.createElement("a");
+      a.href = link.dataset.href || link.href;
+      a.textContent = link.textContent;
+      recent.replaceChildren(a);
+    } else if (job.status === "failed") {
+      recent.textContent = box.dataset.failedShort;
+    } else {
+      recent.textContent = text.textContent;
+    }
+  }
   function show(job) {
     bar.max = Math.max(job.total, 1);
     bar.value = job.done;
@@ -19,6 +34,7 @@
     } else {
       text.textContent = box.dataset.progress.replace("{done}", job.done).replace("{total}", job.total);
     }
+    mirror(job);
     return job.status === "done" || job.status === "failed";
   }
   function poll() {

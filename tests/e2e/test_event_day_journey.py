@@ -173,3 +173,26 @@ def test_check_in_by_the_agenda_code_held_feedback_and_the_report(
     key = report.locator(".rp-key")
     expect(key).to_contain_text("1")
     assert "Đã diễn ra" in key.inner_text() or "1" in key.inner_text()
+
+
+def test_table_sheets_print_in_the_background_and_the_recent_list_follows(
+    live_server: str, page: Page
+) -> None:
+    """The print page: the organiser starts the table sheets, watches the job finish without
+    reloading, and "Recent prints" below says the same (a download link, not "waiting")."""
+    event_id, _session_id, _ids, _code = _organiser_event(live_server)
+    _log_in(page, live_server, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+    page.goto(f"{live_server}/events/{event_id}/print")
+    page.locator("form:has(input[name=what][value=tables]) button[type=submit]").click()
+    expect(page.get_by_test_id("job-status")).to_contain_text(
+        "Xong. Tệp PDF đã sẵn sàng", timeout=90_000
+    )
+    job = page.locator("#job").get_attribute("data-job")
+    listed = page.locator(f'#recent-jobs li[data-job="{job}"]')
+    expect(listed.get_by_role("link", name="Tải tệp PDF")).to_be_visible()
+    expect(listed).not_to_contain_text("Đang chờ")
+    href = page.get_by_test_id("job-download").get_attribute("href")
+    assert href is not None
+    pdf = page.request.get(live_server + href)
+    assert pdf.status == 200
+    assert pdf.body().startswith(b"%PDF")
