@@ -68,6 +68,8 @@ COLUMNS = (
     ("solver/bound", 12, "{:.4f}"),
     ("solver/FCFS", 11, "{:.3f}"),
     ("moved %", 7, "{}"),
+    ("breaks/p before", 15, "{:.3f}"),
+    ("breaks/p after", 14, "{:.3f}"),
     ("solve s", 7, "{:.2f}"),
     ("RSS MiB", 7, "{:.0f}"),
 )
@@ -112,6 +114,8 @@ def _measure(name: str, data: dict[str, Any], time_limit: float) -> tuple[Any, .
         stats.priority_sum / max(stats.upper_bound, 1),
         stats.priority_sum / max(baseline, 1),
         moved,
+        stats.breaks_before / max(len(problem.participants), 1),
+        stats.breaks / max(len(problem.participants), 1),
         elapsed,
         peak_mib,
     )

@@ -104,6 +104,8 @@ class Stats:
     # objective 3 as the literature counts it: per participant and day, the runs of idle
     # slots between their first and last meeting
     breaks: int = 0
+    # the same before the days were compacted (at the same priority and moves): for benches
+    breaks_before: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -78,6 +78,7 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
     moves: MovesResult | None = None
     if any(s >= 0 for s in inst.current_slot):
         moves = minimise_moves(inst, sched, limit)
+    breaks_before = sum(participant_breaks(inst, sched.slot_of))
     compact(sched, Budget(int(limit * NODES_PER_SECOND)))
     compact_days(inst, sched, limit)
     slot_of = list(sched.slot_of)
@@ -94,6 +95,7 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
         optimal=proven or total >= upper,
         started=started,
         moves_lower_bound=None if moves is None else moves.lower_bound,
+        breaks_before=breaks_before,
     )
 
 
@@ -165,6 +167,7 @@ def finish(
     optimal: bool,
     started: float | None,
     moves_lower_bound: int | None = None,
+    breaks_before: int | None = None,
 ) -> Solution:
     """Tables, statistics and reasons for a verified slot schedule."""
     from .tables import assign_tables
@@ -200,6 +203,7 @@ def finish(
     details = {problem.meetings[m].id: reason_detail(inst, sched, m) for m in unscheduled}
     reasons = {mid: reason_text(d) for mid, d in details.items()}
     elapsed = 0.0 if started is None else round(time.perf_counter() - started, 3)
+    breaks = sum(participant_breaks(inst, slot_of))
     stats = Stats(
         scheduled=len(assignments),
         priority_sum=total,
@@ -210,7 +214,8 @@ def finish(
         solve_s=elapsed,
         optimal=optimal,
         moves_lower_bound=moved if moves_lower_bound is None else min(moves_lower_bound, moved),
-        breaks=sum(participant_breaks(inst, slot_of)),
+        breaks=breaks,
+        breaks_before=breaks if breaks_before is None else breaks_before,
     )
     return Solution(
         tuple(assignments),
