@@ -238,7 +238,6 @@ def test_agendas_printed_in_parts_join_into_one_file_in_order(
     assert "Lịch gặp" in str(title.title)
 
 
-
 def test_a_long_print_laid_out_in_several_processes_is_the_same_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -263,6 +262,7 @@ def test_a_long_print_laid_out_in_several_processes_is_the_same_file(
     assert texts(side_by_side) == texts(alone)
     assert "Kim Min-jun" in texts(side_by_side)[2]
     assert seen[-1] == (5, 5)
+
 
 def test_agendas_by_delegation_open_each_group_with_a_cover(tmp_path: Path) -> None:
     people = [
