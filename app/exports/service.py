@@ -83,6 +83,22 @@ _ACTIVE = [s.value for s in ACTIVE_STATUSES]
 # A synchronous agendas.pdf for more people than this would keep a worker (and the
 # organiser's browser) waiting for more than ~20 s: use a print job instead.
 SYNC_AGENDA_LIMIT = 200
+# The same for tables.pdf and grid.pdf: more tables than this (about 150 ms of layout each)
+# print as a job, laid out in several processes, never inside a web worker.
+SYNC_TABLE_LIMIT = 50
+
+
+def _small_enough_to_wait_for(tables: int, event_id: int, what: str) -> None:
+    if tables > SYNC_TABLE_LIMIT:
+        raise Conflict(
+            _l(
+                "{len} tables take too long to print while you wait; start a print job "
+                "(POST /api/v1/events/{event_id}/print-jobs) and download it when it is done",
+                len=tables,
+                event_id=event_id,
+            ),
+            [FieldError("print-jobs", f"too many tables for one request: print {what} as a job")],
+        )
 
 
 # ---- small helpers -------------------------------------------------------------------------
@@ -706,6 +722,7 @@ def tables_pdf(
 ) -> Document:
     event = events.managed_event(session, actor, event_id)
     sheets = table_sheet_views(session, event, session_id=session_id)
+    _small_enough_to_wait_for(len(sheets), event_id, "tables")
     body = pdf.render_table_sheets(event_view(event), sheets, locale=chosen_locale(lang, "vi"))
     return Document(body, f"ketnoi-{event_id}-tables.pdf")
 
@@ -715,6 +732,7 @@ def grid_pdf(
 ) -> Document:
     event = events.managed_event(session, actor, event_id)
     grids = grid_views(session, event, session_id=session_id)
+    _small_enough_to_wait_for(sum(len(g.tables) for g in grids), event_id, "grid")
     body = pdf.render_grid(event_view(event), grids, locale=chosen_locale(lang, "vi"))
     return Document(body, f"ketnoi-{event_id}-grid.pdf")
 

@@ -543,6 +543,17 @@ def test_too_many_agendas_for_one_request_point_to_a_print_job(
     assert "lệnh in" in body["detail"]
 
 
+def test_too_many_tables_for_one_request_point_to_a_print_job(
+    fair: Fair, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(exports, "SYNC_TABLE_LIMIT", 2)
+    for document in ("tables.pdf", "grid.pdf"):
+        body = _problem(fair.client.get(f"{fair.base}/{document}", headers=fair.org), 409)
+        assert "3 bàn" in body["detail"]
+        assert "lệnh in" in body["detail"]
+        assert body["errors"][0]["field"] == "print-jobs"
+
+
 def test_table_sheets_and_grid(fair: Fair, tmp_path: Path) -> None:
     sheets = fair.client.get(f"{fair.base}/tables.pdf", headers=fair.org)
     assert sheets.status_code == 200
