@@ -88,7 +88,7 @@ SYNC_AGENDA_LIMIT = 200
 SYNC_TABLE_LIMIT = 50
 
 
-def _small_enough_to_wait_for(tables: int, event_id: int, what: str) -> None:
+def _small_enough_to_wait_for(tables: int, event_id: int) -> None:
     if tables > SYNC_TABLE_LIMIT:
         raise Conflict(
             _l(
@@ -97,7 +97,7 @@ def _small_enough_to_wait_for(tables: int, event_id: int, what: str) -> None:
                 len=tables,
                 event_id=event_id,
             ),
-            [FieldError("print-jobs", f"too many tables for one request: print {what} as a job")],
+            [FieldError("print-jobs", "too many tables for one request")],
         )
 
 
@@ -722,7 +722,7 @@ def tables_pdf(
 ) -> Document:
     event = events.managed_event(session, actor, event_id)
     sheets = table_sheet_views(session, event, session_id=session_id)
-    _small_enough_to_wait_for(len(sheets), event_id, "tables")
+    _small_enough_to_wait_for(len(sheets), event_id)
     body = pdf.render_table_sheets(event_view(event), sheets, locale=chosen_locale(lang, "vi"))
     return Document(body, f"ketnoi-{event_id}-tables.pdf")
 
@@ -732,7 +732,7 @@ def grid_pdf(
 ) -> Document:
     event = events.managed_event(session, actor, event_id)
     grids = grid_views(session, event, session_id=session_id)
-    _small_enough_to_wait_for(sum(len(g.tables) for g in grids), event_id, "grid")
+    _small_enough_to_wait_for(sum(len(g.tables) for g in grids), event_id)
     body = pdf.render_grid(event_view(event), grids, locale=chosen_locale(lang, "vi"))
     return Document(body, f"ketnoi-{event_id}-grid.pdf")
 
