@@ -287,16 +287,17 @@ class _Piece:
     second: str = "en"
 
 
+def _lay_out(piece: _Piece) -> Document:
+    with second_language(piece.second):
+        return _document(render_html(piece.template, **piece.context))
+
+
 def _render_part(pieces: Sequence[_Piece]) -> bytes:
     """Lay out ``pieces`` and write them as one PDF part sharing the embedded fonts."""
-    documents = []
-    for piece in pieces:
-        with second_language(piece.second):
-            documents.append(_document(render_html(piece.template, **piece.context)))
-    return _joined(documents)
+    return _joined([_lay_out(piece) for piece in pieces])
 
 
-def _render_pieces(pieces: Sequence[_Piece], done: Callable[[int], None]) -> bytes:
+def _render_pieces(pieces: Sequence[_Piece], done: Callable[[int], None] | None = None) -> bytes:
     """The pieces as one PDF, in order. Each is its own document (so counter(page) and
     counter(pages) count that person's or that table's pages); they are joined into parts of
     at most PART_SIZE, and the parts into the file: laid-out pages are dropped part by part,
@@ -309,12 +310,11 @@ def _render_pieces(pieces: Sequence[_Piece], done: Callable[[int], None]) -> byt
         parts: list[bytes] = []
         documents: list[Document] = []
         for n, piece in enumerate(pieces, start=1):
-            with second_language(piece.second):
-                documents.append(_document(render_html(piece.template, **piece.context)))
+            documents.append(_lay_out(piece))
             if len(documents) >= PART_SIZE:
                 parts.append(_joined(documents))
                 documents = []
-            if n % 10 == 0 or n == len(pieces):
+            if done is not None and (n % 10 == 0 or n == len(pieces)):
                 done(n)
         if documents:
             parts.append(_joined(documents))
@@ -327,7 +327,8 @@ def _render_pieces(pieces: Sequence[_Piece], done: Callable[[int], None]) -> byt
         parts = []
         for n, future in enumerate(futures, start=1):
             parts.append(future.result())
-            done(min(n * size, len(pieces)))
+            if done is not None:
+                done(min(n * size, len(pieces)))
     return _merged(parts)
 
 
@@ -379,13 +380,7 @@ def render_table_sheets(
     context = {"event": event, "locale": pick_locale(locale), "title": _title(event, "Table")}
     # each table its own document: its pages are numbered "1/2" for that table
     pieces = [_Piece("tables.html", {**context, "sheets": [sheet]}, second) for sheet in ordered]
-    return _render_pieces(
-        pieces or [_Piece("tables.html", {**context, "sheets": []}, second)], _ignore
-    )
-
-
-def _ignore(_done: int) -> None:
-    return None
+    return _render_pieces(pieces or [_Piece("tables.html", {**context, "sheets": []}, second)])
 
 
 @contextmanager
