@@ -9,8 +9,9 @@ from typing import Any
 from fastapi import APIRouter
 from sqlmodel import Field, Session, SQLModel, col, select
 
+from app.auth.models import User
 from app.deps import Organiser, SessionDep
-from app.errors import NotFound
+from app.errors import Conflict, FieldError, Invalid, NotFound
 from app.events import service as events
 from app.events.models import EventPublic, MeetingTable, Slot
 from app.events.presenters import event_public
@@ -25,6 +26,9 @@ router = APIRouter(prefix="/api/v1/events", tags=["scheduling"])
 class ScheduleRequest(SQLModel):
     dry_run: bool = True
     time_limit_s: float = Field(default=DEFAULT_TIME_LIMIT_S, gt=0, le=MAX_TIME_LIMIT_S)
+    # With ``dry_run: false``: apply this trial run exactly as it was reported (the same
+    # moves, the same idle gaps) instead of solving again; 409 if the session changed since.
+    run_id: DbInt | None = None
 
 
 class AssignmentPublic(SQLModel):
@@ -148,7 +152,10 @@ def run_schedule(
     user: Organiser,
 ) -> ScheduleResult:
     """Schedule the session's accepted meetings. ``dry_run`` (the default) only reports what
-    the scheduler would do; ``dry_run: false`` moves the meetings."""
+    the scheduler would do; ``dry_run: false`` moves the meetings; ``dry_run: false`` with the
+    ``run_id`` of the latest trial run applies that run as it was reported."""
+    if data.run_id is not None:
+        return _apply_trial(event_id, session_id, data.run_id, data.dry_run, session, user)
     outcome = service.schedule_session(
         session,
         actor=user,
@@ -161,6 +168,26 @@ def run_schedule(
     return _result(
         outcome.run, _assignments(session, events.event_zone(event), outcome.assignments)
     )
+
+
+def _apply_trial(
+    event_id: int, session_id: int, run_id: int, dry_run: bool, session: Session, user: User
+) -> ScheduleResult:
+    if dry_run:
+        raise Invalid("run_id", "a trial run is applied with dry_run false")
+    changed = service.apply_trial(
+        session, actor=user, event_id=event_id, session_id=session_id, run_id=run_id
+    )
+    if changed is None:
+        raise Conflict(
+            "the session changed after this trial run (or a newer run exists); run it again",
+            [FieldError("run_id", "not the latest trial run of the session as it is now")],
+        )
+    run = service.latest_run(session, session_id=session_id)
+    assert run is not None  # apply_trial found it
+    event = events.get_event(session, event_id, viewer=user)
+    triples = service.placements(session, session_id=session_id)
+    return _result(run, _assignments(session, events.event_zone(event), triples))
 
 
 @router.get("/{event_id}/sessions/{session_id}/schedule", response_model=ScheduleResult)

@@ -28,6 +28,8 @@ table and cap rules as the last word. Every run is recorded in ``schedule_run``.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -255,6 +257,33 @@ def build_problem(session: Session, *, event: Event, session_row: EventSession) 
     )
 
 
+def fingerprint(problem: dm.Problem) -> str:
+    """What a run was computed from, as a short digest: slots, tables, people (blocked slots,
+    caps, delegations), meetings (parties, priorities, locks) and where each meeting is now.
+    Two builds with the same digest give the solver the same input, so a trial run whose
+    digest still matches can be applied as it was shown, without solving again."""
+    data = {
+        "slots": [[s.id, s.start.isoformat() if s.start else None] for s in problem.slots],
+        "tables": [t.id for t in problem.tables],
+        "people": [
+            [p.id, sorted(p.unavailable), p.max_meetings, p.group, p.table]
+            for p in problem.participants
+        ],
+        "meetings": [
+            [
+                m.id,
+                list(m.participants),
+                m.priority,
+                sorted(m.allowed_slots) if m.allowed_slots is not None else None,
+                [m.lock.slot, m.lock.table] if m.lock else None,
+            ]
+            for m in problem.meetings
+        ],
+        "current": [[c.meeting, c.slot, c.table] for c in problem.current],
+    }
+    return hashlib.sha256(json.dumps(data, separators=(",", ":")).encode()).hexdigest()[:32]
+
+
 def _plain_figures(built: Built, stats: dict[str, Any], placed: set[str]) -> None:
     """Turn the solver's weighted priority sum and bound back into plain priorities."""
     weighted_bound = int(stats.get("upper_bound", 0))
@@ -317,7 +346,10 @@ def schedule_session(
     _plain_figures(built, stats, set(placed))
     stats["meetings"] = len(built.meetings)
     stats["changes"] = len(moves)
-    stats["idle_by_person"] = idle_by_person(built, solution.assignments)
+    idle = idle_by_person(built, solution.assignments)
+    stats["idle_people"] = len(idle)
+    stats["idle_by_person"] = idle[:IDLE_LISTED]
+    stats["fingerprint"] = fingerprint(built.problem)
     # What a person would notice, for the page's before/after list: each meeting that moves,
     # gets a time, or loses one, as [slot id, table id] or None.
     stats["diff"] = [
@@ -328,16 +360,7 @@ def schedule_session(
         }
         for meeting, slot, table_id in moves
     ]
-    changed = 0
-    if apply:
-        # Announce moves by e-mail only once people have seen a schedule: before the first
-        # publication in organiser mode, the schedule is still a draft.
-        notify = events.schedule_shown(event)
-        changed = meeting_commands.apply_placements(
-            session, actor=actor, event=event, moves=moves, notify=notify
-        )
-        if notify:  # a draft leaves people out of nothing yet: told when it is published
-            _tell_left_out(session, event=event, built=built, unscheduled=unscheduled)
+    changed = _write(session, actor, event, built, moves, unscheduled) if apply else 0
     run = ScheduleRun(
         event_id=event_id,
         session_id=session_id,
@@ -358,15 +381,7 @@ def schedule_session(
     session.add(run)
     session.flush()
     if apply:
-        record(
-            session,
-            actor_id=actor.id,
-            action="schedule.apply",
-            entity="event_session",
-            entity_id=session_id,
-            event_id=event_id,
-            changes={"run": [None, run.id], "changed": [None, changed]},
-        )
+        _record_applied(session, actor, run, changed)
     return ScheduleOutcome(
         run=run,
         stats=stats,
@@ -380,13 +395,106 @@ def schedule_session(
     )
 
 
+def _write(
+    session: Session,
+    actor: User,
+    event: Event,
+    built: Built,
+    moves: list[tuple[Meeting, Slot | None, int | None]],
+    unscheduled: list[Unscheduled],
+) -> int:
+    """Move the meetings of a run; once people have seen a schedule, tell them, and tell
+    both parties of each confirmed meeting left without a time why. Returns how many moved."""
+    # Before the first publication in organiser mode the schedule is a draft: nobody is told
+    # of a move, and those left out are told when it is published.
+    notify = events.schedule_shown(event)
+    changed = meeting_commands.apply_placements(
+        session, actor=actor, event=event, moves=moves, notify=notify
+    )
+    if notify:
+        _tell_left_out(session, event=event, built=built, unscheduled=unscheduled)
+    return changed
+
+
+def _record_applied(session: Session, actor: User, run: ScheduleRun, changed: int) -> None:
+    record(
+        session,
+        actor_id=actor.id,
+        action="schedule.apply",
+        entity="event_session",
+        entity_id=run.session_id,
+        event_id=run.event_id,
+        changes={"run": [None, run.id], "changed": [None, changed]},
+    )
+
+
+def apply_trial(
+    session: Session, *, actor: User, event_id: int, session_id: int, run_id: int
+) -> int | None:
+    """Apply a trial run exactly as the organiser saw it: the same moves, the same meetings
+    left out, so that nobody's day gets an idle gap the organiser did not look at. Only the
+    session's latest run, not applied yet, and only while nothing it was computed from has
+    changed (same ``fingerprint``); otherwise returns None and changes nothing (run it
+    again). Returns how many meetings moved."""
+    event = events.managed_event(session, actor, event_id)
+    row = matchmaking_session(session, event_id=event_id, session_id=session_id)
+    run = latest_run(session, session_id=session_id)
+    if run is None or run.id != run_id:
+        return None
+    if run.applied:
+        return 0  # applied already (a second click): nothing more to move
+    built = build_problem(session, event=event, session_row=row)
+    if run.stats.get("fingerprint") != fingerprint(built.problem):
+        return None
+    meetings = {pk(m): m for m in built.meetings.values()}
+    slots = {pk(s): s for s in built.slots.values()}
+    moves: list[tuple[Meeting, Slot | None, int | None]] = [
+        (
+            meetings[int(d["meeting_id"])],
+            slots[int(d["after"][0])] if d.get("after") else None,
+            int(d["after"][1]) if d.get("after") else None,
+        )
+        for d in run.stats.get("diff", [])
+    ]
+    unscheduled = [
+        Unscheduled(
+            meeting_id=int(u["meeting_id"]),
+            code=str(u.get("code", "unknown")),
+            participant_ids=[int(i) for i in u.get("participant_ids", [])],
+            detail={},
+        )
+        for u in run.unscheduled
+    ]
+    changed = _write(session, actor, event, built, moves, unscheduled)
+    run.applied = True
+    session.add(run)
+    session.flush()
+    _record_applied(session, actor, run, changed)
+    return changed
+
+
+def placements(session: Session, *, session_id: int) -> list[tuple[int, int, int]]:
+    """(meeting id, slot id, table id) of every meeting with a place in the session."""
+    rows = session.exec(
+        select(Meeting.id, Meeting.slot_id, Meeting.table_id)
+        .where(
+            Meeting.session_id == session_id,
+            col(Meeting.slot_id).is_not(None),
+            col(Meeting.table_id).is_not(None),
+            col(Meeting.status).in_(_OPEN + _FIXED),
+        )
+        .order_by(col(Meeting.id))
+    ).all()
+    return [(int(m or 0), int(s or 0), int(t or 0)) for m, s, t in rows]
+
+
 IDLE_LISTED = 50
 
 
 def idle_by_person(built: Built, assignments: Iterable[dm.Assignment]) -> list[dict[str, int]]:
     """Each person's idle time between their first and last meeting of the session in this
-    schedule: the idle slots and the breaks (runs of idle slots), most idle first, at most
-    ``IDLE_LISTED`` people (the organiser reads it before applying)."""
+    schedule: the idle slots and the breaks (runs of idle slots), most idle first, everyone
+    (the organiser reads the first ``IDLE_LISTED`` before applying, and how many there are)."""
     slot_index = {s.id: i for i, s in enumerate(built.problem.slots)}
     people = {m.id: m.participants for m in built.problem.meetings}
     busy: dict[int, set[int]] = {}
@@ -405,7 +513,7 @@ def idle_by_person(built: Built, assignments: Iterable[dm.Assignment]) -> list[d
             continue
         rows.append({"participant_id": pk(person), "idle_slots": idle, "breaks": breaks})
     rows.sort(key=lambda r: (-r["idle_slots"], -r["breaks"], r["participant_id"]))
-    return rows[:IDLE_LISTED]
+    return rows
 
 
 def _tell_left_out(

@@ -15,6 +15,7 @@ from app.forms import read_form, submit_form
 from app.scheduling import service
 from app.scheduling.overview import overview
 from app.scheduling.service import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
+from app.types import pk
 from app.web import redirect, render
 
 router = APIRouter(include_in_schema=False)
@@ -32,6 +33,7 @@ def _page(
     errors: dict[str, str] | None = None,
     status: int = 200,
     confirm_apply: bool = False,
+    stale: bool = False,
     time_limit: float | None = None,
 ) -> Response:
     view = overview(session, actor=user, event_id=event_id, session_id=session_id)
@@ -50,6 +52,8 @@ def _page(
             "places": view.places,
             "idle_rows": view.idle_rows,
             "confirm_apply": confirm_apply,
+            "stale": stale,
+            "shown": events.schedule_shown(view.event),
             "time_limit": time_limit,
             "sent": request.query_params.get("sent"),
             "names": view.names,
@@ -73,12 +77,21 @@ def schedule_page(
 
 @dataclass
 class _Run:
-    """What the organiser asked for, as the save settles it: apply or a trial run, and
-    whether to show the changes and ask first (over a published schedule)."""
+    """What the organiser asked for, as the save settles it: apply or a trial run, whether to
+    show the changes and ask first (once people see the schedule), and whether the trial run
+    they meant to apply had gone stale (its meetings changed since)."""
 
     apply: bool
     ask: bool
     limit: float = 0.0
+    stale: bool = False
+
+
+def _run_id(form: dict[str, str]) -> int:
+    try:
+        return int(form.get("run_id") or "")
+    except ValueError as exc:
+        raise Invalid("run_id", "this trial run is not known; run the scheduler again") from exc
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id:int}/schedule")
@@ -88,39 +101,50 @@ async def run_schedule(
     form = await read_form(request)
     raw = (form.get("time_limit_s") or str(DEFAULT_TIME_LIMIT_S)).strip()
     event = events.get_event(session, event_id, viewer=user)
-    # Over a published schedule, applying moves what people already have: first show what
-    # would change (a trial run) and ask.
-    applying = form.get("action") == "apply"
-    run = _Run(
-        apply=applying,
-        ask=applying and event.schedule_published_at is not None and form.get("confirm") != "1",
-    )
+    action = form.get("action")
+    # Once people see the schedule, "Schedule all" first shows what would change (a trial
+    # run) and asks; "apply_run" then applies exactly that trial run.
+    run = _Run(apply=action == "apply", ask=action == "apply" and events.schedule_shown(event))
+
+    def trial(apply: bool) -> service.ScheduleOutcome:
+        return service.schedule_session(
+            session,
+            actor=user,
+            event_id=event_id,
+            session_id=session_id,
+            apply=apply,
+            time_limit_s=run.limit,
+        )
 
     def save() -> None:
         try:
             run.limit = float(raw.replace(",", "."))
         except ValueError as exc:
             raise Invalid("time_limit_s", "give a number of seconds") from exc
-        if run.ask:
-            run.apply = False
-        outcome = service.schedule_session(
-            session,
-            actor=user,
-            event_id=event_id,
-            session_id=session_id,
-            apply=run.apply,
-            time_limit_s=run.limit,
-        )
-        if run.ask and not outcome.stats.get("changes"):
-            # Nothing people already see would change: no need to ask.
-            run.ask, run.apply = False, True
-            service.schedule_session(
+        if action == "apply_run":
+            changed = service.apply_trial(
                 session,
                 actor=user,
                 event_id=event_id,
                 session_id=session_id,
-                apply=True,
-                time_limit_s=run.limit,
+                run_id=_run_id(form),
+            )
+            run.apply = changed is not None
+            if changed is None:
+                # Something changed since: nothing applied; a new trial run to look at.
+                run.stale = run.ask = True
+                trial(apply=False)
+            return
+        outcome = trial(apply=run.apply and not run.ask)
+        if run.ask and not outcome.stats.get("changes"):
+            # Nothing people already see would change: no need to ask.
+            run.ask = False
+            service.apply_trial(
+                session,
+                actor=user,
+                event_id=event_id,
+                session_id=session_id,
+                run_id=pk(outcome.run),
             )
 
     def fail(errors: dict[str, str], status: int) -> Response:
@@ -135,6 +159,7 @@ async def run_schedule(
                 event_id,
                 session_id,
                 confirm_apply=True,
+                stale=run.stale,
                 time_limit=run.limit,
             )
         return redirect(

@@ -155,21 +155,97 @@ def test_trial_lists_what_moves_and_applying_over_a_published_schedule_asks_firs
     assert "đã được công bố" in _part(asked.text, "confirm-apply")
     fair.db.expire_all()
     assert fair.db.get(Meeting, meeting["id"]).slot_id == fair.slot(1)  # type: ignore[union-attr]
+    shown = _part(asked.text, f"diff-{meeting['id']}")
     confirmed = organiser.post(
         page_url,
         data={
-            "action": "apply",
-            "confirm": "1",
+            "action": "apply_run",
+            "run_id": _run_id(asked.text),
             "time_limit_s": "2",
             "csrf_token": _csrf(asked.text),
         },
     )
     assert confirmed.status_code == 303
     fair.db.expire_all()
-    assert fair.db.get(Meeting, meeting["id"]).slot_id != fair.slot(1)  # type: ignore[union-attr]
+    moved = fair.db.get(Meeting, meeting["id"])
+    assert moved is not None
+    assert moved.slot_id != fair.slot(1)
+    # Applied as shown: the page's "what changed" row is the one the organiser confirmed.
+    assert _part(_get(organiser, page_url).text, f"diff-{meeting['id']}") == shown
     again = _post(organiser, page_url, publish_url, {})
     flash = _part(_get(organiser, again.headers["location"]).text, "published-flash")
     assert "không gửi thêm thư" in flash
+
+
+def _run_id(page: str) -> str:
+    found = re.search(r'name="run_id" value="(\d+)"', page)
+    assert found, "no trial run to apply on the page"
+    return found.group(1)
+
+
+def test_a_trial_run_is_applied_as_shown_and_never_after_the_session_changed(
+    fair: Fair,
+) -> None:
+    fair.mode("organiser")
+    first = fair.meet("lin", "hoa")
+    organiser = fair.browser("organiser")
+    page_url = f"/events/{fair.event_id}/sessions/{fair.session_id}/schedule"
+    _post(organiser, page_url, page_url, {"action": "dry_run", "time_limit_s": "2"})
+    page = _get(organiser, page_url).text
+    assert "Áp dụng lần chạy thử này" in _part(page, "apply-trial")
+    shown = _part(page, f"diff-{first['id']}")
+    # Before the organiser applies it, Hoa blocks the slot the trial run gave the meeting.
+    trial_slot = fair.slot(1)
+    block_slots(fair.db, fair.event_id, fair.people["hoa"], [trial_slot])
+    stale = organiser.post(
+        page_url,
+        data={
+            "action": "apply_run",
+            "run_id": _run_id(page),
+            "time_limit_s": "2",
+            "csrf_token": _csrf(page),
+        },
+    )
+    assert stale.status_code == 200
+    notice = _part(stale.text, "run-stale")
+    assert "Chưa áp dụng gì" in notice
+    fair.db.expire_all()
+    row = fair.db.get(Meeting, first["id"])
+    assert row is not None
+    assert row.slot_id is None
+    fresh = _part(stale.text, f"diff-{first['id']}")
+    assert fresh != shown
+    assert "14:00" not in fresh
+    applied = organiser.post(
+        page_url,
+        data={
+            "action": "apply_run",
+            "run_id": _run_id(stale.text),
+            "time_limit_s": "2",
+            "csrf_token": _csrf(stale.text),
+        },
+    )
+    assert applied.status_code == 303
+    fair.db.expire_all()
+    row = fair.db.get(Meeting, first["id"])
+    assert row is not None
+    assert row.slot_id not in (None, trial_slot)
+    assert _part(_get(organiser, page_url).text, f"diff-{first['id']}") == fresh
+    # The API says the same: a trial run that is not the latest or has gone stale is refused.
+    trial = fair.api.post(
+        f"/api/v1/events/{fair.event_id}/sessions/{fair.session_id}/schedule",
+        json={"dry_run": True, "time_limit_s": 2},
+        headers=fair.org,
+    )
+    assert trial.status_code == 200, trial.text
+    block_slots(fair.db, fair.event_id, fair.people["lin"], [fair.slot(2)])
+    refused = fair.api.post(
+        f"/api/v1/events/{fair.event_id}/sessions/{fair.session_id}/schedule",
+        json={"dry_run": False, "run_id": trial.json()["run_id"]},
+        headers=fair.org,
+    )
+    assert refused.status_code == 409
+    assert refused.json()["errors"][0]["field"] == "run_id"
 
 
 def test_the_meeting_page_lists_free_times_and_tables_and_moves_there(fair: Fair) -> None:
