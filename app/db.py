@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -9,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
 
 from app.settings import get_settings
@@ -35,14 +37,47 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, pool_size: int = 10) -> Engine:
+    """The engine of ``url``. ``pool_size`` connections are kept open (as many as requests a
+    web process works on at once, ``Settings.db_pool_size``): under a crowd, a connection
+    opened and closed per request costs more than the request itself."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=pool_size,
+            max_overflow=10,
+        )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     # A request waits at most 10 s for a free connection, then gets a 503 with Retry-After
     # (app.problems) rather than hanging on.
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_timeout=10)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_timeout=10)
+    event.listen(engine, "checkin", _checked_in)
+    event.listen(engine, "checkout", _ping_if_idle)
+    return engine
+
+
+# A pooled connection unused for this long is tested before a request gets it (the server may
+# have restarted or dropped it meanwhile); one handed back a moment ago is not: under a crowd,
+# a test round trip per request (SQLAlchemy's pool_pre_ping) costs more than the answer.
+IDLE_PING_S = 5.0
+
+
+def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+    record.info["returned_at"] = time.monotonic()
+
+
+def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+    returned = record.info.get("returned_at")
+    if returned is not None and time.monotonic() - returned < IDLE_PING_S:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+    except Exception as exc:  # the pool drops it and connects again
+        raise DisconnectionError() from exc
 
 
 @lru_cache
@@ -58,7 +93,7 @@ def get_engine() -> Engine:
         path = settings.database_url.split("///", 1)[-1]
         if path and path != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-    engine = make_engine(settings.database_url)
+    engine = make_engine(settings.database_url, settings.db_pool_size)
     from app.input_guard import install as guard_input
 
     guard_input(engine)

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import FastAPI, Response
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -141,6 +142,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         _bootstrap(settings)
+        # As many requests at once as the database pool has connections (app.db).
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
         yield
 
     app = FastAPI(

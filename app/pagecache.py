@@ -1,9 +1,18 @@
-"""Public pages for anonymous visitors, remembered a few seconds per process (micro-caching).
+"""Pages remembered a few seconds per process (micro-caching), so that a crowd reading the
+same pages is served without building each again.
 
-Only pages that are the same for every anonymous reader go here: no form (so no CSRF token),
-no flash message, no query string beyond ``lang``. The key holds the path and the language;
-the response's headers and cookies are still added per request by ``app.web.PageMiddleware``.
-How long: ``Settings.public_page_seconds`` (``KETNOI_PUBLIC_PAGE_SECONDS``; 0 turns it off).
+- ``public_page``: pages that are the same for every anonymous reader: no form (so no CSRF
+  token), no flash message, no query string beyond ``lang``. The key holds the path and the
+  language. How long: ``Settings.public_page_seconds`` (``KETNOI_PUBLIC_PAGE_SECONDS``).
+- ``private_page`` / ``private_json``: a signed-in person's own page (My meetings) or list
+  (their meetings through the API), kept per reader and per
+  ``stamp`` — a value read cheaply from the database that changes whenever anything of theirs
+  the page shows changes — for at most ``Settings.private_page_seconds``. The reader's own
+  CSRF token is put into the kept page on every answer. No flash message, no query string
+  beyond ``lang`` and the names the caller allows.
+
+The response's headers and cookies are still added per request by ``app.web.PageMiddleware``.
+0 seconds turns either off.
 """
 
 from __future__ import annotations
@@ -17,11 +26,14 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.settings import get_settings
-from app.web import request_locale
+from app.web import csrf_for, request_locale
 
 MAX_PAGES = 512
+MAX_PRIVATE_BYTES = 64 * 1024 * 1024  # private pages kept per process, in all
 
 _pages: OrderedDict[tuple[str, str], tuple[float, int, bytes]] = OrderedDict()
+_private: OrderedDict[tuple[object, ...], tuple[float, bytes, bytes]] = OrderedDict()
+_private_bytes = 0
 _lock = threading.Lock()
 
 
@@ -56,7 +68,80 @@ def public_page(request: Request, user: object | None, build: Callable[[], Respo
     return response
 
 
+def private_page(
+    request: Request,
+    *,
+    reader: object,
+    stamp: object,
+    build: Callable[[], Response],
+    allowed: tuple[str, ...] = (),
+) -> Response:
+    """``build()``'s page, or the one built for the same ``reader`` and ``stamp`` (and path,
+    query and language) less than ``private_page_seconds`` ago, with the reader's CSRF
+    token. Only 200 HTML responses are kept."""
+    if not _private_ok(request, allowed):
+        return build()
+    path, query, locale = request.url.path, str(request.query_params), request_locale(request)
+    key: tuple[object, ...] = ("html", path, query, locale, reader, stamp)
+    token = csrf_for(request).encode()
+    hit = _recall(key)
+    if hit is not None:
+        return HTMLResponse(hit[0].replace(hit[1], token) if hit[1] else hit[0])
+    response = build()
+    if response.status_code == 200 and isinstance(response.body, bytes):
+        _keep(key, response.body, token if token in response.body else b"")
+    return response
+
+
+def private_json(
+    request: Request, *, reader: object, stamp: object, build: Callable[[], bytes]
+) -> Response:
+    """The JSON ``build()`` makes, or the one made for the same ``reader`` and ``stamp`` (and
+    path and query) less than ``private_page_seconds`` ago."""
+    if not _private_ok(request, tuple(request.query_params)):
+        return Response(build(), media_type="application/json")
+    key = ("json", request.url.path, str(request.query_params), reader, stamp)
+    hit = _recall(key)
+    if hit is not None:
+        return Response(hit[0], media_type="application/json")
+    body = build()
+    _keep(key, body, b"")
+    return Response(body, media_type="application/json")
+
+
+def _private_ok(request: Request, allowed: tuple[str, ...]) -> bool:
+    return (
+        get_settings().private_page_seconds > 0
+        and request.method == "GET"
+        and all(name in ("lang", *allowed) for name in request.query_params)
+    )
+
+
+def _recall(key: tuple[object, ...]) -> tuple[bytes, bytes] | None:
+    with _lock:
+        hit = _private.get(key)
+        if hit is None or hit[0] <= time.monotonic():
+            return None
+        _private.move_to_end(key)
+        return hit[1], hit[2]
+
+
+def _keep(key: tuple[object, ...], body: bytes, token: bytes) -> None:
+    global _private_bytes
+    expires = time.monotonic() + get_settings().private_page_seconds
+    with _lock:
+        old = _private.pop(key, None)
+        _private_bytes -= len(old[1]) if old else 0
+        _private[key] = (expires, body, token)
+        _private_bytes += len(body)
+        while _private_bytes > MAX_PRIVATE_BYTES and _private:
+            _private_bytes -= len(_private.popitem(last=False)[1][1])
+
+
 def forget() -> None:
     """Drop every remembered page (tests)."""
+    global _private_bytes
     with _lock:
         _pages.clear()
+        _private.clear()
+        _private_bytes = 0

@@ -64,6 +64,10 @@ class Settings(BaseSettings):
     # Any request body (uploads included), checked while it streams in (app.limits).
     max_request_bytes: int = 25 * 1024 * 1024
     check_migrations: bool = True
+    # Requests one web process works on at once (its thread pool) and database connections it
+    # keeps open: more threads than connections only queue for the pool; more connections
+    # than threads sit idle. PostgreSQL's max_connections must cover processes × (this + 10).
+    db_pool_size: int = Field(default=20, ge=2, le=200)
     # Where a print job runs once asked for (app.exports.jobs.start):
     #   process - a separate short-lived process (``ketnoi print-job ID``) with at most
     #             print_memory_limit_mb of address space: the web worker never grows;
@@ -78,6 +82,11 @@ class Settings(BaseSettings):
     # per process and language and served again without the database: under a crowd they
     # answer several times faster, and are at most this old. 0 turns it off.
     public_page_seconds: float = Field(default=10.0, ge=0, le=300)
+    # A signed-in delegate's "My meetings" is kept per process while nothing of theirs changes
+    # (their meetings and requests, app.meetings.queries.agenda_stamp) and for at most this many
+    # seconds (other people's changes: a table renamed, a slot another delegate took); their
+    # own form token is put in on every answer. 0 turns it off.
+    private_page_seconds: float = Field(default=10.0, ge=0, le=120)
     # Outgoing e-mail (app.notifications.sender, ``ketnoi send-mail``). Without a host the
     # messages stay in the outbox, readable on /dev/outbox.
     smtp_host: str | None = None

@@ -52,6 +52,7 @@ os.environ["KETNOI_PRINT_JOBS"] = "thread"
 # Tests build many apps in one process with the same event ids: no remembered public pages
 # (app.pagecache has its own test, which turns it on).
 os.environ["KETNOI_PUBLIC_PAGE_SECONDS"] = "0"
+os.environ["KETNOI_PRIVATE_PAGE_SECONDS"] = "0"
 os.environ.pop("KETNOI_ADMIN_EMAIL", None)
 os.environ.pop("KETNOI_ADMIN_PASSWORD", None)
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Query, Response
+from fastapi import APIRouter, Body, Query, Request, Response
 from sqlmodel import Session
 
+from app import pagecache
 from app.auth.models import User
 from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
 from app.events import service as events
@@ -38,7 +39,8 @@ from app.meetings.schemas import (
     SlotBrief,
 )
 from app.pagination import Page, Paging
-from app.types import DbInt, utcnow
+from app.registration import service as registration
+from app.types import DbInt, pk, utcnow
 
 router = APIRouter(prefix="/api/v1/events", tags=["meetings"])
 
@@ -166,6 +168,7 @@ def cancel_request(
 @router.get(MEETINGS, response_model=Page[MeetingPublic])
 def list_meetings(
     event_id: DbInt,
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     paging: Paging,
@@ -175,24 +178,56 @@ def list_meetings(
 ) -> Page[MeetingPublic]:
     # Held while the list is read: the service's own lookup of the event answers from memory.
     event = events.get_event(session, event_id, viewer=user)
-    rows, total = queries.list_meetings(
-        session,
-        viewer=user,
-        event_id=event_id,
-        session_id=session_id,
-        status=status,
-        participant_id=participant_id,
-        limit=paging.limit,
-        offset=paging.offset,
+
+    def build() -> Page[MeetingPublic]:
+        rows, total = queries.list_meetings(
+            session,
+            viewer=user,
+            event_id=event_id,
+            session_id=session_id,
+            status=status,
+            participant_id=participant_id,
+            limit=paging.limit,
+            offset=paging.offset,
+        )
+        hidden = schedule_hidden(session, event, user)
+        loaded = readmodel.load_meetings(session, rows)
+        return Page(
+            items=[
+                meeting_public(session, event, m, user, hidden=hidden, loaded=loaded) for m in rows
+            ],
+            total=total,
+            limit=paging.limit,
+            offset=paging.offset,
+        )
+
+    own = _only_own(session, user, event, participant_id)
+    if own is None:
+        return build()
+    # A delegate reading their own meetings (the app on their phone, every few seconds):
+    # answered again while nothing of theirs changed, as "My meetings" is.
+    stamp = (
+        queries.agenda_stamp(session, event_id=event_id, participant_id=own),
+        event.updated_at,
+        event.schedule_published_at,
     )
-    hidden = schedule_hidden(session, event, user)
-    loaded = readmodel.load_meetings(session, rows)
-    return Page(
-        items=[meeting_public(session, event, m, user, hidden=hidden, loaded=loaded) for m in rows],
-        total=total,
-        limit=paging.limit,
-        offset=paging.offset,
+    return pagecache.private_json(  # type: ignore[return-value]
+        request,
+        reader=(pk(user), own),
+        stamp=stamp,
+        build=lambda: build().model_dump_json().encode(),
     )
+
+
+def _only_own(session: Session, user: User, event: Event, participant_id: int | None) -> int | None:
+    """The viewer's own registration when they read only their own meetings (not an
+    organiser, not for someone else); else None."""
+    if events.can_manage(session, user, event):
+        return None
+    own = registration.participant_for_user(session, event_id=pk(event), user=user)
+    if own is None or participant_id not in (None, own.id):
+        return None
+    return pk(own)
 
 
 @router.post(MEETINGS, response_model=MeetingPublic, status_code=201)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import bindparam, case, func
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
@@ -21,8 +22,10 @@ from app.events.models import (
 from app.meetings.models import (
     Meeting,
     MeetingParticipant,
+    MeetingRequest,
     MeetingRole,
     MeetingStatus,
+    RequestStatus,
 )
 from app.meetings.rules import ACTIVE_VALUES, own_participant
 from app.pagination import page_total
@@ -244,3 +247,47 @@ def addable_people(
         and (p.organisation_id in orgs or p.delegation_id in delegations)
     ]
     return interpreters, colleagues
+
+
+_REQUEST_STATE = {status.value: n for n, status in enumerate(RequestStatus, start=1)}
+
+
+def _agenda_stamp_query() -> Any:
+    event_id: Any = bindparam("event_id")
+    me: Any = bindparam("participant_id")
+    meetings = (
+        select(
+            func.count(),
+            func.coalesce(func.sum(col(Meeting.revision)), 0),
+            func.max(col(Meeting.updated_at)),
+        )
+        .join(MeetingParticipant, col(MeetingParticipant.meeting_id) == col(Meeting.id))
+        .where(col(Meeting.event_id) == event_id, col(MeetingParticipant.participant_id) == me)
+    )
+    state = case(
+        *((col(MeetingRequest.status) == value, n) for value, n in _REQUEST_STATE.items()),
+        else_=0,
+    )
+    asked = select(
+        func.count(),
+        func.coalesce(func.sum(col(MeetingRequest.id) * 8 + state), 0),
+        func.max(col(MeetingRequest.responded_at)),
+    ).where(
+        col(MeetingRequest.event_id) == event_id,
+        (col(MeetingRequest.requester_id) == me) | (col(MeetingRequest.recipient_id) == me),
+    )
+    return meetings.union_all(asked)
+
+
+_AGENDA_STAMP = _agenda_stamp_query()  # built once: it is read on every "My meetings"
+
+
+def agenda_stamp(session: Session, *, event_id: int, participant_id: int) -> tuple[Any, ...]:
+    """A stamp of everything of one person that their "My meetings" shows, in one statement:
+    their meetings (how many, the sum of revisions — every change of a meeting bumps its
+    revision — and the latest change) and the requests they sent or received (how many and
+    their states). Equal stamps: nothing of theirs changed (app.pagecache.private_page)."""
+    rows = session.execute(
+        _AGENDA_STAMP, {"event_id": event_id, "participant_id": participant_id}
+    ).all()
+    return tuple(value for row in rows for value in row)

@@ -17,6 +17,7 @@ from fastapi.responses import Response
 from markupsafe import Markup
 from sqlmodel import Session
 
+from app import pagecache
 from app.auth.models import User
 from app.deps import CurrentUser, SessionDep
 from app.errors import Forbidden, Invalid
@@ -152,8 +153,29 @@ def my_meetings_page(
     event = events.get_event(session, event_id, viewer=user)
     wanted = registration.parse_as(request.query_params.get("as") or participant_id)
     person = _whose(session, user, event, wanted)
-    return render(
-        request, "meetings/mine.html", _mine_context(request, session, user, event, person)
+
+    def build() -> Response:
+        return render(
+            request, "meetings/mine.html", _mine_context(request, session, user, event, person)
+        )
+
+    if person is None:
+        return build()
+    # Read again while nothing of theirs changed: their meetings and requests (the stamp),
+    # the event's and the person's own rows (already loaded), for a few seconds at most.
+    stamp = (
+        queries.agenda_stamp(session, event_id=event_id, participant_id=pk(person)),
+        event.updated_at,
+        event.schedule_published_at,
+        person.updated_at,
+        person.status,
+    )
+    return pagecache.private_page(
+        request,
+        reader=(pk(user), pk(person)),
+        stamp=stamp,
+        build=build,
+        allowed=("as", "participant_id"),
     )
 
 

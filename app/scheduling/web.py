@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from app.deps import Organiser, SessionDep
 from app.errors import Invalid
 from app.events import service as events
-from app.forms import read_form, submit_form
+from app.forms import Form, read_form, submit_form
 from app.scheduling import service
 from app.scheduling.overview import overview
 from app.scheduling.service import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
@@ -87,7 +87,7 @@ class _Run:
     stale: bool = False
 
 
-def _run_id(form: dict[str, str]) -> int:
+def _run_id(form: Form) -> int:
     try:
         return int(form.get("run_id") or "")
     except ValueError as exc:
