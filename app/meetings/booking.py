@@ -49,9 +49,12 @@ def _event_slots(session: Session, event_id: int, session_id: int | None) -> lis
 
 
 def slot_of_event(session: Session, event_id: int, slot_id: int) -> Slot:
-    slot = session.get(Slot, slot_id)
-    row = session.get(EventSession, slot.session_id) if slot else None
-    if slot is None or row is None or row.event_id != event_id:
+    slot = session.exec(
+        select(Slot)
+        .join(EventSession, col(EventSession.id) == col(Slot.session_id))
+        .where(col(Slot.id) == slot_id, col(EventSession.event_id) == event_id)
+    ).first()
+    if slot is None:
         raise Invalid("slot_id", _l("slot {slot_id} is not a slot of this event", slot_id=slot_id))
     return slot
 

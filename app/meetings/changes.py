@@ -7,7 +7,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col
 
 from app.audit.service import diff, record
@@ -17,7 +19,6 @@ from app.events.models import Event
 from app.meetings.models import Meeting, MeetingParticipant
 from app.meetings.notices import notify_placement
 from app.meetings.queries import meeting_people
-from app.meetings.rules import cursor
 from app.types import pk, utcnow
 
 
@@ -59,22 +60,27 @@ def stale(want: int, now: int) -> Conflict:
     )
 
 
+_COLUMNS = [(attr.key, attr.columns[0]) for attr in sa_inspect(Meeting).column_attrs]
+
+
 def touch(session: Session, meeting: Meeting, expected: int | None) -> None:
     """Bump the revision if it is still ``expected`` (compare-and-set). On PostgreSQL this
     also locks the meeting's row, so two changes of one meeting take turns and the second
     sees a stale revision. Call it before changing any attribute of ``meeting``."""
     want = meeting.revision if expected is None else expected
-    result = cursor(
-        session.execute(
-            update(Meeting)
-            .where(col(Meeting.id) == meeting.id, col(Meeting.revision) == want)
-            .values(revision=col(Meeting.revision) + 1, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-    )
-    session.refresh(meeting)
-    if result.rowcount != 1:
+    row = session.execute(
+        update(Meeting)
+        .where(col(Meeting.id) == meeting.id, col(Meeting.revision) == want)
+        .values(revision=col(Meeting.revision) + 1, updated_at=utcnow())
+        .returning(*(column for _, column in _COLUMNS))
+        .execution_options(synchronize_session=False)
+    ).first()
+    if row is None:
+        session.refresh(meeting)
         raise stale(want, meeting.revision)
+    # The row as it is now (what a refresh would read, without another round trip).
+    for (key, _), value in zip(_COLUMNS, row, strict=True):
+        set_committed_value(meeting, key, value)
 
 
 def require_current(session: Session, meeting: Meeting, revision: int | None) -> None:

@@ -103,13 +103,16 @@ def place_meeting(
     table_id: int | None,
     revision: int | None = None,
     action: str = "meeting.place",
+    people: Sequence[MeetingParticipant] | None = None,
 ) -> Meeting:
     """Move or unschedule one meeting (no permission check: for the scheduler, which has
-    checked that the actor manages the event). Bumps the revision, audits, notifies."""
+    checked that the actor manages the event). Bumps the revision, audits, notifies.
+    ``people``: the meeting's people when the caller has just read them."""
     event = session.get(Event, meeting.event_id)
     assert event is not None
     require_open(meeting)
-    people = meeting_people(session, pk(meeting))
+    if people is None:
+        people = meeting_people(session, pk(meeting))
     slot = slot_of_event(session, meeting.event_id, slot_id) if slot_id is not None else None
     if slot is None and table_id is not None:
         raise Invalid("table_id", "a table needs a slot")
@@ -237,6 +240,7 @@ def book_meeting(
         table_id=None,
         revision=revision,
         action="meeting.book",
+        people=people,
     )
 
 

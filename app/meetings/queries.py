@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, case, func
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
@@ -57,10 +58,18 @@ def meeting_people(session: Session, meeting_id: int) -> list[MeetingParticipant
 
 
 def participants_by_id(session: Session, ids: Sequence[int]) -> dict[int, Participant]:
-    if not ids:
-        return {}
-    rows = session.exec(select(Participant).where(col(Participant.id).in_(list(ids)))).all()
-    return {pk(p): p for p in rows}
+    """The participants of ``ids``; those this unit of work has read already come from memory
+    (a query would not refresh them either), the rest in one query."""
+    found: dict[int, Participant] = {}
+    for i in ids:
+        known = session.identity_map.get(identity_key(Participant, i))
+        if isinstance(known, Participant):
+            found[i] = known
+    missing = [i for i in ids if i not in found]
+    if missing:
+        rows = session.exec(select(Participant).where(col(Participant.id).in_(missing))).all()
+        found.update({pk(p): p for p in rows})
+    return found
 
 
 def party_participants(session: Session, people: Sequence[MeetingParticipant]) -> list[Participant]:
@@ -113,9 +122,10 @@ def acts_for_any(
     parties_only: bool,
 ) -> bool:
     ids = [p.participant_id for p in people if not parties_only or p.role == "party"]
-    return any(
-        registration.can_act_for(session, user, event, person)
-        for person in participants_by_id(session, ids).values()
+    persons = list(participants_by_id(session, ids).values())
+    # One's own meeting first: no delegation or organiser lookup needed.
+    return any(registration.is_self(person, user) for person in persons) or any(
+        registration.can_act_for(session, user, event, person) for person in persons
     )
 
 
