@@ -53,8 +53,18 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
     # A request waits at most 10 s for a free connection, then gets a 503 with Retry-After
     # (app.problems) rather than hanging on.
     engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_timeout=10)
+
+    def ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        returned = record.info.get("returned_at")
+        if returned is not None and time.monotonic() - returned < IDLE_PING_S:
+            return
+        try:  # the dialect's own ping (pool_pre_ping's): it leaves no transaction open
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # the pool drops it and connects again
+            raise DisconnectionError() from exc
+
     event.listen(engine, "checkin", _checked_in)
-    event.listen(engine, "checkout", _ping_if_idle)
+    event.listen(engine, "checkout", ping_if_idle)
     return engine
 
 
@@ -66,18 +76,6 @@ IDLE_PING_S = 5.0
 
 def _checked_in(_dbapi_connection: Any, record: Any) -> None:
     record.info["returned_at"] = time.monotonic()
-
-
-def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-    returned = record.info.get("returned_at")
-    if returned is not None and time.monotonic() - returned < IDLE_PING_S:
-        return
-    try:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("SELECT 1")
-        cursor.close()
-    except Exception as exc:  # the pool drops it and connects again
-        raise DisconnectionError() from exc
 
 
 @lru_cache
