@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -156,15 +157,7 @@ def test_trial_lists_what_moves_and_applying_over_a_published_schedule_asks_firs
     fair.db.expire_all()
     assert fair.db.get(Meeting, meeting["id"]).slot_id == fair.slot(1)  # type: ignore[union-attr]
     shown = _part(asked.text, f"diff-{meeting['id']}")
-    confirmed = organiser.post(
-        page_url,
-        data={
-            "action": "apply_run",
-            "run_id": _run_id(asked.text),
-            "time_limit_s": "2",
-            "csrf_token": _csrf(asked.text),
-        },
-    )
+    confirmed = _apply_run(organiser, page_url, asked.text)
     assert confirmed.status_code == 303
     fair.db.expire_all()
     moved = fair.db.get(Meeting, meeting["id"])
@@ -183,6 +176,12 @@ def _run_id(page: str) -> str:
     return found.group(1)
 
 
+def _apply_run(organiser: TestClient, page_url: str, page: str) -> Any:
+    """Press the page's "apply this trial run" button."""
+    data = {"action": "apply_run", "run_id": _run_id(page), "time_limit_s": "2"}
+    return organiser.post(page_url, data={**data, "csrf_token": _csrf(page)})
+
+
 def test_a_trial_run_is_applied_as_shown_and_never_after_the_session_changed(
     fair: Fair,
 ) -> None:
@@ -197,15 +196,7 @@ def test_a_trial_run_is_applied_as_shown_and_never_after_the_session_changed(
     # Before the organiser applies it, Hoa blocks the slot the trial run gave the meeting.
     trial_slot = fair.slot(1)
     block_slots(fair.db, fair.event_id, fair.people["hoa"], [trial_slot])
-    stale = organiser.post(
-        page_url,
-        data={
-            "action": "apply_run",
-            "run_id": _run_id(page),
-            "time_limit_s": "2",
-            "csrf_token": _csrf(page),
-        },
-    )
+    stale = _apply_run(organiser, page_url, page)
     assert stale.status_code == 200
     notice = _part(stale.text, "run-stale")
     assert "Chưa áp dụng gì" in notice
@@ -216,15 +207,7 @@ def test_a_trial_run_is_applied_as_shown_and_never_after_the_session_changed(
     fresh = _part(stale.text, f"diff-{first['id']}")
     assert fresh != shown
     assert "14:00" not in fresh
-    applied = organiser.post(
-        page_url,
-        data={
-            "action": "apply_run",
-            "run_id": _run_id(stale.text),
-            "time_limit_s": "2",
-            "csrf_token": _csrf(stale.text),
-        },
-    )
+    applied = _apply_run(organiser, page_url, stale.text)
     assert applied.status_code == 303
     fair.db.expire_all()
     row = fair.db.get(Meeting, first["id"])
