@@ -77,7 +77,7 @@ def test_my_meetings_is_remembered_per_reader_and_renewed_by_their_own_changes(
 
 
 def test_the_meetings_api_list_is_remembered_only_for_the_delegates_own_list(
-    remembered: None, fair: Fair
+    remembered: None, fair: Fair, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     meeting = fair.meet("lin", "hoa", slot_id=fair.slot(1), table_id=fair.table(1))
     token = issue_api_token(fair.db, get_settings(), user=fair.users["lin"])
@@ -105,4 +105,7 @@ def test_the_meetings_api_list_is_remembered_only_for_the_delegates_own_list(
     assert "Nguyễn Thị Hoa Mới" in str(after)
     # The same JSON as without memory.
     pagecache.forget()
+    assert fair.api.get(url, headers=lin).json() == after
+    monkeypatch.setenv("KETNOI_PRIVATE_PAGE_SECONDS", "0")
+    get_settings.cache_clear()
     assert fair.api.get(url, headers=lin).json() == after
