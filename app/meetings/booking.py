@@ -4,7 +4,9 @@ and seats, written all or nothing inside a savepoint."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
 from sqlalchemy import delete, func, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -103,6 +105,58 @@ def _free_table_ids(session: Session, slot: Slot, *, exclude_meeting: int | None
         .order_by(col(MeetingTable.number))
     ).all()
     return [int(r) for r in rows if r is not None]
+
+
+@dataclass(frozen=True)
+class IdleChange:
+    """How many more (or, negative, fewer) idle gaps a party gets between their meetings of
+    the day when the meeting moves to a slot."""
+
+    name: str
+    gaps: int
+
+
+def idle_changes(
+    session: Session, meeting_id: int, slots: Sequence[Slot]
+) -> dict[int, list[IdleChange]]:
+    """Per slot of ``slots`` (by id): each party of the meeting whose idle gaps (runs of free
+    slots between their first and last meeting of a session) would change if the meeting
+    moved there, so that the organiser moving it by hand sees the gaps they give people."""
+    meeting = session.get(Meeting, meeting_id)
+    parties = [p.participant_id for p in meeting_people(session, meeting_id) if p.role == "party"]
+    if meeting is None or not parties or not slots:
+        return {}
+    here = session.get(Slot, meeting.slot_id) if meeting.slot_id else None
+    seats: dict[tuple[int, int], set[int]] = {}
+    for person, session_id, number in session.exec(
+        select(MeetingSeat.participant_id, Slot.session_id, Slot.number)
+        .join(Slot, col(Slot.id) == col(MeetingSeat.slot_id))
+        .where(col(MeetingSeat.participant_id).in_(parties), MeetingSeat.meeting_id != meeting_id)
+    ).all():
+        seats.setdefault((person, session_id), set()).add(number)
+    names = {
+        pk(p): p.full_name
+        for p in session.exec(select(Participant).where(col(Participant.id).in_(parties))).all()
+    }
+
+    def gaps(person: int, at: Slot | None, session_id: int) -> int:
+        taken = sorted(
+            seats.get((person, session_id), set())
+            | ({at.number} if at is not None and at.session_id == session_id else set())
+        )
+        return sum(1 for a, b in pairwise(taken) if b - a > 1)
+
+    out: dict[int, list[IdleChange]] = {}
+    for slot in slots:
+        days = {slot.session_id} | ({here.session_id} if here is not None else set())
+        changes = [
+            IdleChange(names.get(person, ""), change)
+            for person in parties
+            if (change := sum(gaps(person, slot, d) - gaps(person, here, d) for d in days))
+        ]
+        if changes:
+            out[pk(slot)] = changes
+    return out
 
 
 def common_free_slots(

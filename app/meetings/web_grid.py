@@ -205,11 +205,13 @@ def _meeting_page_context(
     meeting = views.event_meeting(session, pk(event), meeting_id)
     view = views.meeting_views(session, event, [meeting])[0]
     interpreters, colleagues = queries.addable_people(session, meeting_id)
+    options = booking.move_options(session, meeting_id) if view.open else []
     return {
         **common(request, event),
         "row": row,
         "m": view,
-        "options": booking.move_options(session, meeting_id) if view.open else [],
+        "options": options,
+        "idle": booking.idle_changes(session, meeting_id, [slot for slot, _ in options]),
         "interpreters": interpreters,
         "colleagues": colleagues,
         "errors": errors or {},

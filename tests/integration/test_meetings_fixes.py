@@ -373,3 +373,20 @@ def test_once_the_event_is_over_pending_requests_expire_and_none_can_be_sent(fai
     form = _get(fair.browser("lin"), f"/events/{fair.event_id}/meeting-requests/new")
     assert "Sự kiện đã kết thúc: không thể gửi thêm yêu cầu gặp" in form.text
     assert 'name="message"' not in form.text
+
+
+def test_moving_a_meeting_by_hand_shows_the_idle_gaps_it_gives_or_takes(fair: Fair) -> None:
+    meeting = fair.meet("lin", "hoa", slot_id=fair.slot(1), table_id=fair.table(1))
+    fair.meet("hoa", "bao", slot_id=fair.slot(3), table_id=fair.table(2))  # Hoa: 1 and 3
+    fair.meet("lin", "chen", slot_id=fair.slot(2), table_id=fair.table(1))  # Lin: 1 and 2
+    browser = fair.browser("organiser")
+    url = f"/events/{fair.event_id}/sessions/{fair.session_id}/grid/{meeting['id']}"
+    page = _get(browser, url).text
+    options = dict(re.findall(r'data-testid="option-slot-(\d+)"(.*?)</div>', page, re.S))
+    # At slot 4 Hoa waits no longer (3, 4), Lin once more (2 … 4).
+    assert "−1 khoảng chờ: Nguyễn Thị Hoa" in options["4"]
+    assert "+1 khoảng chờ: Lin Wei-Ting" in options["4"]
+    # At slot 5 both wait once more than now: Hoa (3 … 5), Lin (2 … 5).
+    assert "+1 khoảng chờ: Lin Wei-Ting" in options["5"]
+    assert "khoảng chờ: Nguyễn Thị Hoa" not in options["5"]  # 1 … 3 or 3 … 5: one gap either way
+    assert "người này sẽ phải chờ thêm một lần" in page  # the legend
