@@ -1,10 +1,16 @@
-"""Request body size, checked while the body streams in (before the multipart parser spools
-a whole upload to disk): a declared Content-Length over the limit is refused before any byte
-is read, a chunked body as soon as it passes the limit. Routes keep their own, smaller
-limits (documents, imports); this one bounds what any request can make the server store."""
+"""Limits on requests.
+
+Body size, checked while the body streams in (before the multipart parser spools a whole
+upload to disk): a declared Content-Length over the limit is refused before any byte is read,
+a chunked body as soon as it passes the limit. Routes keep their own, smaller limits
+(documents, imports); this one bounds what any request can make the server store.
+
+And how many requests are inside the application at once (``InFlightLimit``)."""
 
 from __future__ import annotations
 
+from anyio import Semaphore
+from anyio.lowlevel import RunVar
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -50,3 +56,32 @@ class BodySizeLimit:
             return message
 
         await self.app(scope, limited, send)
+
+
+class InFlightLimit:
+    """At most ``limit`` requests inside the application at once per process; the rest wait
+    here, in the event loop, holding nothing.
+
+    A request holds its database connection from its first query to its end, across several
+    hand-offs to the thread pool (each dependency, then the route). Without this door, more
+    requests than connections could each hold one while waiting for a thread, and the
+    threads could all be waiting for a connection: nothing moves until the pool's timeout
+    (10 s, then 503s). With at most ``limit`` (= the pool size = the thread pool) inside,
+    every request has a thread and a connection to go on with."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+        self.door: RunVar[Semaphore] = RunVar("ketnoi_in_flight")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        try:
+            door = self.door.get()
+        except LookupError:  # one per event loop
+            door = Semaphore(self.limit)
+            self.door.set(door)
+        async with door:
+            await self.app(scope, receive, send)

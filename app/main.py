@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import gc
 import logging
 import os
 import tempfile
@@ -30,7 +31,7 @@ from app.exports import api as exports_api
 from app.exports import web as exports_web
 from app.imports import api as imports_api
 from app.imports import web as imports_web
-from app.limits import BodySizeLimit
+from app.limits import BodySizeLimit, InFlightLimit
 from app.matchmaking import api as matchmaking_api
 from app.matchmaking import web as matchmaking_web
 from app.meetings import api as meetings_api
@@ -144,6 +145,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         _bootstrap(settings)
         # As many requests at once as the database pool has connections (app.db).
         anyio.to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
+        # Everything loaded so far (modules, models, templates) lives as long as the process:
+        # keep it out of the collector's full passes, which otherwise walk it all and pause a
+        # request for ~100 ms now and then (the report's figures: 190 → 95 ms on average).
+        gc.collect()
+        gc.freeze()
         yield
 
     app = FastAPI(
@@ -164,6 +170,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Innermost (added first): the route reads the body straight through the limit, not
     # through the function middlewares' task groups, which would wrap the 413.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(InFlightLimit, limit=settings.db_pool_size)
     app.add_middleware(
         PageMiddleware,
         security_headers={

@@ -368,7 +368,8 @@ def _meeting_rows(session: Session, event_id: int) -> list[_MeetingRow]:
         col(Meeting.slot_id),
         col(Meeting.request_id),
     ).where(col(Meeting.event_id) == event_id)
-    return [_MeetingRow(*row) for row in session.execute(query).all()]
+    # Core rows (no ORM result processing): several times faster for thousands of rows.
+    return [_MeetingRow(*row) for row in session.connection().execute(query).all()]
 
 
 def _meeting_groups(
@@ -384,7 +385,7 @@ def _meeting_groups(
     # ORM object per row): each meeting's parties, the sectors of the event's offers and of
     # its people's organisations.
     parties: dict[int, list[int]] = defaultdict(list)
-    for meeting_id, participant_id in session.exec(
+    for meeting_id, participant_id in session.connection().execute(
         select(MeetingParticipant.meeting_id, MeetingParticipant.participant_id)
         .join(Meeting, col(Meeting.id) == col(MeetingParticipant.meeting_id))
         .where(
