@@ -385,15 +385,19 @@ def _meeting_groups(
     # ORM object per row): each meeting's parties, the sectors of the event's offers and of
     # its people's organisations.
     parties: dict[int, list[int]] = defaultdict(list)
-    for meeting_id, participant_id in session.connection().execute(
-        select(MeetingParticipant.meeting_id, MeetingParticipant.participant_id)
-        .join(Meeting, col(Meeting.id) == col(MeetingParticipant.meeting_id))
-        .where(
-            Meeting.event_id == event_id,
-            Meeting.status != MeetingStatus.cancelled.value,
-            MeetingParticipant.role == MeetingRole.party.value,
+    for meeting_id, participant_id in (
+        session.connection()
+        .execute(
+            select(MeetingParticipant.meeting_id, MeetingParticipant.participant_id)
+            .join(Meeting, col(Meeting.id) == col(MeetingParticipant.meeting_id))
+            .where(
+                Meeting.event_id == event_id,
+                Meeting.status != MeetingStatus.cancelled.value,
+                MeetingParticipant.role == MeetingRole.party.value,
+            )
         )
-    ).all():
+        .all()
+    ):
         parties[meeting_id].append(participant_id)
     profile_sectors: dict[int, set[str]] = defaultdict(set)
     for profile_id, sector in session.exec(
