@@ -206,15 +206,10 @@ def list_meetings(
         return build()
     # A delegate reading their own meetings (the app on their phone, every few seconds):
     # answered again while nothing of theirs changed, as "My meetings" is.
-    stamp = (
-        queries.agenda_stamp(session, event_id=event_id, participant_id=own),
-        event.updated_at,
-        event.schedule_published_at,
-    )
     return pagecache.private_json(  # type: ignore[return-value]
         request,
         reader=(pk(user), own),
-        stamp=stamp,
+        stamp=queries.agenda_stamp(session, event=event, participant_id=own),
         build=lambda: build().model_dump_json().encode(),
     )
 

@@ -30,7 +30,7 @@ from app.meetings.models import (
     MeetingSeat,
     MeetingStatus,
 )
-from app.meetings.queries import get_meeting, meeting_people
+from app.meetings.queries import get_meeting, meeting_people, party_participants
 from app.meetings.rules import people_names, slot_label
 from app.registration.models import Participant, ParticipantRole, Unavailability
 from app.types import pk, utcnow
@@ -116,6 +116,14 @@ class IdleChange:
     gaps: int
 
 
+def breaks_between(slot_numbers: Iterable[int]) -> int:
+    """A person's idle gaps: the runs of free slots between their first and last meeting,
+    given the positions of their busy slots in one session (the schedule page counts them
+    the same way)."""
+    taken = sorted(slot_numbers)
+    return sum(1 for a, b in pairwise(taken) if b - a > 1)
+
+
 def idle_changes(
     session: Session, meeting_id: int, slots: Sequence[Slot]
 ) -> dict[int, list[IdleChange]]:
@@ -123,7 +131,8 @@ def idle_changes(
     slots between their first and last meeting of a session) would change if the meeting
     moved there, so that the organiser moving it by hand sees the gaps they give people."""
     meeting = session.get(Meeting, meeting_id)
-    parties = [p.participant_id for p in meeting_people(session, meeting_id) if p.role == "party"]
+    people = [p for p in meeting_people(session, meeting_id) if p.role == "party"]
+    parties = [p.participant_id for p in people]
     if meeting is None or not parties or not slots:
         return {}
     here = session.get(Slot, meeting.slot_id) if meeting.slot_id else None
@@ -134,17 +143,11 @@ def idle_changes(
         .where(col(MeetingSeat.participant_id).in_(parties), MeetingSeat.meeting_id != meeting_id)
     ).all():
         seats.setdefault((person, session_id), set()).add(number)
-    names = {
-        pk(p): p.full_name
-        for p in session.exec(select(Participant).where(col(Participant.id).in_(parties))).all()
-    }
+    names = {pk(p): p.full_name for p in party_participants(session, people)}
 
     def gaps(person: int, at: Slot | None, session_id: int) -> int:
-        taken = sorted(
-            seats.get((person, session_id), set())
-            | ({at.number} if at is not None and at.session_id == session_id else set())
-        )
-        return sum(1 for a, b in pairwise(taken) if b - a > 1)
+        here_too = {at.number} if at is not None and at.session_id == session_id else set()
+        return breaks_between(seats.get((person, session_id), set()) | here_too)
 
     out: dict[int, list[IdleChange]] = {}
     for slot in slots:

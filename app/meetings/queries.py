@@ -292,12 +292,15 @@ def _agenda_stamp_query() -> Any:
 _AGENDA_STAMP = _agenda_stamp_query()  # built once: it is read on every "My meetings"
 
 
-def agenda_stamp(session: Session, *, event_id: int, participant_id: int) -> tuple[Any, ...]:
+def agenda_stamp(session: Session, *, event: Event, participant_id: int) -> tuple[Any, ...]:
     """A stamp of everything of one person that their "My meetings" shows, in one statement:
     their meetings (how many, the sum of revisions — every change of a meeting bumps its
     revision — and the latest change) and the requests they sent or received (how many and
-    their states). Equal stamps: nothing of theirs changed (app.pagecache.private_page)."""
+    their states); then the event's own row (already loaded): its last change and whether
+    the schedule is published. Equal stamps: nothing of theirs changed
+    (app.pagecache.private_page / private_json)."""
     rows = session.execute(
-        _AGENDA_STAMP, {"event_id": event_id, "participant_id": participant_id}
+        _AGENDA_STAMP, {"event_id": pk(event), "participant_id": participant_id}
     ).all()
-    return tuple(value for row in rows for value in row)
+    mine = tuple(value for row in rows for value in row)
+    return (*mine, event.updated_at, event.schedule_published_at)

@@ -161,12 +161,10 @@ def my_meetings_page(
 
     if person is None:
         return build()
-    # Read again while nothing of theirs changed: their meetings and requests (the stamp),
-    # the event's and the person's own rows (already loaded), for a few seconds at most.
+    # Read again while nothing of theirs changed: their meetings, requests and event (the
+    # stamp) and their own row (already loaded), for a few seconds at most.
     stamp = (
-        queries.agenda_stamp(session, event_id=event_id, participant_id=pk(person)),
-        event.updated_at,
-        event.schedule_published_at,
+        queries.agenda_stamp(session, event=event, participant_id=pk(person)),
         person.updated_at,
         person.status,
     )

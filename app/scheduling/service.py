@@ -33,7 +33,6 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from itertools import pairwise
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -45,6 +44,7 @@ from app.events import service as events
 from app.events.models import Event, EventSession, MeetingTable, SessionKind, Slot
 from app.meetings import commands as meeting_commands
 from app.meetings import notices as meeting_notices
+from app.meetings.booking import breaks_between
 from app.meetings.models import Meeting, MeetingParticipant, MeetingSeat, MeetingStatus
 from app.registration.models import Participant, ParticipantRole, Unavailability
 from app.scheduling.domain import model as dm
@@ -507,7 +507,7 @@ def idle_by_person(built: Built, assignments: Iterable[dm.Assignment]) -> list[d
         idle = taken[-1] - taken[0] + 1 - len(taken)
         if idle <= 0:
             continue
-        breaks = sum(1 for a, b in pairwise(taken) if b - a > 1)
+        breaks = breaks_between(taken)
         person = built.participants.get(built.problem.participants[p].id)
         if person is None:
             continue
