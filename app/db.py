@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
+import anyio.to_thread
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
 
 from app.settings import get_settings
+
+T = TypeVar("T")
 
 # One naming convention for every constraint, so that Alembic autogenerate produces stable,
 # predictable names on SQLite and PostgreSQL alike.
@@ -110,7 +114,65 @@ def session_scope() -> Iterator[Session]:
             raise
 
 
-def get_session() -> Iterator[Session]:
-    """The request's unit of work (a FastAPI dependency)."""
-    with session_scope() as session:
+async def get_session() -> AsyncIterator[Session]:
+    """The request's unit of work (a FastAPI dependency): ``session_scope`` for a request.
+
+    Opening a session does no I/O (it connects on first use), so it happens in the event loop;
+    only the commit or rollback at the end goes to a worker thread. Each hand-off to a thread
+    costs about as much as a small query under a crowd, and every request used to make two
+    here. The end is shielded: a client that goes away still gets its work rolled back or
+    committed and its connection returned."""
+    session = Session(get_engine(), expire_on_commit=False)
+    try:
         yield session
+    except BaseException:
+        if _ended(session):
+            session.close()
+            raise
+        with anyio.CancelScope(shield=True):
+            await anyio.to_thread.run_sync(_end, session, False)
+        raise
+    if _ended(session):  # by the route itself (``one_thread``): nothing left to send
+        session.close()
+        return
+    with anyio.CancelScope(shield=True):
+        await anyio.to_thread.run_sync(_end, session, True)
+
+
+def _end(session: Session, commit: bool) -> None:
+    try:
+        if commit:
+            session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def _ended(session: Session) -> bool:
+    """No transaction and no change waiting: closing sends nothing to the database."""
+    return not (session.in_transaction() or session.new or session.dirty or session.deleted)
+
+
+async def one_thread(session: Session, work: Callable[[], T]) -> T:
+    """``work()`` and the end of the request's unit of work (commit, or rollback on error) in
+    one hand-off to a worker thread.
+
+    For the routes a crowd calls (a delegate's agenda, booking): a plain ``def`` route costs a
+    hand-off for each sync dependency, one for the route, one to check its response model
+    and one to commit. Such a route is an ``async def`` that calls this, reads the signed-in
+    person inside ``work`` (``app.deps.signed_in``) and lets FastAPI check its response in
+    the event loop. A failed commit raises here: the client gets the error, never a success
+    whose data was lost."""
+
+    def run() -> T:
+        try:
+            result = work()
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        return result
+
+    return await anyio.to_thread.run_sync(run)

@@ -73,9 +73,10 @@ def _check_cookie_api_write(request: Request) -> None:
     )
 
 
-def optional_user(
-    request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
-) -> User | None:
+BearerToken = Annotated[str | None, Depends(_bearer)]
+
+
+def optional_user(request: Request, session: SessionDep, token: BearerToken) -> User | None:
     user = _user_from_request(request, session, token)
     # Pages render after the unit of work may have been rolled back (error pages), so they
     # get a detached snapshot, never the ORM row.
@@ -83,13 +84,24 @@ def optional_user(
     return user
 
 
-def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+def signed_in(request: Request, session: Session, token: str | None) -> User:
+    """``CurrentUser`` as a plain call, for a route that does all its work in one worker
+    thread (``app.db.one_thread``)."""
+    return _must_be_signed_in(optional_user(request, session, token))
+
+
+async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:
+    # async: no I/O here, so no hand-off to a worker thread
+    return _must_be_signed_in(user)
+
+
+def _must_be_signed_in(user: User | None) -> User:
     if user is None:
         raise Unauthorized()
     return user
 
 
-def require_organiser(user: Annotated[User, Depends(current_user)]) -> User:
+async def require_organiser(user: Annotated[User, Depends(current_user)]) -> User:
     if not (user.is_admin or user.role == Role.organiser):
         raise Forbidden("This needs an organiser account")
     return user

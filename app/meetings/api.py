@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from app import pagecache
 from app.auth.models import User
-from app.deps import CurrentUser, OptionalUser, Organiser, SessionDep
+from app.db import one_thread
+from app.deps import BearerToken, CurrentUser, OptionalUser, Organiser, SessionDep, signed_in
 from app.events import service as events
 from app.events.models import Event
 from app.events.presenters import in_zone
@@ -38,7 +39,7 @@ from app.meetings.schemas import (
     RequestDecline,
     SlotBrief,
 )
-from app.pagination import Page, Paging
+from app.pagination import Page, PageParams, Paging
 from app.registration import service as registration
 from app.types import DbInt, pk, utcnow
 
@@ -166,16 +167,36 @@ def cancel_request(
 
 
 @router.get(MEETINGS, response_model=Page[MeetingPublic])
-def list_meetings(
+async def list_meetings(
     event_id: DbInt,
     request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    token: BearerToken,
     paging: Paging,
     session_id: DbInt | None = None,
     status: MeetingStatus | None = None,
     participant_id: DbInt | None = None,
-) -> Page[MeetingPublic]:
+) -> Page[MeetingPublic] | Response:
+    # a delegate's app polls this on the event day: all of it in one worker thread
+    return await one_thread(
+        session,
+        lambda: _list_meetings(
+            event_id, request, session, token, paging, session_id, status, participant_id
+        ),
+    )
+
+
+def _list_meetings(
+    event_id: int,
+    request: Request,
+    session: Session,
+    token: str | None,
+    paging: PageParams,
+    session_id: int | None,
+    status: MeetingStatus | None,
+    participant_id: int | None,
+) -> Page[MeetingPublic] | Response:
+    user = signed_in(request, session, token)
     # Held while the list is read: the service's own lookup of the event answers from memory.
     event = events.get_event(session, event_id, viewer=user)
 
@@ -206,7 +227,7 @@ def list_meetings(
         return build()
     # A delegate reading their own meetings (the app on their phone, every few seconds):
     # answered again while nothing of theirs changed, as "My meetings" is.
-    return pagecache.private_json(  # type: ignore[return-value]
+    return pagecache.private_json(
         request,
         reader=(pk(user), own),
         stamp=queries.agenda_stamp(session, event=event, participant_id=own),
@@ -253,23 +274,29 @@ def update_meeting(
 
 
 @router.post(MEETINGS + "/{meeting_id}/book", response_model=MeetingPublic)
-def book_meeting(
+async def book_meeting(
     event_id: DbInt,
     meeting_id: DbInt,
+    request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    token: BearerToken,
     data: Annotated[MeetingBook | None, Body()] = None,
 ) -> MeetingPublic:
-    data = data or MeetingBook()
-    meeting = commands.book_meeting(
-        session,
-        actor=user,
-        event_id=event_id,
-        meeting_id=meeting_id,
-        slot_id=data.slot_id,
-        revision=data.revision,
-    )
-    return _meeting_out(session, event_id, meeting, user)
+    wanted = data or MeetingBook()
+
+    def book() -> MeetingPublic:  # a crowd books at once: all of it in one worker thread
+        user = signed_in(request, session, token)
+        meeting = commands.book_meeting(
+            session,
+            actor=user,
+            event_id=event_id,
+            meeting_id=meeting_id,
+            slot_id=wanted.slot_id,
+            revision=wanted.revision,
+        )
+        return _meeting_out(session, event_id, meeting, user)
+
+    return await one_thread(session, book)
 
 
 @router.get(MEETINGS + "/{meeting_id}/free-slots", response_model=list[SlotBrief])

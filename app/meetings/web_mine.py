@@ -19,7 +19,8 @@ from sqlmodel import Session
 
 from app import pagecache
 from app.auth.models import User
-from app.deps import CurrentUser, SessionDep
+from app.db import one_thread
+from app.deps import BearerToken, CurrentUser, SessionDep, signed_in
 from app.errors import Forbidden, Invalid
 from app.events import service as events
 from app.events.models import BookingMode, Event
@@ -143,13 +144,23 @@ def _mine_context(
 
 
 @router.get("/events/{event_id:int}/meetings/mine")
-def my_meetings_page(
+async def my_meetings_page(
     event_id: int,
     request: Request,
     session: SessionDep,
-    user: CurrentUser,
+    token: BearerToken,
     participant_id: str = "",
 ) -> Response:
+    # read by a crowd on the event day: the whole page in one worker thread
+    return await one_thread(
+        session, lambda: _my_meetings(event_id, request, session, token, participant_id)
+    )
+
+
+def _my_meetings(
+    event_id: int, request: Request, session: Session, token: str | None, participant_id: str
+) -> Response:
+    user = signed_in(request, session, token)
     event = events.get_event(session, event_id, viewer=user)
     wanted = registration.parse_as(request.query_params.get("as") or participant_id)
     person = _whose(session, user, event, wanted)
