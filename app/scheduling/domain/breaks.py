@@ -13,6 +13,13 @@ search from the current schedule, interleaved in deterministic batches: the same
 limit give the same schedule. Minimising the breaks directly, or core-first, stalled at
 20-70 breaks on instances whose optimum is 0-2.
 
+Before them a short ladder of decisions, at most k people with a break for k = 0, 1, ...,
+by CP-SAT's full search (not LNS): it refutes a too-small k in ~0.1 deterministic s and,
+when the fewest is easy to reach, finds it (forum-13: no break for anyone in 2 s, where the
+LNS stopped at 2 breaks); the people are then proven fewest. That search can abort the
+process in OR-Tools 9.15, so it runs in a child process (isolated.py); without its answer
+the LNS runs exactly as without the ladder.
+
 Meetings that are not scheduled, locked or in their published slot do not move, so priority
 and moves are untouched.
 """
@@ -35,6 +42,12 @@ EXACT_MAX_MEETINGS = 400
 WORKERS = 2
 # the share of the limit spent on the fewest people with a break; the rest on the fewest breaks
 FEWEST_PEOPLE_SHARE = 0.7
+# The full-search ladder (at most k people with a break, k ascending, in a child process):
+# its share of the limit on top of the rest, and the share of a single k.
+LADDER_SHARE = 0.25
+LADDER_STEP_SHARE = 0.2
+LADDER_WALL_FACTOR = 3.0
+LADDER_WALL_EXTRA_S = 5.0
 # A deterministic second of CP-SAT takes about twice the wall time on a model of 20,000+
 # constraints (a 22-slot forum) as on one of 5,000 (a 10-slot day): smaller models get up to
 # twice the budget, so every one-day session uses about the same wall time. It depends on
@@ -95,6 +108,7 @@ class BreaksModel:
             if len(ts) > 1:
                 model.add(sum(ts) <= 1)
         self.has_break: list[cp_model.IntVar] = []
+        self.people: list[int] = []  # whose has_break it is
         self.run_starts: list[cp_model.LinearExprT] = []
         for p in range(inst.n_participants):
             if any(m in free_set for m in inst.meetings_of[p]):
@@ -142,6 +156,7 @@ class BreaksModel:
         self.run_starts.append(-1)
         has_break = model.new_bool_var("")
         self.has_break.append(has_break)
+        self.people.append(p)
         model.add(sum(starts) <= 1).only_enforce_if(~has_break)
         # without a break the n meetings fill one window f .. f + n - 1, stated outright
         windows = []
@@ -178,25 +193,79 @@ class BreaksModel:
         model = self.model
         size = len(model.proto.constraints)
         det_limit_s *= min(MAX_BUDGET_FACTOR, max(1.0, LARGE_MODEL_CONSTRAINTS / max(size, 1)))
-        model.minimize(sum(self.has_break))
-        solver = self._solver(FEWEST_PEOPLE_SHARE * det_limit_s)
-        status = solver.solve(model)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None, False
-        people = round(solver.objective_value)
-        spent = solver.deterministic_time
-        if people == 0:
-            return self._chosen(solver), True
+        breaks = participant_breaks(self.inst, self.sched.slot_of)
+        now = sum(1 for p in self.people if breaks[p])
+        found = self._ladder(now, LADDER_SHARE * det_limit_s, LADDER_STEP_SHARE * det_limit_s)
+        if found is not None:
+            # the fewest people with a break, proven: only the breaks are left to minimise
+            chosen, people = found
+            if people == 0:
+                return chosen, True
+            spent = 0.0
+        else:
+            model.minimize(sum(self.has_break))
+            solver = self._solver(FEWEST_PEOPLE_SHARE * det_limit_s)
+            status = solver.solve(model)
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                return None, False
+            people = round(solver.objective_value)
+            spent = solver.deterministic_time
+            chosen = self._chosen(solver)
+            if people == 0:
+                return chosen, True
         model.clear_hints()
-        for v in self.x.values():
-            model.add_hint(v, solver.boolean_value(v))
+        for (m, s), v in self.x.items():
+            model.add_hint(v, chosen.get(m) == s)
         model.add(sum(self.has_break) <= people)
         model.minimize(sum(self.run_starts))
         second = self._solver(max(det_limit_s - spent, 0.1 * det_limit_s))
         status = second.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return self._chosen(solver), False
+            return chosen, False
         return self._chosen(second), status == cp_model.OPTIMAL
+
+    def _ladder(
+        self, now: int, det_limit_s: float, step_limit_s: float
+    ) -> tuple[dict[int, int], int] | None:
+        """A placement with the fewest people with a break, proven, or None: CP-SAT's full
+        search (not LNS) for at most k of them, k = 0, 1, ... below ``now``, in a child
+        process (isolated.py) on a copy of the model. Each k gets a short limit: refuting
+        one takes ~0.1 deterministic s, finding one up to ~2 s when it is easy, and only
+        then is it worth the time; otherwise the LNS goes on as without it."""
+        from ortools.sat.python import cp_model
+
+        from .isolated import FEASIBLE, INFEASIBLE, OPTIMAL, solve_ladder
+
+        if now <= 0:
+            return None
+        copy = self.model.clone()
+        cap = copy.add(
+            cp_model.LinearExpr.sum(
+                [copy.get_bool_var_from_proto_index(h.index) for h in self.has_break]
+            )
+            <= 0
+        ).index
+        params = cp_model.SatParameters()
+        params.num_workers = WORKERS
+        params.interleave_search = True
+        params.random_seed = 7
+        steps = solve_ladder(
+            copy,
+            params,
+            cap,
+            list(range(now)),
+            det_limit_s,
+            LADDER_WALL_FACTOR * det_limit_s + LADDER_WALL_EXTRA_S,
+            step_limit_s,
+        )
+        for step in steps or []:
+            if step.status in (FEASIBLE, OPTIMAL) and step.solution is not None:
+                values = step.solution
+                chosen = {m: s for (m, s), v in self.x.items() if values[v.index]}
+                return chosen, sum(values[h.index] for h in self.has_break)
+            if step.status != INFEASIBLE:
+                break
+        return None
 
     def _chosen(self, solver: cp_model.CpSolver) -> dict[int, int]:
         return {m: s for (m, s), v in self.x.items() if solver.boolean_value(v)}

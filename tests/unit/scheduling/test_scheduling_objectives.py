@@ -111,3 +111,88 @@ def test_exact_breaks_model_keeps_published_and_locked_meetings_and_is_determini
         assert sum(participant_breaks(inst, sched.slot_of)) < sum(participant_breaks(inst, before))
         results.append(list(sched.slot_of))
     assert results[0] == results[1]
+
+
+def _ladder_model() -> tuple[Any, int]:
+    from ortools.sat.python import cp_model
+
+    # four booleans, at least three true: "at most k true" is infeasible for k < 3
+    model = cp_model.CpModel()
+    xs = [model.new_bool_var("") for _ in range(4)]
+    model.add(sum(xs) >= 3)
+    return model, model.add(sum(xs) <= 0).index
+
+
+def _params() -> Any:
+    from ortools.sat.python import cp_model
+
+    params = cp_model.SatParameters()
+    params.num_workers = 2
+    params.interleave_search = True
+    params.random_seed = 7
+    return params
+
+
+def test_isolated_ladder_refutes_low_bounds_then_finds_a_solution() -> None:
+    from app.scheduling.domain.isolated import FEASIBLE, INFEASIBLE, OPTIMAL, solve_ladder
+
+    model, cap = _ladder_model()
+    steps = solve_ladder(model, _params(), cap, [0, 1, 2, 3, 4], 5.0, 60.0)
+    assert steps is not None
+    assert [(s.bound, s.status) for s in steps[:3]] == [(b, INFEASIBLE) for b in range(3)]
+    assert steps[3].bound == 3
+    assert steps[3].status in (FEASIBLE, OPTIMAL)
+    assert steps[3].solution is not None
+    assert sum(steps[3].solution) == 3
+    assert len(steps) == 4
+
+
+def test_isolated_ladder_child_crash_or_hang_is_no_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import subprocess
+
+    from app.scheduling.domain import isolated
+
+    model, cap = _ladder_model()
+    # a child that dies at once reports nothing; one that outlives the wall limit is None
+    monkeypatch.setattr(isolated.sys, "executable", "/bin/false")
+    assert isolated.solve_ladder(model, _params(), cap, [0, 1], 1.0, 60.0) == []
+
+    def hang(*args: Any, **kwargs: Any) -> Any:
+        raise subprocess.TimeoutExpired("child", 0.1)
+
+    monkeypatch.setattr(isolated.subprocess, "run", hang)
+    assert isolated.solve_ladder(model, _params(), cap, [0, 1], 1.0, 60.0) is None
+
+
+@pytest.mark.parametrize("ladder", ["zero", "none", "empty"])
+def test_exact_breaks_without_the_ladder_answer_falls_back_to_lns(
+    ladder: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tic-13 from the greedy schedule: the ladder finds a day without breaks for everyone;
+    # with the child crashed (no steps) or killed (None) the LNS still improves the schedule
+    from app.scheduling.domain import isolated
+
+    real = isolated.solve_ladder
+    seen: list[Any] = []
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(real(*args, **kwargs) if ladder == "zero" else None if ladder == "none" else [])
+        return seen[-1]
+
+    monkeypatch.setattr(isolated, "solve_ladder", spy)
+    inst = build_instance(parse_problem(_published("tic-13")))
+    sched = Schedule(inst)
+    greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
+    before = list(sched.slot_of)
+    result = exact_breaks(inst, sched, 5.0)
+    check_schedule(inst, sched.slot_of)
+    assert [s >= 0 for s in sched.slot_of] == [s >= 0 for s in before]
+    after = sum(participant_breaks(inst, sched.slot_of))
+    assert after < sum(participant_breaks(inst, before))
+    assert len(seen) == 1
+    if ladder == "zero":
+        assert after == 0
+        assert result is True
+        assert [(s.bound, s.status) for s in seen[0]] == [(0, isolated.OPTIMAL)]
