@@ -17,6 +17,7 @@ The response's headers and cookies are still added per request by ``app.web.Page
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections import OrderedDict
@@ -128,7 +129,9 @@ def _recall(key: tuple[object, ...]) -> tuple[bytes, bytes] | None:
 
 def _keep(key: tuple[object, ...], body: bytes, token: bytes) -> None:
     global _private_bytes
-    expires = time.monotonic() + get_settings().private_page_seconds
+    # 80-100 % of the time: copies made at the same moment (a delegation opening the app
+    # together) are not all built again at the same moment either
+    expires = time.monotonic() + get_settings().private_page_seconds * random.uniform(0.8, 1.0)
     with _lock:
         old = _private.pop(key, None)
         _private_bytes -= len(old[1]) if old else 0
