@@ -105,13 +105,13 @@ def get_engine() -> Engine:
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """One unit of work: services flush, this commits once or rolls back on error."""
-    with Session(get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-            session.commit()
-        except Exception:
-            session.rollback()
-            raise
+    session = Session(get_engine(), expire_on_commit=False)
+    try:
+        yield session
+    except BaseException:
+        _end(session, commit=False)
+        raise
+    _end(session, commit=True)
 
 
 async def get_session() -> AsyncIterator[Session]:
@@ -126,20 +126,22 @@ async def get_session() -> AsyncIterator[Session]:
     try:
         yield session
     except BaseException:
-        if _ended(session):
-            session.close()
-            raise
-        with anyio.CancelScope(shield=True):
-            await anyio.to_thread.run_sync(_end, session, False)
+        await _end_in_thread(session, commit=False)
         raise
+    await _end_in_thread(session, commit=True)
+
+
+async def _end_in_thread(session: Session, *, commit: bool) -> None:
     if _ended(session):  # by the route itself (``one_thread``): nothing left to send
         session.close()
         return
     with anyio.CancelScope(shield=True):
-        await anyio.to_thread.run_sync(_end, session, True)
+        await anyio.to_thread.run_sync(lambda: _end(session, commit=commit))
 
 
-def _end(session: Session, commit: bool) -> None:
+def _end(session: Session, *, commit: bool) -> None:
+    """The end of a unit of work: commit (rolled back if the commit fails) or not, then close
+    (which rolls back whatever was not committed and returns the connection)."""
     try:
         if commit:
             session.commit()
@@ -169,10 +171,10 @@ async def one_thread(session: Session, work: Callable[[], T]) -> T:
     def run() -> T:
         try:
             result = work()
-            session.commit()
         except BaseException:
-            session.rollback()
+            _end(session, commit=False)
             raise
+        _end(session, commit=True)
         return result
 
     return await anyio.to_thread.run_sync(run)
