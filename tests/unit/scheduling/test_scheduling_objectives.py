@@ -12,10 +12,11 @@ import pytest
 from app.scheduling.domain import parse_problem, solve
 from app.scheduling.domain.bound import upper_bound
 from app.scheduling.domain.breaks import exact_breaks
+from app.scheduling.domain.cpsat import MovesResult
 from app.scheduling.domain.generator import generate, reschedule_scenario
 from app.scheduling.domain.greedy import greedy, greedy_order
 from app.scheduling.domain.improve import participant_breaks
-from app.scheduling.domain.solver import check_schedule
+from app.scheduling.domain.solver import check_schedule, days_limit
 from app.scheduling.domain.state import Schedule, build_instance
 from tests.unit.scheduling.conftest import base, meeting, solve_checked
 
@@ -63,6 +64,16 @@ def test_reschedule_moves_no_more_than_the_proven_minimum() -> None:
     # the moves phase proves a lower bound on an instance this small and gets within 10 %
     assert 0 < again.moves_lower_bound <= again.moved <= 1.1 * again.moves_lower_bound
     assert again.moved <= 0.05 * len(changed["current"])
+
+
+def test_days_phase_gives_the_moves_phase_what_it_used_beyond_its_share() -> None:
+    # objective 2 outranks objective 3: extra time for the moves model comes out of the days
+    # phase, so the whole solve stays near its limit; the days phase always keeps a floor
+    assert days_limit(30, None) == 30
+    assert days_limit(30, MovesResult(7, 7, True)) == 30
+    assert days_limit(30, MovesResult(7, 7, True, overrun_s=6.4)) == pytest.approx(14)
+    assert days_limit(30, MovesResult(8, 4, False, overrun_s=7.5)) == pytest.approx(11.25)
+    assert days_limit(30, MovesResult(8, 4, False, overrun_s=10)) == pytest.approx(9)
 
 
 def _published(name: str) -> dict[str, Any]:
