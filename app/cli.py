@@ -33,6 +33,18 @@ def _configuration() -> None:
         raise typer.Exit(2) from exc
 
 
+def _require_migrated() -> None:
+    """Exit with the reason when the database schema is behind the code."""
+    from app.db import get_engine
+    from app.migrate import DatabaseBehind, check_up_to_date
+
+    try:
+        check_up_to_date(get_engine())
+    except DatabaseBehind as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+
+
 def _redacted(url: str) -> str:
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
@@ -53,7 +65,7 @@ def migrate() -> None:
 @app.command()
 def demo() -> None:
     """Load the demo events and accounts into the configured database (idempotent)."""
-    from app.db import get_engine, session_scope
+    from app.db import session_scope
     from app.demo import (
         DEMO_DELEGATE_EMAIL,
         DEMO_DELEGATE_PASSWORD,
@@ -67,14 +79,8 @@ def demo() -> None:
         DESK_STAFF_EMAIL,
         DESK_STAFF_PASSWORD,
     )
-    from app.migrate import DatabaseBehind, check_up_to_date
 
-    settings = get_settings()
-    try:
-        check_up_to_date(get_engine(), settings.database_url)
-    except DatabaseBehind as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
+    _require_migrated()
     with session_scope() as session:
         result = load_demo(session)
     typer.echo(
@@ -166,18 +172,12 @@ def remind() -> None:
     """Queue the e-mails that fall due with time (run it daily, e.g. from cron): feedback
     links after B2B sessions that ended in the last 30 days, and agreement follow-ups 3 and
     6 months after signing. Each goes out once, however often this runs."""
-    from app.db import get_engine, session_scope
-    from app.migrate import DatabaseBehind, check_up_to_date
+    from app.db import session_scope
     from app.outcomes import feedback as feedback_service
     from app.outcomes import follow_ups as follow_up_service
     from app.types import pk
 
-    settings = get_settings()
-    try:
-        check_up_to_date(get_engine(), settings.database_url)
-    except DatabaseBehind as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
+    _require_migrated()
     feedback = 0
     with session_scope() as session:
         for row in feedback_service.sessions_due_for_feedback(session):
@@ -201,15 +201,9 @@ def worker(
     """Run the periodic tasks (meeting reminders, agreement reminders, sending the outbox)
     every --interval seconds, or once with --once (from a systemd timer or cron)."""
     from app.db import get_engine
-    from app.migrate import DatabaseBehind, check_up_to_date
     from app.worker import run_forever, run_once
 
-    settings = get_settings()
-    try:
-        check_up_to_date(get_engine(), settings.database_url)
-    except DatabaseBehind as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
+    _require_migrated()
     if once:
         if not run_once(get_engine(), typer.echo):
             raise typer.Exit(1)
@@ -240,15 +234,8 @@ def serve(
     """Serve the web application with uvicorn."""
     import uvicorn
 
-    from app.db import get_engine
-    from app.migrate import DatabaseBehind, check_up_to_date
-
+    _require_migrated()
     settings = get_settings()
-    try:
-        check_up_to_date(get_engine(), settings.database_url)
-    except DatabaseBehind as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
     typer.echo(f"Kết Nối on http://{host}:{port}  (database: {_redacted(settings.database_url)})")
     uvicorn.run(
         "app.main:create_app",

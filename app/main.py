@@ -96,7 +96,7 @@ API_DOCS_PAGE = """<!doctype html>
 
 def _bootstrap(settings: Settings) -> None:
     if settings.check_migrations:
-        check_up_to_date(get_engine(), settings.database_url)
+        check_up_to_date(get_engine())
     if settings.admin_email and settings.admin_password:
         from app.auth.service import ensure_organiser
 

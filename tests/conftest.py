@@ -101,12 +101,19 @@ def _truncate_all() -> None:
     engine = get_engine()
     names = [t.name for t in reversed(metadata.sorted_tables)]
     with engine.begin() as connection:
+        # DELETE, children first: on a test's few rows it takes ~2 ms where TRUNCATE of every
+        # table takes ~90 ms on PostgreSQL (it swaps the files of all 46 tables).
+        for name in names:
+            connection.execute(text(f'DELETE FROM "{name}"'))
         if IS_POSTGRES:
-            quoted = ", ".join(f'"{n}"' for n in names)
-            connection.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
-        else:
-            for name in names:
-                connection.execute(text(f'DELETE FROM "{name}"'))
+            # ids start at 1 again, as TRUNCATE ... RESTART IDENTITY did
+            connection.execute(
+                text(
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n"
+                    " ON n.oid = c.relnamespace WHERE c.relkind = 'S'"
+                    " AND n.nspname = current_schema()"
+                )
+            )
 
 
 @pytest.fixture

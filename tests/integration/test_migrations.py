@@ -77,7 +77,7 @@ def test_upgrade_head_on_an_empty_database_matches_the_models(empty_database_url
     command.check(config)
     engine = make_engine(empty_database_url)
     try:
-        assert current_revisions(engine) == head_revisions(empty_database_url)
+        assert current_revisions(engine) == head_revisions()
         tables = set(inspect(engine).get_table_names())
     finally:
         engine.dispose()
