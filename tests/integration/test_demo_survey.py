@@ -23,14 +23,13 @@ from app.matchmaking.models import Profile
 from app.registration.models import Participant
 from app.settings import get_settings
 from app.survey.models import MeetingWish, WishSurvey
+from tests.demo_snapshot import load_demo
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
 def _load(db: Session) -> Event:
-    result = CliRunner().invoke(cli, ["demo"])
-    assert result.exit_code == 0, result.output
-    db.expire_all()
+    load_demo(db)
     return db.exec(select(Event).where(Event.title_vi == UPCOMING_TITLE)).one()
 
 
