@@ -105,7 +105,13 @@ def get_engine() -> Engine:
 @contextmanager
 def session_scope() -> Iterator[Session]:
     """One unit of work: services flush, this commits once or rolls back on error."""
-    session = Session(get_engine(), expire_on_commit=False)
+    with _unit(Session(get_engine(), expire_on_commit=False)) as session:
+        yield session
+
+
+@contextmanager
+def _unit(session: Session) -> Iterator[Session]:
+    """Ends ``session`` as the block ends: committed, or rolled back on any error."""
     try:
         yield session
     except BaseException:
@@ -169,12 +175,7 @@ async def one_thread(session: Session, work: Callable[[], T]) -> T:
     whose data was lost."""
 
     def run() -> T:
-        try:
-            result = work()
-        except BaseException:
-            _end(session, commit=False)
-            raise
-        _end(session, commit=True)
-        return result
+        with _unit(session):
+            return work()
 
     return await anyio.to_thread.run_sync(run)

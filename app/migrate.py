@@ -30,13 +30,10 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 @cache
-def _code_heads() -> frozenset[str]:
-    # the migrations shipped with this code: read once per process (~30 ms each time)
+def head_revisions() -> frozenset[str]:
+    """The migrations shipped with this code: read once per process (~30 ms each time). The
+    script folder does not depend on a database, hence the placeholder URL."""
     return frozenset(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
-
-
-def head_revisions() -> set[str]:
-    return set(_code_heads())
 
 
 def current_revisions(engine: Engine) -> set[str]:

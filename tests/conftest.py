@@ -97,7 +97,7 @@ def migrated(database_url: str) -> Iterator[str]:
     get_engine().dispose()
 
 
-def _truncate_all() -> None:
+def _empty_all() -> None:
     engine = get_engine()
     names = [t.name for t in reversed(metadata.sorted_tables)]
     with engine.begin() as connection:
@@ -121,7 +121,7 @@ def db(migrated: str) -> Iterator[Session]:
     """A session on the real test database; every table is emptied after the test."""
     with Session(get_engine(), expire_on_commit=False) as session:
         yield session
-    _truncate_all()
+    _empty_all()
 
 
 @pytest.fixture

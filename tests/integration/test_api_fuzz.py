@@ -20,7 +20,7 @@ from app.auth.models import Role
 from app.db import get_engine
 from app.main import create_app
 from app.settings import get_settings
-from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, _truncate_all, make_user, token_for
+from tests.conftest import B2B_SESSION, HAI_PHONG_EVENT, _empty_all, make_user, token_for
 
 # Logging out would revoke the token that every other case uses.
 EXCLUDED = {("POST", "/api/v1/auth/logout")}
@@ -29,7 +29,7 @@ APP = create_app(get_settings())
 
 @pytest.fixture(scope="module")
 def world(migrated: str) -> Iterator[dict[str, Any]]:
-    _truncate_all()
+    _empty_all()
     with Session(get_engine(), expire_on_commit=False) as db:
         organiser = make_user(db, "fuzz.organiser@sokhcn.example", Role.organiser)
     with TestClient(APP) as client:
@@ -46,7 +46,7 @@ def world(migrated: str) -> Iterator[dict[str, Any]]:
             "headers": headers,
             "ids": {"event_id": event_id, "session_id": session.json()["id"]},
         }
-    _truncate_all()
+    _empty_all()
 
 
 # Read from the app object, not over HTTP: collection runs before the test database exists.
