@@ -83,7 +83,9 @@ def _published(name: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(
-    ("name", "published"), [("tic-13", 0), ("forumt-14crafd", 4), ("forum-13", 0)]
+    ("name", "published"),
+    # tic-14crafc reaches 0 only through the ladder's retries (3 breaks without them)
+    [("tic-13", 0), ("forumt-14crafd", 4), ("forum-13", 0), ("tic-14crafc", 0)],
 )
 def test_published_instances_reach_the_published_number_of_breaks(
     name: str, published: int
@@ -159,6 +161,48 @@ def test_isolated_ladder_refutes_low_bounds_then_finds_a_solution() -> None:
     assert steps[3].solution is not None
     assert sum(steps[3].solution) == 3
     assert len(steps) == 4
+
+
+def test_isolated_ladder_retries_a_step_left_open_with_other_parameters() -> None:
+    from ortools.sat.python import cp_model
+
+    from app.scheduling.domain.isolated import INFEASIBLE, OPTIMAL, UNKNOWN, solve_ladder
+
+    model, cap = _ladder_model()
+    stops_early = cp_model.SatParameters()
+    stops_early.num_workers = 1
+    stops_early.stop_after_presolve = True  # refutes k < 3, leaves k = 3 open
+    steps = solve_ladder(model, stops_early, cap, [0, 1, 2, 3, 4], 5.0, 60.0)
+    assert steps is not None
+    assert [(s.bound, s.status) for s in steps] == [
+        (0, INFEASIBLE),
+        (1, INFEASIBLE),
+        (2, INFEASIBLE),
+        (3, UNKNOWN),
+    ]
+    searches = cp_model.SatParameters()
+    searches.num_workers = 1
+    searches.linearization_level = 0
+    # the retries in turn: the first leaves it open too, the second answers
+    steps = solve_ladder(
+        model,
+        stops_early,
+        cap,
+        [0, 1, 2, 3, 4],
+        5.0,
+        60.0,
+        retries=[stops_early, searches],
+        retry_limit_s=1.0,
+    )
+    assert steps is not None
+    assert [(s.bound, s.status) for s in steps] == [
+        (0, INFEASIBLE),
+        (1, INFEASIBLE),
+        (2, INFEASIBLE),
+        (3, OPTIMAL),
+    ]
+    assert steps[3].solution is not None
+    assert sum(steps[3].solution) == 3
 
 
 def test_isolated_ladder_child_crash_or_hang_is_no_answer(
