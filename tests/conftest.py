@@ -56,6 +56,7 @@ os.environ["KETNOI_PRIVATE_PAGE_SECONDS"] = "0"
 os.environ.pop("KETNOI_ADMIN_EMAIL", None)
 os.environ.pop("KETNOI_ADMIN_PASSWORD", None)
 
+from fastapi import FastAPI  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
@@ -65,7 +66,7 @@ from app.auth.service import create_user  # noqa: E402
 from app.db import get_engine, metadata  # noqa: E402
 from app.main import create_app  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
-from app.settings import get_settings  # noqa: E402
+from app.settings import Settings, get_settings  # noqa: E402
 from tests.smtp import smtp_server  # noqa: E402, F401  (shared fixture)
 
 IS_POSTGRES = DATABASE_URL.startswith("postgresql")
@@ -124,13 +125,24 @@ def db(migrated: str) -> Iterator[Session]:
     _empty_all()
 
 
-@pytest.fixture
-def app(db: Session):  # type: ignore[no-untyped-def]
-    return create_app(get_settings())
+# The last app built, with the settings it was built for. FastAPI builds a route's
+# dependencies and validators on the first request that reaches it, per app (20-70 ms a
+# router): building one app per test paid that again in every test. Tests that change the
+# settings get a new app, as get_settings() then returns a new object.
+_last_app: tuple[Settings, FastAPI] | None = None
 
 
 @pytest.fixture
-def client(app) -> Iterator[TestClient]:  # type: ignore[no-untyped-def]
+def app(db: Session) -> FastAPI:
+    global _last_app
+    settings = get_settings()
+    if _last_app is None or _last_app[0] is not settings:
+        _last_app = (settings, create_app(settings))
+    return _last_app[1]
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
     with TestClient(app) as test_client:
         yield test_client
 

@@ -1,7 +1,8 @@
 """The demo, loaded by the real `ketnoi demo` command once per test process, then put back
 from memory: each test still starts from exactly what the command wrote, without paying the
 command's six seconds again. Tests of the command itself (timing, a second load changing
-nothing) keep invoking it directly."""
+nothing) keep invoking it directly. ``capture`` and ``restore`` serve any other data set
+built the same way for many tests (the permissions matrix's worlds)."""
 
 from __future__ import annotations
 
@@ -17,27 +18,35 @@ from app.db import metadata
 from app.demo import HAI_PHONG_TITLE
 from app.events.models import Event
 
-_snapshot: dict[str, list[dict[str, Any]]] | None = None
+Snapshot = dict[str, list[dict[str, Any]]]
+_snapshot: Snapshot | None = None
 
 
 def load_demo(db: Session) -> None:
     """The demo database; ``db`` must be empty (the ``db`` fixture empties it after a test)."""
     global _snapshot
-    if _snapshot is not None and _is_empty(db):
-        _restore(db, _snapshot)
+    if _snapshot is not None and is_empty(db):
+        restore(db, _snapshot)
         return
     result = CliRunner().invoke(cli, ["demo"])
     assert result.exit_code == 0, result.output
     db.expire_all()
     if _snapshot is None:
-        _snapshot = {
-            table.name: [dict(row) for row in db.execute(select(table)).mappings()]
-            for table in metadata.sorted_tables
-        }
-        db.rollback()
+        _snapshot = capture(db)
 
 
-def _is_empty(db: Session) -> bool:
+def capture(db: Session) -> Snapshot:
+    """Every row of every table, as committed."""
+    db.commit()
+    snapshot = {
+        table.name: [dict(row) for row in db.execute(select(table)).mappings()]
+        for table in metadata.sorted_tables
+    }
+    db.rollback()
+    return snapshot
+
+
+def is_empty(db: Session) -> bool:
     empty = all(
         db.execute(select(func.count()).select_from(table)).scalar_one() == 0
         for table in metadata.sorted_tables
@@ -46,7 +55,8 @@ def _is_empty(db: Session) -> bool:
     return empty
 
 
-def _restore(db: Session, snapshot: dict[str, list[dict[str, Any]]]) -> None:
+def restore(db: Session, snapshot: Snapshot) -> None:
+    """Put a ``capture`` back into empty tables: one bulk insert per table, parents first."""
     connection = db.connection()
     for table in metadata.sorted_tables:
         rows = snapshot[table.name]
