@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import Integer, Table, func, select, text
 from sqlmodel import Session
 from sqlmodel import select as sqlmodel_select
 from typer.testing import CliRunner
@@ -70,7 +70,8 @@ def restore(db: Session, snapshot: Snapshot) -> None:
 
 def _restart_identity(db: Session, table: Table) -> None:
     columns = list(table.primary_key.columns)
-    if len(columns) == 1 and columns[0].name == "id":
+    # integer ids come from a sequence; text ids (sessions, tokens) have none
+    if len(columns) == 1 and columns[0].name == "id" and isinstance(columns[0].type, Integer):
         for column in columns:
             db.execute(
                 text(

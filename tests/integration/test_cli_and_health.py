@@ -12,12 +12,12 @@ from app.auth.models import User
 from app.cli import app as cli
 from app.db import make_engine
 from app.demo import DEMO_DELEGATE_EMAIL, DEMO_ORGANISER_EMAIL, HAI_PHONG_TITLE
-from app.demo.data import DELEGATIONS
+from app.demo.data import DELEGATION_HEAD_PASSWORD, DELEGATIONS
 from app.events.models import Event, EventSession, MeetingTable, Slot
 from app.main import create_app
 from app.settings import Settings, get_settings
 from tests.conftest import token_for
-from tests.demo_snapshot import demo_event
+from tests.demo_snapshot import demo_event, load_demo
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
@@ -43,6 +43,10 @@ def test_demo_loads_the_hai_phong_event_and_is_idempotent(db: Session) -> None:
     first = runner.invoke(cli, ["demo"])
     assert first.exit_code == 0, _output(first)
     assert "loaded" in first.output
+    # the demo logins are printed: organiser, delegate, each delegation's head
+    assert DEMO_ORGANISER_EMAIL in first.output
+    for delegation in DELEGATIONS:
+        assert f"{delegation.head_email} / {DELEGATION_HEAD_PASSWORD}" in first.output
     after_first = _counts(db)
     # the played-through Hai Phong day, the closed Hanoi 2023 event, an upcoming open one
     assert after_first["Event"] == 3
@@ -75,9 +79,7 @@ def test_demo_event_has_fifteen_tables_and_eight_slots_in_its_b2b_session(db: Se
 
 
 def test_demo_accounts_can_log_in_and_the_event_is_public(db: Session, client: TestClient) -> None:
-    result = CliRunner().invoke(cli, ["demo"])
-    assert result.exit_code == 0
-    assert DEMO_ORGANISER_EMAIL in result.output
+    load_demo(db)
     from app.demo import DEMO_DELEGATE_PASSWORD, DEMO_ORGANISER_PASSWORD
 
     organiser = token_for(client, DEMO_ORGANISER_EMAIL, DEMO_ORGANISER_PASSWORD)
