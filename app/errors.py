@@ -65,6 +65,8 @@ class DomainError(Exception):
     errors: list[FieldError] = field(default_factory=list)
     headers: dict[str, str] = field(default_factory=dict)
     code: str = ""
+    # what a person can do about it, for the HTML error page: "register" (for the event)
+    next_step: str = ""
 
     def __post_init__(self) -> None:
         if not self.code:
@@ -96,6 +98,15 @@ class Conflict(DomainError):
 class Forbidden(DomainError):
     def __init__(self, detail: str = "You are not allowed to do this") -> None:
         super().__init__(detail=detail, status=403, title="Forbidden", type_slug="forbidden")
+
+
+class NotRegistered(Forbidden):
+    """Refused because the person has no registration for the event: the error page offers
+    the registration form rather than a dead end."""
+
+    def __init__(self, detail: str = "You are not registered for this event") -> None:
+        super().__init__(detail)
+        self.next_step = "register"
 
 
 class Unauthorized(DomainError):

@@ -56,6 +56,7 @@ def problem(
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
     code: str | None = None,
+    next_step: str = "",
 ) -> Response:
     locale = _locale(request)
     detail = localize(detail, locale)
@@ -64,7 +65,12 @@ def problem(
         from app.web import render_error_page
 
         return render_error_page(
-            request, status=status, detail=detail, errors=errors or [], headers=headers
+            request,
+            status=status,
+            detail=detail,
+            errors=errors or [],
+            headers=headers,
+            next_step=next_step,
         )
     body: dict[str, Any] = {
         "type": TYPE_BASE + type_slug if type_slug else "about:blank",
@@ -124,6 +130,7 @@ def install(app: FastAPI) -> None:
             errors=[{"field": e.field, "message": e.message, "code": e.code} for e in exc.errors],
             headers=exc.headers or None,
             code=exc.code,
+            next_step=exc.next_step,
         )
 
     @app.exception_handler(RequestValidationError)

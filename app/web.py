@@ -204,6 +204,11 @@ def redirect(url: str, *, flash: str | None = None) -> RedirectResponse:
     return RedirectResponse(url, status_code=303)
 
 
+def _event_id(request: Request) -> int | None:
+    value = request.path_params.get("event_id")
+    return value if isinstance(value, int) else None
+
+
 def render_error_page(
     request: Request,
     *,
@@ -211,6 +216,7 @@ def render_error_page(
     detail: str,
     errors: list[dict[str, Any]],
     headers: dict[str, str] | None = None,
+    next_step: str = "",
 ) -> Response:
     if status == 401:
         return redirect(f"/login?{urlencode({'next': request.url.path})}")
@@ -218,7 +224,14 @@ def render_error_page(
         return render(
             request,
             "error.html",
-            {"status": status, "detail": detail, "errors": errors},
+            {
+                "status": status,
+                "detail": detail,
+                "errors": errors,
+                "next_step": next_step,
+                # a page of an event leads back to that event, not only to the list
+                "event_id": _event_id(request),
+            },
             status_code=status,
             headers=headers,
         )

@@ -105,6 +105,7 @@ def event_page(
                 "can_manage": service.can_manage(session, user, event),
                 "can_check_in": _can_check_in(session, user, event),
                 "survey_open": _survey_open(session, event),
+                **_taking_part(session, user, event),
                 "open_ids": {event.id} if service.registration_open(event) else set(),
                 "closed_reasons": {event.id: service.registration_closed_reason(event)},
                 "language_name": language_name,
@@ -118,6 +119,20 @@ def _survey_open(session: Any, event: Event) -> bool:
     from app.survey.service import is_open  # the survey sits above events
 
     return is_open(session, event.id or 0)
+
+
+def _taking_part(session: Any, user: Any, event: Event) -> dict[str, Any]:
+    """How the signed-in person takes part, so that the page offers only what will open for
+    them: ``own_status`` (their registration's status, or None) and ``takes_part`` (a
+    registration of their own, or a delegation they head)."""
+    from app.registration import service as registration  # registration sits above events
+
+    own = registration.participant_for_user(session, event_id=event.id or 0, user=user)
+    heads = registration.heads_a_delegation(session, user=user, event_id=event.id or 0)
+    return {
+        "own_status": own.status if own is not None else None,
+        "takes_part": own is not None or heads,
+    }
 
 
 def _can_check_in(session: Any, user: Any, event: Event) -> bool:

@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from app.audit.service import diff, record
 from app.auth.models import User
-from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, _l
+from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, NotRegistered, _l
 from app.events import service as events
 from app.events.models import Event, EventStatus
 from app.matchmaking import suggest
@@ -346,7 +346,7 @@ def _participant_for(
             return own
         if events.can_manage(session, actor, event):
             raise Invalid("participant_id", "name the participant this profile belongs to")
-        raise Forbidden("Register for this event before publishing offers or requests")
+        raise NotRegistered("Register for this event before publishing offers or requests")
     participant = session.get(Participant, participant_id)
     if participant is None or participant.event_id != pk(event):
         raise Invalid("participant_id", "no such participant at this event")

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 
 from app.auth.models import User
 from app.deps import CurrentUser, OptionalUser, SessionDep
-from app.errors import Forbidden, Invalid
+from app.errors import Forbidden, Invalid, NotRegistered
 from app.events import service as events
 from app.events.models import Event
 from app.forms import submit_form as submit
@@ -138,7 +138,7 @@ def _form_context(
 def _participants_or_forbid(session: Any, user: User, event: Event) -> list[Participant]:
     people = service.actable_participants(session, user=user, event=event)
     if not people:
-        raise Forbidden("Register for this event before publishing offers or requests")
+        raise NotRegistered("Register for this event before publishing offers or requests")
     return people
 
 
@@ -369,7 +369,7 @@ def suggestions_page(
     if chosen is None and wanted is None and len(people) == 1:
         chosen = people[0]
     if chosen is None and not people:
-        raise Forbidden("Register for this event to see suggested counterparts")
+        raise NotRegistered("Register for this event to see suggested counterparts")
     if wanted is not None and chosen is None:
         raise Forbidden("You can only act for yourself or your delegation's members")
     found = (

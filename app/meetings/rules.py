@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from app.audit.service import diff, record
 from app.auth.models import User
-from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, _l
+from app.errors import Conflict, FieldError, Invalid, NotFound, NotRegistered, _l
 from app.events import service as events
 from app.events.models import (
     BookingMode,
@@ -160,7 +160,7 @@ def approved_participant(
 def own_participant(session: Session, user: User, event: Event) -> Participant:
     own = registration.participant_for_user(session, event_id=pk(event), user=user)
     if own is None:
-        raise Forbidden("You are not registered for this event")
+        raise NotRegistered("You are not registered for this event")
     return own
 
 

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from app.auth.models import User
 from app.deps import CurrentUser, Organiser, SessionDep
-from app.errors import FieldError, Forbidden, Invalid, NotFound
+from app.errors import FieldError, Invalid, NotFound, NotRegistered
 from app.events import service as events
 from app.events.models import Event, SessionKind
 from app.forms import positive_int as _int
@@ -86,7 +86,7 @@ def new_request_page(
         if events.can_manage(session, user, event):
             # Organisers without a registration of their own propose meetings instead.
             return redirect(_url(f"/events/{event_id}/meetings/new", a=pk(them) if them else None))
-        raise Forbidden("Register for this event to ask for meetings")
+        raise NotRegistered("Register for this event to ask for meetings")
     profile_id = _int(profile)
     values: dict[str, Any] = {
         "profile_ids": [str(profile_id)] if profile_id else [],
@@ -109,7 +109,7 @@ async def new_request_submit(
     form = await _form(request)
     me = _requester(session, user, event, request)
     if me is None:
-        raise Forbidden("Register for this event to ask for meetings")
+        raise NotRegistered("Register for this event to ask for meetings")
     me_id = pk(me)
 
     def save() -> None:

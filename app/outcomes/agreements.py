@@ -20,6 +20,7 @@ from app.errors import (
     Forbidden,
     Invalid,
     NotFound,
+    NotRegistered,
     _l,
 )
 from app.events import service as events
@@ -126,7 +127,9 @@ def list_agreements(
     if not events.can_manage(session, viewer, event):
         orgs, people = _viewer_scope(session, viewer, event)
         if not people:
-            raise Forbidden("Only the organisers and the parties can see this event's agreements")
+            raise NotRegistered(
+                "Only the organisers and the parties can see this event's agreements"
+            )
         mine = select(AgreementParty.agreement_id).where(
             col(AgreementParty.organisation_id).in_(orgs)
             | col(AgreementParty.participant_id).in_(people)

@@ -87,7 +87,9 @@ def own_registration(session: Session, *, user: User, event_id: int) -> Particip
     events.get_event(session, event_id, viewer=user)
     participant = participant_for_user(session, event_id=event_id, user=user)
     if participant is None:
-        raise NotFound("Your registration for this event")
+        missing = NotFound("Your registration for this event")
+        missing.next_step = "register"  # the page offers the registration form
+        raise missing
     return participant
 
 

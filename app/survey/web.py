@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.deps import CurrentUser, SessionDep
-from app.errors import Forbidden
+from app.errors import Forbidden, NotRegistered
 from app.events import service as events
 from app.events.models import Event
 from app.forms import read_form, submit_form
@@ -25,7 +25,9 @@ def _me(
 ) -> tuple[Event, Participant]:
     event = events.get_event(session, event_id, viewer=user)
     me = registration.participant_for_user(session, event_id=event_id, user=user)
-    if me is None or me.status != "approved":
+    if me is None:
+        raise NotRegistered("Only approved participants answer the demand survey")
+    if me.status != "approved":
         raise Forbidden("Only approved participants answer the demand survey")
     return event, me
 

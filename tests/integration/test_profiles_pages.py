@@ -182,15 +182,57 @@ def test_anonymous_is_sent_to_log_in_from_the_form(browser: TestClient, world: W
         assert response.headers["location"].startswith("/login?next=")
 
 
-def test_someone_not_registered_gets_a_403_page(
+def test_someone_not_registered_gets_a_403_page_that_leads_to_the_registration(
     browser: TestClient, db: Session, world: World
 ) -> None:
     log_in(browser, db, world.users["outsider"])
-    for url in (f"/events/{world.event_id}/profiles/new", f"/events/{world.event_id}/suggestions"):
+    event = world.event_id
+    for url in (
+        f"/events/{event}/profiles/new",
+        f"/events/{event}/suggestions",
+        f"/events/{event}/agreements",
+        f"/events/{event}/meeting-requests/new?to={world.ids['tuan']}",
+    ):
         response = browser.get(url)
         assert response.status_code == 403, url
         assert response.headers["content-type"].startswith("text/html")
-        assert "<form" not in response.text.split("</header>", 1)[-1]
+        main = response.text.split("</header>", 1)[-1]
+        assert "<form" not in main
+        # not a dead end: the registration form, and the event, one click away
+        assert f'href="/events/{event}/register">Đăng ký tham dự</a>' in main, url
+        assert f'href="/events/{event}">Quay lại sự kiện</a>' in main, url
+    # the personal agenda of someone without a registration: none, and the way to one
+    calendar = browser.get(f"/events/{event}/calendar")
+    assert calendar.status_code == 404
+    assert re.search(r"<h1>\s*Hãy đăng ký tham dự sự kiện trước\s*</h1>", calendar.text)
+    assert f'href="/events/{event}/register">Đăng ký tham dự</a>' in calendar.text
+    english = browser.get(f"/events/{event}/suggestions?lang=en").text
+    assert f'href="/events/{event}/register">Register to attend</a>' in english
+    assert f'href="/events/{event}">Back to the event</a>' in english
+
+
+def test_the_event_page_offers_a_person_only_what_opens_for_them(
+    browser: TestClient, db: Session, world: World
+) -> None:
+    event = world.event_id
+    participant_only = (
+        f'href="/events/{event}/suggestions"',
+        f'href="/events/{event}/agreements"',
+        f'href="/events/{event}/calendar"',
+    )
+    log_in(browser, db, world.users["outsider"])
+    page = browser.get(f"/events/{event}").text
+    assert f'href="/events/{event}/register"' in page
+    for link in participant_only:
+        assert link not in page, link
+    directory = browser.get(f"/events/{event}/profiles").text
+    assert f'href="/events/{event}/suggestions"' not in directory
+    assert f'href="/events/{event}/register">Đăng ký tham dự</a>' in directory
+    log_in(browser, db, world.users["tuan"])
+    page = browser.get(f"/events/{event}").text
+    for link in participant_only:
+        assert link in page, link
+    assert f'href="/events/{event}/suggestions"' in browser.get(f"/events/{event}/profiles").text
 
 
 def test_delegate_cannot_edit_someone_elses_profile(
