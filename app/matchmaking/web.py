@@ -368,7 +368,7 @@ def suggestions_page(
     chosen = next((p for p in people if p.id == wanted), None) if wanted else own
     if chosen is None and wanted is None and len(people) == 1:
         chosen = people[0]
-    if chosen is None and not people:
+    if chosen is None and not people and not events.can_manage(session, user, event):
         raise NotRegistered("Register for this event to see suggested counterparts")
     if wanted is not None and chosen is None:
         raise Forbidden("You can only act for yourself or your delegation's members")

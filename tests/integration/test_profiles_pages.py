@@ -15,8 +15,11 @@ from sqlmodel import Session, select
 from app.auth.models import User
 from app.auth.service import start_web_session
 from app.deps import SESSION_COOKIE
+from app.events import service as events
+from app.events.models import EventCreate
 from app.matchmaking.models import Profile
 from app.settings import get_settings
+from tests.conftest import HAI_PHONG_EVENT
 from tests.integration.test_profiles_api import World, build_world
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
@@ -389,6 +392,23 @@ def test_organiser_picks_whose_suggestions_to_see(
     first = re.search(r'data-testid="suggestion-(\d+)"', text)
     assert first
     assert first[1] == str(world.ids["chen"])
+
+
+def test_organiser_of_an_event_without_participants_sees_an_empty_suggestions_page(
+    browser: TestClient, db: Session, organiser: User
+) -> None:
+    event = events.create_event(
+        db,
+        actor=organiser,
+        data=EventCreate.model_validate({**HAI_PHONG_EVENT, "title_vi": "Sự kiện chưa có ai"}),
+    )
+    db.commit()
+    log_in(browser, db, organiser)
+    page = browser.get(f"/events/{event.id}/suggestions")
+    assert page.status_code == 200  # not "register first": the organiser runs the event
+    assert 'data-testid="no-participants"' in page.text
+    assert "Chưa có ai đăng ký tham dự sự kiện này" in page.text
+    assert f'href="/events/{event.id}/register"' not in page.text
 
 
 def test_delegate_cannot_see_someone_elses_suggestions(
