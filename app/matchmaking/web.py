@@ -227,6 +227,10 @@ def profile_page(
             "p": service.describe_one(session, row),
             "vocab": VOCAB,
             "can_edit": service.can_edit(session, user, event, row),
+            # signed in with no one to ask for: the registration first (anonymous visitors
+            # are asked to log in by the request form itself)
+            "must_register": user is not None
+            and not service.actable_participants(session, user=user, event=event),
         },
     )
 

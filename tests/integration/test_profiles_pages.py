@@ -231,11 +231,17 @@ def test_the_event_page_offers_a_person_only_what_opens_for_them(
     directory = browser.get(f"/events/{event}/profiles").text
     assert f'href="/events/{event}/suggestions"' not in directory
     assert f'href="/events/{event}/register">Đăng ký tham dự</a>' in directory
+    offer = f"/events/{event}/profiles/{world.ids['cold_offer']}"
+    profile = browser.get(offer).text
+    assert "meeting-requests/new" not in profile
+    assert f'href="/events/{event}/register">Đăng ký tham dự</a>' in profile
+    assert "Hãy đăng ký tham dự sự kiện này để đề nghị gặp" in profile
     log_in(browser, db, world.users["tuan"])
     page = browser.get(f"/events/{event}").text
     for link in participant_only:
         assert link in page, link
     assert f'href="/events/{event}/suggestions"' in browser.get(f"/events/{event}/profiles").text
+    assert f"/events/{event}/meeting-requests/new?to=" in browser.get(offer).text
 
 
 def test_delegate_cannot_edit_someone_elses_profile(
