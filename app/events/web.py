@@ -122,16 +122,21 @@ def _survey_open(session: Any, event: Event) -> bool:
 
 
 def _taking_part(session: Any, user: Any, event: Event) -> dict[str, Any]:
-    """How the signed-in person takes part, so that the page offers only what will open for
-    them: ``own_status`` (their registration's status, or None) and ``takes_part`` (a
-    registration of their own, or a delegation they head)."""
-    from app.registration import service as registration  # registration sits above events
+    """How the signed-in person takes part, by the rules the linked pages apply, so that the
+    page offers only what will open for them: ``own_status`` (their registration's status, or
+    None), ``acts_for_someone`` (the people they may act for: suggestions) and
+    ``acts_for_approved`` (one of those approved: their agreements)."""
+    # registration and matchmaking sit above events
+    from app.matchmaking.service import actable_participants
+    from app.registration import service as registration
+    from app.registration.models import ApprovalStatus
 
     own = registration.participant_for_user(session, event_id=event.id or 0, user=user)
-    heads = registration.heads_a_delegation(session, user=user, event_id=event.id or 0)
+    people = actable_participants(session, user=user, event=event)
     return {
         "own_status": own.status if own is not None else None,
-        "takes_part": own is not None or heads,
+        "acts_for_someone": bool(people),
+        "acts_for_approved": any(p.status == ApprovalStatus.approved.value for p in people),
     }
 
 

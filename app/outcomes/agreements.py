@@ -127,9 +127,10 @@ def list_agreements(
     if not events.can_manage(session, viewer, event):
         orgs, people = _viewer_scope(session, viewer, event)
         if not people:
-            raise NotRegistered(
-                "Only the organisers and the parties can see this event's agreements"
-            )
+            refusal = _l("Only the organisers and the parties can see this event's agreements")
+            if acted_for_ids(session, viewer, event):
+                raise Forbidden(refusal)  # registered, not yet approved: no "register first"
+            raise NotRegistered(refusal)
         mine = select(AgreementParty.agreement_id).where(
             col(AgreementParty.organisation_id).in_(orgs)
             | col(AgreementParty.participant_id).in_(people)

@@ -87,20 +87,6 @@ def heads_delegation(session: Session, *, user: User | None, delegation_id: int 
     return delegation is not None and delegation.head_user_id == user.id
 
 
-def heads_a_delegation(session: Session, *, user: User | None, event_id: int) -> bool:
-    """The user heads a delegation of the event (and so acts for its members)."""
-    if user is None:
-        return False
-    return (
-        session.exec(
-            select(Delegation.id).where(
-                Delegation.event_id == event_id, Delegation.head_user_id == user.id
-            )
-        ).first()
-        is not None
-    )
-
-
 def is_self(participant: Participant, user: User | None) -> bool:
     """The registration is this user's: linked to their account, or (added by an organiser
     or a delegation head before they had an account) carrying their account's e-mail once

@@ -236,6 +236,15 @@ def test_the_event_page_offers_a_person_only_what_opens_for_them(
     assert "meeting-requests/new" not in profile
     assert f'href="/events/{event}/register">Đăng ký tham dự</a>' in profile
     assert "Hãy đăng ký tham dự sự kiện này để đề nghị gặp" in profile
+    # registered and waiting for approval: suggestions, but no agreements yet, and the
+    # agreements page does not ask them to register again
+    log_in(browser, db, world.users["pending"])
+    page = browser.get(f"/events/{event}").text
+    assert f'href="/events/{event}/suggestions"' in page
+    assert f'href="/events/{event}/agreements"' not in page
+    refused = browser.get(f"/events/{event}/agreements")
+    assert refused.status_code == 403
+    assert f'href="/events/{event}/register"' not in refused.text.split("</header>", 1)[-1]
     log_in(browser, db, world.users["tuan"])
     page = browser.get(f"/events/{event}").text
     for link in participant_only:
