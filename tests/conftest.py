@@ -125,10 +125,10 @@ def db(migrated: str) -> Iterator[Session]:
     _empty_all()
 
 
-# The last app built, with the settings it was built for. FastAPI builds a route's
-# dependencies and validators on the first request that reaches it, per app (20-70 ms a
-# router): building one app per test paid that again in every test. Tests that change the
-# settings get a new app, as get_settings() then returns a new object.
+# The last app built, with the settings it was built for. Each app builds its routes'
+# dependencies and validators once (app.main._warm_routes, ~0.2 s at its start-up): building
+# one app per test paid that again in every test. Tests that change the settings get a new
+# app, as get_settings() then returns a new object.
 _last_app: tuple[Settings, FastAPI] | None = None
 
 
