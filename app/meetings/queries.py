@@ -59,7 +59,9 @@ def meeting_people(session: Session, meeting_id: int) -> list[MeetingParticipant
 
 def participants_by_id(session: Session, ids: Sequence[int]) -> dict[int, Participant]:
     """The participants of ``ids``; those this unit of work has read already come from memory
-    (a query would not refresh them either), the rest in one query."""
+    (a query would not refresh them either), the rest in one query. The rows read are held
+    for the unit of work (``session.info``): the identity map keeps a row only while something
+    refers to it, and a booking asks for the same people twice (may they act, then where)."""
     found: dict[int, Participant] = {}
     for i in ids:
         known = session.identity_map.get(identity_key(Participant, i))
@@ -69,6 +71,7 @@ def participants_by_id(session: Session, ids: Sequence[int]) -> dict[int, Partic
     if missing:
         rows = session.exec(select(Participant).where(col(Participant.id).in_(missing))).all()
         found.update({pk(p): p for p in rows})
+        session.info.setdefault("held_participants", []).extend(rows)
     return found
 
 
@@ -263,7 +266,9 @@ _REQUEST_STATE = {status.value: n for n, status in enumerate(RequestStatus, star
 
 
 def _agenda_stamp_query() -> Any:
-    event_id: Any = bindparam("event_id")
+    # A participant is of one event, so their own rows say it all: the statement starts from
+    # the person (two index look-ups) and never reads the event's other meetings or requests,
+    # which a plan led by the event id does (1 ms at 1,200 meetings, more as the event grows).
     me: Any = bindparam("participant_id")
     meetings = (
         select(
@@ -271,8 +276,9 @@ def _agenda_stamp_query() -> Any:
             func.coalesce(func.sum(col(Meeting.revision)), 0),
             func.max(col(Meeting.updated_at)),
         )
-        .join(MeetingParticipant, col(MeetingParticipant.meeting_id) == col(Meeting.id))
-        .where(col(Meeting.event_id) == event_id, col(MeetingParticipant.participant_id) == me)
+        .select_from(MeetingParticipant)
+        .join(Meeting, col(Meeting.id) == col(MeetingParticipant.meeting_id))
+        .where(col(MeetingParticipant.participant_id) == me)
     )
     state = case(
         *((col(MeetingRequest.status) == value, n) for value, n in _REQUEST_STATE.items()),
@@ -282,10 +288,7 @@ def _agenda_stamp_query() -> Any:
         func.count(),
         func.coalesce(func.sum(col(MeetingRequest.id) * 8 + state), 0),
         func.max(col(MeetingRequest.responded_at)),
-    ).where(
-        col(MeetingRequest.event_id) == event_id,
-        (col(MeetingRequest.requester_id) == me) | (col(MeetingRequest.recipient_id) == me),
-    )
+    ).where((col(MeetingRequest.requester_id) == me) | (col(MeetingRequest.recipient_id) == me))
     return meetings.union_all(asked)
 
 
@@ -299,8 +302,6 @@ def agenda_stamp(session: Session, *, event: Event, participant_id: int) -> tupl
     their states); then the event's own row (already loaded): its last change and whether
     the schedule is published. Equal stamps: nothing of theirs changed
     (app.pagecache.private_page / private_json)."""
-    rows = session.execute(
-        _AGENDA_STAMP, {"event_id": pk(event), "participant_id": participant_id}
-    ).all()
+    rows = session.execute(_AGENDA_STAMP, {"participant_id": participant_id}).all()
     mine = tuple(value for row in rows for value in row)
     return (*mine, event.updated_at, event.schedule_published_at)

@@ -8,11 +8,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event as sa_event
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry
 from app.auth.models import Role
+from app.db import get_engine
 from app.meetings import requests as meeting_requests
 from app.meetings.models import (
     Meeting,
@@ -429,6 +431,32 @@ def test_book_without_a_slot_takes_the_earliest_common_free_one(fair: Fair) -> N
     assert mail.locale == "vi"
     assert "Lịch mới: 15:40, ngày 16/03/2027" in mail.body_text
     assert "Lịch cũ: 14:20, ngày 16/03/2027" in mail.body_text
+
+
+def test_a_booking_reads_its_people_once(fair: Fair) -> None:
+    # Booking asks twice for the same people (may this person act for a party, then whom to
+    # seat): the second ask is answered from memory, not by another query.
+    fair.mode("self_service")
+    meeting = _accepted(fair)
+    reads: list[str] = []
+
+    def listener(*args: Any) -> None:
+        sql = args[2]
+        # PostgreSQL also locks the people's rows (FOR NO KEY UPDATE): a lock, not a read
+        if sql.lstrip().startswith("SELECT") and "FROM participant" in sql and "FOR " not in sql:
+            reads.append(sql)
+
+    engine = get_engine()
+    sa_event.listen(engine, "before_cursor_execute", listener)
+    try:
+        booked = fair.post(f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(3)}, fair.lin)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", listener)
+    assert booked.status_code == 200, booked.text
+    assert booked.json()["slot"]["number"] == 3
+    # one read for the booking, one for the answer's list of people (it was four)
+    people = [r for r in reads if "participant.id IN" in r]
+    assert len(people) == 2, people
 
 
 def test_delegates_cannot_book_when_the_organisers_schedule(fair: Fair) -> None:
