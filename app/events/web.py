@@ -125,10 +125,12 @@ def _taking_part(session: Any, user: Any, event: Event) -> dict[str, Any]:
     """How the signed-in person takes part, by the rules the linked pages apply, so that the
     page offers only what will open for them: ``own_status`` (their registration's status, or
     None), ``acts_for_someone`` (the people they may act for: suggestions) and
-    ``acts_for_approved`` (one of those approved: their agreements)."""
+    ``acts_for_approved`` (one of those approved: their agreements) and ``my_delegations``
+    (the delegations they head: the way to their members)."""
     # registration and matchmaking sit above events
     from app.matchmaking.service import actable_participants
     from app.registration import service as registration
+    from app.registration.delegations import headed_delegations
     from app.registration.models import ApprovalStatus
 
     own = registration.participant_for_user(session, event_id=event.id or 0, user=user)
@@ -137,6 +139,7 @@ def _taking_part(session: Any, user: Any, event: Event) -> dict[str, Any]:
         "own_status": own.status if own is not None else None,
         "acts_for_someone": bool(people),
         "acts_for_approved": any(p.status == ApprovalStatus.approved.value for p in people),
+        "my_delegations": headed_delegations(session, user, event.id or 0),
     }
 
 

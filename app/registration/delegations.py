@@ -116,6 +116,18 @@ def list_delegations(
     return event, list(rows)
 
 
+def headed_delegations(session: Session, user: User | None, event_id: int) -> list[Delegation]:
+    """The event's delegations that ``user`` heads: theirs to manage, whatever their status."""
+    if user is None or user.id is None:
+        return []
+    rows = session.exec(
+        select(Delegation)
+        .where(Delegation.event_id == event_id, Delegation.head_user_id == user.id)
+        .order_by(col(Delegation.name), col(Delegation.id))
+    ).all()
+    return list(rows)
+
+
 def delegation_organisation_ids(session: Session, delegation_id: int) -> list[int]:
     rows = session.exec(
         select(DelegationOrganisation.organisation_id)

@@ -156,6 +156,50 @@ def test_name_search_without_accents_and_check_in_from_the_hits(day: Day, desk: 
     assert row.method == "search"
 
 
+def _item(page_html: str, marker: str) -> str:
+    start = page_html.index(marker)
+    return page_html[start : page_html.index("</li>", start)]
+
+
+def test_a_registration_not_yet_approved_is_named_at_the_desk_with_the_way_to_approve_it(
+    app: FastAPI, day: Day, desk: TestClient
+) -> None:
+    # Someone whose registration is still pending turns up at the desk: the hit says so in
+    # the page's language (never the code "pending"), why there is no check-in button, and
+    # an organiser gets the way to the registration; desk staff, who cannot approve, do not.
+    waiting = add_person(day.db, day.event_id, "Su Yi-Hsuan", status="pending", languages=["zh"])
+    staff = make_user(day.db, "le-tan-2@sokhcn.haiphong.gov.vn", Role.delegate, name="Lễ tân")
+    add_person(day.db, day.event_id, "Đỗ Lễ Tân", user=staff, role="staff", languages=["vi"])
+    day.db.commit()
+    hit = f'data-testid="hit-{waiting}"'
+    page = desk.get(f"/events/{day.event_id}/check-in", params={"q": "su yi"})
+    assert page.status_code == 200
+    item = _item(page.text, hit)
+    text = _text(item)
+    assert "Chờ duyệt" in text
+    assert "ban tổ chức xét duyệt đăng ký trước khi check-in" in text
+    assert "pending" not in text.lower()
+    assert 'name="participant_id"' not in item  # no check-in button
+    review = re.search(r'href="([^"]+)" data-testid="review-registration"', item)
+    assert review is not None
+    listed = desk.get(html.unescape(review.group(1)))
+    assert listed.status_code == 200
+    assert "Su Yi-Hsuan" in listed.text
+    assert "Chờ duyệt" in _text(listed.text)
+
+    english = desk.get(f"/events/{day.event_id}/check-in", params={"q": "su yi", "lang": "en"})
+    item = _item(english.text, hit)
+    assert "Pending approval" in _text(item)
+    assert "the organisers decide on a registration before check-in" in _text(item)
+
+    at_desk = _browser(app, day.db, staff).get(
+        f"/events/{day.event_id}/check-in", params={"q": "su yi"}
+    )
+    assert at_desk.status_code == 200
+    assert "Chờ duyệt" in _text(at_desk.text)
+    assert 'data-testid="review-registration"' not in at_desk.text
+
+
 def test_arrivals_fragment_counts_by_delegation(
     day: Day, desk: TestClient, organiser: User
 ) -> None:

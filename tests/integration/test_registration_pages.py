@@ -511,7 +511,17 @@ def test_organiser_creates_a_delegation_and_its_head_adds_a_member(
 
     with _browser(app) as head:
         _log_in(head, db, delegate)
-        page = head.get(f"/events/{open_event}/delegations/{delegation.id}")
+        # The head reaches their delegation from the event page, in one step.
+        event_page = head.get(f"/events/{open_event}").text
+        mine = re.search(
+            r'<a class="button" href="([^"]+)" data-testid="my-delegation">([^<]+)<', event_page
+        )
+        assert mine is not None
+        assert mine.groups() == (
+            f"/events/{open_event}/delegations/{delegation.id}",
+            "Đoàn của tôi",
+        )
+        page = head.get(mine.group(1))
         assert page.status_code == 200
         assert 'id="add-member"' in page.text
         added = head.post(
@@ -565,6 +575,7 @@ def test_organiser_creates_a_delegation_and_its_head_adds_a_member(
     assert refreshed.arrival_date.isoformat() == "2027-03-14"
 
     with _browser(app) as public:
+        assert 'data-testid="my-delegation"' not in public.get(f"/events/{open_event}").text
         listing = public.get(f"/events/{open_event}/delegations")
         assert "Đoàn doanh nghiệp Đài Loan" in listing.text
         page = public.get(f"/events/{open_event}/delegations/{delegation.id}")
