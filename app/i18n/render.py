@@ -148,6 +148,8 @@ def pydantic_message(error: Mapping[str, Any]) -> Msg | str:
         if "email address" in text:
             return _EMAIL
         return text or _INVALID
+    if kind in ("string_too_short", "bytes_too_short") and _ctx(error, "min_length") == 1:
+        kind = "missing"  # an empty box: "required", not "enter at least 1 characters"
     template = _BY_TYPE.get(kind)
     if template is None:
         if kind and kind not in _PYDANTIC_TYPES and error.get("msg"):

@@ -66,6 +66,8 @@ class _Form(BaseModel):
     email: EmailStr
     languages: list[str] = Field(min_length=2)
     tables: int = Field(gt=0)
+    name: str = Field(default="x", min_length=1)
+    code: str = Field(default="abcd", min_length=4)
 
 
 @pytest.mark.parametrize(
@@ -86,6 +88,9 @@ class _Form(BaseModel):
         ({"languages": ["vi"]}, "languages", "hãy chọn ít nhất 2", "choose at least 2"),
         ({"tables": 0}, "tables", "phải lớn hơn 0", "must be greater than 0"),
         ({}, "day", "bắt buộc nhập", "this field is required"),
+        # an empty box that needs one character is simply required
+        ({"name": ""}, "name", "bắt buộc nhập", "this field is required"),
+        ({"code": "ab"}, "code", "hãy nhập ít nhất 4 ký tự", "enter at least 4 characters"),
     ],
 )
 def test_pydantic_errors_are_translated_by_type(
