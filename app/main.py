@@ -50,7 +50,7 @@ from app.scheduling import web as scheduling_web
 from app.settings import PROJECT_ROOT, Settings, get_settings, settings_problem
 from app.survey import api as survey_api
 from app.survey import web as survey_web
-from app.web import PageMiddleware
+from app.web import PageMiddleware, compile_templates
 
 log = logging.getLogger("ketnoi")
 
@@ -187,6 +187,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Once per process: what a later app (tests build many) leaves behind stays collectable.
         # (A flag, not gc.get_freeze_count(): that walks every frozen object, ~35 ms.)
         if not _gc_frozen:
+            compile_templates()  # also once per process: they are then frozen with the rest
             _freeze_gc()
         yield
 

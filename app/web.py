@@ -29,6 +29,16 @@ env.add_extension("jinja2.ext.i18n")
 env.policies["ext.i18n.trimmed"] = True
 
 
+def compile_templates() -> int:
+    """Compile every page template now (~0.8 s for all, once per process; Jinja keeps them).
+    Otherwise the first visitors of each page wait for its compile, and a crowd arriving at a
+    fresh worker compiles the same template in many threads at once."""
+    names = env.list_templates(filter_func=lambda name: name.endswith(".html"))
+    for name in names:
+        env.get_template(name)
+    return len(names)
+
+
 def request_locale(request: Request) -> str:
     return getattr(request.state, "locale", i18n.DEFAULT_LOCALE)
 

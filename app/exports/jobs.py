@@ -360,7 +360,8 @@ def start(job_id: str) -> None:
         return
     try:
         child = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "print-job", job_id],
+            # "--": an id may start with "-" (1 in 64 do), which must not read as an option
+            [sys.executable, "-m", "app.cli", "print-job", "--", job_id],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             start_new_session=True,  # not stopped by the web worker's signals

@@ -185,3 +185,28 @@ def test_healthz_is_503_when_postgres_refuses_connections(
         response = client.get("/healthz")
     assert response.status_code == 503
     assert "secret" not in response.text
+
+
+def test_a_starting_process_compiles_every_page_template_once(
+    db: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The first visitors of a page do not wait for its template's compile: a process compiles
+    # them all as it starts (once, with the one gc.freeze), and from then on Jinja reads none.
+    from app.web import env
+
+    monkeypatch.setattr(app.main, "_gc_frozen", False)
+    monkeypatch.setattr(app.main, "_freeze_gc", lambda: None)  # one real freeze per process
+    env.cache.clear()  # type: ignore[union-attr]
+    with TestClient(create_app(get_settings())):
+        pass
+    loaded: list[str] = []
+    real = env.loader.get_source  # type: ignore[union-attr]
+
+    def spy(environment: object, name: str) -> object:
+        loaded.append(name)
+        return real(environment, name)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(env.loader, "get_source", spy)
+    for name in ("meetings/mine.html", "events/event.html", "outcomes/checkin.html"):
+        env.get_template(name)
+    assert loaded == []
