@@ -35,7 +35,8 @@ from app.matchmaking.schemas import (
 from app.pagination import page_total
 from app.registration import organisations
 from app.registration import service as registration
-from app.registration.models import ApprovalStatus, Delegation, Organisation, Participant
+from app.registration.delegations import headed_ids
+from app.registration.models import ApprovalStatus, Organisation, Participant
 from app.registration.schemas import OrganisationUpdate, ParticipantPublic, clean_country
 from app.text import join_folded, like_fragment, search_terms, term_matches, words
 from app.types import pk, utcnow
@@ -52,9 +53,7 @@ _WRITABLE_PARTICIPANT = (ApprovalStatus.approved.value, ApprovalStatus.pending.v
 def _actable_ids(user: User, event_id: int) -> Any:
     """Participants of the event the user may act for without being an organiser: their own
     registration and the members of delegations they head."""
-    headed = select(Delegation.id).where(
-        Delegation.event_id == event_id, Delegation.head_user_id == user.id
-    )
+    headed = headed_ids(user, event_id)
     return select(Participant.id).where(
         Participant.event_id == event_id,
         or_(col(Participant.user_id) == user.id, col(Participant.delegation_id).in_(headed)),

@@ -43,8 +43,8 @@ from app.outcomes.models import (
 from app.outcomes.schemas import FeedbackIn
 from app.pagination import page_total
 from app.registration import service as registration
+from app.registration.delegations import headed_ids
 from app.registration.models import (
-    Delegation,
     Participant,
 )
 from app.settings import get_settings
@@ -133,9 +133,7 @@ def acted_for_ids(session: Session, user: User, event: Event) -> set[int]:
     own = registration.participant_for_user(session, event_id=pk(event), user=user)
     if own is not None and registration.is_self(own, user):
         ids.add(pk(own))
-    headed = select(Delegation.id).where(
-        Delegation.event_id == pk(event), Delegation.head_user_id == user.id
-    )
+    headed = headed_ids(user, pk(event))
     ids.update(
         session.exec(select(Participant.id).where(col(Participant.delegation_id).in_(headed))).all()  # type: ignore[arg-type]
     )

@@ -116,16 +116,26 @@ def list_delegations(
     return event, list(rows)
 
 
+def _headed_by(user: User, event_id: int) -> ColumnElement[bool]:
+    return (col(Delegation.event_id) == event_id) & (col(Delegation.head_user_id) == user.id)
+
+
 def headed_delegations(session: Session, user: User | None, event_id: int) -> list[Delegation]:
     """The event's delegations that ``user`` heads: theirs to manage, whatever their status."""
     if user is None or user.id is None:
         return []
     rows = session.exec(
         select(Delegation)
-        .where(Delegation.event_id == event_id, Delegation.head_user_id == user.id)
+        .where(_headed_by(user, event_id))
         .order_by(col(Delegation.name), col(Delegation.id))
     ).all()
     return list(rows)
+
+
+def headed_ids(user: User, event_id: int) -> Any:
+    """The ids of the event's delegations that ``user`` heads, as a subquery (their members
+    are people the head acts for)."""
+    return select(Delegation.id).where(_headed_by(user, event_id))
 
 
 def delegation_organisation_ids(session: Session, delegation_id: int) -> list[int]:
