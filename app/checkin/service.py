@@ -61,7 +61,7 @@ class PersonCard:
 
 
 def person_card(session: Session, participant: Participant) -> PersonCard:
-    name, country = registration.organisation_display(session, participant)
+    name, country, _name_en = registration.organisation_display(session, participant)
     delegation = (
         session.get(Delegation, participant.delegation_id) if participant.delegation_id else None
     )

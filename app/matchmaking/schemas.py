@@ -166,6 +166,7 @@ class ProfilePublic(SQLModel):
     participant_name: str
     organisation_id: int | None
     organisation_name: str
+    organisation_name_en: str = ""
     country: str
     kind: ProfileKind
     title_vi: str

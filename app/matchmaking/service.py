@@ -287,6 +287,7 @@ def describe(session: Session, rows: Sequence[Profile]) -> list[ProfilePublic]:
                     **row.model_dump(exclude={"search_text"}),
                     "participant_name": participant.full_name if participant else "",
                     "organisation_name": org.name_vi if org else "",
+                    "organisation_name_en": org.name_en if org else "",
                     "country": org.country if org else "",
                     "sectors": sectors.get(pk(row), []),
                 }

@@ -205,7 +205,7 @@ def create_request(
             },
         ),
     )
-    org, _country = registration.organisation_display(session, requester)
+    org = registration.organisation_display(session, requester).name
     enqueue(
         session,
         kind="request_received",
@@ -369,7 +369,7 @@ def accept_request(session: Session, *, actor: User, event_id: int, request_id: 
         changes={"status": ["pending", "accepted"], "meeting_id": [None, meeting.id]},
     )
     record_created(session, actor, meeting, [req.requester_id, req.recipient_id])
-    org, _country = registration.organisation_display(session, recipient)
+    org = registration.organisation_display(session, recipient).name
     enqueue(
         session,
         kind="request_accepted",

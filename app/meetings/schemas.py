@@ -77,6 +77,7 @@ class PersonPublic(SQLModel):
     name_local: str
     position: str
     organisation_name: str
+    organisation_name_en: str = ""
     country: str
     languages: list[str]
     delegation_id: int | None

@@ -32,9 +32,10 @@ from app.types import pk, utcnow
 class PersonView:
     id: int
     name: str
-    organisation: str
+    organisation: str  # its Vietnamese (official) name; pages pick(organisation, organisation_en)
     country: str
     role: str
+    organisation_en: str = ""
 
     @property
     def short(self) -> str:
@@ -108,7 +109,14 @@ def _person_views(people: readmodel.People) -> dict[int, PersonView]:
         org = people.organisations.get(p.organisation_id or 0)
         delegation = people.delegations.get(p.delegation_id or 0)
         country = person_country(p, org, delegation)
-        out[pk(p)] = PersonView(pk(p), p.full_name, org.name_vi if org else "", country, p.role)
+        out[pk(p)] = PersonView(
+            pk(p),
+            p.full_name,
+            org.name_vi if org else "",
+            country,
+            p.role,
+            organisation_en=org.name_en if org else "",
+        )
     return out
 
 

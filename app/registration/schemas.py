@@ -137,6 +137,7 @@ class ParticipantPublic(SQLModel):
     position: str
     organisation_id: int | None
     organisation_name: str
+    organisation_name_en: str = ""
     country: str
     languages: list[str]
     role: ParticipantRole

@@ -7,7 +7,7 @@ and the event's organisers. Everyone else sees only the public fields of approve
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlmodel import Session, col, select
 
@@ -523,9 +523,15 @@ def set_unavailable(
     return wanted
 
 
-def organisation_display(session: Session, participant: Participant) -> tuple[str, str]:
-    """(organisation name, country) for lists and agendas; a person without an organisation
-    takes the country of their delegation."""
+class OrganisationShown(NamedTuple):
+    name: str  # the Vietnamese (official) name
+    country: str
+    name_en: str  # pages pick(name, name_en) in the reader's language
+
+
+def organisation_display(session: Session, participant: Participant) -> OrganisationShown:
+    """The person's organisation for lists and agendas: its names and country; a person
+    without an organisation takes the country of their delegation."""
     org = (
         session.get(Organisation, participant.organisation_id)
         if participant.organisation_id is not None
@@ -536,11 +542,15 @@ def organisation_display(session: Session, participant: Participant) -> tuple[st
         if org is None and participant.delegation_id is not None
         else None
     )
-    return (org.name_vi if org else ""), person_country(participant, org, delegation)
+    return OrganisationShown(
+        org.name_vi if org else "",
+        person_country(participant, org, delegation),
+        org.name_en if org else "",
+    )
 
 
 def public_fields(session: Session, participant: Participant) -> dict[str, Any]:
-    name, country = organisation_display(session, participant)
+    name, country, name_en = organisation_display(session, participant)
     return {
         "id": participant.id,
         "event_id": participant.event_id,
@@ -549,6 +559,7 @@ def public_fields(session: Session, participant: Participant) -> dict[str, Any]:
         "position": participant.position,
         "organisation_id": participant.organisation_id,
         "organisation_name": name,
+        "organisation_name_en": name_en,
         "country": country,
         "languages": participant.languages,
         "role": participant.role,

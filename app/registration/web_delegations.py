@@ -347,9 +347,9 @@ def _delegation_page_context(
 
 def _member_organisations(
     session: Session, user: User | None, event: Event, delegation: Delegation
-) -> list[tuple[str, str]]:
+) -> list[tuple[str, str, str]]:
     """Choices for a new member's organisation: by default (blank) the head's own; or one of
-    the delegation's organisations."""
+    the delegation's organisations. (value, Vietnamese name, English name): the page picks."""
     ids: list[int] = []
     if delegation.leading_organisation_id:
         ids.append(delegation.leading_organisation_id)
@@ -362,11 +362,11 @@ def _member_organisations(
         else None
     )
     default = session.get(Organisation, default_id) if default_id else None
-    choices = [("", default.name_vi if default else "—")]
+    choices = [("", default.name_vi, default.name_en) if default else ("", "—", "")]
     for oid in dict.fromkeys(ids):
         org = session.get(Organisation, oid)
         if org is not None and oid != default_id:
-            choices.append((str(oid), org.name_vi))
+            choices.append((str(oid), org.name_vi, org.name_en))
     return choices
 
 

@@ -154,7 +154,7 @@ def _my_context(
     *,
     availability_errors: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    name, country = service.organisation_display(session, participant)
+    name, country, name_en = service.organisation_display(session, participant)
     delegation = (
         session.get(Delegation, participant.delegation_id) if participant.delegation_id else None
     )
@@ -165,6 +165,7 @@ def _my_context(
         "participant": participant,
         "registration_open": _registration_open(event),
         "organisation_name": name,
+        "organisation_name_en": name_en,
         "organisation_country": country,
         "delegation": delegation,
         "values": values,

@@ -88,6 +88,7 @@ class Option:
     profiles: list[str]
     score: float
     level: str | None
+    organisation_en: str = ""  # the page picks(organisation, organisation_en)
 
 
 def _meeting_people(session: Session, event_id: int) -> list[Participant]:
@@ -140,8 +141,9 @@ def options(session: Session, *, event: Event, me: Participant) -> list[Option]:
     result = [
         Option(
             participant=p,
-            organisation=orgs.get(pk(p), ("", ""))[0],
-            country=orgs.get(pk(p), ("", ""))[1],
+            organisation=orgs.get(pk(p), _NO_ORGANISATION)[0],
+            country=orgs.get(pk(p), _NO_ORGANISATION)[1],
+            organisation_en=orgs.get(pk(p), _NO_ORGANISATION)[2],
             profiles=titles.get(pk(p), []),
             score=scores.get(pk(p), 0.0),
             level=mine.get(pk(p)),
@@ -232,14 +234,21 @@ def list_wishes(
     return list(rows), int(total)
 
 
-def _organisations(session: Session, people: Iterable[Participant]) -> dict[int, tuple[str, str]]:
-    """{participant id: (organisation name, its country)}."""
+_NO_ORGANISATION = ("", "", "")
+
+
+def _organisations(
+    session: Session, people: Iterable[Participant]
+) -> dict[int, tuple[str, str, str]]:
+    """{participant id: (organisation name, its country, its English name)}."""
     rows = list(people)
     orgs: dict[int, Organisation] = by_id(session, Organisation, (p.organisation_id for p in rows))
-    out: dict[int, tuple[str, str]] = {}
+    out: dict[int, tuple[str, str, str]] = {}
     for p in rows:
         org = orgs.get(p.organisation_id or 0)
-        out[pk(p)] = (org.name_vi or org.name_en, org.country) if org else ("", "")
+        out[pk(p)] = (
+            (org.name_vi or org.name_en, org.country, org.name_en) if org else _NO_ORGANISATION
+        )
     return out
 
 
@@ -324,8 +333,8 @@ def board(session: Session, *, event: Event) -> list[Pair]:
                 score=score,
                 meeting_id=active.get(f"{a}:{b}"),
                 topic=topic,
-                a_organisation=orgs.get(a, ("", ""))[0],
-                b_organisation=orgs.get(b, ("", ""))[0],
+                a_organisation=orgs.get(a, _NO_ORGANISATION)[0],
+                b_organisation=orgs.get(b, _NO_ORGANISATION)[0],
             )
         )
     pairs.sort(key=lambda p: (-p.priority, -p.score, p.key))

@@ -18,7 +18,7 @@ from app.auth.service import get_user_by_email, start_web_session
 from app.demo import DEMO_DELEGATE_EMAIL, DEMO_ORGANISER_EMAIL
 from app.deps import SESSION_COOKIE
 from app.events.models import EventSession
-from app.registration.models import Delegation
+from app.registration.models import Delegation, Organisation
 from app.settings import get_settings
 from tests.demo_snapshot import demo_event
 from tests.integration.test_meetings_api import Fair, fair  # noqa: F401 - the fixture
@@ -117,7 +117,12 @@ def test_main_pages_in_vietnamese_show_no_raw_code_or_english(
             f"/events/{e}/wishes",
         ],
         HEAD_EMAIL: [f"/events/{e}/delegations/{own[0].id}", f"/events/{e}/meetings/mine"],
-        DESK_EMAIL: [f"/events/{e}", f"/events/{e}/check-in", "/account"],
+        DESK_EMAIL: [
+            f"/events/{e}",
+            f"/events/{e}/check-in",
+            f"/events/{e}/check-in?q=su+yi",  # a registration not yet approved
+            "/account",
+        ],
     }
     problems: dict[str, list[str]] = {}
     for email, paths in pages.items():
@@ -130,6 +135,39 @@ def test_main_pages_in_vietnamese_show_no_raw_code_or_english(
             if found:
                 problems[f"{email} {path}"] = sorted(set(found))
     assert not problems, problems
+
+
+def test_organisations_are_named_in_the_pages_language(db: Session, browser: TestClient) -> None:
+    # A Taiwanese engineer reading in English sees companies by their English names, a
+    # Vietnamese reader by the Vietnamese (official) ones: the head's delegation page, the
+    # offers directory, their registration and their meetings.
+    event = demo_event(db)
+    e = event.id
+    head = _user(db, HEAD_EMAIL)
+    (own,) = [
+        d
+        for d in db.exec(select(Delegation).where(Delegation.event_id == e)).all()
+        if d.head_user_id == head.id
+    ]
+    _log_in(browser, db, head)
+    paths = [
+        f"/events/{e}/delegations/{own.id}",
+        f"/events/{e}/profiles",
+        f"/events/{e}/me",
+        f"/events/{e}/meetings/mine",
+    ]
+    named = [
+        (o.name_vi, o.name_en)
+        for o in db.exec(select(Organisation)).all()
+        if o.name_en and o.name_en != o.name_vi
+    ]
+    for path in paths:
+        english = visible_text(browser.get(path, params={"lang": "en"}).text)
+        vietnamese = visible_text(browser.get(path, params={"lang": "vi"}).text)
+        assert [en for vi, en in named if en in english], path
+        assert [vi for vi, en in named if vi in english] == [], path
+        assert [vi for vi, en in named if vi in vietnamese], path
+        assert [en for vi, en in named if en in vietnamese] == [], path
 
 
 def test_the_check_spots_raw_codes() -> None:
