@@ -205,7 +205,7 @@ def create_request(
             },
         ),
     )
-    org = registration.organisation_display(session, requester).name
+    org = registration.organisation_display(session, requester)
     enqueue(
         session,
         kind="request_received",
@@ -214,7 +214,8 @@ def create_request(
         request_id=row.id,
         context={
             "counterpart": requester.full_name,
-            "counterpart_org": org,
+            "counterpart_org": org.name,
+            "counterpart_org_en": org.name_en or org.name,
             "message": row.message,
         },
     )
@@ -369,7 +370,7 @@ def accept_request(session: Session, *, actor: User, event_id: int, request_id: 
         changes={"status": ["pending", "accepted"], "meeting_id": [None, meeting.id]},
     )
     record_created(session, actor, meeting, [req.requester_id, req.recipient_id])
-    org = registration.organisation_display(session, recipient).name
+    org = registration.organisation_display(session, recipient)
     enqueue(
         session,
         kind="request_accepted",
@@ -379,7 +380,8 @@ def accept_request(session: Session, *, actor: User, event_id: int, request_id: 
         meeting_id=meeting.id,
         context={
             "counterpart": recipient.full_name,
-            "counterpart_org": org,
+            "counterpart_org": org.name,
+            "counterpart_org_en": org.name_en or org.name,
             "self_booking": event.booking_mode == BookingMode.self_service.value,
         },
     )

@@ -24,10 +24,12 @@ from app.meetings.models import (
     MeetingSeat,
 )
 from app.notifications.models import Outbox
+from app.registration.models import Participant
 from app.types import utcnow
 from tests.conftest import make_user, token_for
 from tests.integration.conftest import (
     add_delegation,
+    add_organisation,
     add_person,
     block_slots,
     build_fair,
@@ -431,6 +433,29 @@ def test_book_without_a_slot_takes_the_earliest_common_free_one(fair: Fair) -> N
     assert mail.locale == "vi"
     assert "Lịch mới: 15:40, ngày 16/03/2027" in mail.body_text
     assert "Lịch cũ: 14:20, ngày 16/03/2027" in mail.body_text
+
+
+def test_the_e_mails_name_the_counterparts_organisation_in_the_readers_language(
+    fair: Fair,
+) -> None:
+    # Lin reads English: Hoa's acceptance names her company by its English name; Hoa reads
+    # Vietnamese: Lin's request names his by its Vietnamese one.
+    for key, name_vi, name_en in (
+        ("hoa", "Công ty CP Thực phẩm Đồ Sơn", "Do Son Foods JSC"),
+        ("lin", "Công ty TNHH Đóng gói Đài Bắc", "Taipei Packaging Co., Ltd."),
+    ):
+        person = fair.db.get(Participant, fair.people[key])
+        assert person is not None
+        person.organisation_id = add_organisation(fair.db, name_vi, name_en=name_en)
+        fair.db.add(person)
+    fair.db.commit()
+    _accepted(fair)
+    (received,) = _outbox(fair.db, "request_received")
+    assert received.locale == "vi"
+    assert "Lin Wei-Ting (Công ty TNHH Đóng gói Đài Bắc) đề nghị gặp" in received.body_text
+    (accepted,) = _outbox(fair.db, "request_accepted")
+    assert accepted.locale == "en"
+    assert "Nguyễn Thị Hoa (Do Son Foods JSC) accepted" in accepted.body_text
 
 
 def test_a_booking_reads_its_people_once(fair: Fair) -> None:
