@@ -81,6 +81,7 @@ class OrganisationSeed:
 class DelegationSeed:
     key: str
     name: str
+    name_en: str
     name_local: str
     country: str
     leading_organisation: str  # OrganisationSeed.key
@@ -810,6 +811,7 @@ DELEGATIONS: tuple[DelegationSeed, ...] = (
     DelegationSeed(
         key="tw",
         name="Đoàn doanh nghiệp Đài Loan (Trung Quốc)",
+        name_en="Taiwan Business Delegation",
         name_local="台灣企業技術交流團",
         country="TW",
         leading_organisation="tw_assoc",
@@ -827,6 +829,7 @@ DELEGATIONS: tuple[DelegationSeed, ...] = (
     DelegationSeed(
         key="jp",
         name="Đoàn doanh nghiệp Nhật Bản (vùng Kansai)",
+        name_en="Japanese Business Delegation (Kansai)",
         name_local="関西企業技術交流ミッション",
         country="JP",
         leading_organisation="jp_assoc",
@@ -842,6 +845,7 @@ DELEGATIONS: tuple[DelegationSeed, ...] = (
     DelegationSeed(
         key="kr",
         name="Đoàn doanh nghiệp Hàn Quốc",
+        name_en="Korean Business Delegation",
         name_local="한국 기업 기술교류단",
         country="KR",
         leading_organisation="kr_center",
@@ -857,6 +861,7 @@ DELEGATIONS: tuple[DelegationSeed, ...] = (
     DelegationSeed(
         key="il",
         name="Đoàn doanh nghiệp Israel",
+        name_en="Israeli Business Delegation",
         name_local="משלחת חברות טכנולוגיה מישראל",
         country="IL",
         leading_organisation="il_forum",
@@ -872,6 +877,7 @@ DELEGATIONS: tuple[DelegationSeed, ...] = (
     DelegationSeed(
         key="nl",
         name="Đoàn doanh nghiệp Hà Lan",
+        name_en="Dutch Business Delegation",
         name_local="Nederlandse handelsmissie Water en Agrifood",
         country="NL",
         leading_organisation="nl_partners",

@@ -199,6 +199,7 @@ def _delegation(
         event_id=event_id,
         data=DelegationCreate(
             name=seed.name,
+            name_en=seed.name_en,
             name_local=seed.name_local,
             country=seed.country,
             leading_organisation_id=pk(organisations[seed.leading_organisation]),

@@ -66,6 +66,7 @@ HEAD_FIELDS = frozenset(
 HEAD_STATUSES = frozenset({DelegationStatus.registered, DelegationStatus.withdrawn})
 _DELEGATION_NOT_NULL = (
     "name",
+    "name_en",
     "name_local",
     "country",
     "languages",

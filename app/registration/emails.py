@@ -69,6 +69,7 @@ def member_added(
         context={
             **_links(participant),
             "delegation_name": delegation.name,
+            "delegation_name_en": delegation.name_en or delegation.name,
             "added_by": actor.full_name or actor.email,
             "approved": participant.status == ApprovalStatus.approved.value,
         },

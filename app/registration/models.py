@@ -86,7 +86,8 @@ class Delegation(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     event_id: int = Field(foreign_key="event.id", index=True, ondelete="CASCADE")
-    name: str = Field(max_length=300)
+    name: str = Field(max_length=300)  # Vietnamese (official); pages pick(name, name_en)
+    name_en: str = Field(default="", max_length=300)
     name_local: str = Field(default="", max_length=300)
     country: str = Field(max_length=2)
     leading_organisation_id: int | None = Field(

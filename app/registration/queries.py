@@ -198,6 +198,7 @@ def delegation_fields(
         "id": did,
         "event_id": delegation.event_id,
         "name": delegation.name,
+        "name_en": delegation.name_en,
         "name_local": delegation.name_local,
         "country": delegation.country,
         "leading_organisation_id": delegation.leading_organisation_id,

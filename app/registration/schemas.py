@@ -165,6 +165,7 @@ class AvailabilityUpdate(SQLModel):
 
 class DelegationCreate(SQLModel):
     name: Text = Field(min_length=1, max_length=300)
+    name_en: Text = Field(default="", max_length=300)
     name_local: Text = Field(default="", max_length=300)
     country: Country
     leading_organisation_id: int | None = None
@@ -181,6 +182,7 @@ class DelegationCreate(SQLModel):
 
 class DelegationUpdate(SQLModel):
     name: Text | None = Field(default=None, min_length=1, max_length=300)
+    name_en: Text | None = Field(default=None, max_length=300)
     name_local: Text | None = Field(default=None, max_length=300)
     country: Country | None = None
     leading_organisation_id: int | None = None
@@ -201,6 +203,7 @@ class DelegationPublic(SQLModel):
     id: int
     event_id: int
     name: str
+    name_en: str
     name_local: str
     country: str
     leading_organisation_id: int | None
@@ -216,6 +219,7 @@ class DelegationPrivate(SQLModel):
     id: int
     event_id: int
     name: str
+    name_en: str
     name_local: str
     country: str
     leading_organisation_id: int | None

@@ -78,6 +78,7 @@ def _delegation_form_values(session: Session, delegation: Delegation | None) -> 
     head = session.get(User, delegation.head_user_id) if delegation.head_user_id else None
     return {
         "name": delegation.name,
+        "name_en": delegation.name_en,
         "name_local": delegation.name_local,
         "country": delegation.country,
         "head_email": head.email if head else "",
@@ -115,6 +116,7 @@ def _delegation_body(session: Session, form: Form, *, organiser: bool) -> dict[s
         body.update(
             {
                 "name": form.get("name"),
+                "name_en": form.get("name_en"),
                 "name_local": form.get("name_local"),
                 "country": form.get("country"),
                 "head_user_id": head.id if head else None,

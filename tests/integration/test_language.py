@@ -168,6 +168,19 @@ def test_organisations_are_named_in_the_pages_language(db: Session, browser: Tes
         assert [vi for vi, en in named if vi in english] == [], path
         assert [vi for vi, en in named if vi in vietnamese], path
         assert [en for vi, en in named if en in vietnamese] == [], path
+    # the delegation too: its English name on English pages, its Vietnamese one on the rest
+    assert own.name_en == "Taiwan Business Delegation"
+    for path in (
+        f"/events/{e}/delegations",
+        f"/events/{e}/delegations/{own.id}",
+        f"/events/{e}/me",
+    ):
+        english = visible_text(browser.get(path, params={"lang": "en"}).text)
+        vietnamese = visible_text(browser.get(path, params={"lang": "vi"}).text)
+        assert own.name_en in english, path
+        assert own.name not in english, path
+        assert own.name in vietnamese, path
+        assert own.name_en not in vietnamese, path
 
 
 def test_the_check_spots_raw_codes() -> None:

@@ -473,6 +473,7 @@ def test_organiser_adds_a_participant_who_is_approved_at_once(
 
 DELEGATION_FORM = {
     "name": "Đoàn doanh nghiệp Đài Loan",
+    "name_en": "Taiwan Business Delegation",
     "name_local": "台灣企業代表團",
     "country": "TW",
     "head_email": "tuan@tw-delegation.example",
@@ -497,6 +498,7 @@ def test_organiser_creates_a_delegation_and_its_head_adds_a_member(
         assert created.status_code == 303, created.text
         delegation = db.exec(select(Delegation)).one()
         assert delegation.head_user_id == delegate.id
+        assert delegation.name_en == "Taiwan Business Delegation"
         assert delegation.needs_interpreter is True
         page_url = f"/events/{open_event}/delegations/{delegation.id}"
         assert created.headers["location"] == page_url + "?flash=delegation-saved"
