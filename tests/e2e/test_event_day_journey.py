@@ -109,7 +109,9 @@ def _organiser_event(base: str) -> tuple[int, int, dict[str, int], str]:
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=agenda.content, capture_output=True, check=True
     ).stdout.decode()
-    code = re.search(r"\b([A-Z0-9]{8})\b", text)
+    # pdftotext may read a gap between two of the code's glyphs as a space ("P8A J5RZ5"), as
+    # a person copying it might get it; the desk takes it either way.
+    code = re.search(r"\b([A-Z0-9](?: ?[A-Z0-9]){7})\b", text)
     assert code, text
     return int(event["id"]), int(session["id"]), ids, code.group(1)
 
