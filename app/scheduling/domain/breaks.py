@@ -1,4 +1,8 @@
-"""Objective 3 on a one-day session: the number of breaks itself, in one CP-SAT model.
+"""Objective 3 on a one-day session: the number of breaks itself.
+
+First a SAT search (satbreaks.py: "at most B breaks" for B = 0, 1, ... by CaDiCaL, within
+a budget of conflicts), which settles most sessions outright: the fewest found and every
+smaller B refuted. Where it does not, the CP-SAT model below goes on from what it found.
 
 Each movable meeting chooses a slot (a boolean per slot); per participant a "busy" literal
 per slot and a literal where a run of meetings starts (busy now, not in the slot before):
@@ -30,6 +34,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .improve import participant_breaks, slot_days
+from .satbreaks import fewest_breaks
 from .state import POOL, Instance, Schedule
 
 if TYPE_CHECKING:
@@ -42,6 +47,17 @@ EXACT_MAX_MEETINGS = 400
 WORKERS = 2
 # the share of the limit spent on the fewest people with a break; the rest on the fewest breaks
 FEWEST_PEOPLE_SHARE = 0.7
+# The SAT search (satbreaks.py) first, its budget of conflicts per deterministic second of
+# the exact model's limit (CaDiCaL makes 10,000-18,000 a second on the published instances:
+# 50,000 at a 30 s limit, 3-5 s) and for each B half of it. It settles most sessions at once
+# (forum-13crafc and ticf-13crafc, 1 break each, within 15,000); where it does not, the
+# hard B take 100,000-600,000 conflicts with a heavy tail, and CP-SAT goes on (taking its
+# budget away when the SAT search found nothing cost breaks on tic-14crafc and ticf-13crafb).
+SAT_CONFLICTS_PER_DET_S = 4_400
+SAT_STEPS = 2
+# what CP-SAT keeps of its budget when the SAT search found fewer breaks without proof
+# (it starts from them; without a placement found it keeps the whole budget)
+SAT_FOUND_LEFT = 0.7
 # The full-search ladder (at most k people with a break, k ascending, in a child process):
 # its share of the limit on top of the rest, and the share of a single k.
 LADDER_SHARE = 0.25
@@ -321,11 +337,30 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
     free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
     if not free or len(free) > EXACT_MAX_MEETINGS:
         return None
+    conflicts = round(SAT_CONFLICTS_PER_DET_S * det_limit_s)
+    sat = fewest_breaks(
+        inst, sched, free, conflicts=conflicts, step_conflicts=conflicts // SAT_STEPS
+    )
+    if sat is not None:
+        if sat.placement is not None:
+            kept = replace_unless_worse(sched, sat.placement, lambda: _total_breaks(inst, sched))
+            if kept and sat.proven:
+                return True
+            free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+            # CP-SAT starts closer to the fewest: it gets what the SAT search took
+            det_limit_s *= SAT_FOUND_LEFT
+        elif sat.proven:
+            return True  # every B below the current count refuted
+        # CP-SAT (its ladder of people with a break, then LNS) from what was found
     chosen, optimal = BreaksModel(inst, sched, free).solve(det_limit_s)
     if chosen is None:
         return False
-    kept = replace_unless_worse(sched, chosen, lambda: sum(participant_breaks(inst, sched.slot_of)))
+    kept = replace_unless_worse(sched, chosen, lambda: _total_breaks(inst, sched))
     return optimal and kept
+
+
+def _total_breaks(inst: Instance, sched: Schedule) -> int:
+    return sum(participant_breaks(inst, sched.slot_of))
 
 
 def replace_unless_worse(

@@ -11,11 +11,12 @@ import pytest
 
 from app.scheduling.domain import parse_problem, solve
 from app.scheduling.domain.bound import upper_bound
-from app.scheduling.domain.breaks import exact_breaks
+from app.scheduling.domain.breaks import exact_breaks, movable
 from app.scheduling.domain.cpsat import MovesResult
 from app.scheduling.domain.generator import generate, reschedule_scenario
 from app.scheduling.domain.greedy import greedy, greedy_order
 from app.scheduling.domain.improve import participant_breaks
+from app.scheduling.domain.satbreaks import fewest_breaks
 from app.scheduling.domain.solver import check_schedule, days_limit
 from app.scheduling.domain.state import Schedule, build_instance
 from tests.unit.scheduling.conftest import base, meeting, solve_checked
@@ -84,14 +85,22 @@ def _published(name: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("name", "published"),
-    # tic-14crafc reaches 0 only through the ladder's retries (3 breaks without them)
-    [("tic-13", 0), ("forumt-14crafd", 4), ("forum-13", 0), ("tic-14crafc", 0)],
+    # ticf-13crafc reaches 1 only through the SAT search (CP-SAT's ladder and LNS stopped
+    # at 5 breaks in 30 s and at 4 people with a break in 96 s)
+    [
+        ("tic-13", 0),
+        ("forumt-14crafd", 4),
+        ("forum-13", 0),
+        ("tic-14crafc", 0),
+        ("ticf-13crafc", 1),
+    ],
 )
 def test_published_instances_reach_the_published_number_of_breaks(
     name: str, published: int
 ) -> None:
     # real forum instances: the greedy and priority phases leave 24 and 34 breaks; forum-13
-    # reaches 0 only through the full-search ladder (the LNS alone stopped at 2)
+    # and tic-14crafc need a search for a whole day without a break (the LNS alone stopped
+    # at 2 and 3)
     data = _published(name)
     solution = solve_checked(data, time_limit_s=30)
     assert solution["stats"]["scheduled"] == len(data["meetings"])
@@ -127,6 +136,41 @@ def test_exact_breaks_model_keeps_published_and_locked_meetings_and_is_determini
         assert sum(participant_breaks(inst, sched.slot_of)) < sum(participant_breaks(inst, before))
         results.append(list(sched.slot_of))
     assert results[0] == results[1]
+
+
+def test_sat_search_refutes_fewer_breaks_then_finds_the_fewest_deterministically() -> None:
+    # ticf-13crafc, published best 1 break: B = 0 is refuted, B = 1 found, so it is proven
+    inst = build_instance(parse_problem(_published("ticf-13crafc")))
+    placements = []
+    for _ in range(2):
+        sched = Schedule(inst)
+        greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
+        free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+        result = fewest_breaks(inst, sched, free, conflicts=300_000, step_conflicts=100_000)
+        assert result is not None
+        assert result.placement is not None
+        assert (result.breaks, result.lower, result.proven) == (1, 1, True)
+        for m in result.placement:
+            sched.remove(m)
+        for m, s in result.placement.items():
+            sched.place(m, s)
+        check_schedule(inst, sched.slot_of)
+        assert all(s >= 0 for s in sched.slot_of)
+        assert sum(participant_breaks(inst, sched.slot_of)) == 1
+        placements.append(result.placement)
+    assert placements[0] == placements[1]
+
+
+def test_sat_search_out_of_conflicts_reports_no_placement() -> None:
+    inst = build_instance(parse_problem(_published("ticf-13crafc")))
+    sched = Schedule(inst)
+    greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
+    free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+    now = sum(participant_breaks(inst, sched.slot_of))
+    result = fewest_breaks(inst, sched, free, conflicts=50, step_conflicts=50)
+    assert result is not None
+    assert (result.placement, result.breaks, result.proven) == (None, now, False)
+    assert result.conflicts <= 50
 
 
 def _ladder_model() -> tuple[Any, int]:
@@ -228,9 +272,10 @@ def test_isolated_ladder_child_crash_or_hang_is_no_answer(
 def test_exact_breaks_without_the_ladder_answer_falls_back_to_lns(
     ladder: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # tic-13 from the greedy schedule: the ladder finds a day without breaks for everyone;
-    # with the child crashed (no steps) or killed (None) the LNS still improves the schedule
-    from app.scheduling.domain import isolated
+    # tic-13 from the greedy schedule, the SAT search out of conflicts: the ladder finds a
+    # day without breaks for everyone; with the child crashed (no steps) or killed (None) the
+    # LNS still improves the schedule
+    from app.scheduling.domain import breaks, isolated
 
     real = isolated.solve_ladder
     seen: list[Any] = []
@@ -239,7 +284,12 @@ def test_exact_breaks_without_the_ladder_answer_falls_back_to_lns(
         seen.append(real(*args, **kwargs) if ladder == "zero" else None if ladder == "none" else [])
         return seen[-1]
 
+    def no_conflicts(*args: Any, **kwargs: Any) -> Any:
+        return real_sat(*args, **{**kwargs, "conflicts": 1, "step_conflicts": 1})
+
+    real_sat = breaks.fewest_breaks
     monkeypatch.setattr(isolated, "solve_ladder", spy)
+    monkeypatch.setattr(breaks, "fewest_breaks", no_conflicts)
     inst = build_instance(parse_problem(_published("tic-13")))
     sched = Schedule(inst)
     greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))

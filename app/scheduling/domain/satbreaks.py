@@ -1,0 +1,284 @@
+"""Objective 3 on a one-day session by SAT: "at most B breaks", decided by CaDiCaL.
+
+The same meetings, slots and tables as breaks.BreaksModel, in clauses: a boolean per movable
+meeting and allowed slot (exactly one), at most one meeting per participant and slot, the
+pool tables' capacity and a reserved table's one meeting per slot; per participant a "busy"
+literal per slot and a "run starts here" literal, and the window stated outright for a day
+without a break (the n meetings fill slots f .. f + n - 1 for one f). A participant's breaks
+(run starts less one) are counted in unary by a totalizer, all of them by one more, and the
+bound B is a unit clause on its outputs.
+
+Why a SAT solver: on the published instances CP-SAT (full search and LNS alike) stalled at
+4-5 people with a break on ticf-13crafc and forum-13crafc for 90 s; CaDiCaL on these clauses
+refutes B = 0 in 0.1 s and finds B = 1 in 1-3 s. Each B gets a fresh solver with the bound as
+unit clauses: they simplify away what assumptions on one incremental solver cannot (0.1 s
+against 5 s to refute B = 0 on ticf-13crafc).
+
+Search: B = lower, lower + 1, ... below the current count, each within a budget of
+conflicts (not of time: the same input gives the same schedule). A refuted B raises the
+proven lower bound; the first B found ends the search, proven fewest when every B below it
+was refuted. Meetings that are not scheduled, locked or in their published slot do not move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .improve import participant_breaks
+from .state import POOL, Instance, Schedule
+
+if TYPE_CHECKING:
+    from pysat.solvers import Solver
+
+# the highest count of breaks the search tries (the totalizers grow with it)
+MAX_BOUND = 24
+
+
+@dataclass(frozen=True, slots=True)
+class SatBreaks:
+    placement: dict[int, int] | None  # slot per freed meeting; None when nothing was found
+    breaks: int  # of the participants in the model (as now when nothing was found)
+    proven: bool  # no placement has fewer breaks than this one (or than now)
+    lower: int  # the proven lower bound (the breaks when proven)
+    conflicts: int  # budget spent, in conflicts
+
+
+class BreaksCnf:
+    """The clauses over ``free`` meetings, everything else fixed where it is."""
+
+    def __init__(self, inst: Instance, sched: Schedule, free: list[int]) -> None:
+        from pysat.card import CardEnc, EncType
+        from pysat.formula import IDPool
+
+        self.inst, self.sched = inst, sched
+        self.pool = pool = IDPool()
+        self.clauses: list[list[int]] = []
+        free_set = set(free)
+        fixed_busy: set[tuple[int, int]] = set()
+        pool_fixed = [0] * inst.n_slots
+        tables: dict[tuple[int, int], list[int]] = {}
+        fixed_tables: set[tuple[int, int]] = set()
+        for m, s in enumerate(sched.slot_of):
+            if s < 0 or m in free_set:
+                continue
+            fixed_busy.update((p, s) for p in inst.parts[m])
+            if inst.kind[m] == POOL:
+                pool_fixed[s] += 0 if inst.locked[m] else 1
+            else:
+                fixed_tables.add((inst.kind[m], s))
+        self.x: dict[tuple[int, int], int] = {}
+        on_slot: dict[tuple[int, int], list[int]] = {}
+        pooled: dict[int, list[int]] = {}
+        for m in free:
+            row = []
+            for s in inst.feasible[m]:
+                if any((p, s) in fixed_busy for p in inst.parts[m]):
+                    continue
+                if inst.kind[m] != POOL and (inst.kind[m], s) in fixed_tables:
+                    continue
+                v = pool.id(("x", m, s))
+                self.x[m, s] = v
+                row.append(v)
+                for p in inst.parts[m]:
+                    on_slot.setdefault((p, s), []).append(v)
+                if inst.kind[m] == POOL:
+                    pooled.setdefault(s, []).append(v)
+                else:
+                    tables.setdefault((inst.kind[m], s), []).append(v)
+            self._card(CardEnc.equals(row, 1, vpool=pool, encoding=EncType.seqcounter))
+        for s, vs in pooled.items():
+            room = inst.pool_cap[s] - pool_fixed[s]
+            if len(vs) > room:
+                enc = CardEnc.atmost(vs, max(room, 0), vpool=pool, encoding=EncType.seqcounter)
+                self._card(enc)
+        for vs in tables.values():
+            if len(vs) > 1:
+                self._card(CardEnc.atmost(vs, 1, vpool=pool, encoding=EncType.pairwise))
+        self.people: list[int] = []
+        self.starts: list[list[int]] = []  # run-start literals per person of self.people
+        self.fixed_starts: list[int] = []  # run starts that are certain, per person
+        self.has_break: list[int] = []
+        for p in range(inst.n_participants):
+            if any(m in free_set for m in inst.meetings_of[p]):
+                self._participant(p, fixed_busy, on_slot)
+
+    def _card(self, enc: object) -> None:
+        self.clauses.extend(enc.clauses)  # type: ignore[attr-defined]
+
+    def _participant(
+        self, p: int, fixed_busy: set[tuple[int, int]], on_slot: dict[tuple[int, int], list[int]]
+    ) -> None:
+        from pysat.card import CardEnc, EncType
+
+        inst, pool, clauses = self.inst, self.pool, self.clauses
+        n_slots = inst.n_slots
+        busy: list[int | bool] = []
+        for s in range(n_slots):
+            if (p, s) in fixed_busy:
+                busy.append(True)
+            elif (p, s) in on_slot:
+                vs = on_slot[p, s]
+                if len(vs) > 1:
+                    self._card(CardEnc.atmost(vs, 1, vpool=pool, encoding=EncType.pairwise))
+                b = pool.id(("busy", p, s))
+                clauses.append([-b, *vs])
+                clauses.extend([-v, b] for v in vs)
+                busy.append(b)
+            else:
+                busy.append(False)
+        n = sum(1 for m in inst.meetings_of[p] if self.sched.slot_of[m] >= 0)
+        if n < 2:
+            return
+        starts: list[int] = []
+        certain = 0
+        for s, now in enumerate(busy):
+            before = busy[s - 1] if s else False
+            if now is False or before is True:
+                continue
+            if now is True:
+                if before is False:
+                    certain += 1
+                else:
+                    starts.append(-before)
+            elif before is False:
+                starts.append(now)
+            else:
+                start = pool.id(("start", p, s))
+                clauses.extend([[-now, before, start], [-start, now], [-start, -before]])
+                starts.append(start)
+        self.people.append(p)
+        self.starts.append(starts)
+        self.fixed_starts.append(certain)
+        # without a break the n meetings fill one window f .. f + n - 1, stated outright
+        has_break = pool.id(("break", p))
+        self.has_break.append(has_break)
+        windows: list[int] = []
+        over: dict[int, list[int]] = {s: [] for s in range(n_slots)}
+        for f in range(n_slots - n + 1):
+            inside = range(f, f + n)
+            if any(busy[s] is False for s in inside) or any(
+                busy[s] is True for s in range(n_slots) if s not in inside
+            ):
+                continue
+            w = pool.id(("window", p, f))
+            windows.append(w)
+            for s, now in enumerate(busy):
+                if isinstance(now, bool):
+                    continue
+                clauses.append([-w, now] if s in inside else [-w, -now])
+                if s in inside:
+                    over[s].append(w)
+            clauses.append([-w, -has_break])
+        clauses.append([has_break, *windows])
+        if len(windows) > 1:
+            self._card(CardEnc.atmost(windows, 1, vpool=pool, encoding=EncType.seqcounter))
+        for s, now in enumerate(busy):
+            if not isinstance(now, bool):
+                clauses.append([has_break, -now, *over[s]])
+        # a second run start means a break
+        clauses.extend([-a, -b, has_break] for i, a in enumerate(starts) for b in starts[i + 1 :])
+        if certain:
+            clauses.extend([-a, has_break] for a in starts)
+
+    def bounded(self, bound: int) -> list[list[int]]:
+        """The clauses saying "at most ``bound`` breaks" among the people of the model."""
+        from pysat.card import ITotalizer
+
+        pool = self.pool
+        top = pool.top
+        extra: list[list[int]] = []
+        counted: list[int] = []
+        for starts, certain in zip(self.starts, self.fixed_starts, strict=True):
+            # breaks = run starts - 1; "breaks >= j" for j = 1 .. bound + 1
+            if len(starts) + certain <= 1:
+                continue
+            tot = ITotalizer(lits=starts, ubound=min(len(starts), bound + 2), top_id=top)
+            top = tot.top_id
+            extra.extend(tot.cnf.clauses)
+            for j in range(1, bound + 2):
+                k = j + 1 - certain  # more than k-1 uncertain starts: breaks >= j
+                if k <= 0:
+                    continue
+                if k - 1 < len(tot.rhs):
+                    counted.append(tot.rhs[k - 1])
+        fixed_breaks = sum(max(c - 1, 0) for c in self.fixed_starts)
+        room = bound - fixed_breaks
+        if room < 0:
+            return [[]]
+        # a person with a break has at least one: at most ``bound`` people with one, which
+        # propagates far better than the count alone (refutes B = 0 at once)
+        for lits, most in ((counted, room), (self.has_break, bound)):
+            if len(lits) > most:
+                tot = ITotalizer(lits=lits, ubound=most + 1, top_id=top)
+                top = tot.top_id
+                extra.extend(tot.cnf.clauses)
+                extra.append([-tot.rhs[most]])
+        return extra
+
+    def decide(self, bound: int, budget: int) -> tuple[bool | None, list[int] | None, int]:
+        """At most ``bound`` breaks? (True, a model), (False, None) or (None, None) when the
+        budget of conflicts ran out; and the conflicts used."""
+        from pysat.solvers import Solver
+
+        extra = self.bounded(bound)
+        if [] in extra:
+            return False, None, 1
+        with Solver(name="cadical195", bootstrap_with=self.clauses) as solver:
+            solver.append_formula(extra)
+            solver.conf_budget(budget)
+            answer = solver.solve_limited()
+            used = _used(solver, budget)
+            if answer is True:
+                base = self.pool.top
+                model = [v for v in solver.get_model() or [] if abs(v) <= base]
+                return True, model, used
+            return answer, None, used
+
+    def placement(self, model: list[int]) -> dict[int, int]:
+        true = {v for v in model if v > 0}
+        return {m: s for (m, s), v in self.x.items() if v in true}
+
+    def breaks_now(self) -> int:
+        breaks = participant_breaks(self.inst, self.sched.slot_of)
+        return sum(breaks[p] for p in self.people)
+
+
+def fewest_breaks(
+    inst: Instance, sched: Schedule, free: list[int], *, conflicts: int, step_conflicts: int
+) -> SatBreaks | None:
+    """Fewer breaks than now among the people of the model: B = 0, 1, ... each within
+    ``step_conflicts`` and all within ``conflicts``; the first B found ends the search.
+
+    After a step left open the next B is 1, 2, 4, ... higher: near the fewest both refuting
+    and finding get slow (tic-13crafc: B = 2 open after 300,000 conflicts, B = 3 found in
+    138,000), further up finding is quick, and CP-SAT goes on from what was found. Searching
+    down from a placement found instead was slower at every step: with B = 0 or 1 nearly
+    everything propagates, with B = 8 little does. The placement is None when no B below
+    the current count was found; None when nobody in the model can have a break."""
+    cnf = BreaksCnf(inst, sched, free)
+    if not cnf.people:
+        return None
+    lower = 0
+    spent = 0
+    now = cnf.breaks_now()
+    bound = jump = 0
+    while bound < min(now, MAX_BOUND + 1) and spent < conflicts:
+        answer, model, used = cnf.decide(bound, min(step_conflicts, conflicts - spent))
+        spent += used
+        if answer is True and model is not None:
+            return SatBreaks(cnf.placement(model), bound, lower == bound, lower, spent)
+        if answer is False and lower == bound:
+            lower = bound + 1
+            bound += 1
+        else:
+            # left open: further up, each time twice as far, so that something is found
+            jump = max(1, 2 * jump)
+            bound += jump
+    return SatBreaks(None, now, lower >= now, lower, spent)
+
+
+def _used(solver: Solver, budget: int) -> int:
+    """Conflicts a finished search used (deterministic), at least one."""
+    stats: dict[str, int] = solver.accum_stats() or {}
+    return max(1, min(int(stats.get("conflicts", budget)), budget))
