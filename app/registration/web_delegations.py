@@ -41,7 +41,7 @@ from app.registration.web_forms import (
     _vocab,
 )
 from app.types import pk
-from app.web import redirect, render
+from app.web import redirect, render, request_locale
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,6 +54,9 @@ def delegations_page(
     event_id: int, request: Request, session: SessionDep, user: OptionalUser
 ) -> Response:
     event, rows = delegation_service.list_delegations(session, viewer=user, event_id=event_id)
+    if request_locale(request) == "en":
+        # in the order of the names the reader sees (the query orders by the Vietnamese ones)
+        rows = sorted(rows, key=lambda d: ((d.name_en or d.name).casefold(), pk(d)))
     can_manage = events.can_manage(session, user, event)
     items = []
     for d in rows:

@@ -181,6 +181,14 @@ def test_organisations_are_named_in_the_pages_language(db: Session, browser: Tes
         assert own.name not in english, path
         assert own.name in vietnamese, path
         assert own.name_en not in vietnamese, path
+    # and the English list is in the order of the English names
+    english = visible_text(browser.get(f"/events/{e}/delegations", params={"lang": "en"}).text)
+    shown = sorted(
+        (d.name_en for d in db.exec(select(Delegation)).all() if d.name_en in english),
+        key=english.index,
+    )
+    assert len(shown) >= 2
+    assert shown == sorted(shown, key=str.casefold)
 
 
 def test_the_check_spots_raw_codes() -> None:
