@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING
 
 from .improve import participant_breaks, slot_days
 from .satbreaks import fewest_breaks
-from .state import POOL, Instance, Schedule
+from .state import POOL, Instance, Schedule, fixed_part
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -92,27 +92,15 @@ class BreaksModel:
 
         self.inst, self.sched, self.free = inst, sched, free
         self.model = model = cp_model.CpModel()
-        n_slots = inst.n_slots
         free_set = set(free)
-        fixed_busy: set[tuple[int, int]] = set()
-        pool_fixed = [0] * n_slots
-        tables: dict[tuple[int, int], list[cp_model.LinearExprT]] = {}
-        for m, s in enumerate(sched.slot_of):
-            if s < 0 or m in free_set:
-                continue
-            fixed_busy.update((p, s) for p in inst.parts[m])
-            if inst.kind[m] == POOL:
-                pool_fixed[s] += 0 if inst.locked[m] else 1
-            else:
-                tables.setdefault((inst.kind[m], s), []).append(1)
+        fixed = fixed_part(inst, sched, free_set)
+        tables: dict[tuple[int, int], list[cp_model.IntVar]] = {}
         self.x: dict[tuple[int, int], cp_model.IntVar] = {}
         on_slot: dict[tuple[int, int], list[cp_model.IntVar]] = {}
         pool: dict[int, list[cp_model.IntVar]] = {}
         for m in free:
             row = []
-            for s in inst.feasible[m]:
-                if any((p, s) in fixed_busy for p in inst.parts[m]):
-                    continue
+            for s in fixed.options(inst, m):
                 v = model.new_bool_var("")
                 model.add_hint(v, sched.slot_of[m] == s)
                 self.x[m, s] = v
@@ -125,8 +113,8 @@ class BreaksModel:
                     tables.setdefault((inst.kind[m], s), []).append(v)
             model.add_exactly_one(row)
         for s, vs in pool.items():
-            if len(vs) > inst.pool_cap[s] - pool_fixed[s]:
-                model.add(sum(vs) <= inst.pool_cap[s] - pool_fixed[s])
+            if len(vs) > fixed.pool_room[s]:
+                model.add(sum(vs) <= fixed.pool_room[s])
         for ts in tables.values():
             if len(ts) > 1:
                 model.add(sum(ts) <= 1)
@@ -135,12 +123,12 @@ class BreaksModel:
         self.run_starts: list[cp_model.LinearExprT] = []
         for p in range(inst.n_participants):
             if any(m in free_set for m in inst.meetings_of[p]):
-                self._participant(p, fixed_busy, on_slot)
+                self._participant(p, fixed.busy, on_slot)
 
     def _participant(
         self,
         p: int,
-        fixed_busy: set[tuple[int, int]],
+        fixed_busy: frozenset[tuple[int, int]],
         on_slot: dict[tuple[int, int], list[cp_model.IntVar]],
     ) -> None:
         model, n_slots = self.model, self.inst.n_slots

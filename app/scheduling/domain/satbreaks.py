@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .improve import participant_breaks
-from .state import POOL, Instance, Schedule
+from .state import POOL, Instance, Schedule, fixed_part
 
 if TYPE_CHECKING:
     from pysat.solvers import Solver
@@ -55,28 +55,14 @@ class BreaksCnf:
         self.pool = pool = IDPool()
         self.clauses: list[list[int]] = []
         free_set = set(free)
-        fixed_busy: set[tuple[int, int]] = set()
-        pool_fixed = [0] * inst.n_slots
+        fixed = fixed_part(inst, sched, free_set)
         tables: dict[tuple[int, int], list[int]] = {}
-        fixed_tables: set[tuple[int, int]] = set()
-        for m, s in enumerate(sched.slot_of):
-            if s < 0 or m in free_set:
-                continue
-            fixed_busy.update((p, s) for p in inst.parts[m])
-            if inst.kind[m] == POOL:
-                pool_fixed[s] += 0 if inst.locked[m] else 1
-            else:
-                fixed_tables.add((inst.kind[m], s))
         self.x: dict[tuple[int, int], int] = {}
         on_slot: dict[tuple[int, int], list[int]] = {}
         pooled: dict[int, list[int]] = {}
         for m in free:
             row = []
-            for s in inst.feasible[m]:
-                if any((p, s) in fixed_busy for p in inst.parts[m]):
-                    continue
-                if inst.kind[m] != POOL and (inst.kind[m], s) in fixed_tables:
-                    continue
+            for s in fixed.options(inst, m):
                 v = pool.id(("x", m, s))
                 self.x[m, s] = v
                 row.append(v)
@@ -88,7 +74,7 @@ class BreaksCnf:
                     tables.setdefault((inst.kind[m], s), []).append(v)
             self._card(CardEnc.equals(row, 1, vpool=pool, encoding=EncType.seqcounter))
         for s, vs in pooled.items():
-            room = inst.pool_cap[s] - pool_fixed[s]
+            room = fixed.pool_room[s]
             if len(vs) > room:
                 enc = CardEnc.atmost(vs, max(room, 0), vpool=pool, encoding=EncType.seqcounter)
                 self._card(enc)
@@ -101,13 +87,16 @@ class BreaksCnf:
         self.has_break: list[int] = []
         for p in range(inst.n_participants):
             if any(m in free_set for m in inst.meetings_of[p]):
-                self._participant(p, fixed_busy, on_slot)
+                self._participant(p, fixed.busy, on_slot)
 
     def _card(self, enc: object) -> None:
         self.clauses.extend(enc.clauses)  # type: ignore[attr-defined]
 
     def _participant(
-        self, p: int, fixed_busy: set[tuple[int, int]], on_slot: dict[tuple[int, int], list[int]]
+        self,
+        p: int,
+        fixed_busy: frozenset[tuple[int, int]],
+        on_slot: dict[tuple[int, int], list[int]],
     ) -> None:
         from pysat.card import CardEnc, EncType
 

@@ -198,3 +198,38 @@ class Schedule:
     def fixed_at(self, table: int, s: int) -> int:
         row = self.fixed_busy.get(table)
         return -1 if row is None else row[s]
+
+
+@dataclass(frozen=True, slots=True)
+class Fixed:
+    """What the meetings that stay where they are hold, for a model over the moving ones."""
+
+    busy: frozenset[tuple[int, int]]  # (participant, slot)
+    pool_room: tuple[int, ...]  # per slot: pool tables left for the moving meetings
+    tables: frozenset[tuple[int, int]]  # (reserved table, slot)
+
+    def options(self, inst: Instance, m: int) -> list[int]:
+        """The slots moving meeting ``m`` can take beside them."""
+        parts, kind = inst.parts[m], inst.kind[m]
+        return [
+            s
+            for s in inst.feasible[m]
+            if not any((p, s) in self.busy for p in parts)
+            and (kind == POOL or (kind, s) not in self.tables)
+        ]
+
+
+def fixed_part(inst: Instance, sched: Schedule, moving: set[int]) -> Fixed:
+    busy: set[tuple[int, int]] = set()
+    pool_room = list(inst.pool_cap)
+    tables: set[tuple[int, int]] = set()
+    for m, s in enumerate(sched.slot_of):
+        if s < 0 or m in moving:
+            continue
+        busy.update((p, s) for p in inst.parts[m])
+        if inst.kind[m] == POOL:
+            # a locked meeting's table is already out of pool_cap
+            pool_room[s] -= 0 if inst.locked[m] else 1
+        else:
+            tables.add((inst.kind[m], s))
+    return Fixed(frozenset(busy), tuple(pool_room), frozenset(tables))
