@@ -33,6 +33,12 @@ if TYPE_CHECKING:
 
 # the highest count of breaks the search tries (the totalizers grow with it)
 MAX_BOUND = 24
+# The largest model searched, in moving meetings × slots. The published instances have up
+# to 302 × 22 = 6,644 (110,000-380,000 clauses) and CaDiCaL makes 10,000-18,000 conflicts a
+# second on them; a generated one-day session of 400 meetings × 24 slots (404,000 clauses)
+# made 1,900 and found nothing in its budget, making the solve 6-12 s slower: CP-SAT alone
+# takes those.
+MAX_CELLS = 7_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +250,10 @@ def fewest_breaks(
     138,000), further up finding is quick, and CP-SAT goes on from what was found. Searching
     down from a placement found instead was slower at every step: with B = 0 or 1 nearly
     everything propagates, with B = 8 little does. The placement is None when no B below
-    the current count was found; None when nobody in the model can have a break."""
+    the current count was found; None when nobody in the model can have a break or the model
+    is too large for the search to pay."""
+    if len(free) * inst.n_slots > MAX_CELLS:
+        return None
     cnf = BreaksCnf(inst, sched, free)
     if not cnf.people:
         return None
