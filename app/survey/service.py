@@ -138,18 +138,20 @@ def options(session: Session, *, event: Event, me: Participant) -> list[Option]:
     }
     scores = matchmaking.match_scores(session, event_id=event_id, participant=me)
     orgs = _organisations(session, people)
-    result = [
-        Option(
-            participant=p,
-            organisation=orgs.get(pk(p), _NO_ORGANISATION)[0],
-            country=orgs.get(pk(p), _NO_ORGANISATION)[1],
-            organisation_en=orgs.get(pk(p), _NO_ORGANISATION)[2],
-            profiles=titles.get(pk(p), []),
-            score=scores.get(pk(p), 0.0),
-            level=mine.get(pk(p)),
+    result = []
+    for p in people:
+        org = orgs.get(pk(p), _NO_ORGANISATION)
+        result.append(
+            Option(
+                participant=p,
+                organisation=org.name,
+                country=org.country,
+                organisation_en=org.name_en,
+                profiles=titles.get(pk(p), []),
+                score=scores.get(pk(p), 0.0),
+                level=mine.get(pk(p)),
+            )
         )
-        for p in people
-    ]
     result.sort(key=lambda o: (o.level != "must", o.level is None, -o.score))
     return result
 
@@ -234,20 +236,23 @@ def list_wishes(
     return list(rows), int(total)
 
 
-_NO_ORGANISATION = ("", "", "")
+_NO_ORGANISATION = registration.OrganisationShown("", "", "")
 
 
 def _organisations(
     session: Session, people: Iterable[Participant]
-) -> dict[int, tuple[str, str, str]]:
-    """{participant id: (organisation name, its country, its English name)}."""
+) -> dict[int, registration.OrganisationShown]:
+    """{participant id: their organisation's names and country}, in one query (the shape of
+    registration.organisation_display, which reads one person's)."""
     rows = list(people)
     orgs: dict[int, Organisation] = by_id(session, Organisation, (p.organisation_id for p in rows))
-    out: dict[int, tuple[str, str, str]] = {}
+    out: dict[int, registration.OrganisationShown] = {}
     for p in rows:
         org = orgs.get(p.organisation_id or 0)
         out[pk(p)] = (
-            (org.name_vi or org.name_en, org.country, org.name_en) if org else _NO_ORGANISATION
+            registration.OrganisationShown(org.name_vi or org.name_en, org.country, org.name_en)
+            if org
+            else _NO_ORGANISATION
         )
     return out
 
@@ -333,8 +338,8 @@ def board(session: Session, *, event: Event) -> list[Pair]:
                 score=score,
                 meeting_id=active.get(f"{a}:{b}"),
                 topic=topic,
-                a_organisation=orgs.get(a, _NO_ORGANISATION)[0],
-                b_organisation=orgs.get(b, _NO_ORGANISATION)[0],
+                a_organisation=orgs.get(a, _NO_ORGANISATION).name,
+                b_organisation=orgs.get(b, _NO_ORGANISATION).name,
             )
         )
     pairs.sort(key=lambda p: (-p.priority, -p.score, p.key))
