@@ -26,12 +26,12 @@ pytestmark = pytest.mark.e2e
 
 
 def _today_in_hai_phong() -> tuple[str, str, str]:
-    """(date, session start, session end) of a B2B session under way now in Hải Phòng: its
-    first slot began up to 40 minutes ago, so that its meeting can be recorded."""
+    """(date, session start, session end) of a B2B session of 20-minute slots under way now in
+    Hải Phòng: its first slot began 30 minutes ago and is over, so that its meeting can be
+    recorded; its second began 10 minutes ago and has 9-10 minutes left, so that a test never
+    finds it ended half-way (started on the 20-minute mark, it could end seconds into a test)."""
     zone = ZoneInfo("Asia/Ho_Chi_Minh")
-    now = datetime.now(zone)
-    start = now.replace(minute=now.minute - now.minute % 20, second=0, microsecond=0)
-    start -= timedelta(minutes=20)
+    start = datetime.now(zone).replace(second=0, microsecond=0) - timedelta(minutes=30)
     return start.date().isoformat(), start.isoformat(), (start + timedelta(hours=2)).isoformat()
 
 

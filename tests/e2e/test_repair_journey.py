@@ -42,8 +42,7 @@ def _hall(base: str) -> tuple[int, int, dict[str, int]]:
         key: setup.person(client, org, event_id, name, email)
         for key, (name, email) in PEOPLE.items()
     }
-    # The slot under way: the first began up to 40 minutes ago and may be over; the second
-    # has begun.
+    # The slot under way: the first is over, the second began 10 minutes ago.
     slots = setup.slot_ids(client, org, event_id, session_id)
     setup.book(client, org, event_id, [ids["lin"], ids["hoa"]], slots[1])
     client.post(f"/api/v1/events/{event_id}/publish", headers=org)
