@@ -1,8 +1,9 @@
 """Objective 3 on a one-day session: the number of breaks itself.
 
-First a SAT search (satbreaks.py: "at most B breaks" for B = 0, 1, ... by CaDiCaL, within
-a budget of conflicts), which settles most sessions outright: the fewest found and every
-smaller B refuted. Where it does not, the CP-SAT model below goes on from what it found.
+First a SAT search (satbreaks.py: "at most B breaks" for B = 0, 1, ... by CaDiCaL, two B
+at once in child processes, within a budget of conflicts), which settles most sessions
+outright: the fewest found and every smaller B refuted. Where it does not, the CP-SAT model
+below goes on from what it found.
 
 Each movable meeting chooses a slot (a boolean per slot); per participant a "busy" literal
 per slot and a literal where a run of meetings starts (busy now, not in the slot before):
@@ -47,17 +48,24 @@ EXACT_MAX_MEETINGS = 400
 WORKERS = 2
 # the share of the limit spent on the fewest people with a break; the rest on the fewest breaks
 FEWEST_PEOPLE_SHARE = 0.7
-# The SAT search (satbreaks.py) first, its budget of conflicts per deterministic second of
-# the exact model's limit (CaDiCaL makes 10,000-18,000 a second on the published instances:
-# 50,000 at a 30 s limit, 3-5 s) and for each B half of it. It settles most sessions at once
-# (forum-13crafc and ticf-13crafc, 1 break each, within 15,000); where it does not, the
-# hard B take 100,000-600,000 conflicts with a heavy tail, and CP-SAT goes on (taking its
-# budget away when the SAT search found nothing cost breaks on tic-14crafc and ticf-13crafb).
-SAT_CONFLICTS_PER_DET_S = 4_400
+# The SAT search (satbreaks.py) first, on WORKERS lanes (child processes) at once: each
+# lane's budget of conflicts per deterministic second of the exact model's limit (CaDiCaL
+# makes 8,000-18,000 a second per lane on the published instances: 75,000 at a 30 s limit,
+# 3-8 s) and for each B half of it. It settles most sessions at once (forum-13crafc and
+# ticf-13crafc, 1 break each, within 15,000; forumt-14crafc and tic-14crafd within 35,000);
+# where it does not, the hard B take 100,000-600,000 conflicts with a heavy tail, and CP-SAT
+# goes on (taking its budget away when the SAT search found nothing cost breaks on
+# tic-14crafc and ticf-13crafb). 100,000 a lane found 11 instead of nothing on forum-13crafb
+# but 9 on ticf-13crafb, from where CP-SAT reached 7 instead of 6, 1-4 s slower (measured).
+SAT_CONFLICTS_PER_DET_S = 6_600
 SAT_STEPS = 2
 # what CP-SAT keeps of its budget when the SAT search found fewer breaks without proof
 # (it starts from them; without a placement found it keeps the whole budget)
 SAT_FOUND_LEFT = 0.7
+# ... when what it found is at most this many breaks above the proven lower bound; further
+# above CP-SAT keeps its whole budget (ticf-13crafb: the SAT search found 9 with 3 proven
+# possible, and CP-SAT from there with 70 % of its budget stayed at 9, with all of it 6)
+SAT_FOUND_GAP = 3
 # The full-search ladder (at most k people with a break, k ascending, in a child process):
 # its share of the limit on top of the rest, and the share of a single k.
 LADDER_SHARE = 0.25
@@ -327,7 +335,12 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
         return None
     conflicts = round(SAT_CONFLICTS_PER_DET_S * det_limit_s)
     sat = fewest_breaks(
-        inst, sched, free, conflicts=conflicts, step_conflicts=conflicts // SAT_STEPS
+        inst,
+        sched,
+        free,
+        conflicts=conflicts,
+        step_conflicts=conflicts // SAT_STEPS,
+        lanes=WORKERS,
     )
     if sat is not None:
         if sat.placement is not None:
@@ -335,8 +348,9 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
             if kept and sat.proven:
                 return True
             free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
-            # CP-SAT starts closer to the fewest: it gets what the SAT search took
-            det_limit_s *= SAT_FOUND_LEFT
+            if sat.breaks - sat.lower <= SAT_FOUND_GAP:
+                # CP-SAT starts close to the fewest: it gets what the SAT search took
+                det_limit_s *= SAT_FOUND_LEFT
         elif sat.proven:
             return True  # every B below the current count refuted
         # CP-SAT (its ladder of people with a break, then LNS) from what was found

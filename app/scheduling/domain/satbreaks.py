@@ -23,13 +23,10 @@ was refuted. Meetings that are not scheduled, locked or in their published slot 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from .improve import participant_breaks
+from .satlanes import Lanes
 from .state import POOL, Instance, Schedule, fixed_part
-
-if TYPE_CHECKING:
-    from pysat.solvers import Solver
 
 # the highest count of breaks the search tries (the totalizers grow with it)
 MAX_BOUND = 24
@@ -197,8 +194,7 @@ class BreaksCnf:
                     continue
                 if k - 1 < len(tot.rhs):
                     counted.append(tot.rhs[k - 1])
-        fixed_breaks = sum(max(c - 1, 0) for c in self.fixed_starts)
-        room = bound - fixed_breaks
+        room = bound - self.fixed_breaks()
         if room < 0:
             return [[]]
         # a person with a break has at least one: at most ``bound`` people with one, which
@@ -211,28 +207,12 @@ class BreaksCnf:
                 extra.append([-tot.rhs[most]])
         return extra
 
-    def decide(self, bound: int, budget: int) -> tuple[bool | None, list[int] | None, int]:
-        """At most ``bound`` breaks? (True, a model), (False, None) or (None, None) when the
-        budget of conflicts ran out; and the conflicts used."""
-        from pysat.solvers import Solver
-
-        extra = self.bounded(bound)
-        if [] in extra:
-            return False, None, 1
-        with Solver(name="cadical195", bootstrap_with=self.clauses) as solver:
-            solver.append_formula(extra)
-            solver.conf_budget(budget)
-            answer = solver.solve_limited()
-            used = _used(solver, budget)
-            if answer is True:
-                base = self.pool.top
-                model = [v for v in solver.get_model() or [] if abs(v) <= base]
-                return True, model, used
-            return answer, None, used
-
-    def placement(self, model: list[int]) -> dict[int, int]:
-        true = {v for v in model if v > 0}
+    def placement(self, true: frozenset[int]) -> dict[int, int]:
         return {m: s for (m, s), v in self.x.items() if v in true}
+
+    def fixed_breaks(self) -> int:
+        """Breaks that no placement of the free meetings takes away."""
+        return sum(max(c - 1, 0) for c in self.fixed_starts)
 
     def breaks_now(self) -> int:
         breaks = participant_breaks(self.inst, self.sched.slot_of)
@@ -240,43 +220,56 @@ class BreaksCnf:
 
 
 def fewest_breaks(
-    inst: Instance, sched: Schedule, free: list[int], *, conflicts: int, step_conflicts: int
+    inst: Instance,
+    sched: Schedule,
+    free: list[int],
+    *,
+    conflicts: int,
+    step_conflicts: int,
+    lanes: int = 1,
 ) -> SatBreaks | None:
-    """Fewer breaks than now among the people of the model: B = 0, 1, ... each within
-    ``step_conflicts`` and all within ``conflicts``; the first B found ends the search.
+    """Fewer breaks than now among the people of the model: B = lower, lower + 1, ... each
+    within ``step_conflicts``, ``lanes`` of them at once (satlanes.py: one child process per
+    core), each lane within ``conflicts`` in all; the first B found ends the search.
 
     After a step left open the next B is 1, 2, 4, ... higher: near the fewest both refuting
     and finding get slow (tic-13crafc: B = 2 open after 300,000 conflicts, B = 3 found in
     138,000), further up finding is quick, and CP-SAT goes on from what was found. Searching
     down from a placement found instead was slower at every step: with B = 0 or 1 nearly
-    everything propagates, with B = 8 little does. The placement is None when no B below
-    the current count was found; None when nobody in the model can have a break or the model
-    is too large for the search to pay."""
+    everything propagates, with B = 8 little does. A round of lanes decides the next B and
+    the ones the search would try after it if it were left open; their answers are read in
+    order of B, so the outcome does not depend on which lane finished first. The placement
+    is None when no B below the current count was found; None when nobody in the model can
+    have a break or the model is too large for the search to pay."""
     if len(free) * inst.n_slots > MAX_CELLS:
         return None
     cnf = BreaksCnf(inst, sched, free)
     if not cnf.people:
         return None
-    lower = 0
-    spent = 0
     now = cnf.breaks_now()
-    bound = jump = 0
-    while bound < min(now, MAX_BOUND + 1) and spent < conflicts:
-        answer, model, used = cnf.decide(bound, min(step_conflicts, conflicts - spent))
-        spent += used
-        if answer is True and model is not None:
-            return SatBreaks(cnf.placement(model), bound, lower == bound, lower, spent)
-        if answer is False and lower == bound:
-            lower = bound + 1
-            bound += 1
-        else:
-            # left open: further up, each time twice as far, so that something is found
-            jump = max(1, 2 * jump)
-            bound += jump
+    top = min(now, MAX_BOUND + 1)
+    keep = cnf.pool.top
+    lower = bound = min(cnf.fixed_breaks(), now)  # fewer are refuted without a search
+    jump = spent = 0
+    with Lanes(cnf.clauses, lanes if bound < top else 1) as running:
+        while bound < top and spent < conflicts:
+            budget = min(step_conflicts, conflicts - spent)
+            asked = [bound]
+            while len(asked) < running.width:
+                jump = max(1, 2 * jump)  # as if the B before were left open
+                if asked[-1] + jump >= top:
+                    break
+                asked.append(asked[-1] + jump)
+            answers = running.decide([(cnf.bounded(b), budget) for b in asked], keep)
+            spent += max(got.conflicts for got in answers)
+            for b, got in zip(asked, answers, strict=False):
+                if got.answer is True and got.true is not None:
+                    return SatBreaks(cnf.placement(got.true), b, lower == b, lower, spent)
+                if got.answer is False:
+                    lower = max(lower, b + 1)  # at most b refuted: anything fewer too
+            if answers[-1].answer is False:  # (all were answered: none was found)
+                bound, jump = lower, 0  # below the fewest: on from the next
+            else:
+                jump = max(1, 2 * jump)  # left open: further up, twice as far each time
+                bound = asked[-1] + jump
     return SatBreaks(None, now, lower >= now, lower, spent)
-
-
-def _used(solver: Solver, budget: int) -> int:
-    """Conflicts a finished search used (deterministic), at least one."""
-    stats: dict[str, int] = solver.accum_stats() or {}
-    return max(1, min(int(stats.get("conflicts", budget)), budget))

@@ -138,15 +138,21 @@ def test_exact_breaks_model_keeps_published_and_locked_meetings_and_is_determini
     assert results[0] == results[1]
 
 
-def test_sat_search_refutes_fewer_breaks_then_finds_the_fewest_deterministically() -> None:
-    # ticf-13crafc, published best 1 break: B = 0 is refuted, B = 1 found, so it is proven
+@pytest.mark.parametrize("lanes", [1, 2])
+def test_sat_search_refutes_fewer_breaks_then_finds_the_fewest_deterministically(
+    lanes: int,
+) -> None:
+    # ticf-13crafc, published best 1 break: B = 0 is refuted, B = 1 found, so it is proven;
+    # with two lanes (child processes) B = 0 and B = 1 are decided at once, same outcome
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
     placements = []
     for _ in range(2):
         sched = Schedule(inst)
         greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
         free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
-        result = fewest_breaks(inst, sched, free, conflicts=300_000, step_conflicts=100_000)
+        result = fewest_breaks(
+            inst, sched, free, conflicts=300_000, step_conflicts=100_000, lanes=lanes
+        )
         assert result is not None
         assert result.placement is not None
         assert (result.breaks, result.lower, result.proven) == (1, 1, True)

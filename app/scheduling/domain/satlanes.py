@@ -1,0 +1,247 @@
+"""CaDiCaL searches side by side, each in a child process: one lane per core.
+
+pysat holds the GIL while it solves, so two solvers in threads take as long as one after
+the other (measured). Each lane is a child Python process that imports nothing but pysat:
+it is given the clauses once, then any number of decisions (extra clauses and a budget of
+conflicts), each solved by a fresh solver (unit clauses simplify away what assumptions on
+one incremental solver cannot), and it answers each with a line of JSON.
+
+Deterministic: a decision depends on its clauses and its budget of conflicts only, and the
+caller reads the answers in the order it asked. A lane that cannot be started, dies or is
+still busy at its wall-clock safety limit answers "open" from then on (it is killed), so the
+search goes on with what the others found; when no child can be started at all, the
+decisions run here, one after the other.
+
+Run as a script (``python satlanes.py``), this file is the child.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import struct
+import subprocess
+import sys
+import time
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+SOLVER = "cadical195"
+# The slowest a decision may run before its child is killed, in conflicts per second
+# (CaDiCaL makes 10,000-18,000 a second on the published instances), and a floor in seconds.
+SAFE_CONFLICTS_PER_S = 1_000
+SAFE_MIN_S = 10.0
+_HEADER = struct.Struct("<q")
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    answer: bool | None  # True: satisfiable, False: refuted, None: the budget ran out
+    true: frozenset[int] | None  # the variables up to ``keep`` that are true, when satisfiable
+    conflicts: int  # spent (at least one)
+
+
+def _pack(ints: Sequence[int]) -> bytes:
+    data = array("i", ints).tobytes()
+    return _HEADER.pack(len(data)) + data
+
+
+def _flat(clauses: Sequence[Sequence[int]]) -> list[int]:
+    out: list[int] = []
+    for clause in clauses:
+        out.extend(clause)
+        out.append(0)
+    return out
+
+
+def _split(ints: Sequence[int]) -> list[list[int]]:
+    clauses: list[list[int]] = []
+    start = 0
+    for i, v in enumerate(ints):
+        if v == 0:
+            clauses.append(list(ints[start:i]))
+            start = i + 1
+    return clauses
+
+
+def decide_here(
+    clauses: Sequence[Sequence[int]], extra: Sequence[Sequence[int]], budget: int, keep: int
+) -> Decision:
+    """One decision in this process: at most ``budget`` conflicts."""
+    from pysat.solvers import Solver
+
+    with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
+        solver.append_formula(extra)
+        solver.conf_budget(budget)
+        answer = solver.solve_limited()
+        stats: dict[str, int] = solver.accum_stats() or {}
+        used = max(1, min(int(stats.get("conflicts", budget)), budget))
+        true = None
+        if answer is True:
+            true = frozenset(v for v in solver.get_model() or [] if 0 < v <= keep)
+        return Decision(answer, true, used)
+
+
+class _Child:
+    """One lane: a child process holding the clauses."""
+
+    def __init__(self, base: bytes) -> None:
+        self.proc: subprocess.Popen[bytes] | None = subprocess.Popen(
+            [sys.executable, "-I", str(Path(__file__).resolve())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self._buffer = b""
+        self._send(base)
+
+    def _send(self, data: bytes) -> None:
+        proc = self.proc
+        if proc is None or proc.stdin is None:
+            return
+        try:
+            proc.stdin.write(data)
+            proc.stdin.flush()
+        except OSError:
+            self.close()
+
+    def ask(self, extra: Sequence[Sequence[int]], budget: int, keep: int) -> None:
+        self._send(_pack([budget, keep, *_flat(extra)]))
+
+    def answer(self, wall_s: float) -> Decision | None:
+        """The answer to the last question, or None when the child died or took longer
+        than ``wall_s`` (it is then killed)."""
+        proc = self.proc
+        if proc is None or proc.stdout is None:
+            return None
+        deadline = time.monotonic() + wall_s
+        fd = proc.stdout.fileno()
+        while b"\n" not in self._buffer:
+            left = deadline - time.monotonic()
+            ready = select.select([fd], [], [], max(left, 0.0))[0] if left > 0 else []
+            chunk = os.read(fd, 1 << 16) if ready else b""
+            if not chunk:
+                self.close(kill=True)
+                return None
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        try:
+            row = json.loads(line)
+            true = row["true"]
+            return Decision(
+                row["answer"], None if true is None else frozenset(true), int(row["conflicts"])
+            )
+        except (ValueError, KeyError, TypeError):
+            self.close(kill=True)
+            return None
+
+    def close(self, *, kill: bool = False) -> None:
+        """End the child: at once with ``kill``, else when it has read what it was sent."""
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if kill:
+            proc.kill()
+        if proc.stdin is not None:
+            with contextlib.suppress(OSError):
+                proc.stdin.close()
+        try:
+            proc.wait(timeout=1.0)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout is not None:
+            proc.stdout.close()
+
+
+class Lanes:
+    """``count`` lanes over the same clauses; ``decide`` runs one decision per lane at once.
+    Use as a context manager: the children end with it."""
+
+    def __init__(self, clauses: Sequence[Sequence[int]], count: int) -> None:
+        self.clauses = clauses
+        self.children: list[_Child] = []
+        if count > 1:
+            base = _pack(_flat(clauses))
+            try:
+                self.children = [_Child(base) for _ in range(count)]
+            except OSError:
+                self.close()
+
+    @property
+    def width(self) -> int:
+        return max(1, len(self.children))
+
+    def decide(
+        self, questions: Sequence[tuple[Sequence[Sequence[int]], int]], keep: int
+    ) -> list[Decision]:
+        """The answers to at most ``width`` questions (extra clauses, budget of conflicts),
+        in their order, up to the first satisfiable one (the true variables up to ``keep``
+        with it): the lanes still deciding the questions after it are stopped, and the
+        search ends with it."""
+        answers: list[Decision] = []
+        if not self.children:
+            for extra, budget in questions:
+                answers.append(decide_here(self.clauses, extra, budget, keep))
+                if answers[-1].answer is True:
+                    break
+            return answers
+        asked = list(zip(self.children, questions, strict=False))
+        for child, (extra, budget) in asked:
+            child.ask(extra, budget, keep)
+        for child, (_, budget) in asked:
+            got = child.answer(max(SAFE_MIN_S, budget / SAFE_CONFLICTS_PER_S))
+            answers.append(got or Decision(None, None, budget))
+            if answers[-1].answer is True:
+                self.close(kill=True)
+                break
+        return answers
+
+    def close(self, *, kill: bool = False) -> None:
+        for child in self.children:
+            child.close(kill=kill)
+        self.children = []
+
+    def __enter__(self) -> Lanes:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _read_frame(stream: object) -> list[int] | None:
+    read = stream.read  # type: ignore[attr-defined]
+    head = read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(head)
+    data = read(size)
+    if len(data) < size:
+        return None
+    ints = array("i")
+    ints.frombytes(data)
+    return ints.tolist()
+
+
+def _child() -> None:
+    stdin, stdout = sys.stdin.buffer, sys.stdout
+    base = _read_frame(stdin)
+    if base is None:
+        return
+    clauses = _split(base)
+    while (question := _read_frame(stdin)) is not None:
+        budget, keep, *extra = question
+        got = decide_here(clauses, _split(extra), budget, keep)
+        true = None if got.true is None else sorted(got.true)
+        stdout.write(
+            json.dumps({"answer": got.answer, "true": true, "conflicts": got.conflicts}) + "\n"
+        )
+        stdout.flush()
+
+
+if __name__ == "__main__":
+    _child()

@@ -1,0 +1,75 @@
+"""CaDiCaL lanes in child processes answer as the solver in this process does, in the order
+asked, and a lane that dies answers "open" instead of stopping the search."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from pysat.card import CardEnc, EncType
+
+from app.scheduling.domain import satlanes
+from app.scheduling.domain.satlanes import Decision, Lanes, decide_here
+
+
+def _pigeons(pigeons: int, holes: int) -> list[list[int]]:
+    """Each pigeon in a hole, at most one per hole: satisfiable iff pigeons <= holes."""
+    var = {(p, h): p * holes + h + 1 for p in range(pigeons) for h in range(holes)}
+    clauses = [[var[p, h] for h in range(holes)] for p in range(pigeons)]
+    for h in range(holes):
+        for a, b in itertools.combinations(range(pigeons), 2):
+            clauses.append([-var[a, h], -var[b, h]])
+    return clauses
+
+
+def test_two_lanes_answer_in_the_order_asked_as_this_process_would() -> None:
+    base = _pigeons(6, 6)  # six pigeons, six holes
+    keep = 36
+    # a seventh pigeon in holes 0-5: refuted; pigeon 0 kept out of holes 0-4: satisfiable
+    seventh = CardEnc.atleast(list(range(1, 7)), 2, top_id=100, encoding=EncType.seqcounter)
+    bounded = [[-1], [-2], [-3], [-4], [-5]]
+    questions = [(seventh.clauses, 10_000), (bounded, 10_000)]
+    with Lanes(base, 2) as lanes:
+        assert lanes.width == 2
+        answers = lanes.decide(questions, keep)
+        again = lanes.decide(questions, keep)
+        # the answers stop at the first satisfiable one: the lanes after it are stopped
+        first = lanes.decide(questions[::-1], keep)
+        assert lanes.width == 1
+    here = [decide_here(base, extra, budget, keep) for extra, budget in questions]
+    assert [a.answer for a in answers] == [False, True]
+    assert answers == here == again
+    assert first == answers[1:]
+    assert answers[1].true is not None
+    assert 6 in answers[1].true  # pigeon 0 in hole 5
+    assert all(v <= keep for v in answers[1].true)
+
+
+def test_a_budget_too_small_leaves_the_question_open() -> None:
+    with Lanes(_pigeons(9, 8), 2) as lanes:
+        (got,) = lanes.decide([([], 10)], 72)
+    assert got.answer is None
+    assert got.true is None
+    assert got.conflicts <= 10
+
+
+def test_a_lane_that_dies_answers_open_and_the_other_goes_on() -> None:
+    base = _pigeons(4, 4)
+    with Lanes(base, 2) as lanes:
+        dead = lanes.children[0].proc
+        assert dead is not None
+        dead.kill()
+        dead.wait()
+        answers = lanes.decide([([], 1_000), ([], 1_000)], 16)
+        assert answers[0] == Decision(None, None, 1_000)
+        assert answers[1].answer is True
+
+
+def test_a_lane_past_its_wall_limit_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(satlanes, "SAFE_MIN_S", 0.05)
+    monkeypatch.setattr(satlanes, "SAFE_CONFLICTS_PER_S", 10**12)
+    # pigeonhole 11 into 10 takes CaDiCaL far longer than 0.05 s
+    with Lanes(_pigeons(11, 10), 2) as lanes:
+        answers = lanes.decide([([], 10**9), ([], 10**9)], 110)
+        assert [a.answer for a in answers] == [None, None]
+        assert all(child.proc is None for child in lanes.children)
