@@ -115,6 +115,8 @@ def breaks_case(args: tuple[Path, float]) -> tuple[Any, ...]:
     stats = solve(parse_problem(data), time_limit_s=limit).stats
     elapsed = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the largest child process (SAT lanes, the CP-SAT ladder), waited for by now
+    child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return (
         name,
         len(data["meetings"]),
@@ -124,6 +126,7 @@ def breaks_case(args: tuple[Path, float]) -> tuple[Any, ...]:
         stats.idle_gaps,
         elapsed,
         rss,
+        child_rss,
     )
 
 
@@ -146,7 +149,9 @@ def main(argv: list[str] | None = None) -> int:
             row = pool.apply(moves_case, ((*case, args.time_limit, args.proof_limit),))
             print(" ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row), flush=True)
         print()
-        print("instance meetings scheduled breaks published idle_slots solve_s RSS_MiB")
+        print(
+        "instance meetings scheduled breaks published idle_slots solve_s RSS_MiB child_RSS_MiB"
+    )
         paths = sorted(INSTANCES.glob("*.json.gz"))
         if args.quick:
             paths = paths[:4]
