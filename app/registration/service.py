@@ -17,6 +17,7 @@ from app.errors import Conflict, FieldError, Forbidden, Invalid, NotFound, Unaut
 from app.events import service as events
 from app.events.models import Event
 from app.registration import emails
+from app.registration import own as own_registration
 
 # The meetings package reads delegations through this module until its own split lands.
 from app.registration.delegations import can_manage_delegation as can_manage_delegation
@@ -64,9 +65,14 @@ def participant_for_user(
 ) -> Participant | None:
     if user is None:
         return None
-    linked = session.exec(
-        select(Participant).where(Participant.event_id == event_id, Participant.user_id == user.id)
-    ).first()
+    linked = (
+        own_registration.recall(session, event_id, pk(user))
+        or session.exec(
+            select(Participant).where(
+                Participant.event_id == event_id, Participant.user_id == user.id
+            )
+        ).first()
+    )
     if linked is not None:
         return linked
     if user.email_confirmed_at is None:

@@ -25,7 +25,9 @@ from app.registration.models import Participant
 from app.settings import get_settings
 from app.types import pk
 from bench.scale_builder import ScaleEvent, build
+from tests.integration import test_private_page_cache as private_cache
 
+remembered = private_cache.remembered
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
@@ -256,3 +258,51 @@ def test_a_big_grid_shows_a_window_with_the_rest_a_click_away(
     assert "Lượt gặp 5–8 trong 16 · bàn 41–50 trong 50" in higher.text
     assert 'data-testid="cell-8-50"' in higher.text
     assert browser.get(base + "?slot=x&table=-3").status_code == 200
+
+
+@pytest.mark.usefixtures("remembered")
+def test_my_meetings_reads_the_event_and_the_own_registration_in_one_statement(
+    app: FastAPI, client: TestClient, db: Session, organiser_headers: dict[str, str]
+) -> None:
+    fair = build_fair_for(client, db, organiser_headers)
+    browser = TestClient(app, follow_redirects=False)
+    browser.cookies.set(
+        SESSION_COOKIE, start_web_session(db, get_settings(), user=fair.users["lin"])
+    )
+    db.commit()
+    path = f"/events/{fair.event_id}/meetings/mine"
+    assert browser.get(path).status_code == 200  # builds the page once
+    with counting() as statements:
+        page = browser.get(path)
+    assert page.status_code == 200
+    assert "Lin Wei-Ting" in page.text
+    # the session with its user; the event with Lin's registration; the stamp of her
+    # meetings and requests (the page itself is remembered while that stamp holds)
+    assert len(statements) == 3, statements
+    assert "JOIN participant" in statements[1]
+    assert "FROM event" in statements[1]
+
+
+def test_a_remembered_registration_that_is_gone_is_read_again(
+    client: TestClient, db: Session, organiser_headers: dict[str, str]
+) -> None:
+    from app.events import service as events
+    from app.registration import service as registration
+
+    fair = build_fair_for(client, db, organiser_headers)
+    lin = fair.users["lin"]
+    db.expunge_all()
+    event = events.get_event(db, fair.event_id, viewer=lin)
+    own = registration.participant_for_user(db, event_id=pk(event), user=lin)
+    assert own is not None
+    assert own.id == fair.people["lin"]
+    db.delete(own)
+    db.flush()
+    assert registration.participant_for_user(db, event_id=pk(event), user=lin) is None
+    db.rollback()
+
+
+def build_fair_for(client: TestClient, db: Session, headers: dict[str, str]) -> Any:
+    from tests.integration.conftest import build_fair
+
+    return build_fair(client, db, headers, cast=("lin", "hoa"))
