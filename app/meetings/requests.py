@@ -215,7 +215,7 @@ def create_request(
         context={
             "counterpart": requester.full_name,
             "counterpart_org": org.name,
-            "counterpart_org_en": org.name_en or org.name,
+            "counterpart_org_en": org.english,
             "message": row.message,
         },
     )
@@ -381,7 +381,7 @@ def accept_request(session: Session, *, actor: User, event_id: int, request_id: 
         context={
             "counterpart": recipient.full_name,
             "counterpart_org": org.name,
-            "counterpart_org_en": org.name_en or org.name,
+            "counterpart_org_en": org.english,
             "self_booking": event.booking_mode == BookingMode.self_service.value,
         },
     )

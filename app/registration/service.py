@@ -534,6 +534,12 @@ class OrganisationShown(NamedTuple):
     country: str
     name_en: str  # pages pick(name, name_en) in the reader's language
 
+    @property
+    def english(self) -> str:
+        """The name for an English reader of a text made once (an e-mail's context): the
+        English name, or the official one where there is none."""
+        return self.name_en or self.name
+
 
 def organisation_display(session: Session, participant: Participant) -> OrganisationShown:
     """The person's organisation for lists and agendas: its names and country; a person
