@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, update
+from sqlalchemy import delete, event, func, update
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry
@@ -300,6 +300,12 @@ def test_a_remembered_registration_that_is_gone_is_read_again(
     db.flush()
     assert registration.participant_for_user(db, event_id=pk(event), user=lin) is None
     db.rollback()
+    # remembered again, then deleted by someone else and committed: read again, not a crash
+    event = events.get_event(db, fair.event_id, viewer=lin)
+    db.commit()
+    db.exec(delete(Participant).where(col(Participant.id) == fair.people["lin"]))
+    db.commit()
+    assert registration.participant_for_user(db, event_id=pk(event), user=lin) is None
 
 
 def build_fair_for(client: TestClient, db: Session, headers: dict[str, str]) -> Any:
