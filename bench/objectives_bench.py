@@ -150,8 +150,8 @@ def main(argv: list[str] | None = None) -> int:
             print(" ".join(f"{v:.3f}" if isinstance(v, float) else str(v) for v in row), flush=True)
         print()
         print(
-        "instance meetings scheduled breaks published idle_slots solve_s RSS_MiB child_RSS_MiB"
-    )
+            "instance meetings scheduled breaks published idle_slots solve_s RSS_MiB child_RSS_MiB"
+        )
         paths = sorted(INSTANCES.glob("*.json.gz"))
         if args.quick:
             paths = paths[:4]
