@@ -109,6 +109,13 @@ def session_scope() -> Iterator[Session]:
         yield session
 
 
+def hold(session: Session, *rows: object) -> None:
+    """Keep ``rows`` loaded for the rest of the unit of work: the session's identity map
+    holds its rows weakly, so a row read only for later (``session.get`` finds it without a
+    statement) would be gone as soon as the caller drops it."""
+    session.info.setdefault("held", []).extend(rows)
+
+
 @contextmanager
 def _unit(session: Session) -> Iterator[Session]:
     """Ends ``session`` as the block ends: committed, or rolled back on any error."""

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlmodel import Session
+from sqlmodel import Session, col
+from sqlmodel.sql.expression import Select
 
 from app.auth import service as auth_service
 from app.auth.models import Role, User, UserPublic
 from app.auth.security import csrf_valid
-from app.db import get_session
+from app.db import get_session, hold
 from app.errors import Forbidden, Unauthorized
+from app.events.models import Event
+from app.registration import own as own_registration
+from app.registration.models import Participant
 from app.settings import Settings, get_settings
+from app.types import pk
 
 SESSION_COOKIE = "ketnoi_session"
 CSRF_COOKIE = "ketnoi_csrf"
@@ -28,19 +33,48 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def _user_from_request(request: Request, session: Session, token: str | None) -> User | None:
+def _user_from_request(
+    request: Request, session: Session, token: str | None, event_id: int | None = None
+) -> User | None:
     if token:
-        user = auth_service.user_for_api_token(session, token)
+        user = _lookup(session, auth_service.api_token_lookup(token), event_id)
+        user = user and auth_service.token_user(*user)
         if user is None:
             raise Unauthorized("the access token is invalid, expired or revoked")
         return user
     key = request.cookies.get(SESSION_COOKIE)
     if key:
-        user = auth_service.user_for_web_session(session, key)
+        found = _lookup(session, auth_service.web_session_lookup(key), event_id)
+        user = found and auth_service.session_user(*found)
         if user is not None:
             _check_cookie_api_write(request)
         return user
     return None
+
+
+def _lookup(session: Session, query: Select[Any, User], event_id: int | None) -> Any:
+    """The (token or session, user) row of ``query``. With ``event_id`` the same statement
+    reads the event (into the unit of work: ``events.get_event`` reads it from there) and the
+    user's own registration of it (app.registration.own): a page of one event a crowd reads
+    (My meetings, the meetings API) starts with one statement instead of three."""
+    if event_id is None:
+        return session.exec(query).first()
+    joined = (
+        query.add_columns(Event, Participant)
+        .outerjoin(Event, col(Event.id) == event_id)
+        .outerjoin(
+            Participant,
+            (col(Participant.event_id) == event_id) & (col(Participant.user_id) == col(User.id)),
+        )
+    )
+    row = session.execute(joined).first()
+    if row is None:
+        return None
+    auth, user, event, own = row
+    hold(session, event)
+    if own is not None:
+        own_registration.remember(session, event_id, pk(user), own)
+    return auth, user
 
 
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -78,16 +112,25 @@ BearerToken = Annotated[str | None, Depends(_bearer)]
 
 def optional_user(request: Request, session: SessionDep, token: BearerToken) -> User | None:
     user = _user_from_request(request, session, token)
-    # Pages render after the unit of work may have been rolled back (error pages), so they
-    # get a detached snapshot, never the ORM row.
-    request.state.user = UserPublic.model_validate(user, from_attributes=True) if user else None
+    _remember_for_pages(request, user)
     return user
 
 
-def signed_in(request: Request, session: Session, token: str | None) -> User:
+def _remember_for_pages(request: Request, user: User | None) -> None:
+    # Pages render after the unit of work may have been rolled back (error pages), so they
+    # get a detached snapshot, never the ORM row.
+    request.state.user = UserPublic.model_validate(user, from_attributes=True) if user else None
+
+
+def signed_in(
+    request: Request, session: Session, token: str | None, event_id: int | None = None
+) -> User:
     """``CurrentUser`` as a plain call, for a route that does all its work in one worker
-    thread (``app.db.one_thread``)."""
-    return _must_be_signed_in(optional_user(request, session, token))
+    thread (``app.db.one_thread``); with ``event_id``, the event and the user's registration
+    of it are read in the same statement (``_lookup``)."""
+    user = _user_from_request(request, session, token, event_id)
+    _remember_for_pages(request, user)
+    return _must_be_signed_in(user)
 
 
 async def current_user(user: Annotated[User | None, Depends(optional_user)]) -> User:

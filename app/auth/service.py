@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
+from sqlmodel.sql.expression import Select
 
 from app.audit.service import record
 from app.auth import ratelimit
@@ -188,18 +189,26 @@ def issue_api_token(session: Session, settings: Settings, *, user: User) -> str:
     return token
 
 
-def user_for_api_token(session: Session, token: str) -> User | None:
-    found = session.exec(
+def api_token_lookup(token: str) -> Select[ApiToken, User]:
+    """The statement reading an API token with its user (app.deps adds to it)."""
+    return (
         select(ApiToken, User)
         .join(User, col(User.id) == col(ApiToken.user_id))
         .where(ApiToken.token_hash == digest(token))
-    ).first()
-    if found is None:
-        return None
-    row, user = found
+    )
+
+
+def token_user(row: ApiToken, user: User) -> User | None:
+    """The user of a token read by ``api_token_lookup``, unless it is revoked or expired or
+    the account is disabled."""
     if row.revoked_at is not None or row.expires_at <= utcnow():
         return None
     return user if user.is_active else None
+
+
+def user_for_api_token(session: Session, token: str) -> User | None:
+    found = session.exec(api_token_lookup(token)).first()
+    return None if found is None else token_user(*found)
 
 
 def revoke_api_token(session: Session, token: str) -> None:
@@ -223,18 +232,26 @@ def start_web_session(session: Session, settings: Settings, *, user: User) -> st
     return key
 
 
-def user_for_web_session(session: Session, key: str) -> User | None:
-    found = session.exec(
+def web_session_lookup(key: str) -> Select[WebSession, User]:
+    """The statement reading a web session with its user (app.deps adds to it)."""
+    return (
         select(WebSession, User)
         .join(User, col(User.id) == col(WebSession.user_id))
         .where(WebSession.key_hash == digest(key))
-    ).first()
-    if found is None:
-        return None
-    row, user = found
+    )
+
+
+def session_user(row: WebSession, user: User) -> User | None:
+    """The user of a session read by ``web_session_lookup``, unless it has expired or the
+    account is disabled."""
     if row.expires_at <= utcnow():
         return None
     return user if user.is_active else None
+
+
+def user_for_web_session(session: Session, key: str) -> User | None:
+    found = session.exec(web_session_lookup(key)).first()
+    return None if found is None else session_user(*found)
 
 
 def end_web_session(session: Session, key: str) -> None:

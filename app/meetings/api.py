@@ -196,7 +196,7 @@ def _list_meetings(
     status: MeetingStatus | None,
     participant_id: int | None,
 ) -> Page[MeetingPublic] | Response:
-    user = signed_in(request, session, token)
+    user = signed_in(request, session, token, event_id)
     # Held while the list is read: the service's own lookup of the event answers from memory.
     event = events.get_event(session, event_id, viewer=user)
 
@@ -285,7 +285,7 @@ async def book_meeting(
     wanted = data or MeetingBook()
 
     def book() -> MeetingPublic:  # a crowd books at once: all of it in one worker thread
-        user = signed_in(request, session, token)
+        user = signed_in(request, session, token, event_id)
         meeting = commands.book_meeting(
             session,
             actor=user,

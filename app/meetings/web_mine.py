@@ -160,7 +160,7 @@ async def my_meetings_page(
 def _my_meetings(
     event_id: int, request: Request, session: Session, token: str | None, participant_id: str
 ) -> Response:
-    user = signed_in(request, session, token)
+    user = signed_in(request, session, token, event_id)
     event = events.get_event(session, event_id, viewer=user)
     wanted = registration.parse_as(request.query_params.get("as") or participant_id)
     person = _whose(session, user, event, wanted)

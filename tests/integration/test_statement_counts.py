@@ -261,7 +261,7 @@ def test_a_big_grid_shows_a_window_with_the_rest_a_click_away(
 
 
 @pytest.mark.usefixtures("remembered")
-def test_my_meetings_reads_the_event_and_the_own_registration_in_one_statement(
+def test_my_meetings_reads_the_session_event_and_own_registration_in_one_statement(
     app: FastAPI, client: TestClient, db: Session, organiser_headers: dict[str, str]
 ) -> None:
     fair = build_fair_for(client, db, organiser_headers)
@@ -276,11 +276,13 @@ def test_my_meetings_reads_the_event_and_the_own_registration_in_one_statement(
         page = browser.get(path)
     assert page.status_code == 200
     assert "Lin Wei-Ting" in page.text
-    # the session with its user; the event with Lin's registration; the stamp of her
-    # meetings and requests (the page itself is remembered while that stamp holds)
-    assert len(statements) == 3, statements
-    assert "JOIN participant" in statements[1]
-    assert "FROM event" in statements[1]
+    # the session with its user, the event and Lin's registration; the stamp of her meetings
+    # and requests (the page itself is remembered while that stamp holds)
+    assert len(statements) == 2, statements
+    assert "FROM web_session" in statements[0]
+    assert "JOIN event" in statements[0]
+    assert "JOIN participant" in statements[0]
+    assert "meeting_participant" in statements[1]
 
 
 def test_a_remembered_registration_that_is_gone_is_read_again(
