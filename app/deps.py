@@ -37,8 +37,8 @@ def _user_from_request(
     request: Request, session: Session, token: str | None, event_id: int | None = None
 ) -> User | None:
     if token:
-        user = _lookup(session, auth_service.api_token_lookup(token), event_id)
-        user = user and auth_service.token_user(*user)
+        found = _lookup(session, auth_service.api_token_lookup(token), event_id)
+        user = found and auth_service.token_user(*found)
         if user is None:
             raise Unauthorized("the access token is invalid, expired or revoked")
         return user
@@ -62,18 +62,14 @@ def _lookup(session: Session, query: Select[Any, User], event_id: int | None) ->
     joined = (
         query.add_columns(Event, Participant)
         .outerjoin(Event, col(Event.id) == event_id)
-        .outerjoin(
-            Participant,
-            (col(Participant.event_id) == event_id) & (col(Participant.user_id) == col(User.id)),
-        )
+        .outerjoin(Participant, own_registration.of(event_id, col(User.id)))
     )
     row = session.execute(joined).first()
     if row is None:
         return None
     auth, user, event, own = row
     hold(session, event)
-    if own is not None:
-        own_registration.remember(session, event_id, pk(user), own)
+    own_registration.remember(session, event_id, pk(user), own)
     return auth, user
 
 

@@ -150,17 +150,13 @@ def _event_and_own_registration(
         return session.get(Event, event_id)
     row = session.exec(
         select(Event, Participant)
-        .outerjoin(
-            Participant,
-            (col(Participant.event_id) == col(Event.id)) & (Participant.user_id == viewer.id),
-        )
+        .outerjoin(Participant, own_registration.of(event_id, viewer.id))
         .where(Event.id == event_id)
     ).first()
     if row is None:
         return None
     event, own = row
-    if own is not None:
-        own_registration.remember(session, event_id, viewer.id, own)
+    own_registration.remember(session, event_id, viewer.id, own)
     return event
 
 

@@ -13,16 +13,28 @@ nothing, or one after the row changed or was committed, asks the database again.
 
 from __future__ import annotations
 
-from sqlalchemy import inspect
-from sqlmodel import Session
+from typing import Any
+
+from sqlalchemy import ColumnElement, inspect
+from sqlmodel import Session, col
 
 from app.registration.models import Participant
 
 _KEY = "own_registration"
 
 
-def remember(session: Session, event_id: int, user_id: int, participant: Participant) -> None:
-    session.info.setdefault(_KEY, {})[event_id, user_id] = participant
+def of(event_id: Any, user_id: Any) -> ColumnElement[bool]:
+    """The condition picking a user's own registration of an event (one at most: unique in
+    the database); either side may be a value or a column to join on."""
+    return (col(Participant.event_id) == event_id) & (col(Participant.user_id) == user_id)
+
+
+def remember(
+    session: Session, event_id: int, user_id: int, participant: Participant | None
+) -> None:
+    """Keep the registration read by a join on ``of`` (nothing when there was none)."""
+    if participant is not None:
+        session.info.setdefault(_KEY, {})[event_id, user_id] = participant
 
 
 def recall(session: Session, event_id: int, user_id: int) -> Participant | None:

@@ -67,11 +67,7 @@ def participant_for_user(
         return None
     linked = (
         own_registration.recall(session, event_id, pk(user))
-        or session.exec(
-            select(Participant).where(
-                Participant.event_id == event_id, Participant.user_id == user.id
-            )
-        ).first()
+        or session.exec(select(Participant).where(own_registration.of(event_id, user.id))).first()
     )
     if linked is not None:
         return linked
