@@ -4,9 +4,13 @@ signed-in organiser always sees the page as it is now."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 
 import pytest
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
 from fastapi.testclient import TestClient
 from sqlmodel import Session
 
@@ -111,3 +115,66 @@ def test_a_draft_event_is_never_remembered(
     )
     assert opened.status_code == 200, opened.text
     assert visitor.get(f"/events/{event_id}").status_code == 200
+
+
+def _anonymous_get(path: str) -> Request:
+    return Request(
+        {"type": "http", "method": "GET", "path": path, "query_string": b"", "headers": []}
+    )
+
+
+def test_when_a_remembered_page_runs_out_one_reader_builds_it_the_others_get_the_last_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A crowd on the public page: when the kept page runs out, the first reader builds it
+    again and the readers arriving meanwhile are answered at once with the page that ran out
+    (before: each of them built it too, and 50 readers waited 400 ms at every expiry)."""
+    monkeypatch.setenv("KETNOI_PUBLIC_PAGE_SECONDS", "0.3")
+    get_settings.cache_clear()
+    pagecache.forget()
+    built: list[str] = []
+    release = threading.Event()
+
+    def build(body: str, wait: bool = False) -> Callable[[], Response]:
+        def make() -> Response:
+            built.append(body)
+            if wait:
+                release.wait(10)
+            return HTMLResponse(body)
+
+        return make
+
+    try:
+        path = "/events/7"
+        assert pagecache.public_page(_anonymous_get(path), None, build("v1")).body == b"v1"
+        time.sleep(0.35)  # run out
+        answers: list[bytes] = []
+        builder = threading.Thread(
+            target=lambda: answers.append(
+                bytes(pagecache.public_page(_anonymous_get(path), None, build("v2", True)).body)
+            )
+        )
+        builder.start()
+        deadline = time.monotonic() + 5
+        while built != ["v1", "v2"] and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert built == ["v1", "v2"]
+        # The others meanwhile: the page that ran out, nothing built.
+        for _ in range(5):
+            reader = pagecache.public_page(_anonymous_get(path), None, build("v3"))
+            assert reader.body == b"v1"
+        assert built == ["v1", "v2"]
+        release.set()
+        builder.join(10)
+        assert answers == [b"v2"]
+        # From now on everyone gets the new page.
+        assert pagecache.public_page(_anonymous_get(path), None, build("v4")).body == b"v2"
+        assert built == ["v1", "v2"]
+        # A page that ran out with nobody building it is built by the reader.
+        time.sleep(0.35)
+        assert pagecache.public_page(_anonymous_get(path), None, build("v5")).body == b"v5"
+    finally:
+        release.set()
+        pagecache.forget()
+        monkeypatch.delenv("KETNOI_PUBLIC_PAGE_SECONDS")
+        get_settings.cache_clear()
