@@ -46,15 +46,22 @@ def default_session_id(session: Session, event_id: int) -> int | None:
     return ids[0] if len(ids) == 1 else None
 
 
+_PEOPLE_ORDER = (col(MeetingParticipant.added_at), col(MeetingParticipant.participant_id))
+
+
+def _parties_first(rows: Sequence[MeetingParticipant]) -> list[MeetingParticipant]:
+    order = {MeetingRole.party.value: 0, MeetingRole.interpreter.value: 1}
+    return sorted(rows, key=lambda r: order.get(r.role, 2))
+
+
 def meeting_people(session: Session, meeting_id: int) -> list[MeetingParticipant]:
     """The meeting's people: parties first, then interpreters and colleagues."""
     rows = session.exec(
         select(MeetingParticipant)
         .where(MeetingParticipant.meeting_id == meeting_id)
-        .order_by(col(MeetingParticipant.added_at), col(MeetingParticipant.participant_id))
+        .order_by(*_PEOPLE_ORDER)
     ).all()
-    order = {MeetingRole.party.value: 0, MeetingRole.interpreter.value: 1}
-    return sorted(rows, key=lambda r: order.get(r.role, 2))
+    return _parties_first(rows)
 
 
 def participants_by_id(session: Session, ids: Sequence[int]) -> dict[int, Participant]:
@@ -71,8 +78,12 @@ def participants_by_id(session: Session, ids: Sequence[int]) -> dict[int, Partic
     if missing:
         rows = session.exec(select(Participant).where(col(Participant.id).in_(missing))).all()
         found.update({pk(p): p for p in rows})
-        session.info.setdefault("held_participants", []).extend(rows)
+        _hold(session, rows)
     return found
+
+
+def _hold(session: Session, participants: Sequence[Participant]) -> None:
+    session.info.setdefault("held_participants", []).extend(participants)
 
 
 def party_participants(session: Session, people: Sequence[MeetingParticipant]) -> list[Participant]:
@@ -109,11 +120,22 @@ def interpreter_need(
 def load_meeting(
     session: Session, *, viewer: User | None, event_id: int, meeting_id: int
 ) -> tuple[Event, Meeting, list[MeetingParticipant]]:
+    """The event, the meeting and its people (parties first), with the people's registrations
+    (held for this unit of work: ``participants_by_id`` finds them), the last three in one
+    statement: every change of a meeting starts here."""
     event = events.get_event(session, event_id, viewer=viewer)
-    meeting = session.get(Meeting, meeting_id)
+    rows = session.exec(
+        select(Meeting, MeetingParticipant, Participant)
+        .outerjoin(MeetingParticipant, col(MeetingParticipant.meeting_id) == col(Meeting.id))
+        .outerjoin(Participant, col(Participant.id) == col(MeetingParticipant.participant_id))
+        .where(col(Meeting.id) == meeting_id)
+        .order_by(*_PEOPLE_ORDER)
+    ).all()
+    meeting = rows[0][0] if rows else None
     if meeting is None or meeting.event_id != event_id:
         raise NotFound("Meeting", meeting_id)
-    return event, meeting, meeting_people(session, meeting_id)
+    _hold(session, [person for _, _, person in rows if person is not None])
+    return event, meeting, _parties_first([seat for _, seat, _ in rows if seat is not None])
 
 
 def acts_for_any(
