@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from babel.dates import format_date as _babel_date
 from babel.dates import format_datetime as _babel_datetime
 from babel.dates import get_timezone_gmt, get_timezone_location
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
@@ -35,19 +36,29 @@ def catalog_files(locale: str) -> list[Path]:
 
 @lru_cache(maxsize=len(LOCALES))
 def translations(locale: str) -> gettext.NullTranslations:
-    merged: gettext.NullTranslations | None = None
-    for po_path in catalog_files(locale):
+    """One catalog of every ``.po`` file of ``locale``: where two give the same message, the
+    first (``messages.po``, then by name) that translates it wins. Merged into one table, not
+    chained as fallbacks: a message of the last of 22 files was looked up 22 times (a page of
+    "My meetings" made 740 lookups, 1.5 ms)."""
+    files = catalog_files(locale)
+    if not files:
+        return gettext.NullTranslations()
+    catalogs: list[Catalog] = []
+    for po_path in files:
         with po_path.open("rb") as handle:
-            catalog = read_po(handle, locale=locale)
-        buffer = BytesIO()
-        write_mo(buffer, catalog, use_fuzzy=False)
-        buffer.seek(0)
-        current = gettext.GNUTranslations(buffer)
-        if merged is None:
-            merged = current
-        else:
-            merged.add_fallback(current)
-    return merged or gettext.NullTranslations()
+            catalogs.append(read_po(handle, locale=locale))
+    merged = catalogs[0]
+    for catalog in catalogs[1:]:
+        for message in catalog:
+            if not message.id:
+                continue  # the header
+            known = merged.get(message.id, context=message.context)
+            if known is None or not known.string or known.fuzzy:
+                merged[message.id] = message
+    buffer = BytesIO()
+    write_mo(buffer, merged, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
 
 
 def pick_locale(*candidates: str | None) -> str:
