@@ -106,3 +106,21 @@ def test_translations_exist_for_both_locales() -> None:
     assert i18n.gettext_for("vi").gettext("Log in") == "Đăng nhập"
     assert i18n.gettext_for("en").gettext("Log in") == "Log in"
     assert i18n.gettext_for("xx").gettext("Log in") == "Đăng nhập"
+
+
+def test_every_message_of_every_catalog_file_is_translated_by_the_first_file_that_does() -> None:
+    # The catalog files of a language are merged into one table: a message reads as the
+    # first file (messages.po, then by name) that translates it says.
+    from babel.messages.pofile import read_po
+
+    locale = "vi"
+    expected: dict[str, str] = {}
+    for path in i18n.catalog_files(locale):
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale=locale):
+                plain = isinstance(message.id, str) and message.id and not message.context
+                if plain and message.string and not message.fuzzy:
+                    expected.setdefault(str(message.id), str(message.string))
+    assert len(expected) > 100
+    merged = i18n.translations(locale)
+    assert {k: merged.gettext(k) for k in expected} == expected
