@@ -441,6 +441,17 @@ def check_slot_for(
         )
 
 
+def free_tables(session: Session, event: Event, slot: Slot, meeting: Meeting) -> list[int]:
+    """The slot's tables free for ``meeting``, lowest number first; a conflict when none is."""
+    candidates = _free_table_ids(session, slot, exclude_meeting=pk(meeting))
+    if not candidates:
+        raise Conflict(
+            _l("no table is free in {slot_label}", slot_label=slot_label(slot, event)),
+            [FieldError("table_id", "every table is taken in this slot")],
+        )
+    return candidates
+
+
 def place(
     session: Session,
     *,
@@ -449,10 +460,12 @@ def place(
     participants: Sequence[Participant],
     slot: Slot | None,
     table_id: int | None,
+    tables: list[int] | None = None,
 ) -> None:
     """Move the (already touched) meeting to ``slot`` at ``table_id`` (None: the lowest
-    numbered free table, trying the next one when a concurrent booking takes it), or
-    unschedule it when ``slot`` is None. Seats and quotas follow, all or nothing."""
+    numbered free table — of ``tables`` when the caller has just read them — trying the next
+    one when a concurrent booking takes it), or unschedule it when ``slot`` is None. Seats
+    and quotas follow, all or nothing."""
     was_booked = meeting.slot_id is not None
     if slot is None:
         if not was_booked:
@@ -472,12 +485,7 @@ def place(
             )
         candidates = [table_id]
     else:
-        candidates = _free_table_ids(session, slot, exclude_meeting=pk(meeting))
-        if not candidates:
-            raise Conflict(
-                _l("no table is free in {slot_label}", slot_label=slot_label(slot, event)),
-                [FieldError("table_id", "every table is taken in this slot")],
-            )
+        candidates = tables if tables is not None else free_tables(session, event, slot, meeting)
     if meeting.slot_id == slot.id and meeting.table_id in candidates:
         return
     lock_people(session, (pk(p) for p in participants))

@@ -25,6 +25,7 @@ from app.meetings.booking import (
     check_slot_for,
     clash,
     common_free_slots,
+    free_tables,
     insert_meeting,
     lock_people,
     place,
@@ -120,6 +121,9 @@ def place_meeting(
         return meeting
     if slot is None and meeting.slot_id is None:
         return meeting
+    # A full slot is refused before the meeting is touched: nothing written, nothing undone
+    # (a crowd booking into full slots made an UPDATE and a rollback each).
+    tables = free_tables(session, event, slot, meeting) if slot and table_id is None else None
     with changing(
         session, meeting, actor=actor, action=action, revision=revision, people=people
     ) as change:
@@ -130,6 +134,7 @@ def place_meeting(
             participants=party_participants(session, people),
             slot=slot,
             table_id=table_id,
+            tables=tables,
         )
         change.notify_placement(event)
     return meeting

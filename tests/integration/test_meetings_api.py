@@ -487,6 +487,36 @@ def test_a_booking_reads_its_people_once(fair: Fair) -> None:
     assert len(with_meeting) == 1, reads
 
 
+def test_booking_into_a_full_slot_is_refused_before_anything_is_written(fair: Fair) -> None:
+    # every table of slot 6 taken: the delegate is told which slot is full, naming the
+    # table, and the meeting is not touched (no UPDATE, its revision as it was)
+    fair.mode("self_service")
+    meeting = _accepted(fair)
+    fair.people["an"] = add_person(fair.db, fair.event_id, "Lê Văn An", languages=["vi"])
+    fair.people["wu"] = add_person(fair.db, fair.event_id, "Wu Jia-Hao", languages=["zh"])
+    for pair in (("bao", "minh"), ("chen", "mai"), ("an", "wu")):
+        assert fair.meet(*pair, slot=6).status_code == 201
+    writes: list[str] = []
+
+    def listener(*args: Any) -> None:
+        if not args[2].lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE")):
+            writes.append(args[2])
+
+    engine = get_engine()
+    sa_event.listen(engine, "before_cursor_execute", listener)
+    try:
+        refused = fair.post(f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(6)}, fair.hoa)
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", listener)
+    assert refused.status_code == 409, refused.text
+    assert _fields(refused) == {"table_id"}
+    assert "không còn bàn trống ở lượt 6" in refused.json()["detail"]
+    assert writes == []
+    again = fair.client.get(fair.base + f"/meetings/{meeting['id']}", headers=fair.hoa).json()
+    assert again["revision"] == meeting["revision"]
+    assert again["slot"] is None
+
+
 def test_delegates_cannot_book_when_the_organisers_schedule(fair: Fair) -> None:
     meeting = _accepted(fair)
     refused = fair.post(f"/meetings/{meeting['id']}/book", {}, fair.lin)
