@@ -286,28 +286,22 @@ def adjust_quota(
     for person in sorted(participants, key=pk):
         pid = pk(person)
         if delta > 0:
-            values = {"participant_id": pid, "booked": 0, "cap": None}
-            # The counter row appears on the first booking; a concurrent twin insert waits
-            # for this one and then does nothing.
-            if dialect == "postgresql":
-                session.execute(
-                    pg_insert(MeetingQuota)
-                    .values(**values)
-                    .on_conflict_do_nothing(index_elements=["participant_id"])
-                )
-            else:
-                session.execute(
-                    sqlite_insert(MeetingQuota)
-                    .values(**values)
-                    .on_conflict_do_nothing(index_elements=["participant_id"])
-                )
-            # The CHECK (cap IS NULL OR booked <= cap) refuses an increment past the cap; the
-            # cap is refreshed on the way, so a lowered cap applies to the next booking.
+            # One statement: the counter row appears on the first booking, else counts up (a
+            # concurrent twin waits for this one). The CHECK (cap IS NULL OR booked <= cap)
+            # refuses an increment past the cap; the cap is refreshed on the way, so a
+            # lowered cap applies to the next booking.
+            insert_ = pg_insert if dialect == "postgresql" else sqlite_insert
+            upsert = insert_(MeetingQuota).values(
+                participant_id=pid, booked=delta, cap=cap_for(person, event)
+            )
             session.execute(
-                update(MeetingQuota)
-                .where(col(MeetingQuota.participant_id) == pid)
-                .values(booked=col(MeetingQuota.booked) + delta, cap=cap_for(person, event))
-                .execution_options(synchronize_session=False)
+                upsert.on_conflict_do_update(
+                    index_elements=["participant_id"],
+                    set_={
+                        "booked": col(MeetingQuota.booked) + upsert.excluded.booked,
+                        "cap": upsert.excluded.cap,
+                    },
+                )
             )
         else:
             session.execute(
@@ -445,11 +439,15 @@ def free_tables(session: Session, event: Event, slot: Slot, meeting: Meeting) ->
     """The slot's tables free for ``meeting``, lowest number first; a conflict when none is."""
     candidates = _free_table_ids(session, slot, exclude_meeting=pk(meeting))
     if not candidates:
-        raise Conflict(
-            _l("no table is free in {slot_label}", slot_label=slot_label(slot, event)),
-            [FieldError("table_id", "every table is taken in this slot")],
-        )
+        raise _no_free_table(event, slot)
     return candidates
+
+
+def _no_free_table(event: Event, slot: Slot) -> Conflict:
+    return Conflict(
+        _l("no table is free in {slot_label}", slot_label=slot_label(slot, event)),
+        [FieldError("table_id", "every table is taken in this slot")],
+    )
 
 
 def place(
@@ -518,10 +516,7 @@ def place(
             if stage == "table_id" and table_id is None:
                 continue  # a concurrent booking took this table: try the next free one
             raise clash(session, stage, event, meeting, slot, candidate, participants) from exc
-    raise Conflict(
-        _l("no table is free in {slot_label}", slot_label=slot_label(slot, event)),
-        [FieldError("table_id", "every table is taken in this slot")],
-    )
+    raise _no_free_table(event, slot)
 
 
 def _meeting_of_parties(session: Session, event_id: int, key: str) -> Meeting | None:

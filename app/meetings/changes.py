@@ -101,6 +101,9 @@ class MeetingChange:
     people: Sequence[MeetingParticipant]
     before: dict[str, Any]
     attendance: bool = False
+    # who is in the meeting does not change (a placement, attendance): ``people`` are
+    # not read again for the audit entry and the e-mails
+    same_people: bool = False
     notices: list[Callable[[], object]] = field(default_factory=list)
 
     def then(self, notice: Callable[[], object]) -> None:
@@ -110,16 +113,19 @@ class MeetingChange:
     def notify_placement(self, event: Event) -> None:
         """Tell the people when the meeting got a time (booked) or another one (moved)."""
         session, meeting, actor, before = self.session, self.meeting, self.actor, self.before
+        people = self.people if self.same_people else None
         self.then(
             lambda: notify_placement(
-                session, event=event, meeting=meeting, actor=actor, before=before
+                session, event=event, meeting=meeting, actor=actor, before=before, people=people
             )
         )
 
     def finish(self) -> dict[str, Any]:
         """Write the audit entry (the changed fields and the revision), then the e-mails.
-        Attendance never changes who is in the meeting: its rows are not read again."""
-        people = self.people if self.attendance else meeting_people(self.session, pk(self.meeting))
+        Attendance never changes who is in the meeting: its rows are not read again (nor
+        for a change that says it keeps the same people)."""
+        kept = self.attendance or self.same_people
+        people = self.people if kept else meeting_people(self.session, pk(self.meeting))
         changes = diff(self.before, snapshot(self.meeting, people, attendance=self.attendance))
         changes["revision"] = [self.meeting.revision - 1, self.meeting.revision]
         record(
@@ -145,6 +151,7 @@ def begin(
     revision: int | None,
     people: Sequence[MeetingParticipant] | None = None,
     attendance: bool = False,
+    same_people: bool = False,
 ) -> MeetingChange:
     """Snapshot the meeting, then bump its revision if it is still ``revision`` (None: the
     one loaded). Change the meeting after this, then call ``finish``."""
@@ -152,7 +159,7 @@ def begin(
         people = meeting_people(session, pk(meeting))
     before = snapshot(meeting, people, attendance=attendance)
     touch(session, meeting, revision)
-    return MeetingChange(session, meeting, actor, action, people, before, attendance)
+    return MeetingChange(session, meeting, actor, action, people, before, attendance, same_people)
 
 
 @contextmanager
@@ -165,6 +172,7 @@ def changing(
     revision: int | None = None,
     people: Sequence[MeetingParticipant] | None = None,
     attendance: bool = False,
+    same_people: bool = False,
 ) -> Iterator[MeetingChange]:
     """``with changing(...) as change:`` change the meeting; on the way out the change is
     audited, its e-mails queued and the session flushed. An error inside records nothing."""
@@ -176,6 +184,7 @@ def changing(
         revision=revision,
         people=people,
         attendance=attendance,
+        same_people=same_people,
     )
     yield change
     change.finish()

@@ -125,7 +125,13 @@ def place_meeting(
     # (a crowd booking into full slots made an UPDATE and a rollback each).
     tables = free_tables(session, event, slot, meeting) if slot and table_id is None else None
     with changing(
-        session, meeting, actor=actor, action=action, revision=revision, people=people
+        session,
+        meeting,
+        actor=actor,
+        action=action,
+        revision=revision,
+        people=people,
+        same_people=True,
     ) as change:
         place(
             session,

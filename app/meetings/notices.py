@@ -46,9 +46,12 @@ def notify_people(
     actor: User | None,
     context: dict[str, Any],
     only: Sequence[int] | None = None,
+    people: Sequence[MeetingParticipant] | None = None,
 ) -> None:
-    """E-mail the meeting's people (not the one who made the change), naming the others."""
-    people = meeting_people(session, pk(meeting))
+    """E-mail the meeting's people (not the one who made the change), naming the others.
+    ``people``: the meeting's people when the caller holds them as they are now."""
+    if people is None:
+        people = meeting_people(session, pk(meeting))
     everyone = participants_by_id(session, [p.participant_id for p in people])
     for person in everyone.values():
         if only is not None and person.id not in only:
@@ -79,6 +82,7 @@ def notify_placement(
     meeting: Meeting,
     actor: User | None,
     before: dict[str, Any],
+    people: Sequence[MeetingParticipant] | None = None,
 ) -> None:
     if (before["slot_id"], before["table_id"]) == (meeting.slot_id, meeting.table_id):
         return
@@ -91,6 +95,7 @@ def notify_placement(
             meeting=meeting,
             actor=actor,
             context={"starts_at": starts_at, "table_number": number},
+            people=people,
         )
         return
     old_starts_at, old_number = slot_context(session, event, before["slot_id"], before["table_id"])
@@ -106,6 +111,7 @@ def notify_placement(
             "old_starts_at": old_starts_at,
             "old_table_number": old_number,
         },
+        people=people,
     )
 
 
