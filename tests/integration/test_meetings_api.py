@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -458,25 +459,36 @@ def test_the_e_mails_name_the_counterparts_organisation_in_the_readers_language(
     assert "Nguyễn Thị Hoa (Do Son Foods JSC) accepted" in accepted.body_text
 
 
+def _statements_of(call: Callable[[], Any]) -> tuple[list[str], Any]:
+    """The SQL statements ``call()`` sends to the database, and what it returns."""
+    statements: list[str] = []
+
+    def listener(*args: Any) -> None:
+        statements.append(args[2])
+
+    engine = get_engine()
+    sa_event.listen(engine, "before_cursor_execute", listener)
+    try:
+        answer = call()
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", listener)
+    return statements, answer
+
+
 def test_a_booking_reads_its_people_once(fair: Fair) -> None:
     # Booking asks twice for the same people (may this person act for a party, then whom to
     # seat): the second ask is answered from memory, not by another query.
     fair.mode("self_service")
     meeting = _accepted(fair)
-    reads: list[str] = []
-
-    def listener(*args: Any) -> None:
-        sql = args[2]
-        # PostgreSQL also locks the people's rows (FOR NO KEY UPDATE): a lock, not a read
-        if sql.lstrip().startswith("SELECT") and "participant" in sql and "FOR " not in sql:
-            reads.append(sql)
-
-    engine = get_engine()
-    sa_event.listen(engine, "before_cursor_execute", listener)
-    try:
-        booked = fair.post(f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(3)}, fair.lin)
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", listener)
+    statements, booked = _statements_of(
+        lambda: fair.post(f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(3)}, fair.lin)
+    )
+    # PostgreSQL also locks the people's rows (FOR NO KEY UPDATE): a lock, not a read
+    reads = [
+        sql
+        for sql in statements
+        if sql.lstrip().startswith("SELECT") and "participant" in sql and "FOR " not in sql
+    ]
     assert booked.status_code == 200, booked.text
     assert booked.json()["slot"]["number"] == 3
     # The booking reads the people with the meeting, in one statement; one more read for the
@@ -496,18 +508,14 @@ def test_booking_into_a_full_slot_is_refused_before_anything_is_written(fair: Fa
     fair.people["wu"] = add_person(fair.db, fair.event_id, "Wu Jia-Hao", languages=["zh"])
     for pair in (("bao", "minh"), ("chen", "mai"), ("an", "wu")):
         assert fair.meet(*pair, slot=6).status_code == 201
-    writes: list[str] = []
-
-    def listener(*args: Any) -> None:
-        if not args[2].lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE")):
-            writes.append(args[2])
-
-    engine = get_engine()
-    sa_event.listen(engine, "before_cursor_execute", listener)
-    try:
-        refused = fair.post(f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(6)}, fair.hoa)
-    finally:
-        sa_event.remove(engine, "before_cursor_execute", listener)
+    statements, refused = _statements_of(
+        lambda: fair.post(f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(6)}, fair.hoa)
+    )
+    writes = [
+        sql
+        for sql in statements
+        if not sql.lstrip().upper().startswith(("SELECT", "SAVEPOINT", "RELEASE"))
+    ]
     assert refused.status_code == 409, refused.text
     assert _fields(refused) == {"table_id"}
     assert "không còn bàn trống ở lượt 6" in refused.json()["detail"]
