@@ -12,6 +12,7 @@ from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
+from app.db import hold
 from app.errors import Forbidden, NotFound
 from app.events import service as events
 from app.events.models import (
@@ -67,7 +68,7 @@ def meeting_people(session: Session, meeting_id: int) -> list[MeetingParticipant
 def participants_by_id(session: Session, ids: Sequence[int]) -> dict[int, Participant]:
     """The participants of ``ids``; those this unit of work has read already come from memory
     (a query would not refresh them either), the rest in one query. The rows read are held
-    for the unit of work (``session.info``): the identity map keeps a row only while something
+    for the unit of work (``app.db.hold``): the identity map keeps a row only while something
     refers to it, and a booking asks for the same people twice (may they act, then where)."""
     found: dict[int, Participant] = {}
     for i in ids:
@@ -78,12 +79,8 @@ def participants_by_id(session: Session, ids: Sequence[int]) -> dict[int, Partic
     if missing:
         rows = session.exec(select(Participant).where(col(Participant.id).in_(missing))).all()
         found.update({pk(p): p for p in rows})
-        _hold(session, rows)
+        hold(session, *rows)
     return found
-
-
-def _hold(session: Session, participants: Sequence[Participant]) -> None:
-    session.info.setdefault("held_participants", []).extend(participants)
 
 
 def party_participants(session: Session, people: Sequence[MeetingParticipant]) -> list[Participant]:
@@ -134,7 +131,7 @@ def load_meeting(
     meeting = rows[0][0] if rows else None
     if meeting is None or meeting.event_id != event_id:
         raise NotFound("Meeting", meeting_id)
-    _hold(session, [person for _, _, person in rows if person is not None])
+    hold(session, *(person for _, _, person in rows if person is not None))
     return event, meeting, _parties_first([seat for _, seat, _ in rows if seat is not None])
 
 
