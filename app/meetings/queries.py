@@ -29,6 +29,7 @@ from app.meetings.models import (
     MeetingStatus,
     RequestStatus,
 )
+from app.meetings.readmodel import in_meeting_order
 from app.meetings.rules import ACTIVE_VALUES, own_participant
 from app.pagination import page_total
 from app.registration import service as registration
@@ -47,22 +48,14 @@ def default_session_id(session: Session, event_id: int) -> int | None:
     return ids[0] if len(ids) == 1 else None
 
 
-_PEOPLE_ORDER = (col(MeetingParticipant.added_at), col(MeetingParticipant.participant_id))
-
-
-def _parties_first(rows: Sequence[MeetingParticipant]) -> list[MeetingParticipant]:
-    order = {MeetingRole.party.value: 0, MeetingRole.interpreter.value: 1}
-    return sorted(rows, key=lambda r: order.get(r.role, 2))
-
-
 def meeting_people(session: Session, meeting_id: int) -> list[MeetingParticipant]:
-    """The meeting's people: parties first, then interpreters and colleagues."""
-    rows = session.exec(
-        select(MeetingParticipant)
-        .where(MeetingParticipant.meeting_id == meeting_id)
-        .order_by(*_PEOPLE_ORDER)
-    ).all()
-    return _parties_first(rows)
+    """The meeting's people, in meeting order (parties first, then interpreters and
+    colleagues: ``readmodel.in_meeting_order``)."""
+    return in_meeting_order(
+        session.exec(
+            select(MeetingParticipant).where(MeetingParticipant.meeting_id == meeting_id)
+        ).all()
+    )
 
 
 def participants_by_id(session: Session, ids: Sequence[int]) -> dict[int, Participant]:
@@ -126,13 +119,12 @@ def load_meeting(
         .outerjoin(MeetingParticipant, col(MeetingParticipant.meeting_id) == col(Meeting.id))
         .outerjoin(Participant, col(Participant.id) == col(MeetingParticipant.participant_id))
         .where(col(Meeting.id) == meeting_id)
-        .order_by(*_PEOPLE_ORDER)
     ).all()
     meeting = rows[0][0] if rows else None
     if meeting is None or meeting.event_id != event_id:
         raise NotFound("Meeting", meeting_id)
     hold(session, *(person for _, _, person in rows if person is not None))
-    return event, meeting, _parties_first([seat for _, seat, _ in rows if seat is not None])
+    return event, meeting, in_meeting_order(seat for _, seat, _ in rows if seat is not None)
 
 
 def acts_for_any(

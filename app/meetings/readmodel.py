@@ -22,6 +22,12 @@ from app.types import pk
 _ROLE_ORDER = {MeetingRole.party.value: 0, MeetingRole.interpreter.value: 1}
 
 
+def in_meeting_order(rows: Iterable[MeetingParticipant]) -> list[MeetingParticipant]:
+    """A meeting's people as every list shows them: parties, then interpreters, then
+    colleagues, each by the time they were added."""
+    return sorted(rows, key=lambda r: (_ROLE_ORDER.get(r.role, 2), r.added_at, r.participant_id))
+
+
 def by_id(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, Any]:
     """Rows of ``model`` by id, in one query."""
     wanted = sorted({i for i in ids if i})
@@ -33,8 +39,7 @@ def by_id(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, 
 def people_by_meeting(
     session: Session, meeting_ids: Sequence[int]
 ) -> dict[int, list[MeetingParticipant]]:
-    """Each meeting's people in the order of ``queries.meeting_people``: parties, then
-    interpreters, then colleagues, each by the time they were added."""
+    """Each meeting's people, in meeting order (``in_meeting_order``)."""
     out: dict[int, list[MeetingParticipant]] = {i: [] for i in meeting_ids}
     if not meeting_ids:
         return out
@@ -42,9 +47,7 @@ def people_by_meeting(
         select(MeetingParticipant).where(col(MeetingParticipant.meeting_id).in_(list(out)))
     ).all():
         out[row.meeting_id].append(row)
-    for rows in out.values():
-        rows.sort(key=lambda r: (_ROLE_ORDER.get(r.role, 2), r.added_at, r.participant_id))
-    return out
+    return {meeting_id: in_meeting_order(rows) for meeting_id, rows in out.items()}
 
 
 def parties(session: Session, meeting_ids: Sequence[int]) -> dict[int, list[Participant]]:
