@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from sqlalchemy import delete, func, insert, update
+from sqlalchemy import and_, delete, func, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Invalid, NotFound, _l
@@ -57,8 +58,36 @@ def slot_of_event(session: Session, event_id: int, slot_id: int) -> Slot:
         .where(col(Slot.id) == slot_id, col(EventSession.event_id) == event_id)
     ).first()
     if slot is None:
-        raise Invalid("slot_id", _l("slot {slot_id} is not a slot of this event", slot_id=slot_id))
+        raise _not_a_slot(slot_id)
     return slot
+
+
+def slot_with_free_tables(
+    session: Session, event_id: int, slot_id: int, *, exclude_meeting: int | None
+) -> tuple[Slot, list[int]]:
+    """``slot_of_event`` and the slot's free tables, lowest number first, in one statement:
+    what a booking reads before anything is changed (a crowd booking into full slots sent
+    two statements for it)."""
+    rows = session.exec(
+        select(Slot, MeetingTable.id)
+        .join(EventSession, col(EventSession.id) == col(Slot.session_id))
+        .outerjoin(
+            MeetingTable,
+            and_(
+                col(MeetingTable.session_id) == col(Slot.session_id),
+                col(MeetingTable.id).not_in(_taken_tables(slot_id, exclude_meeting)),
+            ),
+        )
+        .where(col(Slot.id) == slot_id, col(EventSession.event_id) == event_id)
+        .order_by(col(MeetingTable.number))
+    ).all()
+    if not rows:
+        raise _not_a_slot(slot_id)
+    return rows[0][0], [int(table) for _, table in rows if table is not None]
+
+
+def _not_a_slot(slot_id: int) -> Invalid:
+    return Invalid("slot_id", _l("slot {slot_id} is not a slot of this event", slot_id=slot_id))
 
 
 def blocked_slot_ids(session: Session, participant_ids: Sequence[int]) -> dict[int, set[int]]:
@@ -94,17 +123,25 @@ def _overlapping_busy(
 
 def _free_table_ids(session: Session, slot: Slot, *, exclude_meeting: int | None) -> list[int]:
     """The slot's free tables, lowest number first."""
-    taken = select(Meeting.table_id).where(
-        Meeting.slot_id == slot.id, col(Meeting.table_id).is_not(None)
-    )
-    if exclude_meeting is not None:
-        taken = taken.where(Meeting.id != exclude_meeting)
     rows = session.exec(
         select(MeetingTable.id)
-        .where(MeetingTable.session_id == slot.session_id, col(MeetingTable.id).not_in(taken))
+        .where(
+            MeetingTable.session_id == slot.session_id,
+            col(MeetingTable.id).not_in(_taken_tables(pk(slot), exclude_meeting)),
+        )
         .order_by(col(MeetingTable.number))
     ).all()
     return [int(r) for r in rows if r is not None]
+
+
+def _taken_tables(slot_id: int, exclude_meeting: int | None) -> SelectOfScalar[int | None]:
+    """The tables of a slot's meetings (but ``exclude_meeting``'s), as a subquery."""
+    taken = select(col(Meeting.table_id)).where(
+        Meeting.slot_id == slot_id, col(Meeting.table_id).is_not(None)
+    )
+    if exclude_meeting is not None:
+        taken = taken.where(Meeting.id != exclude_meeting)
+    return taken
 
 
 @dataclass(frozen=True)
@@ -439,11 +476,11 @@ def free_tables(session: Session, event: Event, slot: Slot, meeting: Meeting) ->
     """The slot's tables free for ``meeting``, lowest number first; a conflict when none is."""
     candidates = _free_table_ids(session, slot, exclude_meeting=pk(meeting))
     if not candidates:
-        raise _no_free_table(event, slot)
+        raise no_free_table(event, slot)
     return candidates
 
 
-def _no_free_table(event: Event, slot: Slot) -> Conflict:
+def no_free_table(event: Event, slot: Slot) -> Conflict:
     return Conflict(
         _l("no table is free in {slot_label}", slot_label=slot_label(slot, event)),
         [FieldError("table_id", "every table is taken in this slot")],
@@ -516,7 +553,7 @@ def place(
             if stage == "table_id" and table_id is None:
                 continue  # a concurrent booking took this table: try the next free one
             raise clash(session, stage, event, meeting, slot, candidate, participants) from exc
-    raise _no_free_table(event, slot)
+    raise no_free_table(event, slot)
 
 
 def _meeting_of_parties(session: Session, event_id: int, key: str) -> Meeting | None:

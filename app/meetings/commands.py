@@ -25,11 +25,12 @@ from app.meetings.booking import (
     check_slot_for,
     clash,
     common_free_slots,
-    free_tables,
     insert_meeting,
     lock_people,
+    no_free_table,
     place,
     slot_of_event,
+    slot_with_free_tables,
 )
 from app.meetings.changes import (
     MeetingChange,
@@ -114,7 +115,14 @@ def place_meeting(
     require_open(meeting)
     if people is None:
         people = meeting_people(session, pk(meeting))
-    slot = slot_of_event(session, meeting.event_id, slot_id) if slot_id is not None else None
+    slot: Slot | None = None
+    tables: list[int] | None = None  # free tables, when the lowest numbered one is wanted
+    if slot_id is not None and table_id is None:
+        slot, tables = slot_with_free_tables(
+            session, meeting.event_id, slot_id, exclude_meeting=pk(meeting)
+        )
+    elif slot_id is not None:
+        slot = slot_of_event(session, meeting.event_id, slot_id)
     if slot is None and table_id is not None:
         raise Invalid("table_id", "a table needs a slot")
     if slot is not None and slot.id == meeting.slot_id and table_id in (None, meeting.table_id):
@@ -123,7 +131,8 @@ def place_meeting(
         return meeting
     # A full slot is refused before the meeting is touched: nothing written, nothing undone
     # (a crowd booking into full slots made an UPDATE and a rollback each).
-    tables = free_tables(session, event, slot, meeting) if slot and table_id is None else None
+    if slot is not None and tables == []:
+        raise no_free_table(event, slot)
     with changing(
         session,
         meeting,

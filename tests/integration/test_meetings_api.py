@@ -520,6 +520,10 @@ def test_booking_into_a_full_slot_is_refused_before_anything_is_written(fair: Fa
     assert _fields(refused) == {"table_id"}
     assert "không còn bàn trống ở lượt 6" in refused.json()["detail"]
     assert writes == []
+    # the slot and its free tables are read together, in one statement
+    slot_reads = [sql for sql in statements if "FROM slot" in sql]
+    assert len(slot_reads) == 1, slot_reads
+    assert "meeting_table" in slot_reads[0]
     again = fair.client.get(fair.base + f"/meetings/{meeting['id']}", headers=fair.hoa).json()
     assert again["revision"] == meeting["revision"]
     assert again["slot"] is None
