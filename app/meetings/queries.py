@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import bindparam, case, func
-from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from app.auth.models import User
@@ -18,6 +17,7 @@ from app.events import service as events
 from app.events.models import (
     Event,
     EventSession,
+    MeetingTable,
     SessionKind,
     Slot,
 )
@@ -29,7 +29,7 @@ from app.meetings.models import (
     MeetingStatus,
     RequestStatus,
 )
-from app.meetings.readmodel import in_meeting_order
+from app.meetings.readmodel import by_id, in_meeting_order
 from app.meetings.rules import ACTIVE_VALUES, own_participant
 from app.pagination import page_total
 from app.registration import service as registration
@@ -59,20 +59,12 @@ def meeting_people(session: Session, meeting_id: int) -> list[MeetingParticipant
 
 
 def participants_by_id(session: Session, ids: Sequence[int]) -> dict[int, Participant]:
-    """The participants of ``ids``; those this unit of work has read already come from memory
-    (a query would not refresh them either), the rest in one query. The rows read are held
-    for the unit of work (``app.db.hold``): the identity map keeps a row only while something
-    refers to it, and a booking asks for the same people twice (may they act, then where)."""
-    found: dict[int, Participant] = {}
-    for i in ids:
-        known = session.identity_map.get(identity_key(Participant, i))
-        if isinstance(known, Participant):
-            found[i] = known
-    missing = [i for i in ids if i not in found]
-    if missing:
-        rows = session.exec(select(Participant).where(col(Participant.id).in_(missing))).all()
-        found.update({pk(p): p for p in rows})
-        hold(session, *rows)
+    """The participants of ``ids`` (``readmodel.by_id``: those this unit of work has read
+    already come from memory). The rows are held for the unit of work (``app.db.hold``): the
+    identity map keeps a row only while something refers to it, and a booking asks for the
+    same people twice (may they act, then where)."""
+    found: dict[int, Participant] = by_id(session, Participant, ids)
+    hold(session, *found.values())
     return found
 
 
@@ -194,8 +186,17 @@ def list_meetings(
         query = query.where(Meeting.session_id == session_id)
     if status is not None:
         query = query.where(Meeting.status == status.value)
-    rows = session.exec(_time_order(query).limit(limit).offset(offset)).all()
-    return list(rows), page_total(session, query, rows, limit, offset)
+    # with each meeting's slot and table (kept for the unit of work: readmodel.by_id finds
+    # them without another query)
+    rows = session.execute(
+        _time_order(query.add_columns(Slot, MeetingTable))
+        .outerjoin(MeetingTable, col(MeetingTable.id) == col(Meeting.table_id))
+        .limit(limit)
+        .offset(offset)
+    ).all()
+    hold(session, *(row for _, slot, table in rows for row in (slot, table) if row is not None))
+    meetings: list[Meeting] = [meeting for meeting, _, _ in rows]
+    return meetings, page_total(session, query, meetings, limit, offset)
 
 
 def participant_agenda(session: Session, *, event_id: int, participant_id: int) -> list[Meeting]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, col, select
 
 from app.events.models import MeetingTable, Slot
@@ -29,11 +30,20 @@ def in_meeting_order(rows: Iterable[MeetingParticipant]) -> list[MeetingParticip
 
 
 def by_id(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, Any]:
-    """Rows of ``model`` by id, in one query."""
-    wanted = sorted({i for i in ids if i})
-    if not wanted:
-        return {}
-    return {pk(row): row for row in session.exec(select(model).where(col(model.id).in_(wanted)))}
+    """Rows of ``model`` by id: those this unit of work has read already from memory (a
+    query would not refresh them either), the rest in one query."""
+    found: dict[int, Any] = {}
+    missing: list[int] = []
+    for i in sorted({i for i in ids if i}):
+        known = session.identity_map.get(identity_key(model, i))
+        if isinstance(known, model):
+            found[i] = known
+        else:
+            missing.append(i)
+    if missing:
+        rows = session.exec(select(model).where(col(model.id).in_(missing)))
+        found.update({pk(row): row for row in rows})
+    return found
 
 
 def people_by_meeting(

@@ -103,22 +103,17 @@ def _mine_context(
                 and not view.locked
             ):
                 view.free_slots = booking.common_free_slots(session, view.id)
-    inbox, _ = requests.list_requests(
+    # both boxes in one statement (newest first), then each kept to the list's length
+    both, _ = requests.list_requests(
         session,
         viewer=user,
         event_id=pk(event),
-        box=RequestBox.inbox,
+        box=RequestBox.all,
         participant_id=me,
-        limit=LIST_LIMIT,
+        limit=2 * LIST_LIMIT,
     )
-    outbox, _ = requests.list_requests(
-        session,
-        viewer=user,
-        event_id=pk(event),
-        box=RequestBox.outbox,
-        participant_id=me,
-        limit=LIST_LIMIT,
-    )
+    inbox = [r for r in both if r.recipient_id == me][:LIST_LIMIT]
+    outbox = [r for r in both if r.recipient_id != me][:LIST_LIMIT]
     answers = views.request_views(session, event, [*inbox, *outbox])  # read together
     context.update(
         {

@@ -25,9 +25,11 @@ from app.registration.models import Participant
 from app.settings import get_settings
 from app.types import pk
 from bench.scale_builder import ScaleEvent, build
+from tests.integration import test_meetings_pages as pages
 from tests.integration import test_private_page_cache as private_cache
 
 remembered = private_cache.remembered
+fair = pages.fair
 pytestmark = pytest.mark.usefixtures("fast_password_hashing")
 
 
@@ -314,3 +316,27 @@ def build_fair_for(client: TestClient, db: Session, headers: dict[str, str]) -> 
     from tests.integration.conftest import build_fair
 
     return build_fair(client, db, headers, cast=("lin", "hoa"))
+
+
+def test_my_meetings_is_built_with_its_slots_tables_and_both_boxes_of_requests_at_once(
+    fair: pages.Fair,
+) -> None:
+    # Lin has a meeting (in slot 2 at table 3), a request she sent and one sent to her.
+    fair.meet("lin", "bao", slot_id=fair.slot(2), table_id=fair.table(3))
+    pages._ask(fair, "lin", "chen", "Xin gặp anh Trần")
+    pages._ask(fair, "hoa", "lin", "Xin gặp chị Lin")
+    browser = fair.browser("lin")
+    with counting() as statements:
+        page = browser.get(f"/events/{fair.event_id}/meetings/mine?lang=en")
+    assert page.status_code == 200, page.text
+    text = pages._text(page.text)
+    assert "Trần Quốc Bảo" in text
+    assert "Xin gặp anh Trần" in text
+    assert "Xin gặp chị Lin" in text
+    # each meeting is read with its slot and table; the requests she sent and received in one
+    # statement (it was a statement each for slots, tables, inbox and outbox)
+    assert not [sql for sql in statements if sql.lstrip().startswith("SELECT slot.")]
+    assert not [sql for sql in statements if sql.lstrip().startswith("SELECT meeting_table.")]
+    requests = [sql for sql in statements if sql.lstrip().startswith("SELECT meeting_request.")]
+    assert len(requests) == 1, requests
+    assert len(statements) <= 10, statements
