@@ -100,7 +100,7 @@ DECLINE_REASONS = (
 )
 CANCEL_REASONS = (
     "Đại diện doanh nghiệp có việc đột xuất, không tham dự buổi chiều.",
-    "The delegate's flight was changed; he leaves Hải Phòng at 15:00.",
+    "Chuyến bay của đại biểu bị đổi giờ, ông rời Hải Phòng lúc 15:00.",
     "Hai bên đã gặp nhau tại khu trưng bày buổi sáng và thống nhất liên hệ sau.",
     "Doanh nghiệp đề nghị dời sang buổi làm việc riêng tại nhà máy.",
 )
