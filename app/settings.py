@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     # keeps open: more threads than connections only queue for the pool; more connections
     # than threads sit idle. PostgreSQL's max_connections must cover processes × (this + 10).
     db_pool_size: int = Field(default=20, ge=2, le=200)
+    # How many of those requests are of the routes a crowd calls at once on the day (a
+    # delegate's agenda, their meetings through the API, booking: app.db.one_thread); the
+    # others wait their turn. Python runs one thread at a time, so a few threads in turn
+    # answer a crowd sooner and more evenly than many at once (bench/load_bench.py).
+    crowd_threads: int = Field(default=4, ge=1, le=200)
     # Where a print job runs once asked for (app.exports.jobs.start):
     #   process - a separate short-lived process (``ketnoi print-job ID``) with at most
     #             print_memory_limit_mb of address space: the web worker never grows;
