@@ -34,9 +34,10 @@ def by_id(session: Session, model: Any, ids: Iterable[int | None]) -> dict[int, 
     query would not refresh them either), the rest in one query."""
     found: dict[int, Any] = {}
     missing: list[int] = []
+    deleted = session.deleted  # (deleted in this unit of work, not yet flushed: a query omits them)
     for i in sorted({i for i in ids if i}):
         known = session.identity_map.get(identity_key(model, i))
-        if isinstance(known, model):
+        if isinstance(known, model) and known not in deleted:
             found[i] = known
         else:
             missing.append(i)
