@@ -121,19 +121,6 @@ def _overlapping_busy(
     return session.exec(query).first() is not None
 
 
-def _free_table_ids(session: Session, slot: Slot, *, exclude_meeting: int | None) -> list[int]:
-    """The slot's free tables, lowest number first."""
-    rows = session.exec(
-        select(MeetingTable.id)
-        .where(
-            MeetingTable.session_id == slot.session_id,
-            col(MeetingTable.id).not_in(_taken_tables(pk(slot), exclude_meeting)),
-        )
-        .order_by(col(MeetingTable.number))
-    ).all()
-    return [int(r) for r in rows if r is not None]
-
-
 def _taken_tables(slot_id: int, exclude_meeting: int | None) -> SelectOfScalar[int | None]:
     """The tables of a slot's meetings (but ``exclude_meeting``'s), as a subquery."""
     taken = select(col(Meeting.table_id)).where(
@@ -474,7 +461,15 @@ def check_slot_for(
 
 def free_tables(session: Session, event: Event, slot: Slot, meeting: Meeting) -> list[int]:
     """The slot's tables free for ``meeting``, lowest number first; a conflict when none is."""
-    candidates = _free_table_ids(session, slot, exclude_meeting=pk(meeting))
+    rows = session.exec(
+        select(MeetingTable.id)
+        .where(
+            MeetingTable.session_id == slot.session_id,
+            col(MeetingTable.id).not_in(_taken_tables(pk(slot), pk(meeting))),
+        )
+        .order_by(col(MeetingTable.number))
+    ).all()
+    candidates = [int(r) for r in rows if r is not None]
     if not candidates:
         raise no_free_table(event, slot)
     return candidates
