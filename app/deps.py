@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
+from sqlalchemy import Executable, Integer, bindparam
 from sqlmodel import Session, col
 from sqlmodel.sql.expression import Select
 
@@ -37,14 +39,14 @@ def _user_from_request(
     request: Request, session: Session, token: str | None, event_id: int | None = None
 ) -> User | None:
     if token:
-        found = _lookup(session, auth_service.api_token_lookup(token), event_id)
+        found = _lookup(session, auth_service.API_TOKEN_LOOKUP, token, event_id)
         user = found and auth_service.token_user(*found)
         if user is None:
             raise Unauthorized("the access token is invalid, expired or revoked")
         return user
     key = request.cookies.get(SESSION_COOKIE)
     if key:
-        found = _lookup(session, auth_service.web_session_lookup(key), event_id)
+        found = _lookup(session, auth_service.WEB_SESSION_LOOKUP, key, event_id)
         user = found and auth_service.session_user(*found)
         if user is not None:
             _check_cookie_api_write(request)
@@ -52,25 +54,34 @@ def _user_from_request(
     return None
 
 
-def _lookup(session: Session, query: Select[Any, User], event_id: int | None) -> Any:
-    """The (token or session, user) row of ``query``. With ``event_id`` the same statement
-    reads the event (into the unit of work: ``events.get_event`` reads it from there) and the
-    user's own registration of it (app.registration.own): a page of one event a crowd reads
-    (My meetings, the meetings API) starts with one statement instead of three."""
+def _lookup(session: Session, query: Select[Any, User], secret: str, event_id: int | None) -> Any:
+    """The (token or session, user) row of ``query`` (auth_service.API_TOKEN_LOOKUP or
+    WEB_SESSION_LOOKUP) for ``secret``. With ``event_id`` the same statement reads the event
+    (into the unit of work: ``events.get_event`` reads it from there) and the user's own
+    registration of it (app.registration.own): a page of one event a crowd reads (My
+    meetings, the meetings API) starts with one statement instead of three."""
+    params = auth_service.lookup_params(secret)
     if event_id is None:
-        return session.exec(query).first()
-    joined = (
-        query.add_columns(Event, Participant)
-        .outerjoin(Event, col(Event.id) == event_id)
-        .outerjoin(Participant, own_registration.of(event_id, col(User.id)))
-    )
-    row = session.execute(joined).first()
+        return session.exec(query, params=params).first()
+    row = session.execute(_with_event(query), {**params, "event_id": event_id}).first()
     if row is None:
         return None
     auth, user, event, own = row
     hold(session, event)
     own_registration.remember(session, event_id, pk(user), own)
     return auth, user
+
+
+@cache
+def _with_event(query: Select[Any, User]) -> Executable:
+    """``query`` joined with the event ``:event_id`` and the user's registration of it, built
+    once per lookup statement."""
+    event_id = bindparam("event_id", type_=Integer)
+    return (
+        query.add_columns(Event, Participant)
+        .outerjoin(Event, col(Event.id) == event_id)
+        .outerjoin(Participant, own_registration.of(event_id, col(User.id)))
+    )
 
 
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
 from sqlmodel import Session, col, delete, select
 from sqlmodel.sql.expression import Select
 
@@ -189,17 +190,28 @@ def issue_api_token(session: Session, settings: Settings, *, user: User) -> str:
     return token
 
 
-def api_token_lookup(token: str) -> Select[ApiToken, User]:
-    """The statement reading an API token with its user (app.deps adds to it)."""
-    return (
-        select(ApiToken, User)
-        .join(User, col(User.id) == col(ApiToken.user_id))
-        .where(ApiToken.token_hash == digest(token))
-    )
+# The statements reading a token or a web session with its user, by the hash of the secret
+# (``lookup_params``): built once, as app.deps runs one on nearly every request (building
+# and keying a statement cost more than running it).
+API_TOKEN_LOOKUP: Select[ApiToken, User] = (
+    select(ApiToken, User)
+    .join(User, col(User.id) == col(ApiToken.user_id))
+    .where(col(ApiToken.token_hash) == bindparam("secret_hash"))
+)
+WEB_SESSION_LOOKUP: Select[WebSession, User] = (
+    select(WebSession, User)
+    .join(User, col(User.id) == col(WebSession.user_id))
+    .where(col(WebSession.key_hash) == bindparam("secret_hash"))
+)
+
+
+def lookup_params(secret: str) -> dict[str, Any]:
+    """The parameters of ``API_TOKEN_LOOKUP`` or ``WEB_SESSION_LOOKUP`` for a secret."""
+    return {"secret_hash": digest(secret)}
 
 
 def token_user(row: ApiToken, user: User) -> User | None:
-    """The user of a token read by ``api_token_lookup``, unless it is revoked or expired or
+    """The user of a token read by ``API_TOKEN_LOOKUP``, unless it is revoked or expired or
     the account is disabled."""
     if row.revoked_at is not None or row.expires_at <= utcnow():
         return None
@@ -207,7 +219,7 @@ def token_user(row: ApiToken, user: User) -> User | None:
 
 
 def user_for_api_token(session: Session, token: str) -> User | None:
-    found = session.exec(api_token_lookup(token)).first()
+    found = session.exec(API_TOKEN_LOOKUP, params=lookup_params(token)).first()
     return None if found is None else token_user(*found)
 
 
@@ -232,17 +244,8 @@ def start_web_session(session: Session, settings: Settings, *, user: User) -> st
     return key
 
 
-def web_session_lookup(key: str) -> Select[WebSession, User]:
-    """The statement reading a web session with its user (app.deps adds to it)."""
-    return (
-        select(WebSession, User)
-        .join(User, col(User.id) == col(WebSession.user_id))
-        .where(WebSession.key_hash == digest(key))
-    )
-
-
 def session_user(row: WebSession, user: User) -> User | None:
-    """The user of a session read by ``web_session_lookup``, unless it has expired or the
+    """The user of a session read by ``WEB_SESSION_LOOKUP``, unless it has expired or the
     account is disabled."""
     if row.expires_at <= utcnow():
         return None
@@ -250,7 +253,7 @@ def session_user(row: WebSession, user: User) -> User | None:
 
 
 def user_for_web_session(session: Session, key: str) -> User | None:
-    found = session.exec(web_session_lookup(key)).first()
+    found = session.exec(WEB_SESSION_LOOKUP, params=lookup_params(key)).first()
     return None if found is None else session_user(*found)
 
 

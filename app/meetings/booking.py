@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
-from sqlalchemy import and_, delete, func, insert, update
+from sqlalchemy import Integer, and_, bindparam, delete, func, insert, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import Session, col, select
-from sqlmodel.sql.expression import SelectOfScalar
+from sqlmodel.sql.expression import Select, SelectOfScalar
 
 from app.auth.models import User
 from app.errors import Conflict, FieldError, Invalid, NotFound, _l
@@ -69,21 +70,34 @@ def slot_with_free_tables(
     what a booking reads before anything is changed (a crowd booking into full slots sent
     two statements for it)."""
     rows = session.exec(
+        _SLOT_WITH_FREE_TABLES[exclude_meeting is not None],
+        params={"slot_id": slot_id, "event_id": event_id, "exclude_meeting": exclude_meeting},
+    ).all()
+    if not rows:
+        raise _not_a_slot(slot_id)
+    return rows[0][0], [int(table) for _, table in rows if table is not None]
+
+
+def _slot_with_free_tables(exclude_meeting: bool) -> Select[Slot, int | None]:
+    """The statement of ``slot_with_free_tables``, on parameters: a crowd books at once,
+    and building and keying a statement cost more than running it."""
+    slot_id = bindparam("slot_id", type_=Integer)
+    taken = _taken_tables(
+        slot_id, bindparam("exclude_meeting", type_=Integer) if exclude_meeting else None
+    )
+    return (
         select(Slot, MeetingTable.id)
         .join(EventSession, col(EventSession.id) == col(Slot.session_id))
         .outerjoin(
             MeetingTable,
             and_(
                 col(MeetingTable.session_id) == col(Slot.session_id),
-                col(MeetingTable.id).not_in(_taken_tables(slot_id, exclude_meeting)),
+                col(MeetingTable.id).not_in(taken),
             ),
         )
-        .where(col(Slot.id) == slot_id, col(EventSession.event_id) == event_id)
+        .where(col(Slot.id) == slot_id, col(EventSession.event_id) == bindparam("event_id"))
         .order_by(col(MeetingTable.number))
-    ).all()
-    if not rows:
-        raise _not_a_slot(slot_id)
-    return rows[0][0], [int(table) for _, table in rows if table is not None]
+    )
 
 
 def _not_a_slot(slot_id: int) -> Invalid:
@@ -121,14 +135,19 @@ def _overlapping_busy(
     return session.exec(query).first() is not None
 
 
-def _taken_tables(slot_id: int, exclude_meeting: int | None) -> SelectOfScalar[int | None]:
+def _taken_tables(
+    slot_id: int | BindParameter[int], exclude_meeting: int | BindParameter[int] | None
+) -> SelectOfScalar[int | None]:
     """The tables of a slot's meetings (but ``exclude_meeting``'s), as a subquery."""
     taken = select(col(Meeting.table_id)).where(
-        Meeting.slot_id == slot_id, col(Meeting.table_id).is_not(None)
+        col(Meeting.slot_id) == slot_id, col(Meeting.table_id).is_not(None)
     )
     if exclude_meeting is not None:
-        taken = taken.where(Meeting.id != exclude_meeting)
+        taken = taken.where(col(Meeting.id) != exclude_meeting)
     return taken
+
+
+_SLOT_WITH_FREE_TABLES = {exclude: _slot_with_free_tables(exclude) for exclude in (False, True)}
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,15 @@ def interpreter_need(
     return InterpreterNeed(True, languages, provided)
 
 
+# built once: every change of a meeting reads it (a crowd booking at once)
+_MEETING_WITH_PEOPLE = (
+    select(Meeting, MeetingParticipant, Participant)
+    .outerjoin(MeetingParticipant, col(MeetingParticipant.meeting_id) == col(Meeting.id))
+    .outerjoin(Participant, col(Participant.id) == col(MeetingParticipant.participant_id))
+    .where(col(Meeting.id) == bindparam("meeting_id"))
+)
+
+
 def load_meeting(
     session: Session, *, viewer: User | None, event_id: int, meeting_id: int
 ) -> tuple[Event, Meeting, list[MeetingParticipant]]:
@@ -106,12 +115,7 @@ def load_meeting(
     (held for this unit of work: ``participants_by_id`` finds them), the last three in one
     statement: every change of a meeting starts here."""
     event = events.get_event(session, event_id, viewer=viewer)
-    rows = session.exec(
-        select(Meeting, MeetingParticipant, Participant)
-        .outerjoin(MeetingParticipant, col(MeetingParticipant.meeting_id) == col(Meeting.id))
-        .outerjoin(Participant, col(Participant.id) == col(MeetingParticipant.participant_id))
-        .where(col(Meeting.id) == meeting_id)
-    ).all()
+    rows = session.exec(_MEETING_WITH_PEOPLE, params={"meeting_id": meeting_id}).all()
     meeting = rows[0][0] if rows else None
     if meeting is None or meeting.event_id != event_id:
         raise NotFound("Meeting", meeting_id)

@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event as sa_event
 from sqlalchemy import func
+from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from app.audit.models import AuditEntry
@@ -497,6 +498,44 @@ def test_a_booking_reads_its_people_once(fair: Fair) -> None:
     assert len(people) == 1, people
     with_meeting = [r for r in reads if "FROM meeting LEFT OUTER JOIN meeting_participant" in r]
     assert len(with_meeting) == 1, reads
+
+
+def _executed_statements(call: Callable[[], Any]) -> tuple[list[Any], Any]:
+    """The statement objects the ORM runs during ``call()`` (kept: their identity is compared),
+    and what it returns."""
+    executed: list[Any] = []
+
+    def listener(state: Any) -> None:
+        executed.append(state.statement)
+
+    sa_event.listen(OrmSession, "do_orm_execute", listener)
+    try:
+        answer = call()
+    finally:
+        sa_event.remove(OrmSession, "do_orm_execute", listener)
+    return executed, answer
+
+
+def test_a_crowd_books_with_statements_built_once(fair: Fair) -> None:
+    # Building a SQLAlchemy statement and its cache key cost more than running it: the
+    # statements of a booking refused into a full slot (who asks, the meeting and its people,
+    # the slot and its free tables) are built once and run again on new parameters.
+    fair.mode("self_service")
+    meeting = _accepted(fair)
+    fair.people["an"] = add_person(fair.db, fair.event_id, "Lê Văn An", languages=["vi"])
+    fair.people["wu"] = add_person(fair.db, fair.event_id, "Wu Jia-Hao", languages=["zh"])
+    for pair in (("bao", "minh"), ("chen", "mai"), ("an", "wu")):
+        assert fair.meet(*pair, slot=6).status_code == 201
+
+    def refuse() -> Any:
+        return fair.post(f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(6)}, fair.hoa)
+
+    first, refused = _executed_statements(refuse)
+    again, refused_again = _executed_statements(refuse)
+    assert refused.status_code == refused_again.status_code == 409
+    assert len(again) == len(first) == 3, again
+    for statement in again:
+        assert any(statement is known for known in first), statement
 
 
 def test_booking_into_a_full_slot_is_refused_before_anything_is_written(fair: Fair) -> None:
