@@ -25,6 +25,7 @@ from app import __version__, logs, problems
 from app.accounts import web as accounts_web
 from app.auth import api as auth_api
 from app.auth import web as auth_web
+from app.balance import WorkerBalance
 from app.db import get_engine, session_scope
 from app.events import api as events_api
 from app.events import web as events_web
@@ -219,6 +220,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "Content-Security-Policy": CONTENT_SECURITY_POLICY,
         },
     )
+    app.add_middleware(WorkerBalance)  # outermost: before anything else is done
 
     app.mount("/static", StaticFiles(directory=PROJECT_ROOT / "static"), name="static")
     # Swagger UI 5 (OpenAPI 3.1) from the pinned swagger-ui-py package.
