@@ -7,8 +7,8 @@ Both servers run the same way, in the same run: ``uvicorn --workers 2`` on this 
 product on PostgreSQL (a throw-away database on the server of ``KETNOI_TEST_POSTGRES_URL`` or
 ``scripts/postgres-test-db.sh``; SQLite when there is none, said in the output). The event is
 built with bench/scale_builder.py, in self-booking mode, with 50 delegates who have accounts.
-A load generator (httpx + asyncio, one connection per client, each signed in once) keeps 50
-requests in flight for 2 s (not measured: the start) and then ``--seconds`` per scenario:
+A load generator (aiohttp + asyncio, one connection per client, each signed in once) keeps
+50 requests in flight for 2 s (not measured: the start) and then ``--seconds`` per scenario:
 
 - ``hello``: GET / of bench/hello_app.py;
 - ``event page``: the public event page, anonymous;
@@ -18,8 +18,10 @@ requests in flight for 2 s (not measured: the start) and then ``--seconds`` per 
   (POST .../book; a move when booked). 409s (the slot is taken for someone) are answers, not
   errors; afterwards the database is checked: no person twice in a slot, no table twice.
 
-Printed per scenario: requests/s, the ratio to hello, p50 and p99 in ms, other failures.
-The median of ``--runs`` runs is kept. Targets (issue 20): event page and my meetings
+Printed per scenario: requests/s, the ratio to hello, p50 and p99 in ms, other failures, and
+the generator's own processor time per answer (it runs on the same two cores: what it takes,
+the servers do not get). The median of ``--runs`` runs is kept; each run's ratio and p99
+follow. Targets (issue 20): event page and my meetings
 ≥ 0.3 × hello, book ≥ 0.15 ×, p99 < 300 ms.
 """
 
@@ -78,6 +80,7 @@ os.environ["KETNOI_DATABASE_URL"] = URL
 os.environ["KETNOI_VAR_DIR"] = str(_TMP / "var")
 os.environ.setdefault("KETNOI_SECRET_KEY", "bench-secret-key-" + "x" * 32)
 
+import aiohttp  # noqa: E402
 import httpx  # noqa: E402
 from fastapi.testclient import TestClient  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
@@ -245,6 +248,7 @@ class Result:
     failed: int = 0
     latencies: list[float] = field(default_factory=list)
     seconds: float = 0.0
+    client_cpu_ms: float = 0.0  # the load generator's processor time per answer
 
     @property
     def rate(self) -> float:
@@ -257,7 +261,8 @@ class Result:
         return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
 
 
-Request = Callable[[httpx.AsyncClient, int], Any]
+Call = tuple[str, str, Any]  # method, path, JSON body (None: none)
+Request = Callable[[int], Call]  # client i's next request
 
 
 Signing = Callable[[int], dict[str, str]]  # client i's own headers (who it is)
@@ -270,52 +275,110 @@ def _anonymous(i: int) -> dict[str, str]:
 RAMP = 2.0  # seconds of load before the measured ones
 
 
-async def _load(base: str, make: Request, seconds: float, signing: Signing = _anonymous) -> Result:
+async def _load(
+    base: str,
+    make: Request,
+    seconds: float,
+    signing: Signing = _anonymous,
+    client: str = "httpx",
+) -> Result:
     """``seconds`` of ``make`` by each of the clients at once, measured after ``RAMP`` seconds
     of the same load: the requests that start within the measured seconds are counted and
     timed. Before, the run was timed from the moment the clients were made: opening 50
-    connections (each httpx client builds an SSL context) and 50 requests arriving in the
-    same millisecond are the load generator's start, not the server's steady state, and made
-    the first half second's answers look 0.6-1.5 s slow — which was the p99. Likewise the
-    generator's own garbage collections (this process holds the whole app and the staged
-    event) paused all 50 clients at once for ~360 ms: the objects made before the run are
-    frozen out of them. Each client carries its own sign-in (a cookie or a bearer token),
-    set once, as a browser does."""
+    connections and 50 requests arriving in the same millisecond are the load generator's
+    start, not the server's steady state, and made the first half second's answers look
+    0.6-1.5 s slow — which was the p99. Likewise the generator's own garbage collections
+    (this process holds the whole app and the staged event) paused all 50 clients at once for
+    ~360 ms: the objects made before the run are frozen out of them. Each client carries its
+    own sign-in (a cookie or a bearer token), set once, as a browser does, on one connection
+    of its own (kept alive unless the server asks it to reconnect).
+
+    ``client``: httpx (as issue 20 measured) or aiohttp (its parser is C). The generator
+    shares the two cores with the servers and PostgreSQL: httpx spends 2.2-2.5 ms of
+    processor per request of ``book``, aiohttp 0.4-0.7 ms (``Result.client_cpu_ms``), and
+    hello, which costs the server least, is the most held back by it."""
     result = Result()
-    clients = [
-        httpx.AsyncClient(base_url=base, timeout=30, headers=signing(i)) for i in range(CLIENTS)
-    ]
+    send = _httpx_sender(base, signing) if client == "httpx" else _aiohttp_sender(base, signing)
     begin = time.perf_counter() + RAMP
     stop = begin + seconds
 
     async def client_loop(i: int) -> None:
-        client = clients[i]
         while (started := time.perf_counter()) < stop:
             try:
-                response = await make(client, i)
-            except httpx.HTTPError:
+                status = await send.call(i, *make(i))
+            except (TimeoutError, OSError, httpx.HTTPError, aiohttp.ClientError):
                 if started >= begin:
                     result.failed += 1
                 continue
             if started < begin:
                 continue
             result.latencies.append(time.perf_counter() - started)
-            if response.status_code < 400:
+            if status < 400:
                 result.ok += 1
-            elif response.status_code == 409:
+            elif status == 409:
                 result.refused += 1
             else:
                 result.failed += 1
 
     gc.collect()
     gc.freeze()  # the generator's own collections paused every client (all at once)
+    cpu = 0.0
     try:
+        cpu = time.process_time()
         await asyncio.gather(*(client_loop(i) for i in range(CLIENTS)))
+        cpu = time.process_time() - cpu
     finally:
         gc.unfreeze()
-        await asyncio.gather(*(client.aclose() for client in clients))
+        await send.close()
     result.seconds = seconds
+    answered = result.ok + result.refused + result.failed
+    result.client_cpu_ms = 1000 * cpu * seconds / (seconds + RAMP) / max(answered, 1)
     return result
+
+
+class _Sender:
+    """One connection per client, each with its own sign-in headers."""
+
+    async def call(self, i: int, method: str, path: str, body: Any) -> int:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+
+class _httpx_sender(_Sender):  # noqa: N801 - named after the client it drives
+    def __init__(self, base: str, signing: Signing) -> None:
+        self.clients = [
+            httpx.AsyncClient(base_url=base, timeout=30, headers=signing(i)) for i in range(CLIENTS)
+        ]
+
+    async def call(self, i: int, method: str, path: str, body: Any) -> int:
+        response = await self.clients[i].request(method, path, json=body)
+        return response.status_code
+
+    async def close(self) -> None:
+        await asyncio.gather(*(c.aclose() for c in self.clients))
+
+
+class _aiohttp_sender(_Sender):  # noqa: N801
+    def __init__(self, base: str, signing: Signing) -> None:
+        self.sessions = [
+            aiohttp.ClientSession(
+                base,
+                headers=signing(i),
+                connector=aiohttp.TCPConnector(limit=1),
+                timeout=aiohttp.ClientTimeout(total=30),
+            )
+            for i in range(CLIENTS)
+        ]
+
+    async def call(self, i: int, method: str, path: str, body: Any) -> int:
+        async with self.sessions[i].request(method, path, json=body) as response:
+            await response.read()
+            return response.status
+
+    async def close(self) -> None:
+        await asyncio.gather(*(s.close() for s in self.sessions))
 
 
 def _double_booked() -> tuple[int, int]:
@@ -344,13 +407,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--full", action="store_true", help="1,500 people, 6,000 meetings")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument(
+        "--client",
+        choices=("httpx", "aiohttp"),
+        default="httpx",
+        help="the load generator's HTTP client (httpx: as issue 20 measured; aiohttp: lighter)",
+    )
     args = parser.parse_args(argv)
     _create_database()
     product = hello = None
     try:
         print(
             f"load bench: {'PostgreSQL' if _SERVER else 'SQLite (no PostgreSQL found)'}, "
-            f"{CLIENTS} clients, 2 workers each, {args.seconds:.0f} s × {args.runs} run(s)"
+            f"{CLIENTS} clients ({args.client}), 2 workers each, "
+            f"{args.seconds:.0f} s × {args.runs} run(s)"
         )
         started = time.perf_counter()
         stage = _stage(args.full)
@@ -363,24 +433,22 @@ def main(argv: list[str] | None = None) -> int:
         event_path = f"/events/{stage.event_id}"
         mine_path = f"/events/{stage.event_id}/meetings/mine"
 
-        async def say_hello(client: httpx.AsyncClient, i: int) -> Any:
-            return await client.get("/")
+        def say_hello(i: int) -> Call:
+            return ("GET", "/", None)
 
-        async def event_page(client: httpx.AsyncClient, i: int) -> Any:
-            return await client.get(event_path)
+        def event_page(i: int) -> Call:
+            return ("GET", event_path, None)
 
-        async def my_meetings(client: httpx.AsyncClient, i: int) -> Any:
-            return await client.get(mine_path)
+        def my_meetings(i: int) -> Call:
+            return ("GET", mine_path, None)
 
-        async def my_meetings_api(client: httpx.AsyncClient, i: int) -> Any:
-            return await client.get(f"/api/v1/events/{stage.event_id}/meetings")
+        def my_meetings_api(i: int) -> Call:
+            return ("GET", f"/api/v1/events/{stage.event_id}/meetings", None)
 
-        async def book(client: httpx.AsyncClient, i: int) -> Any:
+        def book(i: int) -> Call:
             meeting_id, slots = stage.bookings[i]
-            return await client.post(
-                f"/api/v1/events/{stage.event_id}/meetings/{meeting_id}/book",
-                json={"slot_id": rng.choice(slots)},
-            )
+            path = f"/api/v1/events/{stage.event_id}/meetings/{meeting_id}/book"
+            return ("POST", path, {"slot_id": rng.choice(slots)})
 
         def cookie(i: int) -> dict[str, str]:
             return {"Cookie": f"{SESSION_COOKIE}={stage.cookies[i]}"}
@@ -402,12 +470,15 @@ def main(argv: list[str] | None = None) -> int:
         runs: dict[str, list[Result]] = {name: [] for name, *_ in scenarios}
         for _ in range(args.runs):
             for name, base, make, signing, _target in scenarios:
-                runs[name].append(asyncio.run(_load(base, make, args.seconds, signing)))
+                runs[name].append(
+                    asyncio.run(_load(base, make, args.seconds, signing, args.client))
+                )
         best = {name: sorted(rs, key=lambda r: r.rate)[len(rs) // 2] for name, rs in runs.items()}
         hello_rate = best[scenarios[0][0]].rate
         print(
             f"  {'scenario':<24} {'req/s':>8} {'× hello':>8} {'target':>7} "
-            f"{'p50 ms':>7} {'p99 ms':>7} {'409':>6} {'failed':>6}  each run (× hello)"
+            f"{'p50 ms':>7} {'p99 ms':>7} {'409':>6} {'failed':>6} {'gen ms':>6}  "
+            "each run (× hello, p99 ms)"
         )
         for name, _base, _make, _signing, target in scenarios:
             r = best[name]
@@ -415,9 +486,11 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"  {name:<24} {r.rate:8.1f} {ratio:8.3f} "
                 f"{(f'≥ {target:.2f}') if target else '':>7} {r.percentile(0.5):7.1f} "
-                f"{r.percentile(0.99):7.1f} {r.refused:6d} {r.failed:6d}  "
+                f"{r.percentile(0.99):7.1f} {r.refused:6d} {r.failed:6d} "
+                f"{r.client_cpu_ms:6.2f}  "
                 + " ".join(
-                    f"{run.rate / hello.rate:.3f}" if hello.rate else "-"
+                    (f"{run.rate / hello.rate:.3f}" if hello.rate else "-")
+                    + f" {run.percentile(0.99):.0f}"
                     for run, hello in zip(runs[name], runs[scenarios[0][0]], strict=True)
                 )
             )
