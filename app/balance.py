@@ -118,8 +118,10 @@ class WorkerBalance:
             self._tick(asyncio.get_running_loop())
 
     def _tick(self, loop: asyncio.AbstractEventLoop) -> None:
-        self.recount()
-        loop.call_later(PUBLISH_S, self._tick, loop)
+        try:
+            self.recount()
+        finally:  # counting goes on whatever one count met
+            loop.call_later(PUBLISH_S, self._tick, loop)
 
     def recount(self) -> None:
         """Write this process's count, read its siblings': how many connections over its
