@@ -271,25 +271,30 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse(body, status_code=503, headers={"Retry-After": "10"})
         return JSONResponse(body)
 
+    # A request is matched against the routes in this order, each costing about a
+    # microsecond (twice: FastAPI matches the router, then the route in it): the routers a
+    # crowd calls on the day come first (My meetings 0.35 ms of matching behind 17 routers,
+    # booking 0.15 ms). No path of one router is matched by a route of another
+    # (tests/unit/test_route_order.py), so the order changes nothing else.
     for router in (
+        meetings_api.router,
+        meetings_web.router,
+        events_web.router,
         auth_api.router,
         events_api.router,
         registration_api.router,
         matchmaking_api.router,
         imports_api.router,
-        meetings_api.router,
         outcomes_api.router,
         exports_api.router,
         scheduling_api.router,
         scheduling_web.router,
         auth_web.router,
         accounts_web.router,
-        events_web.router,
         registration_web.router,
         matchmaking_web.router,
         imports_web.router,
         exports_web.router,
-        meetings_web.router,
         outcomes_web.router,
         notifications_web.router,
         reminders_web.router,
