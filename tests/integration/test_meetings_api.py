@@ -460,20 +460,27 @@ def test_the_e_mails_name_the_counterparts_organisation_in_the_readers_language(
     assert "Nguyễn Thị Hoa (Do Son Foods JSC) accepted" in accepted.body_text
 
 
-def _statements_of(call: Callable[[], Any]) -> tuple[list[str], Any]:
-    """The SQL statements ``call()`` sends to the database, and what it returns."""
-    statements: list[str] = []
+def _recorded(
+    target: Any, event: str, pick: Callable[..., Any], call: Callable[[], Any]
+) -> tuple[list[Any], Any]:
+    """What ``pick`` takes of each ``event`` of ``target`` during ``call()``, and what ``call()``
+    returns."""
+    seen: list[Any] = []
 
     def listener(*args: Any) -> None:
-        statements.append(args[2])
+        seen.append(pick(*args))
 
-    engine = get_engine()
-    sa_event.listen(engine, "before_cursor_execute", listener)
+    sa_event.listen(target, event, listener)
     try:
         answer = call()
     finally:
-        sa_event.remove(engine, "before_cursor_execute", listener)
-    return statements, answer
+        sa_event.remove(target, event, listener)
+    return seen, answer
+
+
+def _statements_of(call: Callable[[], Any]) -> tuple[list[str], Any]:
+    """The SQL statements ``call()`` sends to the database, and what it returns."""
+    return _recorded(get_engine(), "before_cursor_execute", lambda *a: a[2], call)
 
 
 def test_a_booking_reads_its_people_once(fair: Fair) -> None:
@@ -503,29 +510,25 @@ def test_a_booking_reads_its_people_once(fair: Fair) -> None:
 def _executed_statements(call: Callable[[], Any]) -> tuple[list[Any], Any]:
     """The statement objects the ORM runs during ``call()`` (kept: their identity is compared),
     and what it returns."""
-    executed: list[Any] = []
-
-    def listener(state: Any) -> None:
-        executed.append(state.statement)
-
-    sa_event.listen(OrmSession, "do_orm_execute", listener)
-    try:
-        answer = call()
-    finally:
-        sa_event.remove(OrmSession, "do_orm_execute", listener)
-    return executed, answer
+    return _recorded(OrmSession, "do_orm_execute", lambda state: state.statement, call)
 
 
-def test_a_crowd_books_with_statements_built_once(fair: Fair) -> None:
-    # Building a SQLAlchemy statement and its cache key cost more than running it: the
-    # statements of a booking refused into a full slot (who asks, the meeting and its people,
-    # the slot and its free tables) are built once and run again on new parameters.
+def _slot_6_full(fair: Fair) -> dict[str, Any]:
+    """Self-service booking, Hoa and Lin's meeting accepted, every table of slot 6 taken."""
     fair.mode("self_service")
     meeting = _accepted(fair)
     fair.people["an"] = add_person(fair.db, fair.event_id, "Lê Văn An", languages=["vi"])
     fair.people["wu"] = add_person(fair.db, fair.event_id, "Wu Jia-Hao", languages=["zh"])
     for pair in (("bao", "minh"), ("chen", "mai"), ("an", "wu")):
         assert fair.meet(*pair, slot=6).status_code == 201
+    return meeting
+
+
+def test_a_crowd_books_with_statements_built_once(fair: Fair) -> None:
+    # Building a SQLAlchemy statement and its cache key cost more than running it: the
+    # statements of a booking refused into a full slot (who asks, the meeting and its people,
+    # the slot and its free tables) are built once and run again on new parameters.
+    meeting = _slot_6_full(fair)
 
     def refuse() -> Any:
         return fair.post(f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(6)}, fair.hoa)
@@ -541,12 +544,7 @@ def test_a_crowd_books_with_statements_built_once(fair: Fair) -> None:
 def test_booking_into_a_full_slot_is_refused_before_anything_is_written(fair: Fair) -> None:
     # every table of slot 6 taken: the delegate is told which slot is full, naming the
     # table, and the meeting is not touched (no UPDATE, its revision as it was)
-    fair.mode("self_service")
-    meeting = _accepted(fair)
-    fair.people["an"] = add_person(fair.db, fair.event_id, "Lê Văn An", languages=["vi"])
-    fair.people["wu"] = add_person(fair.db, fair.event_id, "Wu Jia-Hao", languages=["zh"])
-    for pair in (("bao", "minh"), ("chen", "mai"), ("an", "wu")):
-        assert fair.meet(*pair, slot=6).status_code == 201
+    meeting = _slot_6_full(fair)
     statements, refused = _statements_of(
         lambda: fair.post(f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(6)}, fair.hoa)
     )
