@@ -171,7 +171,7 @@ def _ended(session: Session) -> bool:
     return not (session.in_transaction() or session.new or session.dirty or session.deleted)
 
 
-async def one_thread(session: Session, work: Callable[[], T]) -> T:
+async def one_thread(session: Session, work: Callable[[], T], *, reads_only: bool = False) -> T:
     """``work()`` and the end of the request's unit of work (commit, or rollback on error) in
     one hand-off to a worker thread.
 
@@ -180,13 +180,32 @@ async def one_thread(session: Session, work: Callable[[], T]) -> T:
     and one to commit. Such a route is an ``async def`` that calls this, reads the signed-in
     person inside ``work`` (``app.deps.signed_in``) and lets FastAPI check its response in
     the event loop. A failed commit raises here: the client gets the error, never a success
-    whose data was lost."""
+    whose data was lost. ``reads_only``: the unit writes nothing (``_reading_only``)."""
 
     def run() -> T:
+        if reads_only:
+            _reading_only(session)
         with _unit(session):
             return work()
 
     return await anyio.to_thread.run_sync(run, limiter=_crowd_limiter())
+
+
+def _reading_only(session: Session) -> None:
+    """A unit of work that only reads runs each statement on its own (autocommit) on
+    PostgreSQL: without the BEGIN and COMMIT round trips, two of the four of a delegate's
+    agenda read again, each a wait for the server under a crowd. Under READ COMMITTED every
+    statement of a transaction already reads its own snapshot, so the unit reads the same
+    either way. A change in such a unit is refused before it is written (it would be
+    committed statement by statement)."""
+    event.listen(session, "before_flush", _refuse_changes)
+    if session.get_bind().dialect.name == "postgresql":  # SQLite's BEGIN costs no round trip
+        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+
+
+def _refuse_changes(session: Session, *_: Any) -> None:
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("a unit of work declared reading only has changes to write")
 
 
 # The threads the routes of ``one_thread`` run on: at most ``Settings.crowd_threads`` at once

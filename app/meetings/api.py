@@ -183,6 +183,7 @@ async def list_meetings(
         lambda: _list_meetings(
             event_id, request, session, token, paging, session_id, status, participant_id
         ),
+        reads_only=True,
     )
 
 

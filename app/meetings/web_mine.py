@@ -148,7 +148,9 @@ async def my_meetings_page(
 ) -> Response:
     # read by a crowd on the event day: the whole page in one worker thread
     return await one_thread(
-        session, lambda: _my_meetings(event_id, request, session, token, participant_id)
+        session,
+        lambda: _my_meetings(event_id, request, session, token, participant_id),
+        reads_only=True,
     )
 
 

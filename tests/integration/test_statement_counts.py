@@ -25,6 +25,7 @@ from app.registration.models import Participant
 from app.settings import get_settings
 from app.types import pk
 from bench.scale_builder import ScaleEvent, build
+from tests.conftest import IS_POSTGRES
 from tests.integration import test_meetings_pages as pages
 from tests.integration import test_private_page_cache as private_cache
 
@@ -340,3 +341,44 @@ def test_my_meetings_is_built_with_its_slots_tables_and_both_boxes_of_requests_a
     requests = [sql for sql in statements if sql.lstrip().startswith("SELECT meeting_request.")]
     assert len(requests) == 1, requests
     assert len(statements) <= 10, statements
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="SQLite's BEGIN is no round trip: units keep it")
+def test_a_delegates_agenda_is_read_without_begin_and_commit(fair: pages.Fair) -> None:
+    # My meetings and the meetings API only read: on PostgreSQL each statement runs on its
+    # own (autocommit), sparing the BEGIN and COMMIT round trips; a change keeps its transaction
+    browser = fair.browser("lin")
+    autocommit: dict[str, list[bool]] = {}
+    now: list[bool] = []
+
+    def listener(connection: Any, *_: Any) -> None:
+        now.append(bool(connection.connection.dbapi_connection.autocommit))
+
+    engine = get_engine()
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        for name, call in (
+            ("my meetings", lambda: browser.get(f"/events/{fair.event_id}/meetings/mine")),
+            ("meetings API", lambda: browser.get(f"/api/v1/events/{fair.event_id}/meetings")),
+            ("a meeting made", lambda: fair.meet("lin", "bao", slot_id=fair.slot(2))),
+        ):
+            now.clear()
+            call()
+            autocommit[name] = list(now)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    for name in ("my meetings", "meetings API"):
+        assert autocommit[name], name
+        assert all(autocommit[name]), (name, autocommit[name])
+    assert autocommit["a meeting made"]
+    assert not any(autocommit["a meeting made"]), autocommit["a meeting made"]
+
+
+def test_a_unit_declared_reading_only_refuses_to_write() -> None:
+    from app.db import _reading_only
+
+    with Session(get_engine()) as session:
+        _reading_only(session)
+        session.add(AuditEntry(action="test.write", entity="test"))
+        with pytest.raises(RuntimeError, match="reading only"):
+            session.flush()
