@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -67,7 +68,9 @@ def test_a_crowd_that_connected_to_one_worker_spreads_over_both() -> None:
             except httpx.HTTPError:
                 time.sleep(0.2)
         assert len(pids) == 2, "the two workers did not start"
-        served = asyncio.run(_crowd(f"http://127.0.0.1:{port}"))
+        # in a thread of its own: a test before may have left an event loop running in this one
+        with ThreadPoolExecutor(1) as thread:
+            served = thread.submit(asyncio.run, _crowd(f"http://127.0.0.1:{port}")).result()
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +47,9 @@ def _round(worker: WorkerBalance, clients: Iterable[int]) -> list[bool]:
             asked.append((b"connection", b"close") in start["headers"])
         return asked
 
-    return asyncio.run(run())
+    # in a thread of its own: a test before may have left an event loop running in this one
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, run()).result()
 
 
 def test_the_fuller_process_asks_the_connections_over_its_share_to_reconnect(
