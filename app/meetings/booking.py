@@ -136,7 +136,7 @@ def _overlapping_busy(
 
 
 def _taken_tables(
-    slot_id: int | BindParameter[int], exclude_meeting: int | BindParameter[int] | None
+    slot_id: BindParameter[int], exclude_meeting: BindParameter[int] | None
 ) -> SelectOfScalar[int | None]:
     """The tables of a slot's meetings (but ``exclude_meeting``'s), as a subquery."""
     taken = select(col(Meeting.table_id)).where(
@@ -480,15 +480,7 @@ def check_slot_for(
 
 def free_tables(session: Session, event: Event, slot: Slot, meeting: Meeting) -> list[int]:
     """The slot's tables free for ``meeting``, lowest number first; a conflict when none is."""
-    rows = session.exec(
-        select(MeetingTable.id)
-        .where(
-            MeetingTable.session_id == slot.session_id,
-            col(MeetingTable.id).not_in(_taken_tables(pk(slot), pk(meeting))),
-        )
-        .order_by(col(MeetingTable.number))
-    ).all()
-    candidates = [int(r) for r in rows if r is not None]
+    _, candidates = slot_with_free_tables(session, pk(event), pk(slot), exclude_meeting=pk(meeting))
     if not candidates:
         raise no_free_table(event, slot)
     return candidates
