@@ -7,8 +7,9 @@ Both servers run the same way, in the same run: ``uvicorn --workers 2`` on this 
 product on PostgreSQL (a throw-away database on the server of ``KETNOI_TEST_POSTGRES_URL`` or
 ``scripts/postgres-test-db.sh``; SQLite when there is none, said in the output). The event is
 built with bench/scale_builder.py, in self-booking mode, with 50 delegates who have accounts.
-A load generator (aiohttp + asyncio, one connection per client, each signed in once) keeps
-50 requests in flight for 2 s (not measured: the start) and then ``--seconds`` per scenario:
+A load generator (asyncio with httpx, or aiohttp with ``--client aiohttp``; one connection per
+client, each signed in once) keeps 50 requests in flight for 2 s (not measured: the start)
+and then ``--seconds`` per scenario:
 
 - ``hello``: GET / of bench/hello_app.py;
 - ``event page``: the public event page, anonymous;
@@ -294,9 +295,9 @@ async def _load(
     of its own (kept alive unless the server asks it to reconnect).
 
     ``client``: httpx (as issue 20 measured) or aiohttp (its parser is C). The generator
-    shares the two cores with the servers and PostgreSQL: httpx spends 2.2-2.5 ms of
-    processor per request of ``book``, aiohttp 0.4-0.7 ms (``Result.client_cpu_ms``), and
-    hello, which costs the server least, is the most held back by it."""
+    shares the two cores with the servers and PostgreSQL: httpx spent 0.8-1.7 ms of
+    processor per answer, aiohttp 0.1-0.5 ms (``Result.client_cpu_ms``, measured), and hello,
+    which costs the server least, is the most held back by it."""
     result = Result()
     send = _httpx_sender(base, signing) if client == "httpx" else _aiohttp_sender(base, signing)
     begin = time.perf_counter() + RAMP
