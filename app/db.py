@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 from anyio.lowlevel import RunVar
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, Select, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, SQLModel, create_engine
@@ -70,6 +70,7 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
 
     event.listen(engine, "checkin", _checked_in)
     event.listen(engine, "checkout", ping_if_idle)
+    event.listen(engine, "before_cursor_execute", _begin_before_writing)
     return engine
 
 
@@ -180,11 +181,14 @@ async def one_thread(session: Session, work: Callable[[], T], *, reads_only: boo
     and one to commit. Such a route is an ``async def`` that calls this, reads the signed-in
     person inside ``work`` (``app.deps.signed_in``) and lets FastAPI check its response in
     the event loop. A failed commit raises here: the client gets the error, never a success
-    whose data was lost. ``reads_only``: the unit writes nothing (``_reading_only``)."""
+    whose data was lost. ``reads_only``: the unit writes nothing (``_reading_only``); else
+    it reads without a transaction until it first writes (``_reading_until_writing``)."""
 
     def run() -> T:
         if reads_only:
             _reading_only(session)
+        else:
+            _reading_until_writing(session)
         with _unit(session):
             return work()
 
@@ -204,6 +208,42 @@ def _reading_only(session: Session) -> None:
 
 
 _READS_ONLY = "reads_only"
+
+
+def _reading_until_writing(session: Session) -> None:
+    """A unit of work that may write (a booking) reads in autocommit on PostgreSQL and begins
+    its transaction with its first write or locking read (``_begin_before_writing``). Under
+    READ COMMITTED each statement reads its own snapshot whether or not a transaction is
+    open, and no lock is held before the first locking statement, so the unit reads and
+    writes the same; a unit refused after its reads (a full slot, a clash: most bookings
+    under a crowd) sends no BEGIN and no ROLLBACK, two of its five round trips."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.connection(
+            execution_options={"isolation_level": "AUTOCOMMIT", _BEGIN_ON_WRITE: True}
+        )
+
+
+_BEGIN_ON_WRITE = "ketnoi_begin_on_write"
+
+
+def _begin_before_writing(
+    _conn: Any, cursor: Any, _statement: str, _params: Any, context: Any, _many: bool
+) -> None:
+    """Before the first statement that writes or locks in a ``_reading_until_writing``
+    unit: the driver leaves autocommit, so it sends BEGIN before that statement and the
+    unit's end commits or rolls back as usual (the pool restores the connection's level)."""
+    if context is None or not context.execution_options.get(_BEGIN_ON_WRITE):
+        return
+    dbapi_connection = cursor.connection
+    if dbapi_connection.autocommit and not _plain_read(context):
+        dbapi_connection.autocommit = False
+
+
+def _plain_read(context: Any) -> bool:
+    """A SELECT built by SQLAlchemy that takes no row lock."""
+    compiled = context.compiled
+    statement = getattr(compiled, "statement", None)
+    return isinstance(statement, Select) and statement._for_update_arg is None
 
 
 @event.listens_for(Session, "before_flush")

@@ -28,7 +28,7 @@ from app.meetings.models import (
 from app.notifications.models import Outbox
 from app.registration.models import Participant
 from app.types import utcnow
-from tests.conftest import make_user, token_for
+from tests.conftest import IS_POSTGRES, make_user, token_for
 from tests.integration.conftest import (
     add_delegation,
     add_organisation,
@@ -539,6 +539,58 @@ def test_a_crowd_books_with_statements_built_once(fair: Fair) -> None:
     assert len(again) == len(first) == 3, again
     for statement in again:
         assert any(statement is known for known in first), statement
+
+
+@pytest.mark.skipif(not IS_POSTGRES, reason="SQLite's BEGIN is no round trip: units keep it")
+def test_a_booking_reads_without_a_transaction_until_it_writes(fair: Fair, db: Session) -> None:
+    # On PostgreSQL a booking's reads run on their own (autocommit): a refusal sends no BEGIN
+    # and no ROLLBACK; a booking begins its transaction with its first write or lock, and
+    # everything from there is committed together.
+    meeting = _slot_6_full(fair)
+    seen: list[tuple[bool, str]] = []
+
+    def listener(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        seen.append((bool(connection.connection.dbapi_connection.autocommit), statement))
+
+    def booking(slot: int) -> tuple[list[tuple[bool, str]], Any]:
+        seen.clear()
+        engine = get_engine()
+        sa_event.listen(engine, "before_cursor_execute", listener)
+        try:
+            answer = fair.post(
+                f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(slot)}, fair.hoa
+            )
+        finally:
+            sa_event.remove(engine, "before_cursor_execute", listener)
+        return list(seen), answer
+
+    refusal, refused = booking(6)
+    assert refused.status_code == 409, refused.text
+    assert refusal
+    assert all(auto for auto, _ in refusal), refusal
+    made, booked = booking(4)
+    assert booked.status_code == 200, booked.text
+    first_write = next(
+        i
+        for i, (_, sql) in enumerate(made)
+        if not sql.lstrip().startswith("SELECT") or "FOR " in sql
+    )
+    assert first_write >= 3, made  # who asks, the meeting and its people, the slot: reads
+    assert all(auto for auto, _ in made[:first_write]), made
+    assert not any(auto for auto, _ in made[first_write:]), made
+    db.expire_all()
+    stored = db.get(Meeting, meeting["id"])
+    assert stored is not None
+    assert stored.slot_id == fair.slot(4)
+    # its connection went back to the pool as it came: every pooled one begins transactions
+    engine = get_engine()
+    held = [engine.connect() for _ in range(engine.pool.checkedin())]  # type: ignore[attr-defined]
+    try:
+        assert held
+        assert not any(c.connection.dbapi_connection.autocommit for c in held)
+    finally:
+        for connection in held:
+            connection.close()
 
 
 def test_booking_into_a_full_slot_is_refused_before_anything_is_written(fair: Fair) -> None:
