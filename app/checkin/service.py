@@ -29,7 +29,7 @@ from app.events import service as events
 from app.events.models import (
     Event,
 )
-from app.i18n.words import status_word
+from app.i18n.words import status_error, status_word
 from app.registration import service as registration
 from app.registration.models import (
     ApprovalStatus,
@@ -181,7 +181,7 @@ def check_in(
                 person_full_name=person.full_name,
                 person_status=status_word(person.status),
             ),
-            [FieldError("status", person.status)],
+            [status_error(person.status)],
         )
     existing = session.get(Checkin, pk(person))
     if existing is not None:

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from app.errors import Msg, _l
+from app.errors import FieldError, Msg, _l
 
 STATUS_WORDS: dict[str, Msg] = {
     "pending": _l("pending"),
@@ -34,6 +34,13 @@ def status_word(value: object) -> Msg:
     """The translatable word for a status code (the code itself when unknown)."""
     code = str(getattr(value, "value", value))
     return STATUS_WORDS.get(code) or Msg(code.replace("_", " "))
+
+
+def status_error(value: object, field: str = "status") -> FieldError:
+    """The field error of a refusal for a status: a person reads the word ("vắng mặt"), a
+    program the stored code (``no_show``)."""
+    code = str(getattr(value, "value", value))
+    return FieldError(field, status_word(code), code=code)
 
 
 # Things a message can name (app.outcomes: "the feedback link is for another meeting").

@@ -18,7 +18,7 @@ from app.events.models import (
     SessionKind,
     Slot,
 )
-from app.i18n.words import status_word
+from app.i18n.words import status_error, status_word
 from app.meetings import bulk
 from app.meetings.booking import (
     adjust_quota,
@@ -242,7 +242,7 @@ def book_meeting(
         if meeting.status != MeetingStatus.confirmed.value:
             raise Conflict(
                 "everyone must confirm the meeting before it is booked",
-                [FieldError("status", meeting.status)],
+                [status_error(meeting.status)],
             )
     if slot_id is None:
         free = common_free_slots(session, meeting_id)
@@ -518,7 +518,7 @@ def update_meeting(
                 "a {meeting_status} meeting cannot be confirmed",
                 meeting_status=status_word(meeting.status),
             ),
-            [FieldError("status", "closed")],
+            [status_error(meeting.status)],
         )
     new_locked = data.locked if "locked" in fields and data.locked is not None else meeting.locked
     new_priority = (
@@ -722,7 +722,11 @@ def set_attendance(
     if meeting.status == MeetingStatus.cancelled.value or meeting.slot_id is None:
         raise Conflict(
             "only a booked meeting can be marked held or no-show",
-            [FieldError("status", meeting.status if meeting.slot_id else "not booked")],
+            [
+                status_error(meeting.status)
+                if meeting.slot_id
+                else FieldError("status", "not booked")
+            ],
         )
     people = meeting_people(session, pk(meeting))
     absent = set(absent_ids)

@@ -17,7 +17,7 @@ from app.events.models import (
     BookingMode,
     Event,
 )
-from app.i18n.words import status_word
+from app.i18n.words import status_error, status_word
 from app.matchmaking.models import Profile
 from app.meetings.booking import insert_meeting, sqlite_write_lock
 from app.meetings.changes import record_created
@@ -273,7 +273,7 @@ def _respondable(session: Session, request: MeetingRequest, *, verb: str, now: d
                 status=status_word(status),
                 verb=verb,
             ),
-            [FieldError("status", status.value)],
+            [status_error(status)],
         )
 
 
@@ -312,7 +312,7 @@ def _answer(
                 status=status_word(request.status),
                 verb=verb,
             ),
-            [FieldError("status", request.status)],
+            [status_error(request.status)],
         )
 
 

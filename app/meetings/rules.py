@@ -22,7 +22,7 @@ from app.events.models import (
     EventUpdate,
     Slot,
 )
-from app.i18n.words import status_word
+from app.i18n.words import status_error, status_word
 from app.meetings.models import (
     ACTIVE_STATUSES,
     Meeting,
@@ -179,7 +179,7 @@ def require_open(meeting: Meeting) -> None:
                 "this meeting is {meeting_status} and can no longer change",
                 meeting_status=status_word(meeting.status),
             ),
-            [FieldError("status", meeting.status)],
+            [status_error(meeting.status)],
         )
 
 

@@ -28,7 +28,7 @@ from app.events.models import (
     MeetingTable,
     Slot,
 )
-from app.i18n.words import status_word
+from app.i18n.words import status_error, status_word
 from app.meetings import commands as meeting_commands
 from app.meetings import queries as meeting_queries
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole, MeetingStatus
@@ -339,7 +339,7 @@ def replace_late_arrival(
                 person_full_name=person.full_name,
                 person_status=status_word(person.status),
             ),
-            [FieldError("status", person.status)],
+            [status_error(person.status)],
         )
     now = now or clock.now()
     missed_rows = session.exec(

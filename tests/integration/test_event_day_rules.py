@@ -197,3 +197,18 @@ def test_a_late_arrival_that_moves_nothing_says_why(
     assert "Cuộc gặp lúc 14:00: phiên kết nối không còn khung giờ nào sau đó." in vi
     en = _flash(desk, location, "en")
     assert "The meeting at 14:00: the session has no later time slot." in en
+
+
+def test_a_no_show_refuses_changes_naming_its_status_in_words(day: Day) -> None:
+    # the field error says "vắng mặt" (a person reads it), the code stays no_show (a program)
+    meeting = day.meet("chen", "bao", slot=2)
+    day.arrive("bao")
+    assert _post(day, meeting["id"], "no_show", ["chen"]).status_code == 200
+    refused = day.client.post(
+        f"{day.base}/meetings/{meeting['id']}/cancel", json={"reason": "Đổi lịch"}, headers=day.org
+    )
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["errors"] == [
+        {"field": "status", "message": "vắng mặt", "code": "no_show"}
+    ]
+    assert "vắng mặt" in refused.json()["detail"]

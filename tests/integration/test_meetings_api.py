@@ -851,3 +851,24 @@ def test_head_of_delegation_reads_a_members_inbox(fair: Fair, db: Session) -> No
         fair.base + f"/meeting-requests?participant_id={fair.people['bao']}", headers=headers
     )
     assert other.status_code == 403
+
+
+def test_a_closed_meeting_is_refused_with_its_status_in_words(fair: Fair) -> None:
+    # The field error names the status as a person reads it, the stored code beside it
+    fair.mode("self_service")
+    meeting = _accepted(fair)
+    cancelled = fair.post(f"/meetings/{meeting['id']}/cancel", {"reason": "Bận việc"}, fair.hoa)
+    assert cancelled.status_code == 200, cancelled.text
+    refused = fair.post(f"/meetings/{meeting['id']}/book", {}, fair.lin)
+    assert refused.status_code == 409
+    assert refused.json()["errors"] == [
+        {"field": "status", "message": "đã hủy", "code": "cancelled"}
+    ]
+    english = fair.client.post(
+        fair.base + f"/meetings/{meeting['id']}/book",
+        json={},
+        headers={**fair.lin, "Accept-Language": "en"},
+    )
+    assert english.json()["errors"] == [
+        {"field": "status", "message": "cancelled", "code": "cancelled"}
+    ]
