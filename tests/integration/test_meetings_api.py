@@ -547,22 +547,19 @@ def test_a_booking_reads_without_a_transaction_until_it_writes(fair: Fair, db: S
     # and no ROLLBACK; a booking begins its transaction with its first write or lock, and
     # everything from there is committed together.
     meeting = _slot_6_full(fair)
-    seen: list[tuple[bool, str]] = []
-
-    def listener(connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        seen.append((bool(connection.connection.dbapi_connection.autocommit), statement))
 
     def booking(slot: int) -> tuple[list[tuple[bool, str]], Any]:
-        seen.clear()
-        engine = get_engine()
-        sa_event.listen(engine, "before_cursor_execute", listener)
-        try:
-            answer = fair.post(
+        return _recorded(
+            get_engine(),
+            "before_cursor_execute",
+            lambda connection, _cursor, statement, *_: (
+                bool(connection.connection.dbapi_connection.autocommit),
+                statement,
+            ),
+            lambda: fair.post(
                 f"/meetings/{meeting['id']}/book", {"slot_id": fair.slot(slot)}, fair.hoa
-            )
-        finally:
-            sa_event.remove(engine, "before_cursor_execute", listener)
-        return list(seen), answer
+            ),
+        )
 
     refusal, refused = booking(6)
     assert refused.status_code == 409, refused.text
