@@ -11,9 +11,10 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 from anyio.lowlevel import RunVar
-from sqlalchemy import MetaData, Select, event
+from sqlalchemy import MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.sql.expression import GenerativeSelect
 from sqlmodel import Session, SQLModel, create_engine
 
 from app.settings import get_settings
@@ -181,48 +182,35 @@ async def one_thread(session: Session, work: Callable[[], T], *, reads_only: boo
     and one to commit. Such a route is an ``async def`` that calls this, reads the signed-in
     person inside ``work`` (``app.deps.signed_in``) and lets FastAPI check its response in
     the event loop. A failed commit raises here: the client gets the error, never a success
-    whose data was lost. ``reads_only``: the unit writes nothing (``_reading_only``); else
-    it reads without a transaction until it first writes (``_reading_until_writing``)."""
+    whose data was lost. The unit reads without a transaction until it first writes
+    (``_reading_until_writing``); ``reads_only``: it writes nothing."""
 
     def run() -> T:
-        if reads_only:
-            _reading_only(session)
-        else:
-            _reading_until_writing(session)
+        _reading_until_writing(session, reads_only=reads_only)
         with _unit(session):
             return work()
 
     return await anyio.to_thread.run_sync(run, limiter=_crowd_limiter())
 
 
-def _reading_only(session: Session) -> None:
-    """A unit of work that only reads runs each statement on its own (autocommit) on
-    PostgreSQL: without the BEGIN and COMMIT round trips, two of the four of a delegate's
-    agenda read again, each a wait for the server under a crowd. Under READ COMMITTED every
-    statement of a transaction already reads its own snapshot, so the unit reads the same
-    either way. A change in such a unit is refused before it is written (it would be
-    committed statement by statement)."""
-    session.info[_READS_ONLY] = True
+def _reading_until_writing(session: Session, *, reads_only: bool = False) -> None:
+    """A unit of work reads in autocommit on PostgreSQL and begins its transaction with its
+    first write or locking read (``_begin_before_writing``). Under READ COMMITTED each
+    statement reads its own snapshot whether or not a transaction is open, and no lock is
+    held before the first locking statement, so the unit reads and writes the same. A unit
+    that only reads (a delegate's agenda) sends no BEGIN and no COMMIT, and one refused after
+    its reads (a booking into a full slot, a clash: most bookings under a crowd) no BEGIN and
+    no ROLLBACK: two round trips of four or five, each a wait for the server under a crowd.
+    ``reads_only``: a change in the unit is refused before it is written."""
+    if reads_only:
+        session.info[_READS_ONLY] = True
     if session.get_bind().dialect.name == "postgresql":  # SQLite's BEGIN costs no round trip
-        session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
-
-
-_READS_ONLY = "reads_only"
-
-
-def _reading_until_writing(session: Session) -> None:
-    """A unit of work that may write (a booking) reads in autocommit on PostgreSQL and begins
-    its transaction with its first write or locking read (``_begin_before_writing``). Under
-    READ COMMITTED each statement reads its own snapshot whether or not a transaction is
-    open, and no lock is held before the first locking statement, so the unit reads and
-    writes the same; a unit refused after its reads (a full slot, a clash: most bookings
-    under a crowd) sends no BEGIN and no ROLLBACK, two of its five round trips."""
-    if session.get_bind().dialect.name == "postgresql":
         session.connection(
             execution_options={"isolation_level": "AUTOCOMMIT", _BEGIN_ON_WRITE: True}
         )
 
 
+_READS_ONLY = "reads_only"
 _BEGIN_ON_WRITE = "ketnoi_begin_on_write"
 
 
@@ -240,10 +228,10 @@ def _begin_before_writing(
 
 
 def _plain_read(context: Any) -> bool:
-    """A SELECT built by SQLAlchemy that takes no row lock."""
+    """A SELECT (or a UNION of them) built by SQLAlchemy that takes no row lock."""
     compiled = context.compiled
     statement = getattr(compiled, "statement", None)
-    return isinstance(statement, Select) and statement._for_update_arg is None
+    return isinstance(statement, GenerativeSelect) and statement._for_update_arg is None
 
 
 @event.listens_for(Session, "before_flush")

@@ -375,10 +375,10 @@ def test_a_delegates_agenda_is_read_without_begin_and_commit(fair: pages.Fair) -
 
 
 def test_a_unit_declared_reading_only_refuses_to_write() -> None:
-    from app.db import _reading_only
+    from app.db import _reading_until_writing
 
     with Session(get_engine()) as session:
-        _reading_only(session)
+        _reading_until_writing(session, reads_only=True)
         session.add(AuditEntry(action="test.write", entity="test"))
         with pytest.raises(RuntimeError, match="reading only"):
             session.flush()
