@@ -32,15 +32,19 @@ STATUS_WORDS: dict[str, Msg] = {
 
 def status_word(value: object) -> Msg:
     """The translatable word for a status code (the code itself when unknown)."""
-    code = str(getattr(value, "value", value))
+    code = status_code(value)
     return STATUS_WORDS.get(code) or Msg(code.replace("_", " "))
 
 
 def status_error(value: object, field: str = "status") -> FieldError:
     """The field error of a refusal for a status: a person reads the word ("vắng mặt"), a
     program the stored code (``no_show``)."""
-    code = str(getattr(value, "value", value))
-    return FieldError(field, status_word(code), code=code)
+    return FieldError(field, status_word(value), code=status_code(value))
+
+
+def status_code(value: object) -> str:
+    """The stored code of a status, given as itself or as its enum member."""
+    return str(getattr(value, "value", value))
 
 
 # Things a message can name (app.outcomes: "the feedback link is for another meeting").
