@@ -3,7 +3,9 @@
 First a SAT search (satbreaks.py: "at most B breaks" for B = 0, 1, ... by CaDiCaL, two B
 at once in child processes, within a budget of conflicts), which settles most sessions
 outright: the fewest found and every smaller B refuted. Where it does not, the CP-SAT model
-below goes on from what it found.
+below goes on from what it found, and then a SAT descent from CP-SAT's schedule
+(satbreaks.descend: one incremental solver asked for fewer breaks than its last placement
+had), which gets further near the fewest than either (see SAT_DESCENT_SHARE).
 
 Each movable meeting chooses a slot (a boolean per slot); per participant a "busy" literal
 per slot and a literal where a run of meetings starts (busy now, not in the slot before):
@@ -35,7 +37,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .improve import participant_breaks, slot_days
-from .satbreaks import fewest_breaks
+from .satbreaks import descend, fewest_breaks
 from .state import POOL, Instance, Schedule, fixed_part
 
 if TYPE_CHECKING:
@@ -59,6 +61,21 @@ FEWEST_PEOPLE_SHARE = 0.7
 # but 9 on ticf-13crafb, from where CP-SAT reached 7 instead of 6, 1-4 s slower (measured).
 SAT_CONFLICTS_PER_DET_S = 6_600
 SAT_STEPS = 2
+# After CP-SAT, a descent by SAT from its schedule (satbreaks.descend), on one lane: the
+# share of CP-SAT's searches (not of its ladder) it takes, and its conflicts per
+# deterministic second of the exact model's limit taken; it also gets the conflicts the SAT
+# search before CP-SAT left (that search ends at its first B left open). On the published
+# instances where CP-SAT stalled above the best published, at a 30 s limit: forum-13crafb
+# 12 -> 9 breaks, ticf-13crafb 6 -> 5, forumt-14crafe 7 -> 6, tic-13crafc 5 -> 6 (CP-SAT
+# with less time started it higher), every solve under 28 s. Measured and not kept: two
+# lanes (the second with the solver's own phases) make ~6,300 conflicts a second each on
+# a 22-slot forum against ~8,400 for one, so twice the conflicts cost 1.5 times the wall
+# time; with both lanes and 16,000 conflicts a second taken from 0.3 of CP-SAT's searches
+# those four ended at 8/5/4/6 but forum-13crafb took 35 s; taking the share from CP-SAT's
+# ladder as well lost tic-14crafc's day without breaks (0 -> 3). The outcome on each of
+# these four moves by a break or two with any such change (the hard B are heavy-tailed).
+SAT_DESCENT_SHARE = 0.4
+SAT_DESCENT_PER_DET_S = 6_000
 # what CP-SAT keeps of its budget when the SAT search found fewer breaks without proof
 # (it starts from them; without a placement found it keeps the whole budget)
 SAT_FOUND_LEFT = 0.7
@@ -202,9 +219,12 @@ class BreaksModel:
                 over = [w for f, w in windows_at if f <= s < f + n]
                 model.add_bool_or([has_break, ~now, *over])
 
-    def solve(self, det_limit_s: float) -> tuple[dict[int, int] | None, bool]:
+    def solve(
+        self, det_limit_s: float, lns_share: float = 1.0
+    ) -> tuple[dict[int, int] | None, bool]:
         """(slot per freed meeting or None, proven optimal). Lexicographic: first the fewest
-        people with a break, then, with that many at most, the fewest breaks."""
+        people with a break, then, with that many at most, the fewest breaks. The two
+        searches get ``lns_share`` of what the limit leaves them after the ladder."""
         from ortools.sat.python import cp_model
 
         if not self.has_break:
@@ -218,7 +238,7 @@ class BreaksModel:
         found, retried = self._ladder(
             now, LADDER_SHARE * det_limit_s, LADDER_STEP_SHARE * det_limit_s, retry_limit_s
         )
-        det_limit_s = max(det_limit_s - retried, 0.5 * det_limit_s)
+        det_limit_s = lns_share * max(det_limit_s - retried, 0.5 * det_limit_s)
         if found is not None:
             # the fewest people with a break, proven: only the breaks are left to minimise
             chosen, people = found
@@ -334,6 +354,8 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
     if not free or len(free) > EXACT_MAX_MEETINGS:
         return None
     conflicts = round(SAT_CONFLICTS_PER_DET_S * det_limit_s)
+    polish = round(SAT_DESCENT_PER_DET_S * SAT_DESCENT_SHARE * det_limit_s)
+    searched = free
     sat = fewest_breaks(
         inst,
         sched,
@@ -354,11 +376,25 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
         elif sat.proven:
             return True  # every B below the current count refuted
         # CP-SAT (its ladder of people with a break, then LNS) from what was found
-    chosen, optimal = BreaksModel(inst, sched, free).solve(det_limit_s)
-    if chosen is None:
+    chosen, optimal = BreaksModel(inst, sched, free).solve(det_limit_s, 1 - SAT_DESCENT_SHARE)
+    if chosen is not None:
+        kept = replace_unless_worse(sched, chosen, lambda: _total_breaks(inst, sched))
+        if optimal and kept:
+            return True
+    # down from the best schedule so far by SAT, where CP-SAT's search stalled, with what
+    # the SAT search above left of its conflicts
+    free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+    if sat is not None:
+        polish += max(conflicts - sat.conflicts, 0)
+    # the lower bound proven above holds while the same meetings are free
+    floor = sat.lower if sat is not None and free == searched else 0
+    down = descend(inst, sched, free, conflicts=polish, lanes=1, floor=floor)
+    if down is None:
         return False
-    kept = replace_unless_worse(sched, chosen, lambda: _total_breaks(inst, sched))
-    return optimal and kept
+    if down.placement is not None:
+        kept = replace_unless_worse(sched, down.placement, lambda: _total_breaks(inst, sched))
+        return kept and down.proven
+    return down.proven
 
 
 def _total_breaks(inst: Instance, sched: Schedule) -> int:

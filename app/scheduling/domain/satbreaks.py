@@ -17,15 +17,19 @@ against 5 s to refute B = 0 on ticf-13crafc).
 Search: B = lower, lower + 1, ... below the current count, each within a budget of
 conflicts (not of time: the same input gives the same schedule). A refuted B raises the
 proven lower bound; the first B found ends the search, proven fewest when every B below it
-was refuted. Meetings that are not scheduled, locked or in their published slot do not move.
+was refuted, and so does the first B left open. Descent (after CP-SAT, from its schedule):
+one incremental solver asked for fewer breaks than its last placement had, its learnt
+clauses and phases kept from one answer to the next. Meetings that are not scheduled,
+locked or in their published slot do not move.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .improve import participant_breaks
-from .satlanes import Lanes
+from .satlanes import Descent, Lanes
 from .state import POOL, Instance, Schedule, fixed_part
 
 # the highest count of breaks the search tries (the totalizers grow with it)
@@ -175,37 +179,48 @@ class BreaksCnf:
 
     def bounded(self, bound: int) -> list[list[int]]:
         """The clauses saying "at most ``bound`` breaks" among the people of the model."""
+        if bound < self.fixed_breaks():
+            return [[]]
+        clauses, at_most = self.counters(bound)
+        return [*clauses, *([lit] for lit in at_most(bound))]
+
+    def counters(self, top: int) -> tuple[list[list[int]], Callable[[int], list[int]]]:
+        """Clauses counting the breaks up to ``top`` + 1, and for any B from the fixed
+        breaks to ``top`` the literals that say "at most B breaks" (as assumptions)."""
         from pysat.card import ITotalizer
 
         pool = self.pool
-        top = pool.top
-        extra: list[list[int]] = []
+        last = pool.top
+        clauses: list[list[int]] = []
         counted: list[int] = []
         for starts, certain in zip(self.starts, self.fixed_starts, strict=True):
-            # breaks = run starts - 1; "breaks >= j" for j = 1 .. bound + 1
+            # breaks = run starts - 1; "breaks >= j" for j = 1 .. top + 1
             if len(starts) + certain <= 1:
                 continue
-            tot = ITotalizer(lits=starts, ubound=min(len(starts), bound + 2), top_id=top)
-            top = tot.top_id
-            extra.extend(tot.cnf.clauses)
-            for j in range(1, bound + 2):
+            tot = ITotalizer(lits=starts, ubound=min(len(starts), top + 2), top_id=last)
+            last = tot.top_id
+            clauses.extend(tot.cnf.clauses)
+            for j in range(1, top + 2):
                 k = j + 1 - certain  # more than k-1 uncertain starts: breaks >= j
                 if k <= 0:
                     continue
                 if k - 1 < len(tot.rhs):
                     counted.append(tot.rhs[k - 1])
-        room = bound - self.fixed_breaks()
-        if room < 0:
-            return [[]]
-        # a person with a break has at least one: at most ``bound`` people with one, which
+        fixed = self.fixed_breaks()
+        # a person with a break has at least one: at most B people with one, which
         # propagates far better than the count alone (refutes B = 0 at once)
-        for lits, most in ((counted, room), (self.has_break, bound)):
-            if len(lits) > most:
-                tot = ITotalizer(lits=lits, ubound=most + 1, top_id=top)
-                top = tot.top_id
-                extra.extend(tot.cnf.clauses)
-                extra.append([-tot.rhs[most]])
-        return extra
+        outputs: list[tuple[list[int], int]] = []  # (totalizer outputs, what B leaves room for)
+        for lits, shift in ((counted, fixed), (self.has_break, 0)):
+            if len(lits) > top - shift:
+                tot = ITotalizer(lits=lits, ubound=top - shift + 1, top_id=last)
+                last = tot.top_id
+                clauses.extend(tot.cnf.clauses)
+                outputs.append((tot.rhs, shift))
+
+        def at_most(bound: int) -> list[int]:
+            return [-rhs[bound - shift] for rhs, shift in outputs if bound - shift < len(rhs)]
+
+        return clauses, at_most
 
     def placement(self, true: frozenset[int]) -> dict[int, int]:
         return {m: s for (m, s), v in self.x.items() if v in true}
@@ -232,15 +247,16 @@ def fewest_breaks(
     within ``step_conflicts``, ``lanes`` of them at once (satlanes.py: one child process per
     core), each lane within ``conflicts`` in all; the first B found ends the search.
 
-    After a step left open the next B is 1, 2, 4, ... higher: near the fewest both refuting
-    and finding get slow (tic-13crafc: B = 2 open after 300,000 conflicts, B = 3 found in
-    138,000), further up finding is quick, and CP-SAT goes on from what was found. Searching
-    down from a placement found instead was slower at every step: with B = 0 or 1 nearly
-    everything propagates, with B = 8 little does. A round of lanes decides the next B and
-    the ones the search would try after it if it were left open; their answers are read in
-    order of B, so the outcome does not depend on which lane finished first. The placement
-    is None when no B below the current count was found; None when nobody in the model can
-    have a break or the model is too large for the search to pay."""
+    A round of lanes decides B and the ones above it (B + 1, B + 3, ...); their answers are
+    read in order of B, so the outcome does not depend on which lane finished first. When
+    all were refuted the next round starts above them. A round that leaves a B open ends
+    the search: near the fewest both refuting and finding get slow and heavy-tailed
+    (tic-13crafc: B = 2 open after 300,000 conflicts, B = 3 found in 138,000; every
+    published instance whose first open round was not the last found nothing in the
+    second), and searching down from CP-SAT's schedule (descend) gets further with the
+    conflicts left. The placement is None when no B below the current count was found;
+    None when nobody in the model can have a break or the model is too large for the
+    search to pay."""
     if len(free) * inst.n_slots > MAX_CELLS:
         return None
     cnf = BreaksCnf(inst, sched, free)
@@ -267,9 +283,66 @@ def fewest_breaks(
                     return SatBreaks(cnf.placement(got.true), b, lower == b, lower, spent)
                 if got.answer is False:
                     lower = max(lower, b + 1)  # at most b refuted: anything fewer too
-            if answers[-1].answer is False:  # (all were answered: none was found)
-                bound, jump = lower, 0  # below the fewest: on from the next
-            else:
-                jump = max(1, 2 * jump)  # left open: further up, twice as far each time
-                bound = asked[-1] + jump
+            if any(got.answer is None for got in answers):
+                break  # left open: near the fewest
+            bound, jump = lower, 0  # all refuted: below the fewest, on from the next
     return SatBreaks(None, now, lower >= now, lower, spent)
+
+
+def descend(
+    inst: Instance,
+    sched: Schedule,
+    free: list[int],
+    *,
+    conflicts: int,
+    lanes: int = 1,
+    floor: int = 0,
+) -> SatBreaks | None:
+    """Fewer breaks than the schedule has now, searched down from it: "at most c - 1
+    breaks" after each placement of c found, on one incremental solver per lane (its
+    learnt clauses kept from one c to the next), within ``conflicts`` per lane.
+
+    Where the ladder of fresh solvers (fewest_breaks) is left open near the fewest, this
+    goes on from the best schedule CP-SAT reached (measured from CP-SAT's schedules of the
+    published instances: forum-13crafb 12 -> 8 breaks, forumt-14crafe 7 -> 5, ticf-13crafb
+    6 -> 4 in 90,000-250,000 conflicts, where CP-SAT had stalled; from a schedule far from
+    the fewest it is slow: forum-13crafb 72 -> 18 in 300,000). The first lane's phases
+    start at the schedule and follow each placement found (a search around the best so
+    far); a second lane's are the solver's own. The answer is the fewest breaks of any
+    lane, the first lane's on a tie: each lane runs to its own end, so the outcome does not
+    depend on which finished first. ``floor`` is a lower bound already proven: reaching it
+    ends the descent, proven. None when nobody in the model can have a break, the schedule
+    is at the floor already, or the model is too large for the search to pay."""
+    if not free or len(free) * inst.n_slots > MAX_CELLS:
+        return None
+    cnf = BreaksCnf(inst, sched, free)
+    if not cnf.people:
+        return None
+    now = cnf.breaks_now()
+    fixed = max(cnf.fixed_breaks(), floor)
+    if now <= fixed:
+        return None
+    keep = cnf.pool.top
+    # from "at most now - 1" down (the totalizers grow with the top)
+    top = min(now - 1, MAX_BOUND)
+    extra, at_most = cnf.counters(top)
+    bounds = [at_most(b) if b >= fixed else [] for b in range(top + 1)]
+    groups = list(zip(cnf.fixed_starts, cnf.starts, strict=True))
+    slot_of = sched.slot_of
+    here = [v if slot_of[m] == s else -v for (m, s), v in cnf.x.items()]
+    plans = [
+        Descent(extra, conflicts, phases, bounds, fixed, groups)
+        for phases in [here, []][: max(1, lanes)]
+    ]
+    with Lanes(cnf.clauses, len(plans)) as running:
+        answers = running.descend(plans, keep)
+    # a lane's refutation proves its last placement (or the schedule) the fewest: no other
+    # lane can have found fewer
+    proven = any(got.answer is False for got in answers)
+    spent = max(got.conflicts for got in answers)
+    found = [(got.cost, i, got.true) for i, got in enumerate(answers) if got.cost is not None]
+    if not found:
+        return SatBreaks(None, now, proven, now if proven else fixed, spent)
+    cost, _, true = min(found, key=lambda row: row[:2])
+    assert true is not None
+    return SatBreaks(cnf.placement(true), cost, proven, cost if proven else fixed, spent)

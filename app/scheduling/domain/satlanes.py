@@ -43,6 +43,22 @@ class Decision:
     answer: bool | None  # True: satisfiable, False: refuted, None: the budget ran out
     true: frozenset[int] | None  # the variables up to ``keep`` that are true, when satisfiable
     conflicts: int  # spent (at least one)
+    cost: int | None = None  # of ``true``, for a descent (None: nothing found)
+
+
+@dataclass(frozen=True, slots=True)
+class Descent:
+    """A descent from a placement of cost ``len(bounds)``: ``bounds[c]`` are the assumptions
+    saying "cost at most c" (for c >= ``floor``: nothing costs less), and a model's cost is
+    the sum over ``groups`` of (the group's certain count + its true literals - 1), at
+    least 0 each. ``phases`` are where the solver's phases start (empty: its own)."""
+
+    extra: Sequence[Sequence[int]]
+    budget: int
+    phases: Sequence[int]
+    bounds: Sequence[Sequence[int]]
+    floor: int
+    groups: Sequence[tuple[int, Sequence[int]]]
 
 
 def _pack(ints: Sequence[int]) -> bytes:
@@ -86,6 +102,64 @@ def decide_here(
         return Decision(answer, true, used)
 
 
+def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) -> Decision:
+    """One descent in this process, on one incremental solver within ``descent.budget``
+    conflicts: "cost at most c - 1" after each placement of cost c, the phases following
+    each placement found, until refuted (the answer False: the last placement is the
+    cheapest) or out of conflicts (None). ``true`` is the cheapest placement found."""
+    from pysat.solvers import Solver
+
+    best, true, answer, used = len(descent.bounds), None, None, 0
+    with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
+        solver.append_formula(descent.extra)
+        if descent.phases:
+            solver.set_phases(list(descent.phases))
+        while best > descent.floor and used < descent.budget:
+            solver.conf_budget(descent.budget - used)
+            answer = solver.solve_limited(assumptions=list(descent.bounds[best - 1]))
+            stats: dict[str, int] = solver.accum_stats() or {}
+            used = int(stats.get("conflicts", descent.budget))
+            if answer is not True:
+                break
+            model = solver.get_model() or []
+            holds = set(model)  # the literals true in the model
+            cost = sum(
+                max(certain + sum(1 for v in lits if v in holds) - 1, 0)
+                for certain, lits in descent.groups
+            )
+            if cost >= best:  # the bounds do not say what the groups count
+                answer = None
+                break
+            best = cost
+            true = frozenset(v for v in model if 0 < v <= keep)
+            solver.set_phases([v for v in model if abs(v) <= keep])
+    # refuted, or down to the floor: nothing costs less than the last placement
+    proven = answer is False or best <= descent.floor
+    used = max(1, min(used, descent.budget))
+    return Decision(False if proven else None, true, used, None if true is None else best)
+
+
+def _pack_descent(descent: Descent, keep: int) -> bytes:
+    rows: list[Sequence[int]] = [
+        *descent.extra,
+        descent.phases,
+        *descent.bounds,
+        *([certain + 1, *lits] for certain, lits in descent.groups),
+    ]
+    head = [1, descent.budget, keep, len(descent.extra), len(descent.bounds), descent.floor]
+    return _pack([*head, *_flat(rows)])
+
+
+def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
+    budget, keep, n_extra, n_bounds, floor, *rest = ints
+    rows = _split(rest)
+    extra = rows[:n_extra]
+    phases = rows[n_extra]
+    bounds = rows[n_extra + 1 : n_extra + 1 + n_bounds]
+    groups = [(row[0] - 1, row[1:]) for row in rows[n_extra + 1 + n_bounds :]]
+    return Descent(extra, budget, phases, bounds, floor, groups), keep
+
+
 class _Child:
     """One lane: a child process holding the clauses."""
 
@@ -110,7 +184,10 @@ class _Child:
             self.close()
 
     def ask(self, extra: Sequence[Sequence[int]], budget: int, keep: int) -> None:
-        self._send(_pack([budget, keep, *_flat(extra)]))
+        self._send(_pack([0, budget, keep, *_flat(extra)]))
+
+    def ask_descent(self, descent: Descent, keep: int) -> None:
+        self._send(_pack_descent(descent, keep))
 
     def answer(self, wall_s: float) -> Decision | None:
         """The answer to the last question, or None when the child died or took longer
@@ -133,7 +210,10 @@ class _Child:
             row = json.loads(line)
             true = row["true"]
             return Decision(
-                row["answer"], None if true is None else frozenset(true), int(row["conflicts"])
+                row["answer"],
+                None if true is None else frozenset(true),
+                int(row["conflicts"]),
+                row.get("cost"),
             )
         except (ValueError, KeyError, TypeError):
             self.close(kill=True)
@@ -201,6 +281,20 @@ class Lanes:
                 break
         return answers
 
+    def descend(self, descents: Sequence[Descent], keep: int) -> list[Decision]:
+        """Each descent on a lane of its own (at most ``width``), all to their end: their
+        answers in the order given (descend_here)."""
+        if not self.children:
+            return [descend_here(self.clauses, descent, keep) for descent in descents]
+        asked = list(zip(self.children, descents, strict=False))
+        for child, descent in asked:
+            child.ask_descent(descent, keep)
+        return [
+            child.answer(max(SAFE_MIN_S, descent.budget / SAFE_CONFLICTS_PER_S))
+            or Decision(None, None, descent.budget)
+            for child, descent in asked
+        ]
+
     def close(self, *, kill: bool = False) -> None:
         for child in self.children:
             child.close(kill=kill)
@@ -234,12 +328,16 @@ def _child() -> None:
         return
     clauses = _split(base)
     while (question := _read_frame(stdin)) is not None:
-        budget, keep, *extra = question
-        got = decide_here(clauses, _split(extra), budget, keep)
+        op, *rest = question
+        if op == 1:
+            descent, keep = _unpack_descent(rest)
+            got = descend_here(clauses, descent, keep)
+        else:
+            budget, keep, *extra = rest
+            got = decide_here(clauses, _split(extra), budget, keep)
         true = None if got.true is None else sorted(got.true)
-        stdout.write(
-            json.dumps({"answer": got.answer, "true": true, "conflicts": got.conflicts}) + "\n"
-        )
+        row = {"answer": got.answer, "true": true, "conflicts": got.conflicts, "cost": got.cost}
+        stdout.write(json.dumps(row) + "\n")
         stdout.flush()
 
 

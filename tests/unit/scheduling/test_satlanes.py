@@ -4,12 +4,13 @@ asked, and a lane that dies answers "open" instead of stopping the search."""
 from __future__ import annotations
 
 import itertools
+from dataclasses import replace
 
 import pytest
 from pysat.card import CardEnc, EncType
 
 from app.scheduling.domain import satlanes
-from app.scheduling.domain.satlanes import Decision, Lanes, decide_here
+from app.scheduling.domain.satlanes import Decision, Descent, Lanes, decide_here, descend_here
 
 
 def _pigeons(pigeons: int, holes: int) -> list[list[int]]:
@@ -73,3 +74,38 @@ def test_a_lane_past_its_wall_limit_is_killed(monkeypatch: pytest.MonkeyPatch) -
         answers = lanes.decide([([], 10**9), ([], 10**9)], 110)
         assert [a.answer for a in answers] == [None, None]
         assert all(child.proc is None for child in lanes.children)
+
+
+def _at_least_three_of_six() -> tuple[list[list[int]], Descent]:
+    """Six booleans, at least three true; the cost is how many are true. From all six true
+    the descent finds three and refutes two."""
+    from pysat.card import ITotalizer
+
+    lits = list(range(1, 7))
+    base = CardEnc.atleast(lits, 3, top_id=6, encoding=EncType.seqcounter).clauses
+    counter = ITotalizer(lits=lits, ubound=6, top_id=50)
+    # "at most c true": the counter's output for c + 1 is false
+    bounds = [[-counter.rhs[c]] for c in range(6)]
+    groups = [(1, [v]) for v in lits]  # each true one costs 1 (1 certain + 1 true - 1)
+    return base, Descent(counter.cnf.clauses, 10_000, lits, bounds, 0, groups)
+
+
+def test_a_descent_finds_the_cheapest_and_proves_it_in_a_lane_as_here() -> None:
+    base, descent = _at_least_three_of_six()
+    here = descend_here(base, descent, 6)
+    assert (here.answer, here.cost) == (False, 3)
+    assert here.true is not None
+    assert len(here.true) == 3
+    # two lanes, each its own descent to its end: the same answers as here, in order
+    with Lanes(base, 2) as lanes:
+        answers = lanes.descend([descent, descent], 6)
+    assert answers == [here, here]
+
+
+def test_a_descent_out_of_conflicts_is_left_open_not_proven() -> None:
+    base, descent = _at_least_three_of_six()
+    # and 9 pigeons in 8 holes on other variables: unsatisfiable, far beyond 20 conflicts
+    hard = [[v + 100 if v > 0 else v - 100 for v in c] for c in _pigeons(9, 8)]
+    got = descend_here(base + hard, replace(descent, budget=20), 6)
+    assert (got.answer, got.true, got.cost) == (None, None, None)
+    assert got.conflicts <= 20

@@ -16,7 +16,7 @@ from app.scheduling.domain.cpsat import MovesResult
 from app.scheduling.domain.generator import generate, reschedule_scenario
 from app.scheduling.domain.greedy import greedy, greedy_order
 from app.scheduling.domain.improve import participant_breaks
-from app.scheduling.domain.satbreaks import fewest_breaks
+from app.scheduling.domain.satbreaks import descend, fewest_breaks
 from app.scheduling.domain.solver import check_schedule, days_limit
 from app.scheduling.domain.state import Schedule, build_instance
 from tests.unit.scheduling.conftest import base, meeting, solve_checked
@@ -165,6 +165,46 @@ def test_sat_search_refutes_fewer_breaks_then_finds_the_fewest_deterministically
         assert sum(participant_breaks(inst, sched.slot_of)) == 1
         placements.append(result.placement)
     assert placements[0] == placements[1]
+
+
+def test_sat_descent_goes_down_from_the_schedule_the_same_way_each_time() -> None:
+    # ticf-13crafc from the greedy schedule (dozens of breaks): each lane's solver asks for
+    # fewer breaks than its last placement had; two lanes run to their own ends, so two
+    # runs give the same placement; every meeting stays held
+    inst = build_instance(parse_problem(_published("ticf-13crafc")))
+    placements = []
+    for lanes in (2, 2, 1):
+        sched = Schedule(inst)
+        greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
+        before = sum(participant_breaks(inst, sched.slot_of))
+        free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+        result = descend(inst, sched, free, conflicts=20_000, lanes=lanes)
+        assert result is not None
+        assert result.placement is not None
+        assert result.conflicts <= 20_000
+        for m in result.placement:
+            sched.remove(m)
+        for m, s in result.placement.items():
+            sched.place(m, s)
+        check_schedule(inst, sched.slot_of)
+        assert all(s >= 0 for s in sched.slot_of)
+        assert sum(participant_breaks(inst, sched.slot_of)) == result.breaks < before
+        placements.append(result.placement)
+    assert placements[0] == placements[1]
+
+
+def test_sat_search_ends_at_the_first_round_that_leaves_a_bound_open() -> None:
+    # one conflict per step: some B is left open in the first rounds, and the search stops
+    # there instead of climbing B by B through its whole budget (the descent after CP-SAT
+    # gets what it leaves)
+    inst = build_instance(parse_problem(_published("ticf-13crafc")))
+    sched = Schedule(inst)
+    greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
+    free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+    result = fewest_breaks(inst, sched, free, conflicts=10_000, step_conflicts=1, lanes=2)
+    assert result is not None
+    assert (result.placement, result.proven) == (None, False)
+    assert result.conflicts <= 3
 
 
 def test_sat_search_out_of_conflicts_reports_no_placement() -> None:
