@@ -37,7 +37,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .improve import participant_breaks, slot_days
-from .satbreaks import descend, fewest_breaks
+from .satbreaks import descend, fewest_breaks, searchable
 from .state import POOL, Instance, Schedule, fixed_part
 
 if TYPE_CHECKING:
@@ -376,7 +376,9 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
         elif sat.proven:
             return True  # every B below the current count refuted
         # CP-SAT (its ladder of people with a break, then LNS) from what was found
-    chosen, optimal = BreaksModel(inst, sched, free).solve(det_limit_s, 1 - SAT_DESCENT_SHARE)
+    # the descent's share of CP-SAT's searches, where it can run
+    share = 1 - SAT_DESCENT_SHARE if searchable(inst, free) else 1.0
+    chosen, optimal = BreaksModel(inst, sched, free).solve(det_limit_s, share)
     if chosen is not None:
         kept = replace_unless_worse(sched, chosen, lambda: _total_breaks(inst, sched))
         if optimal and kept:

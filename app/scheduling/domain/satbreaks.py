@@ -42,6 +42,11 @@ MAX_BOUND = 24
 MAX_CELLS = 7_000
 
 
+def searchable(inst: Instance, free: list[int]) -> bool:
+    """Whether the model over ``free`` is small enough for a SAT search to pay."""
+    return len(free) * inst.n_slots <= MAX_CELLS
+
+
 @dataclass(frozen=True, slots=True)
 class SatBreaks:
     placement: dict[int, int] | None  # slot per freed meeting; None when nothing was found
@@ -257,7 +262,7 @@ def fewest_breaks(
     conflicts left. The placement is None when no B below the current count was found;
     None when nobody in the model can have a break or the model is too large for the
     search to pay."""
-    if len(free) * inst.n_slots > MAX_CELLS:
+    if not searchable(inst, free):
         return None
     cnf = BreaksCnf(inst, sched, free)
     if not cnf.people:
@@ -313,7 +318,7 @@ def descend(
     depend on which finished first. ``floor`` is a lower bound already proven: reaching it
     ends the descent, proven. None when nobody in the model can have a break, the schedule
     is at the floor already, or the model is too large for the search to pay."""
-    if not free or len(free) * inst.n_slots > MAX_CELLS:
+    if not free or not searchable(inst, free):
         return None
     cnf = BreaksCnf(inst, sched, free)
     if not cnf.people:
