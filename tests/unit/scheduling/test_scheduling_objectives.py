@@ -18,7 +18,7 @@ from app.scheduling.domain.greedy import greedy, greedy_order
 from app.scheduling.domain.improve import participant_breaks
 from app.scheduling.domain.satbreaks import descend, fewest_breaks
 from app.scheduling.domain.solver import check_schedule, days_limit
-from app.scheduling.domain.state import Schedule, build_instance
+from app.scheduling.domain.state import Instance, Schedule, build_instance
 from tests.unit.scheduling.conftest import base, meeting, solve_checked
 
 
@@ -138,6 +138,25 @@ def test_exact_breaks_model_keeps_published_and_locked_meetings_and_is_determini
     assert results[0] == results[1]
 
 
+def _greedy(inst: Instance) -> tuple[Schedule, list[int]]:
+    """The greedy schedule and its movable meetings."""
+    sched = Schedule(inst)
+    greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
+    return sched, [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+
+
+def _held(inst: Instance, sched: Schedule, placement: dict[int, int]) -> int:
+    """Moves the meetings of ``placement``, checks every meeting is still held in a valid
+    schedule, and returns its breaks."""
+    for m in placement:
+        sched.remove(m)
+    for m, s in placement.items():
+        sched.place(m, s)
+    check_schedule(inst, sched.slot_of)
+    assert all(s >= 0 for s in sched.slot_of)
+    return sum(participant_breaks(inst, sched.slot_of))
+
+
 @pytest.mark.parametrize("lanes", [1, 2])
 def test_sat_search_refutes_fewer_breaks_then_finds_the_fewest_deterministically(
     lanes: int,
@@ -147,22 +166,14 @@ def test_sat_search_refutes_fewer_breaks_then_finds_the_fewest_deterministically
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
     placements = []
     for _ in range(2):
-        sched = Schedule(inst)
-        greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
-        free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+        sched, free = _greedy(inst)
         result = fewest_breaks(
             inst, sched, free, conflicts=300_000, step_conflicts=100_000, lanes=lanes
         )
         assert result is not None
         assert result.placement is not None
         assert (result.breaks, result.lower, result.proven) == (1, 1, True)
-        for m in result.placement:
-            sched.remove(m)
-        for m, s in result.placement.items():
-            sched.place(m, s)
-        check_schedule(inst, sched.slot_of)
-        assert all(s >= 0 for s in sched.slot_of)
-        assert sum(participant_breaks(inst, sched.slot_of)) == 1
+        assert _held(inst, sched, result.placement) == 1
         placements.append(result.placement)
     assert placements[0] == placements[1]
 
@@ -174,21 +185,13 @@ def test_sat_descent_goes_down_from_the_schedule_the_same_way_each_time() -> Non
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
     placements = []
     for lanes in (2, 2, 1):
-        sched = Schedule(inst)
-        greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
+        sched, free = _greedy(inst)
         before = sum(participant_breaks(inst, sched.slot_of))
-        free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
         result = descend(inst, sched, free, conflicts=20_000, lanes=lanes)
         assert result is not None
         assert result.placement is not None
         assert result.conflicts <= 20_000
-        for m in result.placement:
-            sched.remove(m)
-        for m, s in result.placement.items():
-            sched.place(m, s)
-        check_schedule(inst, sched.slot_of)
-        assert all(s >= 0 for s in sched.slot_of)
-        assert sum(participant_breaks(inst, sched.slot_of)) == result.breaks < before
+        assert _held(inst, sched, result.placement) == result.breaks < before
         placements.append(result.placement)
     assert placements[0] == placements[1]
 
@@ -198,9 +201,7 @@ def test_sat_search_ends_at_the_first_round_that_leaves_a_bound_open() -> None:
     # there instead of climbing B by B through its whole budget (the descent after CP-SAT
     # gets what it leaves)
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
-    sched = Schedule(inst)
-    greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
-    free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+    sched, free = _greedy(inst)
     result = fewest_breaks(inst, sched, free, conflicts=10_000, step_conflicts=1, lanes=2)
     assert result is not None
     assert (result.placement, result.proven) == (None, False)
@@ -209,9 +210,7 @@ def test_sat_search_ends_at_the_first_round_that_leaves_a_bound_open() -> None:
 
 def test_sat_search_out_of_conflicts_reports_no_placement() -> None:
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
-    sched = Schedule(inst)
-    greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
-    free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+    sched, free = _greedy(inst)
     now = sum(participant_breaks(inst, sched.slot_of))
     result = fewest_breaks(inst, sched, free, conflicts=50, step_conflicts=50)
     assert result is not None
