@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -167,7 +168,9 @@ async def run_schedule(
             flash="schedule-applied" if run.apply else "schedule-tried",
         )
 
-    return submit_form(session, save, fail, done)
+    # The solve takes up to the time limit: in a worker thread, so that this worker's event
+    # loop goes on serving everyone else (check-in, agendas) meanwhile.
+    return await anyio.to_thread.run_sync(lambda: submit_form(session, save, fail, done))
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id:int}/publish")

@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -151,3 +155,40 @@ def test_only_the_events_organisers_see_the_page(
     browser.cookies.clear()
     _log_in(browser, other_organiser.email)
     assert browser.get(_url(fair)).status_code == 403
+
+
+def test_a_schedule_run_leaves_the_server_answering_everyone_else(
+    browser: TestClient,
+    organiser: User,
+    fair: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A run takes up to its time limit (here the solve is held 2 s longer): meanwhile the
+    # same server still answers another page at once. Solved in the event loop, that page
+    # waited for the whole run.
+    from app.scheduling import service
+
+    real = service.solve
+    started = threading.Event()
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        started.set()
+        time.sleep(2.0)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(service, "solve", slow)
+    _log_in(browser, organiser.email)
+    page = browser.get(_url(fair))
+    token = _csrf(page.text)
+    with ThreadPoolExecutor(1) as other:
+        run = other.submit(
+            browser.post, _url(fair), data={"csrf_token": token, "action": "dry_run"}
+        )
+        assert started.wait(10)
+        begun = time.monotonic()
+        meanwhile = browser.get(f"/events/{fair['event']}")
+        answered = time.monotonic() - begun
+        assert meanwhile.status_code == 200
+        assert not run.done()  # the run is still going
+        assert answered < 1.5
+        assert run.result(timeout=30).status_code == 303

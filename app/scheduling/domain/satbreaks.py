@@ -339,7 +339,8 @@ def descend(
         Descent(extra, conflicts, phases, bounds, fixed, groups)
         for phases in [here, []][: max(1, lanes)]
     ]
-    with Lanes(cnf.clauses, len(plans)) as running:
+    # in child processes even alone: a descent holds the GIL for seconds
+    with Lanes(cnf.clauses, len(plans), apart=True) as running:
         answers = running.descend(plans, keep)
     # a lane's refutation proves its last placement (or the schedule) the fewest: no other
     # lane can have found fewer

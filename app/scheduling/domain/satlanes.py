@@ -240,12 +240,16 @@ class _Child:
 
 class Lanes:
     """``count`` lanes over the same clauses; ``decide`` runs one decision per lane at once.
-    Use as a context manager: the children end with it."""
+    A single lane runs in this process unless ``apart``: then in a child too, so that this
+    process's other threads (a web server's) go on while CaDiCaL holds the GIL, and a wall
+    clock limit applies. Use as a context manager: the children end with it."""
 
-    def __init__(self, clauses: Sequence[Sequence[int]], count: int) -> None:
+    def __init__(
+        self, clauses: Sequence[Sequence[int]], count: int, *, apart: bool = False
+    ) -> None:
         self.clauses = clauses
         self.children: list[_Child] = []
-        if count > 1:
+        if count > 1 or (apart and count == 1):
             base = _pack(_flat(clauses))
             try:
                 self.children = [_Child(base) for _ in range(count)]

@@ -100,6 +100,10 @@ def test_a_descent_finds_the_cheapest_and_proves_it_in_a_lane_as_here() -> None:
     with Lanes(base, 2) as lanes:
         answers = lanes.descend([descent, descent], 6)
     assert answers == [here, here]
+    # one lane "apart": in a child process all the same (this process keeps its GIL)
+    with Lanes(base, 1, apart=True) as lanes:
+        assert len(lanes.children) == 1
+        assert lanes.descend([descent], 6) == [here]
 
 
 def test_a_descent_out_of_conflicts_is_left_open_not_proven() -> None:
