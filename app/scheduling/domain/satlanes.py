@@ -4,7 +4,9 @@ pysat holds the GIL while it solves, so two solvers in threads take as long as o
 the other (measured). Each lane is a child Python process that imports nothing but pysat:
 it is given the clauses once, then any number of decisions (extra clauses and a budget of
 conflicts), each solved by a fresh solver (unit clauses simplify away what assumptions on
-one incremental solver cannot), and it answers each with a line of JSON.
+one incremental solver cannot), and it answers each with a line of JSON. A lane can also
+run a descent (``Descent``): one incremental solver asked for a cheaper placement than its
+last, again and again, within one budget of conflicts.
 
 Deterministic: a decision depends on its clauses and its budget of conflicts only, and the
 caller reads the answers in the order it asked. A lane that cannot be started, dies or is
