@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
+import anyio.to_thread
 from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
@@ -113,6 +114,22 @@ def submit_form(
         session.rollback()
         return fail(errors_of(exc, rename), exc.status)
     return done()
+
+
+async def submit_form_apart(
+    session: Session,
+    save: Callable[[], object],
+    fail: Callable[[dict[str, str], int], Response],
+    done: Callable[[], Response],
+    *,
+    rename: Rename = first_part,
+) -> Response:
+    """``submit_form`` in a worker thread, for an ``async`` route whose save takes seconds (a
+    schedule run, a publication that queues an e-mail per person): the event loop goes on
+    serving everyone else meanwhile."""
+    return await anyio.to_thread.run_sync(
+        lambda: submit_form(session, save, fail, done, rename=rename)
+    )
 
 
 def url_with(path: str, **params: Any) -> str:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from app.deps import Organiser, SessionDep
 from app.errors import Invalid
 from app.events import service as events
-from app.forms import Form, read_form, submit_form
+from app.forms import Form, read_form, submit_form_apart
 from app.scheduling import service
 from app.scheduling.overview import overview
 from app.scheduling.service import DEFAULT_TIME_LIMIT_S, MAX_TIME_LIMIT_S
@@ -168,9 +167,8 @@ async def run_schedule(
             flash="schedule-applied" if run.apply else "schedule-tried",
         )
 
-    # The solve takes up to the time limit: in a worker thread, so that this worker's event
-    # loop goes on serving everyone else (check-in, agendas) meanwhile.
-    return await anyio.to_thread.run_sync(lambda: submit_form(session, save, fail, done))
+    # the solve takes up to the time limit: meanwhile the others are served (check-in, agendas)
+    return await submit_form_apart(session, save, fail, done)
 
 
 @router.post("/events/{event_id:int}/sessions/{session_id:int}/publish")
@@ -186,7 +184,7 @@ async def publish(
     def fail(errors: dict[str, str], status: int) -> Response:
         return _page(request, session, user, event_id, session_id, errors=errors, status=status)
 
-    return submit_form(
+    return await submit_form_apart(
         session,
         save,
         fail,

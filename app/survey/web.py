@@ -3,6 +3,7 @@ board with "open / close the survey" and "propose the chosen meetings"."""
 
 from __future__ import annotations
 
+import anyio.to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -160,12 +161,10 @@ async def import_preview(
     form = await read_form(request)
     upload = form.files.get("file")
     data = await upload.read() if upload is not None else b""
-    parsed = imports.parse(
-        session,
-        actor=user,
-        event_id=event_id,
-        data=data,
-        name=(upload.filename or "") if upload is not None else "",
+    name = (upload.filename or "") if upload is not None else ""
+    # reading a spreadsheet of thousands of rows takes seconds: not in the event loop
+    parsed = await anyio.to_thread.run_sync(
+        lambda: imports.parse(session, actor=user, event_id=event_id, data=data, name=name)
     )
     event = events.get_event(session, event_id, viewer=user)
     context = _board_context(session, event)
