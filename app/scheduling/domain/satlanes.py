@@ -38,6 +38,8 @@ SOLVER = "cadical195"
 SAFE_CONFLICTS_PER_S = 1_000
 SAFE_MIN_S = 10.0
 _HEADER = struct.Struct("<q")
+# what a question to a child asks for: a decision by a fresh solver, or a descent
+_DECIDE, _DESCEND = 0, 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +150,7 @@ def _pack_descent(descent: Descent, keep: int) -> bytes:
         *descent.bounds,
         *([certain + 1, *lits] for certain, lits in descent.groups),
     ]
-    head = [1, descent.budget, keep, len(descent.extra), len(descent.bounds), descent.floor]
+    head = [_DESCEND, descent.budget, keep, len(descent.extra), len(descent.bounds), descent.floor]
     return _pack([*head, *_flat(rows)])
 
 
@@ -186,14 +188,18 @@ class _Child:
             self.close()
 
     def ask(self, extra: Sequence[Sequence[int]], budget: int, keep: int) -> None:
-        self._send(_pack([0, budget, keep, *_flat(extra)]))
+        self._send(_pack([_DECIDE, budget, keep, *_flat(extra)]))
 
     def ask_descent(self, descent: Descent, keep: int) -> None:
         self._send(_pack_descent(descent, keep))
 
-    def answer(self, wall_s: float) -> Decision | None:
-        """The answer to the last question, or None when the child died or took longer
-        than ``wall_s`` (it is then killed)."""
+    def answer(self, budget: int) -> Decision:
+        """The answer to the last question (of ``budget`` conflicts); "open" when the child
+        died or took longer than its wall-clock safety limit (it is then killed)."""
+        got = self._read(max(SAFE_MIN_S, budget / SAFE_CONFLICTS_PER_S))
+        return got or Decision(None, None, budget)
+
+    def _read(self, wall_s: float) -> Decision | None:
         proc = self.proc
         if proc is None or proc.stdout is None:
             return None
@@ -280,8 +286,7 @@ class Lanes:
         for child, (extra, budget) in asked:
             child.ask(extra, budget, keep)
         for child, (_, budget) in asked:
-            got = child.answer(max(SAFE_MIN_S, budget / SAFE_CONFLICTS_PER_S))
-            answers.append(got or Decision(None, None, budget))
+            answers.append(child.answer(budget))
             if answers[-1].answer is True:
                 self.close(kill=True)
                 break
@@ -295,11 +300,7 @@ class Lanes:
         asked = list(zip(self.children, descents, strict=False))
         for child, descent in asked:
             child.ask_descent(descent, keep)
-        return [
-            child.answer(max(SAFE_MIN_S, descent.budget / SAFE_CONFLICTS_PER_S))
-            or Decision(None, None, descent.budget)
-            for child, descent in asked
-        ]
+        return [child.answer(descent.budget) for child, descent in asked]
 
     def close(self, *, kill: bool = False) -> None:
         for child in self.children:
@@ -335,7 +336,7 @@ def _child() -> None:
     clauses = _split(base)
     while (question := _read_frame(stdin)) is not None:
         op, *rest = question
-        if op == 1:
+        if op == _DESCEND:
             descent, keep = _unpack_descent(rest)
             got = descend_here(clauses, descent, keep)
         else:
