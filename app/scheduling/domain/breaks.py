@@ -109,6 +109,10 @@ def movable(inst: Instance, sched: Schedule, m: int) -> bool:
     return s >= 0 and not inst.locked[m] and inst.current_slot[m] != s
 
 
+def movable_meetings(inst: Instance, sched: Schedule) -> list[int]:
+    return [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+
+
 class BreaksModel:
     """The model over ``free`` meetings, everything else fixed where it is."""
 
@@ -350,7 +354,7 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
     The schedule changes only if the model's placement has fewer breaks."""
     if len(set(slot_days(inst))) != 1:
         return None
-    free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+    free = movable_meetings(inst, sched)
     if not free or len(free) > EXACT_MAX_MEETINGS:
         return None
     conflicts = round(SAT_CONFLICTS_PER_DET_S * det_limit_s)
@@ -366,10 +370,10 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
     )
     if sat is not None:
         if sat.placement is not None:
-            kept = replace_unless_worse(sched, sat.placement, lambda: _total_breaks(inst, sched))
+            kept = _keep(inst, sched, sat.placement)
             if kept and sat.proven:
                 return True
-            free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+            free = movable_meetings(inst, sched)
             if sat.breaks - sat.lower <= SAT_FOUND_GAP:
                 # CP-SAT starts close to the fewest: it gets what the SAT search took
                 det_limit_s *= SAT_FOUND_LEFT
@@ -380,12 +384,12 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
     share = 1 - SAT_DESCENT_SHARE if searchable(inst, free) else 1.0
     chosen, optimal = BreaksModel(inst, sched, free).solve(det_limit_s, share)
     if chosen is not None:
-        kept = replace_unless_worse(sched, chosen, lambda: _total_breaks(inst, sched))
+        kept = _keep(inst, sched, chosen)
         if optimal and kept:
             return True
     # down from the best schedule so far by SAT, where CP-SAT's search stalled, with what
     # the SAT search above left of its conflicts
-    free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+    free = movable_meetings(inst, sched)
     if sat is not None:
         polish += max(conflicts - sat.conflicts, 0)
     # the lower bound proven above holds while the same meetings are free
@@ -394,13 +398,16 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
     if down is None:
         return False
     if down.placement is not None:
-        kept = replace_unless_worse(sched, down.placement, lambda: _total_breaks(inst, sched))
+        kept = _keep(inst, sched, down.placement)
         return kept and down.proven
     return down.proven
 
 
-def _total_breaks(inst: Instance, sched: Schedule) -> int:
-    return sum(participant_breaks(inst, sched.slot_of))
+def _keep(inst: Instance, sched: Schedule, placement: dict[int, int]) -> bool:
+    """``placement`` applied unless it has more breaks in all; whether it was kept."""
+    return replace_unless_worse(
+        sched, placement, lambda: sum(participant_breaks(inst, sched.slot_of))
+    )
 
 
 def replace_unless_worse(

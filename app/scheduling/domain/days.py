@@ -15,7 +15,7 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING
 
-from .breaks import exact_breaks, movable, replace_unless_worse
+from .breaks import exact_breaks, movable, movable_meetings, replace_unless_worse
 from .improve import participant_breaks, slot_days
 from .state import POOL, Instance, Schedule
 
@@ -237,7 +237,7 @@ def tighten_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
 
     if len(set(slot_days(inst))) != 1:
         return
-    free = [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+    free = movable_meetings(inst, sched)
     if not free or len(free) > TIGHTEN_MAX_MEETINGS:
         return
     free_set = set(free)

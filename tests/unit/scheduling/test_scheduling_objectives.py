@@ -11,7 +11,7 @@ import pytest
 
 from app.scheduling.domain import parse_problem, solve
 from app.scheduling.domain.bound import upper_bound
-from app.scheduling.domain.breaks import exact_breaks, movable
+from app.scheduling.domain.breaks import exact_breaks, movable_meetings
 from app.scheduling.domain.cpsat import MovesResult
 from app.scheduling.domain.generator import generate, reschedule_scenario
 from app.scheduling.domain.greedy import greedy, greedy_order
@@ -142,7 +142,7 @@ def _greedy(inst: Instance) -> tuple[Schedule, list[int]]:
     """The greedy schedule and its movable meetings."""
     sched = Schedule(inst)
     greedy(sched, greedy_order(inst, upper_bound(inst).relaxed))
-    return sched, [m for m in range(len(inst.parts)) if movable(inst, sched, m)]
+    return sched, movable_meetings(inst, sched)
 
 
 def _held(inst: Instance, sched: Schedule, placement: dict[int, int]) -> int:
