@@ -121,15 +121,11 @@ async def submit_form_apart(
     save: Callable[[], object],
     fail: Callable[[dict[str, str], int], Response],
     done: Callable[[], Response],
-    *,
-    rename: Rename = first_part,
 ) -> Response:
     """``submit_form`` in a worker thread, for an ``async`` route whose save takes seconds (a
     schedule run, a publication that queues an e-mail per person): the event loop goes on
     serving everyone else meanwhile."""
-    return await anyio.to_thread.run_sync(
-        lambda: submit_form(session, save, fail, done, rename=rename)
-    )
+    return await anyio.to_thread.run_sync(lambda: submit_form(session, save, fail, done))
 
 
 def url_with(path: str, **params: Any) -> str:
