@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import select
 import struct
 import subprocess
@@ -51,11 +52,32 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class Hoods:
+    """Neighbourhoods searched at the start of a descent, before the whole model: ``rows``
+    are each free item's choice literals (exactly one true in a model), ``members[g]`` the
+    rows of group g of the descent. A step frees the rows of ``people`` groups with a cost
+    (drawn by a generator seeded with ``seed``) and of up to twice as many groups sharing a
+    row with them, holds every other row at its choice by assumptions and asks for a cheaper
+    model within ``step`` conflicts; ``people`` grows by one after a step refuted (that
+    neighbourhood has nothing cheaper) and shrinks by one after a step out of conflicts.
+    Steps go on until ``lead`` conflicts are spent (a step costs at least one)."""
+
+    lead: int
+    step: int
+    people: int
+    seed: int
+    rows: Sequence[Sequence[int]]
+    members: Sequence[Sequence[int]]
+    costs: Sequence[int]  # each group's at the start
+
+
+@dataclass(frozen=True, slots=True)
 class Descent:
     """A descent from a placement of cost ``len(bounds)``: ``bounds[c]`` are the assumptions
     saying "cost at most c" (for c >= ``floor``: nothing costs less), and a model's cost is
     the sum over ``groups`` of (the group's certain count + its true literals - 1), at
-    least 0 each. ``phases`` are where the solver's phases start (empty: its own)."""
+    least 0 each. ``phases`` are where the solver's phases start (empty: its own); with
+    ``hoods`` they must give every row's choice: the neighbourhoods start from there."""
 
     extra: Sequence[Sequence[int]]
     budget: int
@@ -63,6 +85,7 @@ class Descent:
     bounds: Sequence[Sequence[int]]
     floor: int
     groups: Sequence[tuple[int, Sequence[int]]]
+    hoods: Hoods | None = None
 
 
 def _pack(ints: Sequence[int]) -> bytes:
@@ -109,59 +132,141 @@ def decide_here(
 def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) -> Decision:
     """One descent in this process, on one incremental solver within ``descent.budget``
     conflicts: "cost at most c - 1" after each placement of cost c, the phases following
-    each placement found, until refuted (the answer False: the last placement is the
-    cheapest) or out of conflicts (None). ``true`` is the cheapest placement found."""
+    each placement found, first in neighbourhoods (``descent.hoods``) then in the whole
+    model until refuted (the answer False: the last placement is the cheapest) or out of
+    conflicts (None). ``true`` is the cheapest placement found."""
     from pysat.solvers import Solver
 
     best, true, answer, used = len(descent.bounds), None, None, 0
+    hoods = descent.hoods
+    near = None if hoods is None else _Near(hoods, descent.phases)
     with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
         solver.append_formula(descent.extra)
         if descent.phases:
             solver.set_phases(list(descent.phases))
         while best > descent.floor and used < descent.budget:
-            solver.conf_budget(descent.budget - used)
-            answer = solver.solve_limited(assumptions=list(descent.bounds[best - 1]))
-            stats: dict[str, int] = solver.accum_stats() or {}
-            used = int(stats.get("conflicts", descent.budget))
+            assumptions = list(descent.bounds[best - 1])
+            whole = near is None or used >= near.hoods.lead
+            if near is None or whole:
+                limit = descent.budget - used
+            else:
+                assumptions += near.held()
+                limit = min(near.hoods.step, near.hoods.lead - used)
+            before = _conflicts(solver)
+            solver.conf_budget(limit)
+            answer = solver.solve_limited(assumptions=assumptions)
+            used += max(1, _conflicts(solver) - before)
             if answer is not True:
-                break
+                if near is None or whole:
+                    break
+                near.resize(refuted=answer is False)  # nothing proven: other rows were held
+                answer = None
+                continue
             model = solver.get_model() or []
             holds = set(model)  # the literals true in the model
-            cost = sum(
+            costs = [
                 max(certain + sum(1 for v in lits if v in holds) - 1, 0)
                 for certain, lits in descent.groups
-            )
-            if cost >= best:  # the bounds do not say what the groups count
+            ]
+            if sum(costs) >= best:  # the bounds do not say what the groups count
                 answer = None
                 break
-            best = cost
+            best = sum(costs)
             true = frozenset(v for v in model if 0 < v <= keep)
             solver.set_phases([v for v in model if abs(v) <= keep])
+            if near is not None:
+                near.moved(holds, costs)
     # refuted, or down to the floor: nothing costs less than the last placement
     proven = answer is False or best <= descent.floor
     used = max(1, min(used, descent.budget))
     return Decision(False if proven else None, true, used, None if true is None else best)
 
 
+def _conflicts(solver: object) -> int:
+    stats: dict[str, int] = solver.accum_stats() or {}  # type: ignore[attr-defined]
+    return int(stats.get("conflicts", 0))
+
+
+class _Near:
+    """Where a descent's neighbourhoods stand: each row's choice, each group's cost, and
+    how many groups with a cost the next neighbourhood frees (Hoods)."""
+
+    def __init__(self, hoods: Hoods, phases: Sequence[int]) -> None:
+        self.hoods = hoods
+        self.random = random.Random(hoods.seed)
+        self.people = hoods.people
+        self.costs = list(hoods.costs)
+        self.groups_of: list[list[int]] = [[] for _ in hoods.rows]
+        for g, rows in enumerate(hoods.members):
+            for r in rows:
+                self.groups_of[r].append(g)
+        self.choice: list[int] = []
+        self._choose(set(phases))
+
+    def _choose(self, holds: set[int]) -> None:
+        self.choice = [next((v for v in row if v in holds), 0) for row in self.hoods.rows]
+
+    def held(self) -> list[int]:
+        """The assumptions holding every row outside the next neighbourhood at its choice."""
+        members, draw = self.hoods.members, self.random
+        costly = [g for g, cost in enumerate(self.costs) if cost > 0]
+        chosen = set(draw.sample(costly, min(self.people, len(costly))))
+        near = sorted({h for g in chosen for r in members[g] for h in self.groups_of[r]} - chosen)
+        draw.shuffle(near)
+        chosen.update(near[: 2 * self.people])
+        free = {r for g in chosen for r in members[g]}
+        return [v for r, v in enumerate(self.choice) if v and r not in free]
+
+    def resize(self, *, refuted: bool) -> None:
+        if refuted:
+            self.people = min(self.people + 1, len(self.costs))
+        else:
+            self.people = max(self.people - 1, 1)
+
+    def moved(self, holds: set[int], costs: list[int]) -> None:
+        self._choose(holds)
+        self.costs = costs
+
+
 def _pack_descent(descent: Descent, keep: int) -> bytes:
+    hoods = descent.hoods
     rows: list[Sequence[int]] = [
         *descent.extra,
         descent.phases,
         *descent.bounds,
         *([certain + 1, *lits] for certain, lits in descent.groups),
     ]
-    head = [_DESCEND, descent.budget, keep, len(descent.extra), len(descent.bounds), descent.floor]
-    return _pack([*head, *_flat(rows)])
+    head = [descent.budget, keep, len(descent.extra), len(descent.bounds), descent.floor]
+    if hoods is not None:
+        # member row indices and costs are shifted by one: a zero ends a row
+        rows += [
+            *hoods.rows,
+            *([r + 1 for r in members] for members in hoods.members),
+            [cost + 1 for cost in hoods.costs],
+        ]
+        head += [hoods.lead, hoods.step, hoods.people, hoods.seed, len(hoods.rows)]
+    return _pack([_DESCEND, len(head), *head, *_flat(rows)])
 
 
 def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
-    budget, keep, n_extra, n_bounds, floor, *rest = ints
-    rows = _split(rest)
+    size, *rest = ints
+    head, rows = rest[:size], _split(rest[size:])
+    budget, keep, n_extra, n_bounds, floor, *near = head
     extra = rows[:n_extra]
     phases = rows[n_extra]
     bounds = rows[n_extra + 1 : n_extra + 1 + n_bounds]
-    groups = [(row[0] - 1, row[1:]) for row in rows[n_extra + 1 + n_bounds :]]
-    return Descent(extra, budget, phases, bounds, floor, groups), keep
+    rows = rows[n_extra + 1 + n_bounds :]
+    hoods = None
+    if near:
+        lead, step, people, seed, n_rows = near
+        n_groups = (len(rows) - n_rows - 1) // 2
+        choices = rows[n_groups : n_groups + n_rows]
+        members = [[r - 1 for r in row] for row in rows[n_groups + n_rows : -1]]
+        costs = [cost - 1 for cost in rows[-1]]
+        hoods = Hoods(lead, step, people, seed, choices, members, costs)
+        rows = rows[:n_groups]
+    groups = [(row[0] - 1, row[1:]) for row in rows]
+    return Descent(extra, budget, phases, bounds, floor, groups, hoods), keep
 
 
 class _Child:

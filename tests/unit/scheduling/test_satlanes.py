@@ -10,7 +10,14 @@ import pytest
 from pysat.card import CardEnc, EncType
 
 from app.scheduling.domain import satlanes
-from app.scheduling.domain.satlanes import Decision, Descent, Lanes, decide_here, descend_here
+from app.scheduling.domain.satlanes import (
+    Decision,
+    Descent,
+    Hoods,
+    Lanes,
+    decide_here,
+    descend_here,
+)
 
 
 def _pigeons(pigeons: int, holes: int) -> list[list[int]]:
@@ -113,3 +120,40 @@ def test_a_descent_out_of_conflicts_is_left_open_not_proven() -> None:
     got = descend_here(base + hard, replace(descent, budget=20), 6)
     assert (got.answer, got.true, got.cost) == (None, None, None)
     assert got.conflicts <= 20
+
+
+def _hoods(lead: int) -> Hoods:
+    """The six booleans as six rows of one group each (true or false), all true now."""
+    rows = [[v, -v] for v in range(1, 7)]
+    return Hoods(lead, 10, 1, 3, rows, [[g] for g in range(6)], [1] * 6)
+
+
+def test_a_descent_through_neighbourhoods_then_the_whole_model_proves_the_cheapest() -> None:
+    base, descent = _at_least_three_of_six()
+    near = replace(descent, hoods=_hoods(50))
+    here = descend_here(base, near, 6)
+    # the neighbourhoods get down to three true, refute fewer (the rows outside them held),
+    # then the whole model proves it
+    assert (here.answer, here.cost) == (False, 3)
+    assert here.true is not None
+    assert len(here.true) == 3
+    # the neighbourhoods travel to a child lane and back: the same answer
+    with Lanes(base, 1, apart=True) as lanes:
+        assert lanes.descend([near], 6) == [here]
+
+
+def test_a_neighbourhood_holds_every_row_outside_it_at_its_choice() -> None:
+    near = satlanes._Near(_hoods(50), [1, 2, 3, 4, 5, 6])
+    held = near.held()  # one group with a cost freed, the other five rows held true
+    assert len(held) == 5
+    assert set(held) < {1, 2, 3, 4, 5, 6}
+    near.resize(refuted=True)  # nothing cheaper there: a larger neighbourhood next
+    near.resize(refuted=True)
+    assert len(near.held()) == 3
+    near.resize(refuted=False)  # out of conflicts: a smaller one
+    assert len(near.held()) == 4
+    # after a cheaper model, rows are held where it put them
+    near.moved({1, 2, 3, -4, -5, -6}, [1, 1, 1, 0, 0, 0])
+    held = near.held()
+    assert {-4, -5, -6} <= set(held)
+    assert len(held) == 4

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import copy
 import gzip
+import itertools
 import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from app.scheduling.domain import parse_problem, solve
+from app.scheduling.domain import parse_problem, satbreaks, satlanes, solve
 from app.scheduling.domain.bound import upper_bound
-from app.scheduling.domain.breaks import exact_breaks, movable_meetings
+from app.scheduling.domain.breaks import exact_breaks, movable_meetings, replace_unless_worse
 from app.scheduling.domain.cpsat import MovesResult
 from app.scheduling.domain.generator import generate, reschedule_scenario
 from app.scheduling.domain.greedy import greedy, greedy_order
@@ -194,6 +196,61 @@ def test_sat_descent_goes_down_from_the_schedule_the_same_way_each_time() -> Non
         assert _held(inst, sched, result.placement) == result.breaks < before
         placements.append(result.placement)
     assert placements[0] == placements[1]
+
+
+def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # ticf-13crafc from a schedule with 22 breaks (the greedy one after a first descent):
+    # close enough for neighbourhoods of a few people with a break, every other meeting
+    # held; they find fewer breaks, and so does the whole model after them
+    inst = build_instance(parse_problem(_published("ticf-13crafc")))
+    sched, free = _greedy(inst)
+    first = descend(inst, sched, free, conflicts=20_000)
+    assert first is not None
+    assert first.placement is not None
+    replace_unless_worse(
+        sched, first.placement, lambda: sum(participant_breaks(inst, sched.slot_of))
+    )
+    free = movable_meetings(inst, sched)
+    before = sum(participant_breaks(inst, sched.slot_of))
+    assert before <= satbreaks.MAX_BOUND
+    events: list[str] = []
+    held, moved = satlanes._Near.held, satlanes._Near.moved
+
+    def holding(near: satlanes._Near) -> list[int]:
+        events.append("neighbourhood")
+        return held(near)
+
+    def moving(near: satlanes._Near, holds: set[int], costs: list[int]) -> None:
+        events.append("found")
+        moved(near, holds, costs)
+
+    start = sched
+    placements = []
+    for _ in range(2):
+        sched = copy.deepcopy(start)
+        events.clear()
+        with monkeypatch.context() as patch:
+            # in this process, to see the neighbourhoods at work
+            patch.setattr(satlanes._Near, "held", holding)
+            patch.setattr(satlanes._Near, "moved", moving)
+            patch.setattr(satbreaks, "Lanes", _LanesHere)
+            result = descend(inst, sched, free, conflicts=20_000)
+        assert result is not None
+        assert result.placement is not None
+        assert _held(inst, sched, result.placement) == result.breaks < before
+        placements.append(result.placement)
+        # fewer breaks found in neighbourhoods (the whole model's first find after them
+        # can follow one too, at most once)
+        pairs = list(itertools.pairwise(events))
+        assert pairs.count(("neighbourhood", "found")) >= 2
+    assert placements[0] == placements[1]
+
+
+class _LanesHere(satlanes.Lanes):
+    def __init__(self, clauses: list[list[int]], count: int, *, apart: bool = False) -> None:
+        super().__init__(clauses, count, apart=False)
 
 
 def test_sat_search_ends_at_the_first_round_that_leaves_a_bound_open() -> None:
