@@ -47,20 +47,25 @@ MAX_CELLS = 7_000
 # the meetings of HOOD_PEOPLE people with a break (more after a neighbourhood refuted,
 # fewer after one out of conflicts) and of up to twice as many of their partners move,
 # every other meeting stays in its slot, HOOD_STEP_CONFLICTS at most each; then the whole
-# model. Measured on the four published instances above their best published result and
-# three copies of each with participants, meetings and tables shuffled (16 schedules
-# CP-SAT ended with; the same conflicts for the descent): 114 breaks in all after the
-# whole-model descent alone, 101 with this (forum-13crafb family 45 -> 37, tic-13crafc 21
-# -> 18, ticf-13crafb 24 -> 22, forumt-14crafe 24 -> 24). Heavy-tailed again: other
-# settings gave 102-122 (a share of 0.15 / 0.2 / 0.4 / 0.5: 110 / 107 / 114 / 111; steps
-# of 1,000 / 4,000: 122 / 114; 3 people to start: 106; neighbourhoods last: 116-117; a
-# second lane without them, each at 0.75 of the conflicts: 111). On tic-13crafc alone a
-# neighbourhood of a few people finds 4 breaks (the best published) in a few thousand
+# model. A conflict in a neighbourhood counts HOOD_WEIGHT times: CaDiCaL made 3,400-5,900
+# a second there against 7,900-13,900 in the whole model on the published instances
+# (every restart assigns the held meetings again), so the descent takes the wall time it
+# took without them. Measured on the four published instances above their best published
+# result and three copies of each with participants, meetings and tables shuffled (the 16
+# schedules CP-SAT ended with, the same conflicts for the descent): 114 breaks in all by
+# the whole model alone, 106 with these (forum-13crafb and its copies 45 -> 35,
+# tic-13crafc 21 -> 20, ticf-13crafb 24 -> 23, forumt-14crafe 24 -> 26). Heavy-tailed:
+# other settings gave 101-122 (weight 1: 101 but 15-30 % more wall time; weight 2.5: 107;
+# a share of 0.15 / 0.2 / 0.4 / 0.5 at weight 1: 110 / 107 / 114 / 111; steps of 1,000 /
+# 4,000: 122 / 114; 3 people to start: 106; neighbourhoods after the whole model: 116-117;
+# a second lane without them, each at 0.75 of the conflicts: 111). On tic-13crafc a
+# neighbourhood of a few people finds 4 breaks (the best published) within a few thousand
 # conflicts where the whole model found nothing below 6 in 300,000.
 HOOD_SHARE = 0.3
 HOOD_STEP_CONFLICTS = 2_000
 HOOD_PEOPLE = 2
 HOOD_SEED = 7
+HOOD_WEIGHT = 3.0
 
 
 def searchable(inst: Instance, free: list[int]) -> bool:
@@ -392,4 +397,5 @@ def _hoods(cnf: BreaksCnf, free: list[int], lead: int, lane: int) -> Hoods | Non
     members = [[row_of[m] for m in inst.meetings_of[p] if m in row_of] for p in cnf.people]
     breaks = participant_breaks(inst, sched.slot_of)
     costs = [breaks[p] for p in cnf.people]
-    return Hoods(lead, HOOD_STEP_CONFLICTS, HOOD_PEOPLE, HOOD_SEED + lane, rows, members, costs)
+    seed = HOOD_SEED + lane
+    return Hoods(lead, HOOD_STEP_CONFLICTS, HOOD_PEOPLE, seed, rows, members, costs, HOOD_WEIGHT)

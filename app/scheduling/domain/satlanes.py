@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import random
 import select
@@ -41,6 +42,7 @@ SAFE_MIN_S = 10.0
 _HEADER = struct.Struct("<q")
 # what a question to a child asks for: a decision by a fresh solver, or a descent
 _DECIDE, _DESCEND = 0, 1
+_PER_MILLE = 1000  # a neighbourhood's weight travels to a child as an integer
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +71,9 @@ class Hoods:
     rows: Sequence[Sequence[int]]
     members: Sequence[Sequence[int]]
     costs: Sequence[int]  # each group's at the start
+    # what a conflict in a neighbourhood takes of the budget (they take that much longer
+    # than in the whole model: every restart assigns the held rows again)
+    weight: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,15 +152,17 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
         while best > descent.floor and used < descent.budget:
             assumptions = list(descent.bounds[best - 1])
             whole = near is None or used >= near.hoods.lead
+            weight = 1.0
             if near is None or whole:
                 limit = descent.budget - used
             else:
                 assumptions += near.held()
-                limit = min(near.hoods.step, near.hoods.lead - used)
+                weight = near.hoods.weight
+                limit = min(near.hoods.step, math.ceil((near.hoods.lead - used) / weight))
             before = _conflicts(solver)
             solver.conf_budget(limit)
             answer = solver.solve_limited(assumptions=assumptions)
-            used += max(1, _conflicts(solver) - before)
+            used += max(1, round((_conflicts(solver) - before) * weight))
             if answer is not True:
                 if near is None or whole:
                     break
@@ -244,7 +251,8 @@ def _pack_descent(descent: Descent, keep: int) -> bytes:
             *([r + 1 for r in members] for members in hoods.members),
             [cost + 1 for cost in hoods.costs],
         ]
-        head += [hoods.lead, hoods.step, hoods.people, hoods.seed, len(hoods.rows)]
+        weight = round(hoods.weight * _PER_MILLE)
+        head += [hoods.lead, hoods.step, hoods.people, hoods.seed, weight, len(hoods.rows)]
     return _pack([_DESCEND, len(head), *head, *_flat(rows)])
 
 
@@ -258,12 +266,12 @@ def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
     rows = rows[n_extra + 1 + n_bounds :]
     hoods = None
     if near:
-        lead, step, people, seed, n_rows = near
+        lead, step, people, seed, weight, n_rows = near
         n_groups = (len(rows) - n_rows - 1) // 2
         choices = rows[n_groups : n_groups + n_rows]
         members = [[r - 1 for r in row] for row in rows[n_groups + n_rows : -1]]
         costs = [cost - 1 for cost in rows[-1]]
-        hoods = Hoods(lead, step, people, seed, choices, members, costs)
+        hoods = Hoods(lead, step, people, seed, choices, members, costs, weight / _PER_MILLE)
         rows = rows[:n_groups]
     groups = [(row[0] - 1, row[1:]) for row in rows]
     return Descent(extra, budget, phases, bounds, floor, groups, hoods), keep

@@ -236,6 +236,7 @@ def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_
             patch.setattr(satlanes._Near, "held", holding)
             patch.setattr(satlanes._Near, "moved", moving)
             patch.setattr(satbreaks, "Lanes", _LanesHere)
+            patch.setattr(satbreaks, "HOOD_SHARE", 0.9)  # room for several neighbourhoods
             result = descend(inst, sched, free, conflicts=20_000)
         assert result is not None
         assert result.placement is not None
