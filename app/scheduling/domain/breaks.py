@@ -5,7 +5,9 @@ at once in child processes, within a budget of conflicts), which settles most se
 outright: the fewest found and every smaller B refuted. Where it does not, the CP-SAT model
 below goes on from what it found, and then a SAT descent from CP-SAT's schedule
 (satbreaks.descend: one incremental solver asked for fewer breaks than its last placement
-had), which gets further near the fewest than either (see SAT_DESCENT_SHARE).
+had, first with only the meetings of a few people with a break and their partners free,
+then in the whole model), which gets further near the fewest than either (see
+SAT_DESCENT_SHARE).
 
 Each movable meeting chooses a slot (a boolean per slot); per participant a "busy" literal
 per slot and a literal where a run of meetings starts (busy now, not in the slot before):
@@ -63,17 +65,18 @@ SAT_CONFLICTS_PER_DET_S = 6_600
 SAT_STEPS = 2
 # After CP-SAT, a descent by SAT from its schedule (satbreaks.descend), on one lane: the
 # share of CP-SAT's searches (not of its ladder) it takes, and its conflicts per
-# deterministic second of the exact model's limit taken; it also gets the conflicts the SAT
-# search before CP-SAT left (that search ends at its first B left open). On the published
-# instances where CP-SAT stalled above the best published, at a 30 s limit: forum-13crafb
-# 12 -> 9 breaks, ticf-13crafb 6 -> 5, forumt-14crafe 7 -> 6, tic-13crafc 5 -> 6 (CP-SAT
-# with less time started it higher), every solve under 28 s. Measured and not kept: two
-# lanes (the second with the solver's own phases) make ~6,300 conflicts a second each on
-# a 22-slot forum against ~8,400 for one, so twice the conflicts cost 1.5 times the wall
-# time; with both lanes and 16,000 conflicts a second taken from 0.3 of CP-SAT's searches
-# those four ended at 8/5/4/6 but forum-13crafb took 35 s; taking the share from CP-SAT's
-# ladder as well lost tic-14crafc's day without breaks (0 -> 3). The outcome on each of
-# these four moves by a break or two with any such change (the hard B are heavy-tailed).
+# deterministic second of the exact model's limit taken; it also gets the conflicts the
+# SAT search before CP-SAT left (that search ends at its first B left open). On the
+# published instances where CP-SAT stalled above the best published, at a 30 s limit:
+# forum-13crafb 13 -> 8 breaks, ticf-13crafb 10 -> 5, forumt-14crafe 7 -> 6, tic-13crafc 6
+# -> 4 (with its neighbourhoods first, satbreaks.HOOD_SHARE; 9 / 5 / 6 / 6 without).
+# Measured and not kept: two lanes (the second with the solver's own phases) make ~6,300
+# conflicts a second each on a 22-slot forum against ~8,400 for one, so twice the
+# conflicts cost 1.5 times the wall time; with both lanes and 16,000 conflicts a second
+# taken from 0.3 of CP-SAT's searches those four ended at 8/5/4/6 but forum-13crafb took
+# 35 s; taking the share from CP-SAT's ladder as well lost tic-14crafc's day without
+# breaks (0 -> 3). The outcome on each of these four moves by a break or two with any such
+# change (the hard B are heavy-tailed).
 SAT_DESCENT_SHARE = 0.4
 SAT_DESCENT_PER_DET_S = 6_000
 # what CP-SAT keeps of its budget when the SAT search found fewer breaks without proof
