@@ -22,14 +22,13 @@ one incremental solver asked for fewer breaks than its last placement had, its l
 clauses and phases kept from one answer to the next, first in neighbourhoods (the meetings
 of a few people with a break and of some of their partners free, every other meeting held
 in its slot by assumptions: nothing to rebuild from one to the next), then in the whole
-model. Meetings that are not scheduled,
-locked or in their published slot do not move.
+model. Meetings that are not scheduled, locked or in their published slot do not move.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .improve import participant_breaks
 from .satlanes import Descent, Hoods, Lanes
@@ -48,19 +47,20 @@ MAX_CELLS = 7_000
 # fewer after one out of conflicts) and of up to twice as many of their partners move,
 # every other meeting stays in its slot, HOOD_STEP_CONFLICTS at most each; then the whole
 # model. A conflict in a neighbourhood counts HOOD_WEIGHT times: CaDiCaL made 3,400-5,900
-# a second there against 7,900-13,900 in the whole model on the published instances
-# (every restart assigns the held meetings again), so the descent takes the wall time it
-# took without them. Measured on the four published instances above their best published
-# result and three copies of each with participants, meetings and tables shuffled (the 16
-# schedules CP-SAT ended with, the same conflicts for the descent): 114 breaks in all by
-# the whole model alone, 106 with these (forum-13crafb and its copies 45 -> 35,
-# tic-13crafc 21 -> 20, ticf-13crafb 24 -> 23, forumt-14crafe 24 -> 26). Heavy-tailed:
-# other settings gave 101-122 (weight 1: 101 but 15-30 % more wall time; weight 2.5: 107;
-# a share of 0.15 / 0.2 / 0.4 / 0.5 at weight 1: 110 / 107 / 114 / 111; steps of 1,000 /
-# 4,000: 122 / 114; 3 people to start: 106; neighbourhoods after the whole model: 116-117;
-# a second lane without them, each at 0.75 of the conflicts: 111). On tic-13crafc a
-# neighbourhood of a few people finds 4 breaks (the best published) within a few thousand
-# conflicts where the whole model found nothing below 6 in 300,000.
+# a second there against 7,900-13,900 in the whole model on the published instances (not
+# for the held meetings' many decision levels: held by one activation literal instead, it
+# made as few), so the descent takes the wall time it took without them. Measured on the
+# four published instances above their best published result and three copies of each with
+# participants, meetings and tables shuffled (the 16 schedules CP-SAT ended with, the same
+# conflicts for the descent): 114 breaks in all by the whole model alone, 106 with these
+# (forum-13crafb and its copies 45 -> 35, tic-13crafc 21 -> 20, ticf-13crafb 24 -> 23,
+# forumt-14crafe 24 -> 26). Heavy-tailed: other settings gave 101-122 (weight 1: 101 but
+# 15-30 % more wall time; weight 2.5: 107; a share of 0.15 / 0.2 / 0.4 / 0.5 at weight 1:
+# 110 / 107 / 114 / 111; steps of 1,000 / 4,000: 122 / 114; 3 people to start: 106;
+# neighbourhoods after the whole model: 116-117; a second lane without them, each at 0.75
+# of the conflicts: 111). On tic-13crafc a neighbourhood of a few people finds 4 breaks
+# (the best published) within a few thousand conflicts where the whole model found nothing
+# below 6 in 300,000.
 HOOD_SHARE = 0.3
 HOOD_STEP_CONFLICTS = 2_000
 HOOD_PEOPLE = 2
@@ -260,9 +260,13 @@ class BreaksCnf:
         """Breaks that no placement of the free meetings takes away."""
         return sum(max(c - 1, 0) for c in self.fixed_starts)
 
-    def breaks_now(self) -> int:
+    def breaks_each(self) -> list[int]:
+        """Each person's breaks now, in the order of ``people``."""
         breaks = participant_breaks(self.inst, self.sched.slot_of)
-        return sum(breaks[p] for p in self.people)
+        return [breaks[p] for p in self.people]
+
+    def breaks_now(self) -> int:
+        return sum(self.breaks_each())
 
 
 def fewest_breaks(
@@ -364,8 +368,17 @@ def descend(
     here = [v if slot_of[m] == s else -v for (m, s), v in cnf.x.items()]
     # neighbourhoods improve a little at a time: not when the first bound asked is far below
     lead = round(HOOD_SHARE * conflicts) if top == now - 1 else 0
+    hoods = _hoods(cnf, free, lead)
     plans = [
-        Descent(extra, conflicts, here, bounds, fixed, groups, _hoods(cnf, free, lead, lane))
+        Descent(
+            extra,
+            conflicts,
+            here,
+            bounds,
+            fixed,
+            groups,
+            None if hoods is None else replace(hoods, seed=hoods.seed + lane),
+        )
         for lane in range(max(1, lanes))
     ]
     # in child processes even alone: a descent holds the GIL for seconds
@@ -383,19 +396,19 @@ def descend(
     return SatBreaks(cnf.placement(true), cost, proven, cost if proven else fixed, spent)
 
 
-def _hoods(cnf: BreaksCnf, free: list[int], lead: int, lane: int) -> Hoods | None:
+def _hoods(cnf: BreaksCnf, free: list[int], lead: int) -> Hoods | None:
     """The neighbourhoods a descent starts with (HOOD_SHARE): each free meeting's slot
-    literals, the meetings of each person of the model and each person's breaks now; each
-    lane draws its own."""
+    literals, the meetings of each person of the model and each person's breaks now (a lane
+    draws its own from its seed)."""
     if lead <= 0:
         return None
-    inst, sched = cnf.inst, cnf.sched
     row_of = {m: r for r, m in enumerate(free)}
     rows: list[list[int]] = [[] for _ in free]
     for (m, _), v in cnf.x.items():
         rows[row_of[m]].append(v)
-    members = [[row_of[m] for m in inst.meetings_of[p] if m in row_of] for p in cnf.people]
-    breaks = participant_breaks(inst, sched.slot_of)
-    costs = [breaks[p] for p in cnf.people]
-    seed = HOOD_SEED + lane
-    return Hoods(lead, HOOD_STEP_CONFLICTS, HOOD_PEOPLE, seed, rows, members, costs, HOOD_WEIGHT)
+    meetings_of = cnf.inst.meetings_of
+    members = [[row_of[m] for m in meetings_of[p] if m in row_of] for p in cnf.people]
+    costs = cnf.breaks_each()
+    return Hoods(
+        lead, HOOD_STEP_CONFLICTS, HOOD_PEOPLE, HOOD_SEED, rows, members, costs, HOOD_WEIGHT
+    )

@@ -72,7 +72,7 @@ class Hoods:
     members: Sequence[Sequence[int]]
     costs: Sequence[int]  # each group's at the start
     # what a conflict in a neighbourhood takes of the budget (they take that much longer
-    # than in the whole model: every restart assigns the held rows again)
+    # than in the whole model, measured)
     weight: float = 1.0
 
 
@@ -143,30 +143,30 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
     from pysat.solvers import Solver
 
     best, true, answer, used = len(descent.bounds), None, None, 0
-    hoods = descent.hoods
-    near = None if hoods is None else _Near(hoods, descent.phases)
+    near = None if descent.hoods is None else _Near(descent.hoods, descent.phases)
     with Solver(name=SOLVER, bootstrap_with=clauses) as solver:
         solver.append_formula(descent.extra)
         if descent.phases:
             solver.set_phases(list(descent.phases))
         while best > descent.floor and used < descent.budget:
             assumptions = list(descent.bounds[best - 1])
-            whole = near is None or used >= near.hoods.lead
+            # in a neighbourhood while its share lasts, then in the whole model
+            hood = near if near is not None and used < near.hoods.lead else None
             weight = 1.0
-            if near is None or whole:
+            if hood is None:
                 limit = descent.budget - used
             else:
-                assumptions += near.held()
-                weight = near.hoods.weight
-                limit = min(near.hoods.step, math.ceil((near.hoods.lead - used) / weight))
+                assumptions += hood.held()
+                weight = hood.hoods.weight
+                limit = min(hood.hoods.step, math.ceil((hood.hoods.lead - used) / weight))
             before = _conflicts(solver)
             solver.conf_budget(limit)
             answer = solver.solve_limited(assumptions=assumptions)
             used += max(1, round((_conflicts(solver) - before) * weight))
             if answer is not True:
-                if near is None or whole:
+                if hood is None:
                     break
-                near.resize(refuted=answer is False)  # nothing proven: other rows were held
+                hood.resize(refuted=answer is False)  # nothing proven: other rows were held
                 answer = None
                 continue
             model = solver.get_model() or []
@@ -175,10 +175,11 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
                 max(certain + sum(1 for v in lits if v in holds) - 1, 0)
                 for certain, lits in descent.groups
             ]
-            if sum(costs) >= best:  # the bounds do not say what the groups count
+            cost = sum(costs)
+            if cost >= best:  # the bounds do not say what the groups count
                 answer = None
                 break
-            best = sum(costs)
+            best = cost
             true = frozenset(v for v in model if 0 < v <= keep)
             solver.set_phases([v for v in model if abs(v) <= keep])
             if near is not None:
