@@ -43,6 +43,7 @@ _HEADER = struct.Struct("<q")
 # what a question to a child asks for: a decision by a fresh solver, or a descent
 _DECIDE, _DESCEND = 0, 1
 _PER_MILLE = 1000  # a neighbourhood's weight travels to a child as an integer
+NARROWEST = 2  # slots in a neighbourhood's window, at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,21 +57,20 @@ class Decision:
 @dataclass(frozen=True, slots=True)
 class Hoods:
     """Neighbourhoods searched at the start of a descent, before the whole model: ``rows``
-    are each free item's choice literals (exactly one true in a model), ``members[g]`` the
-    rows of group g of the descent. A step frees the rows of ``people`` groups with a cost
-    (drawn by a generator seeded with ``seed``) and of up to twice as many groups sharing a
-    row with them, holds every other row at its choice by assumptions and asks for a cheaper
-    model within ``step`` conflicts; ``people`` grows by one after a step refuted (that
-    neighbourhood has nothing cheaper) and shrinks by one after a step out of conflicts.
-    Steps go on until ``lead`` conflicts are spent (a step costs at least one)."""
+    are each free item's choice literals (exactly one true in a model), ``slots`` the slot
+    each of them puts it in. A step frees every row whose choice lies in a window of
+    ``width`` consecutive slots (where it starts drawn by a generator seeded with ``seed``),
+    holds every other row at its choice by assumptions and asks for a cheaper model within
+    ``step`` conflicts; the window widens by one after a step refuted (that neighbourhood
+    has nothing cheaper) and narrows by one after a step out of conflicts (not below
+    NARROWEST). Steps go on until ``lead`` conflicts are spent (a step costs at least one)."""
 
     lead: int
     step: int
-    people: int
+    width: int
     seed: int
     rows: Sequence[Sequence[int]]
-    members: Sequence[Sequence[int]]
-    costs: Sequence[int]  # each group's at the start
+    slots: Sequence[Sequence[int]]
     # what a conflict in a neighbourhood takes of the budget (they take that much longer
     # than in the whole model, measured)
     weight: float = 1.0
@@ -171,11 +171,10 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
                 continue
             model = solver.get_model() or []
             holds = set(model)  # the literals true in the model
-            costs = [
+            cost = sum(
                 max(certain + sum(1 for v in lits if v in holds) - 1, 0)
                 for certain, lits in descent.groups
-            ]
-            cost = sum(costs)
+            )
             if cost >= best:  # the bounds do not say what the groups count
                 answer = None
                 break
@@ -183,7 +182,7 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
             true = frozenset(v for v in model if 0 < v <= keep)
             solver.set_phases([v for v in model if abs(v) <= keep])
             if near is not None:
-                near.moved(holds, costs)
+                near.moved(holds)
     # refuted, or down to the floor: nothing costs less than the last placement
     proven = answer is False or best <= descent.floor
     used = max(1, min(used, descent.budget))
@@ -196,44 +195,36 @@ def _conflicts(solver: object) -> int:
 
 
 class _Near:
-    """Where a descent's neighbourhoods stand: each row's choice, each group's cost, and
-    how many groups with a cost the next neighbourhood frees (Hoods)."""
+    """Where a descent's neighbourhoods stand: each row's choice and the width of the next
+    window (Hoods)."""
 
     def __init__(self, hoods: Hoods, phases: Sequence[int]) -> None:
         self.hoods = hoods
         self.random = random.Random(hoods.seed)
-        self.people = hoods.people
-        self.costs = list(hoods.costs)
-        self.groups_of: list[list[int]] = [[] for _ in hoods.rows]
-        for g, rows in enumerate(hoods.members):
-            for r in rows:
-                self.groups_of[r].append(g)
+        self.slot = {
+            v: s
+            for row, slots in zip(hoods.rows, hoods.slots, strict=True)
+            for v, s in zip(row, slots, strict=True)
+        }
+        self.n_slots = max(self.slot.values(), default=0) + 1
+        self.width = min(hoods.width, self.n_slots)
         self.choice: list[int] = []
-        self._choose(set(phases))
-
-    def _choose(self, holds: set[int]) -> None:
-        self.choice = [next((v for v in row if v in holds), 0) for row in self.hoods.rows]
+        self.moved(set(phases))
 
     def held(self) -> list[int]:
-        """The assumptions holding every row outside the next neighbourhood at its choice."""
-        members, draw = self.hoods.members, self.random
-        costly = [g for g, cost in enumerate(self.costs) if cost > 0]
-        chosen = set(draw.sample(costly, min(self.people, len(costly))))
-        near = sorted({h for g in chosen for r in members[g] for h in self.groups_of[r]} - chosen)
-        draw.shuffle(near)
-        chosen.update(near[: 2 * self.people])
-        free = {r for g in chosen for r in members[g]}
-        return [v for r, v in enumerate(self.choice) if v and r not in free]
+        """The assumptions holding every row outside the next window at its choice."""
+        start = self.random.randrange(self.n_slots - self.width + 1)
+        end = start + self.width
+        return [v for v in self.choice if v and not start <= self.slot[v] < end]
 
     def resize(self, *, refuted: bool) -> None:
         if refuted:
-            self.people = min(self.people + 1, len(self.costs))
+            self.width = min(self.width + 1, self.n_slots)
         else:
-            self.people = max(self.people - 1, 1)
+            self.width = max(self.width - 1, min(NARROWEST, self.n_slots))
 
-    def moved(self, holds: set[int], costs: list[int]) -> None:
-        self._choose(holds)
-        self.costs = costs
+    def moved(self, holds: set[int]) -> None:
+        self.choice = [next((v for v in row if v in holds), 0) for row in self.hoods.rows]
 
 
 def _pack_descent(descent: Descent, keep: int) -> bytes:
@@ -246,14 +237,10 @@ def _pack_descent(descent: Descent, keep: int) -> bytes:
     ]
     head = [descent.budget, keep, len(descent.extra), len(descent.bounds), descent.floor]
     if hoods is not None:
-        # member row indices and costs are shifted by one: a zero ends a row
-        rows += [
-            *hoods.rows,
-            *([r + 1 for r in members] for members in hoods.members),
-            [cost + 1 for cost in hoods.costs],
-        ]
+        # slots are shifted by one: a zero ends a row
+        rows += [*hoods.rows, *([s + 1 for s in slots] for slots in hoods.slots)]
         weight = round(hoods.weight * _PER_MILLE)
-        head += [hoods.lead, hoods.step, hoods.people, hoods.seed, weight, len(hoods.rows)]
+        head += [hoods.lead, hoods.step, hoods.width, hoods.seed, weight, len(hoods.rows)]
     return _pack([_DESCEND, len(head), *head, *_flat(rows)])
 
 
@@ -267,12 +254,11 @@ def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
     rows = rows[n_extra + 1 + n_bounds :]
     hoods = None
     if near:
-        lead, step, people, seed, weight, n_rows = near
-        n_groups = (len(rows) - n_rows - 1) // 2
+        lead, step, width, seed, weight, n_rows = near
+        n_groups = len(rows) - 2 * n_rows
         choices = rows[n_groups : n_groups + n_rows]
-        members = [[r - 1 for r in row] for row in rows[n_groups + n_rows : -1]]
-        costs = [cost - 1 for cost in rows[-1]]
-        hoods = Hoods(lead, step, people, seed, choices, members, costs, weight / _PER_MILLE)
+        slots = [[s - 1 for s in row] for row in rows[n_groups + n_rows :]]
+        hoods = Hoods(lead, step, width, seed, choices, slots, weight / _PER_MILLE)
         rows = rows[:n_groups]
     groups = [(row[0] - 1, row[1:]) for row in rows]
     return Descent(extra, budget, phases, bounds, floor, groups, hoods), keep

@@ -123,9 +123,9 @@ def test_a_descent_out_of_conflicts_is_left_open_not_proven() -> None:
 
 
 def _hoods(lead: int) -> Hoods:
-    """The six booleans as six rows of one group each (true or false), all true now."""
+    """The six booleans as six rows (true or false) in slots 0-5, all true now."""
     rows = [[v, -v] for v in range(1, 7)]
-    return Hoods(lead, 10, 1, 3, rows, [[g] for g in range(6)], [1] * 6)
+    return Hoods(lead, 10, 2, 3, rows, [[g, g] for g in range(6)])
 
 
 def test_a_descent_through_neighbourhoods_then_the_whole_model_proves_the_cheapest() -> None:
@@ -142,18 +142,36 @@ def test_a_descent_through_neighbourhoods_then_the_whole_model_proves_the_cheape
         assert lanes.descend([near], 6) == [here]
 
 
-def test_a_neighbourhood_holds_every_row_outside_it_at_its_choice() -> None:
+def test_a_neighbourhood_holds_every_row_outside_its_window_at_its_choice() -> None:
     near = satlanes._Near(_hoods(50), [1, 2, 3, 4, 5, 6])
-    held = near.held()  # one group with a cost freed, the other five rows held true
-    assert len(held) == 5
-    assert set(held) < {1, 2, 3, 4, 5, 6}
-    near.resize(refuted=True)  # nothing cheaper there: a larger neighbourhood next
+
+    def window() -> list[int]:
+        held = near.held()
+        assert set(held) < {1, 2, 3, 4, 5, 6}  # each row held true, where it is
+        free = sorted({1, 2, 3, 4, 5, 6} - set(held))
+        assert free == list(range(free[0], free[0] + len(free)))  # slots side by side
+        return free
+
+    assert len(window()) == 2  # two slots' rows free, the other four held
+    near.resize(refuted=True)  # nothing cheaper there: a wider window next
     near.resize(refuted=True)
-    assert len(near.held()) == 3
-    near.resize(refuted=False)  # out of conflicts: a smaller one
-    assert len(near.held()) == 4
+    assert len(window()) == 4
+    near.resize(refuted=False)  # out of conflicts: a narrower one
+    assert len(window()) == 3
+    for _ in range(3):
+        near.resize(refuted=False)
+    assert len(window()) == satlanes.NARROWEST
+    for _ in range(9):
+        near.resize(refuted=True)
+    assert near.held() == []  # at most every slot
+    # the windows are drawn from the seed: they move about, the same way each time
+    first, again = (satlanes._Near(_hoods(50), range(1, 7)) for _ in range(2))
+    draws = [tuple(first.held()) for _ in range(8)]
+    assert [tuple(again.held()) for _ in range(8)] == draws
+    assert len(set(draws)) > 1
     # after a cheaper model, rows are held where it put them
-    near.moved({1, 2, 3, -4, -5, -6}, [1, 1, 1, 0, 0, 0])
+    near.moved({1, 2, 3, -4, -5, -6})
+    near.resize(refuted=False)
     held = near.held()
-    assert {-4, -5, -6} <= set(held)
-    assert len(held) == 4
+    assert set(held) < {1, 2, 3, -4, -5, -6}
+    assert len(held) == 6 - near.width

@@ -202,8 +202,8 @@ def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # ticf-13crafc from a schedule with 22 breaks (the greedy one after a first descent):
-    # close enough for neighbourhoods of a few people with a break, every other meeting
-    # held; they find fewer breaks, and so does the whole model after them
+    # close enough for neighbourhoods (the meetings in a window of a few slots free, every
+    # other meeting held); they find fewer breaks, and so does the whole model after them
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
     sched, free = _greedy(inst)
     first = descend(inst, sched, free, conflicts=20_000)
@@ -222,9 +222,9 @@ def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_
         events.append("neighbourhood")
         return held(near)
 
-    def moving(near: satlanes._Near, holds: set[int], costs: list[int]) -> None:
+    def moving(near: satlanes._Near, holds: set[int]) -> None:
         events.append("found")
-        moved(near, holds, costs)
+        moved(near, holds)
 
     start = sched
     placements = []
