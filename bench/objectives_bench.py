@@ -8,6 +8,7 @@ the re-schedule's moved meetings against a minimum this bench proves itself (CP-
 whole instance, priority fixed at the fresh optimum, minimising moves, long time limit).
 Breaks: the twenty published instances of ../shared/scheduling-instances (every meeting must
 be held), the solver's breaks against the best published number. Prints ratios, not pass/fail.
+A change to the descent that decides the hardest four is judged on bench/descent_sample.py.
 """
 
 from __future__ import annotations

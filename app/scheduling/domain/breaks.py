@@ -68,8 +68,9 @@ SAT_STEPS = 2
 # deterministic second of the exact model's limit taken; it also gets the conflicts the
 # SAT search before CP-SAT left (that search ends at its first B left open). On the
 # published instances where CP-SAT stalled above the best published, at a 30 s limit:
-# forum-13crafb 13 -> 8 breaks, ticf-13crafb 10 -> 5, forumt-14crafe 7 -> 6, tic-13crafc 6
-# -> 4 (with its neighbourhoods first, satbreaks.HOOD_SHARE; 9 / 5 / 6 / 6 without).
+# forum-13crafb 13 -> 10 breaks, ticf-13crafb 10 -> 4, forumt-14crafe 7 -> 5, tic-13crafc 6
+# -> 4 (with its neighbourhoods first, satbreaks.HOOD_SHARE; 9 / 5 / 6 / 6 without: each is
+# one draw of a heavy-tailed search, judged on a sample there).
 # Measured and not kept: two lanes (the second with the solver's own phases) make ~6,300
 # conflicts a second each on a 22-slot forum against ~8,400 for one, so twice the
 # conflicts cost 1.5 times the wall time; with both lanes and 16,000 conflicts a second
