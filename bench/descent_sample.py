@@ -9,9 +9,9 @@ instance by 1-3 breaks either way, so the four alone say nothing. ``dump`` runs 
 (30 s) on each of them and on three copies of each with participants, meetings and tables
 shuffled (the same problem, independent draws), and pickles the state the descent starts
 from: 16 schedules. ``run`` re-runs only the descent from each, with the production code and
-the same conflicts, once per neighbourhood seed, with any ``satbreaks`` constant set as
-KEY=VALUE, and prints each case, each family's sum and the mean total over the seeds (one
-seed's total moves by up to 7 either way: compare means over several seeds).
+the same conflicts (times ``--scale``), once per neighbourhood seed, with any ``satbreaks``
+constant set as KEY=VALUE, and prints each case, each family's sum and the mean total over
+the seeds (one seed's total moves by up to 7 either way: compare means over several seeds).
 """
 
 from __future__ import annotations
@@ -84,7 +84,7 @@ def dump(folder: Path) -> None:
             print(f"{got:<18} {breaks:>3} breaks {seconds:5.1f} s", flush=True)
 
 
-def run(folder: Path, seeds: list[int], settings: list[str]) -> None:
+def run(folder: Path, seeds: list[int], settings: list[str], scale: float = 1.0) -> None:
     import app.scheduling.domain.satbreaks as satbreaks
 
     for setting in settings:
@@ -101,7 +101,8 @@ def run(folder: Path, seeds: list[int], settings: list[str]) -> None:
             inst, sched, free, conflicts, floor = pickle.loads(path.read_bytes())
             now = satbreaks.BreaksCnf(inst, sched, free).breaks_now()
             start = time.perf_counter()
-            got = satbreaks.descend(inst, sched, free, conflicts=conflicts, floor=floor)
+            budget = round(conflicts * scale)
+            got = satbreaks.descend(inst, sched, free, conflicts=budget, floor=floor)
             after = now if got is None or got.placement is None else got.breaks
             seconds = time.perf_counter() - start
             total += after
@@ -119,12 +120,13 @@ def main() -> None:
     parser.add_argument("what", choices=("dump", "run"))
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seeds", default="7,8,9")
+    parser.add_argument("--scale", type=float, default=1.0, help="of each descent's conflicts")
     parser.add_argument("settings", nargs="*", help="satbreaks constants, KEY=VALUE")
     args = parser.parse_args()
     if args.what == "dump":
         dump(args.folder)
     else:
-        run(args.folder, [int(s) for s in args.seeds.split(",")], args.settings)
+        run(args.folder, [int(s) for s in args.seeds.split(",")], args.settings, args.scale)
 
 
 if __name__ == "__main__":
