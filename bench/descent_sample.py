@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--seeds", default="7,8,9")
     parser.add_argument("--scale", type=float, default=1.0, help="of each descent's conflicts")
     parser.add_argument("settings", nargs="*", help="satbreaks constants, KEY=VALUE")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     if args.what == "dump":
         dump(args.folder)
     else:
