@@ -5,9 +5,8 @@ at once in child processes, within a budget of conflicts), which settles most se
 outright: the fewest found and every smaller B refuted. Where it does not, the CP-SAT model
 below goes on from what it found, and then a SAT descent from CP-SAT's schedule
 (satbreaks.descend: one incremental solver asked for fewer breaks than its last placement
-had, first with only the meetings of a few people with a break and their partners free,
-then in the whole model), which gets further near the fewest than either (see
-SAT_DESCENT_SHARE).
+had, first with only the meetings in a window of a few slots free, then in the whole
+model), which gets further near the fewest than either (see SAT_DESCENT_SHARE).
 
 Each movable meeting chooses a slot (a boolean per slot); per participant a "busy" literal
 per slot and a literal where a run of meetings starts (busy now, not in the slot before):

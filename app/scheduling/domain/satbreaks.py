@@ -21,8 +21,8 @@ was refuted, and so does the first B left open. Descent (after CP-SAT, from its 
 one incremental solver asked for fewer breaks than its last placement had, its learnt
 clauses and phases kept from one answer to the next, first in neighbourhoods (the meetings
 in a window of a few slots free, every other meeting held in its slot by assumptions:
-nothing to rebuild from one to the next), then in the whole
-model. Meetings that are not scheduled, locked or in their published slot do not move.
+nothing to rebuild from one to the next), then in the whole model. Meetings that are not
+scheduled, locked or in their published slot do not move.
 """
 
 from __future__ import annotations

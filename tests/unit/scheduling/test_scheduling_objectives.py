@@ -203,7 +203,7 @@ def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_
 ) -> None:
     # ticf-13crafc from a schedule with 22 breaks (the greedy one after a first descent):
     # close enough for neighbourhoods (the meetings in a window of a few slots free, every
-    # other meeting held); they find fewer breaks, and so does the whole model after them
+    # other meeting held) to find fewer breaks on their own
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
     sched, free = _greedy(inst)
     first = descend(inst, sched, free, conflicts=20_000)
@@ -243,8 +243,8 @@ def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_
         assert result.placement is not None
         assert _held(inst, sched, result.placement) == result.breaks < before
         placements.append(result.placement)
-        # fewer breaks found in neighbourhoods (after the first one: the neighbourhoods
-        # start by taking the schedule in as if found), each right after its step
+        # fewer breaks found in neighbourhoods, each right after its step (counted from
+        # the first step: _Near takes the starting schedule in through moved as well)
         assert "neighbourhood" in events
         steps = events[events.index("neighbourhood") :]
         pairs = list(itertools.pairwise(steps))
