@@ -7,7 +7,9 @@ Moves: after 5 % cancellations, 5 % new requests and 2 % of participants losing 
 the re-schedule's moved meetings against a minimum this bench proves itself (CP-SAT on the
 whole instance, priority fixed at the fresh optimum, minimising moves, long time limit).
 Breaks: the twenty published instances of ../shared/scheduling-instances (every meeting must
-be held), the solver's breaks against the best published number. Prints ratios, not pass/fail.
+be held), the solver's breaks against the best published number; then two variants of each
+with extra forbidden slots and fixed meetings, built around the solver's own schedule (so its
+breaks bound theirs). Prints ratios, not pass/fail.
 A change to the descent that decides the hardest four is judged on bench/descent_sample.py.
 """
 
@@ -17,9 +19,11 @@ import argparse
 import gzip
 import json
 import multiprocessing
+import random
 import resource
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -109,11 +113,13 @@ def moves_case(args: tuple[str, int, int, int, int, float, float]) -> tuple[Any,
 
 
 def breaks_case(args: tuple[Path, float]) -> tuple[Any, ...]:
+    """One published instance solved: its row of the table, then the solution (a dict)."""
     path, limit = args
     data = json.loads(gzip.decompress(path.read_bytes()))
     name = path.name.replace(".original.json.gz", "")
     started = time.perf_counter()
-    stats = solve(parse_problem(data), time_limit_s=limit).stats
+    solution = solve(parse_problem(data), time_limit_s=limit)
+    stats = solution.stats
     elapsed = time.perf_counter() - started
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     # the largest child process (SAT lanes, the CP-SAT ladder), waited for by now
@@ -128,7 +134,53 @@ def breaks_case(args: tuple[Path, float]) -> tuple[Any, ...]:
         elapsed,
         rss,
         child_rss,
+        solution.to_dict(),
     )
+
+
+def variant(data: dict[str, Any], solution: dict[str, Any], how: str, seed: int) -> dict[str, Any]:
+    """The instance with extra forbidden slots and fixed meetings, built around
+    ``solution`` (so that it stays feasible with every meeting and its breaks bound the
+    variant's fewest): 15 % of participants lose one or two slots they are idle in there,
+    12 % of meetings are fixed in their slot there, by ``allowed_slots`` (one slot) or by a
+    ``lock`` (slot and table)."""
+    draw = random.Random(seed)
+    out = json.loads(json.dumps(data))
+    placed = {a["meeting"]: a for a in solution["assignments"]}
+    busy: dict[str, set[str]] = {}
+    for meeting in out["meetings"]:
+        for person in meeting["participants"]:
+            busy.setdefault(person, set()).add(placed[meeting["id"]]["slot"])
+    slots = [slot["id"] for slot in out["slots"]]
+    for person in out["participants"]:
+        if draw.random() < 0.15:
+            gone = set(person.get("unavailable") or [])
+            idle = [s for s in slots if s not in busy.get(person["id"], set()) and s not in gone]
+            if idle:
+                lost = draw.sample(idle, min(len(idle), draw.choice((1, 2))))
+                person["unavailable"] = sorted(gone | set(lost), key=slots.index)
+    for meeting in out["meetings"]:
+        if draw.random() < 0.12:
+            where = placed[meeting["id"]]
+            if how == "lock":
+                meeting["lock"] = {"slot": where["slot"], "table": where["table"]}
+            else:
+                meeting["allowed_slots"] = [where["slot"]]
+    return out
+
+
+def variant_case(args: tuple[Path, dict[str, Any], str, int, float]) -> tuple[Any, ...]:
+    path, solution, how, seed, limit = args
+    data = variant(json.loads(gzip.decompress(path.read_bytes())), solution, how, seed)
+    started = time.perf_counter()
+    stats = solve(parse_problem(data), time_limit_s=limit).stats
+    elapsed = time.perf_counter() - started
+    name = path.name.replace(".original.json.gz", "")
+    return name, how, len(data["meetings"]), stats.scheduled, stats.breaks, elapsed
+
+
+def _line(row: Sequence[Any]) -> str:
+    return " ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -157,12 +209,26 @@ def main(argv: list[str] | None = None) -> int:
         if args.quick:
             paths = paths[:4]
         total = published = 0
+        solutions = []
         for path in paths:
-            row = pool.apply(breaks_case, ((path, args.time_limit),))
-            total += row[3]
-            published += row[4]
-            print(" ".join(f"{v:.2f}" if isinstance(v, float) else str(v) for v in row), flush=True)
+            *cells, solution = pool.apply(breaks_case, ((path, args.time_limit),))
+            solutions.append((path, cells[3], solution))
+            total += cells[3]
+            published += cells[4]
+            print(_line(cells), flush=True)
         print(f"total breaks {total} against {published} published")
+        if args.quick:
+            return 0
+        # generalisation: the same families with extra forbidden slots and fixed meetings
+        print()
+        print("variant fixed_by meetings scheduled breaks breaks_of_our_schedule solve_s")
+        worse = 0
+        for path, ours, solution in solutions:
+            for seed, how in ((1, "allowed_slots"), (2, "lock")):
+                row = pool.apply(variant_case, ((path, solution, how, seed, args.time_limit),))
+                worse += row[4] > ours or row[3] < row[2]
+                print(_line(row), flush=True)
+        print(f"variants above our own schedule's breaks or with a meeting out: {worse} of 40")
     return 0
 
 
