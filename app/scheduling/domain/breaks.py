@@ -356,14 +356,18 @@ class BreaksModel:
         return solver
 
 
+def exact_takes(inst: Instance, free: list[int]) -> bool:
+    """Whether the exact model takes a session whose movable meetings are ``free``: one day,
+    and at most EXACT_MAX_MEETINGS of them."""
+    return len(set(slot_days(inst))) == 1 and 0 < len(free) <= EXACT_MAX_MEETINGS
+
+
 def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | None:
     """Fewest breaks on a one-day session by the exact model: True when proven optimal,
     False when searched without proof, None when the model does not take this session.
     The schedule changes only if the model's placement has fewer breaks."""
-    if len(set(slot_days(inst))) != 1:
-        return None
     free = movable_meetings(inst, sched)
-    if not free or len(free) > EXACT_MAX_MEETINGS:
+    if not exact_takes(inst, free):
         return None
     conflicts = round(SAT_CONFLICTS_PER_DET_S * det_limit_s)
     polish = round(SAT_DESCENT_PER_DET_S * SAT_DESCENT_SHARE * det_limit_s)

@@ -10,6 +10,7 @@ machine's speed.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 
 from .state import POOL, Instance, Schedule
 
@@ -248,24 +249,33 @@ def restore_published(sched: Schedule, budget: Budget) -> int:
     return back
 
 
-def participant_gaps(sched: Schedule, p: int) -> int:
-    """Idle slots between a participant's first and last meeting (unavailable ones excluded)."""
-    inst = sched.inst
-    n_slots = inst.n_slots
+def participant_gaps(sched: Schedule, p: int, days: Sequence[int] | None = None) -> int:
+    """Idle slots between a participant's first and last meeting of each day (unavailable
+    ones excluded). ``days``: slot_days(inst), when the caller has it."""
+    return participant_idle(sched, p, slot_days(sched.inst) if days is None else days)[1]
+
+
+def participant_idle(sched: Schedule, p: int, days: Sequence[int]) -> tuple[int, int]:
+    """A participant's (breaks, idle slots): per day (``days``: slot_days), the runs of slots
+    without a meeting between their first and last meeting, and the slots in those runs in
+    which they are not unavailable. A night is neither."""
+    n_slots = sched.inst.n_slots
     row = sched.busy[p * n_slots : (p + 1) * n_slots]
-    first = last = -1
-    count = 0
+    away = sched.inst.problem.participants[p].unavailable
+    breaks = idle = 0
+    day, seen, run, run_away = -1, False, 0, 0
     for s, b in enumerate(row):
+        if days[s] != day:
+            day, seen, run, run_away = days[s], False, 0, 0
         if b >= 0:
-            if first < 0:
-                first = s
-            last = s
-            count += 1
-    if count < 2:
-        return 0
-    away = inst.problem.participants[p].unavailable
-    blocked = sum(1 for s in away if first < s < last)
-    return last - first + 1 - count - blocked
+            if seen and run:
+                breaks += 1
+                idle += run - run_away
+            seen, run, run_away = True, 0, 0
+        else:
+            run += 1
+            run_away += s in away
+    return breaks, idle
 
 
 def slot_days(inst: Instance) -> list[int]:
@@ -305,13 +315,26 @@ def participant_breaks(inst: Instance, slot_of: list[int]) -> list[int]:
     return result
 
 
-def compact(sched: Schedule, budget: Budget, passes: int = 2) -> int:
-    """Move meetings to free slots where their participants' idle gaps shrink.
+def compact(sched: Schedule, budget: Budget, passes: int = 2, *, breaks_first: bool = True) -> int:
+    """Move meetings to free slots where their participants' days get more compact: fewer
+    breaks, or as many and fewer idle slots (a move that closes idle slots by splitting a
+    break in two is not taken); without ``breaks_first``, fewer idle slots only. Returns how
+    many meetings moved.
 
     Published meetings stay where they are, so this never adds a move.
     """
     inst = sched.inst
-    saved = 0
+    days = slot_days(inst)
+
+    def cost(parts: Sequence[int]) -> tuple[int, int]:
+        breaks = idle = 0
+        for p in parts:
+            b, i = participant_idle(sched, p, days)
+            breaks += b
+            idle += i
+        return (breaks if breaks_first else 0), idle
+
+    moved = 0
     for _ in range(passes):
         improved = False
         for m in range(len(inst.parts)):
@@ -319,10 +342,10 @@ def compact(sched: Schedule, budget: Budget, passes: int = 2) -> int:
             if here < 0 or inst.locked[m] or inst.current_slot[m] == here:
                 continue
             parts = inst.parts[m]
-            before = sum(participant_gaps(sched, p) for p in parts)
-            if before == 0:
+            best = cost(parts)
+            if best == (0, 0):
                 continue
-            best_gain, best_slot = 0, -1
+            best_slot = -1
             sched.remove(m)
             for s in inst.feasible[m]:
                 if s == here or not sched.can_place(m, s):
@@ -330,17 +353,17 @@ def compact(sched: Schedule, budget: Budget, passes: int = 2) -> int:
                 if not budget.spend(len(parts)):
                     break
                 sched.place(m, s)
-                gain = before - sum(participant_gaps(sched, p) for p in parts)
+                after = cost(parts)
                 sched.remove(m)
-                if gain > best_gain:
-                    best_gain, best_slot = gain, s
+                if after < best:
+                    best, best_slot = after, s
             sched.place(m, best_slot if best_slot >= 0 else here)
             sched.commit()
             if best_slot >= 0:
-                saved += best_gain
+                moved += 1
                 improved = True
             if budget.left < 0:
-                return saved
+                return moved
         if not improved:
             break
-    return saved
+    return moved
