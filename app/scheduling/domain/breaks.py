@@ -37,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .improve import participant_breaks, slot_days
+from .improve import movable, participant_breaks, slot_days
 from .satbreaks import descend, fewest_breaks, searchable
 from .state import POOL, Instance, Schedule, fixed_part
 
@@ -110,11 +110,6 @@ RETRY_STEP_SHARE = 0.25
 # the input only, so the schedule stays deterministic.
 LARGE_MODEL_CONSTRAINTS = 20_000
 MAX_BUDGET_FACTOR = 2.0
-
-
-def movable(inst: Instance, sched: Schedule, m: int) -> bool:
-    s = sched.slot_of[m]
-    return s >= 0 and not inst.locked[m] and inst.current_slot[m] != s
 
 
 def movable_meetings(inst: Instance, sched: Schedule) -> list[int]:

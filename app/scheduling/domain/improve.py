@@ -10,7 +10,7 @@ machine's speed.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from .state import POOL, Instance, Schedule
 
@@ -318,7 +318,8 @@ def participant_breaks(inst: Instance, slot_of: list[int]) -> list[int]:
 def compact(sched: Schedule, budget: Budget, passes: int = 2, *, breaks_first: bool = True) -> int:
     """Move meetings to free slots where their participants' days get more compact: fewer
     breaks, or as many and fewer idle slots (a move that closes idle slots by splitting a
-    break in two is not taken); without ``breaks_first``, fewer idle slots only. Returns how
+    break in two is not taken), then by swapping a meeting with one that is in the way
+    (_swap); without ``breaks_first``, single moves for fewer idle slots only. Returns how
     many meetings moved.
 
     Published meetings stay where they are, so this never adds a move.
@@ -338,9 +339,9 @@ def compact(sched: Schedule, budget: Budget, passes: int = 2, *, breaks_first: b
     for _ in range(passes):
         improved = False
         for m in range(len(inst.parts)):
-            here = sched.slot_of[m]
-            if here < 0 or inst.locked[m] or inst.current_slot[m] == here:
+            if not movable(inst, sched, m):
                 continue
+            here = sched.slot_of[m]
             parts = inst.parts[m]
             best = cost(parts)
             if best == (0, 0):
@@ -359,7 +360,7 @@ def compact(sched: Schedule, budget: Budget, passes: int = 2, *, breaks_first: b
                     best, best_slot = after, s
             sched.place(m, best_slot if best_slot >= 0 else here)
             sched.commit()
-            if best_slot >= 0:
+            if best_slot >= 0 or (breaks_first and _swap(sched, m, cost, budget)):
                 moved += 1
                 improved = True
             if budget.left < 0:
@@ -367,3 +368,51 @@ def compact(sched: Schedule, budget: Budget, passes: int = 2, *, breaks_first: b
         if not improved:
             break
     return moved
+
+
+def _swap(
+    sched: Schedule, m: int, cost: Callable[[Sequence[int]], tuple[int, int]], budget: Budget
+) -> bool:
+    """Swap ``m`` with the one meeting that keeps one of its participants busy in a slot it
+    could take, where that makes the days of everyone in the two more compact (the first such
+    slot); whether it did. The participants they share keep their slots: a day with a break
+    closes where a partner's meeting moves out of the way."""
+    inst = sched.inst
+    n_slots = inst.n_slots
+    here = sched.slot_of[m]
+    parts = inst.parts[m]
+    for s in inst.feasible[m]:
+        if s == here:
+            continue
+        blocking = {sched.busy[p * n_slots + s] for p in parts} - {-1}
+        if len(blocking) != 1:
+            continue
+        (other,) = blocking
+        if not movable(inst, sched, other) or here not in inst.feasible[other]:
+            continue
+        people = sorted(set(parts) | set(inst.parts[other]))
+        if not budget.spend(len(people)):
+            return False
+        before = cost(people)
+        sched.remove(m)
+        sched.remove(other)
+        if sched.can_place(m, s):
+            sched.place(m, s)
+            if sched.can_place(other, here):
+                sched.place(other, here)
+                if cost(people) < before:
+                    sched.commit()
+                    return True
+                sched.remove(other)
+            sched.remove(m)
+        sched.place(m, here)
+        sched.place(other, s)
+        sched.commit()
+    return False
+
+
+def movable(inst: Instance, sched: Schedule, m: int) -> bool:
+    """Whether the days phases may move ``m``: scheduled, not locked, not in its published
+    slot (priority and moves stay as they are)."""
+    s = sched.slot_of[m]
+    return s >= 0 and not inst.locked[m] and inst.current_slot[m] != s
