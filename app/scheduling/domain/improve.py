@@ -320,7 +320,7 @@ def compact(sched: Schedule, budget: Budget, passes: int = 2, *, breaks_first: b
     breaks, or as many and fewer idle slots (a move that closes idle slots by splitting a
     break in two is not taken), then by swapping a meeting with one that is in the way
     (_swap); without ``breaks_first``, single moves for fewer idle slots only. Returns how
-    many meetings moved.
+    many moves and swaps it made.
 
     Published meetings stay where they are, so this never adds a move.
     """

@@ -81,10 +81,11 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
     if any(s >= 0 for s in inst.current_slot):
         moves = minimise_moves(inst, sched, limit)
     breaks_before = sum(participant_breaks(inst, sched.slot_of))
-    # Fewer breaks first, then fewer idle slots (idle slots alone split breaks: 5,000 people
-    # x 20,000 meetings went from 7,011 breaks to 7,411, now to 6,028). Where the exact
-    # model follows (breaks.py), this is only its starting point and closes idle slots only:
-    # the model minimises the breaks itself, and from the other start it did no better on
+    # Fewer breaks first, then fewer idle slots, by single moves and swaps (closing idle slots
+    # alone split breaks: 5,000 people x 20,000 meetings went from 7,011 breaks to 7,411;
+    # breaks first 6,028, with swaps 4,727). Where the exact model follows (breaks.py), this
+    # is only its starting point and closes idle slots by single moves, as before: the model
+    # minimises the breaks itself, and from the breaks-first start it did no better on
     # bench/descent_sample.py's 16 sessions (102 breaks against 100) while the published
     # twenty moved by up to 2 either way (45 against 41): its search is a lottery on the
     # start, judged on a sample.
