@@ -112,11 +112,17 @@ def moves_case(args: tuple[str, int, int, int, int, float, float]) -> tuple[Any,
     )
 
 
+def _instance(path: Path) -> tuple[str, dict[str, Any]]:
+    """A published instance's name and problem."""
+    return path.name.replace(".original.json.gz", ""), json.loads(
+        gzip.decompress(path.read_bytes())
+    )
+
+
 def breaks_case(args: tuple[Path, float]) -> tuple[Any, ...]:
     """One published instance solved: its row of the table, then the solution (a dict)."""
     path, limit = args
-    data = json.loads(gzip.decompress(path.read_bytes()))
-    name = path.name.replace(".original.json.gz", "")
+    name, data = _instance(path)
     started = time.perf_counter()
     solution = solve(parse_problem(data), time_limit_s=limit)
     stats = solution.stats
@@ -171,11 +177,11 @@ def variant(data: dict[str, Any], solution: dict[str, Any], how: str, seed: int)
 
 def variant_case(args: tuple[Path, dict[str, Any], str, int, float]) -> tuple[Any, ...]:
     path, solution, how, seed, limit = args
-    data = variant(json.loads(gzip.decompress(path.read_bytes())), solution, how, seed)
+    name, original = _instance(path)
+    data = variant(original, solution, how, seed)
     started = time.perf_counter()
     stats = solve(parse_problem(data), time_limit_s=limit).stats
     elapsed = time.perf_counter() - started
-    name = path.name.replace(".original.json.gz", "")
     return name, how, len(data["meetings"]), stats.scheduled, stats.breaks, elapsed
 
 
@@ -222,13 +228,17 @@ def main(argv: list[str] | None = None) -> int:
         # generalisation: the same families with extra forbidden slots and fixed meetings
         print()
         print("variant fixed_by meetings scheduled breaks breaks_of_our_schedule solve_s")
+        kinds = ((1, "allowed_slots"), (2, "lock"))
         worse = 0
         for path, ours, solution in solutions:
-            for seed, how in ((1, "allowed_slots"), (2, "lock")):
+            for seed, how in kinds:
                 row = pool.apply(variant_case, ((path, solution, how, seed, args.time_limit),))
                 worse += row[4] > ours or row[3] < row[2]
                 print(_line(row), flush=True)
-        print(f"variants above our own schedule's breaks or with a meeting out: {worse} of 40")
+        print(
+            "variants above our own schedule's breaks or with a meeting out: "
+            f"{worse} of {len(kinds) * len(solutions)}"
+        )
     return 0
 
 

@@ -249,10 +249,10 @@ def restore_published(sched: Schedule, budget: Budget) -> int:
     return back
 
 
-def participant_gaps(sched: Schedule, p: int, days: Sequence[int] | None = None) -> int:
+def participant_gaps(sched: Schedule, p: int, days: Sequence[int]) -> int:
     """Idle slots between a participant's first and last meeting of each day (unavailable
-    ones excluded). ``days``: slot_days(inst), when the caller has it."""
-    return participant_idle(sched, p, slot_days(sched.inst) if days is None else days)[1]
+    ones excluded; ``days``: slot_days)."""
+    return participant_idle(sched, p, days)[1]
 
 
 def participant_idle(sched: Schedule, p: int, days: Sequence[int]) -> tuple[int, int]:

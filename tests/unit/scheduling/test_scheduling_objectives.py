@@ -66,7 +66,7 @@ def test_idle_slots_count_per_day_not_over_the_night() -> None:
         sched.place(m, s)
     days = slot_days(inst)
     assert participant_idle(sched, 0, days) == (0, 0)
-    assert participant_gaps(sched, 0) == 0
+    assert participant_gaps(sched, 0, days) == 0
     sched.remove(1)
     sched.place(1, 2)
     assert participant_idle(sched, 0, days) == (1, 1)
