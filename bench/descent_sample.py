@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import gzip
-import json
 import multiprocessing
 import pickle
 import random
@@ -32,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench.objectives_bench import INSTANCES  # noqa: E402
+from bench.objectives_bench import INSTANCES, load_instance  # noqa: E402
 
 FAMILIES = ("forum-13crafb", "forumt-14crafe", "tic-13crafc", "ticf-13crafb")
 COPIES = 3
@@ -42,8 +40,7 @@ def _variants() -> list[tuple[str, dict[str, Any]]]:
     """Each family's published instance and its shuffled copies, by name."""
     out = []
     for name in FAMILIES:
-        raw = gzip.decompress((INSTANCES / f"{name}.original.json.gz").read_bytes())
-        data = json.loads(raw)
+        _, data = load_instance(INSTANCES / f"{name}.original.json.gz")
         out.append((name, data))
         for copy_no in range(1, COPIES + 1):
             draw = random.Random(copy_no * 1000 + len(name))

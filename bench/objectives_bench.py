@@ -112,7 +112,7 @@ def moves_case(args: tuple[str, int, int, int, int, float, float]) -> tuple[Any,
     )
 
 
-def _instance(path: Path) -> tuple[str, dict[str, Any]]:
+def load_instance(path: Path) -> tuple[str, dict[str, Any]]:
     """A published instance's name and problem."""
     return path.name.replace(".original.json.gz", ""), json.loads(
         gzip.decompress(path.read_bytes())
@@ -122,7 +122,7 @@ def _instance(path: Path) -> tuple[str, dict[str, Any]]:
 def breaks_case(args: tuple[Path, float]) -> tuple[Any, ...]:
     """One published instance solved: its row of the table, then the solution (a dict)."""
     path, limit = args
-    name, data = _instance(path)
+    name, data = load_instance(path)
     started = time.perf_counter()
     solution = solve(parse_problem(data), time_limit_s=limit)
     stats = solution.stats
@@ -177,7 +177,7 @@ def variant(data: dict[str, Any], solution: dict[str, Any], how: str, seed: int)
 
 def variant_case(args: tuple[Path, dict[str, Any], str, int, float]) -> tuple[Any, ...]:
     path, solution, how, seed, limit = args
-    name, original = _instance(path)
+    name, original = load_instance(path)
     data = variant(original, solution, how, seed)
     started = time.perf_counter()
     stats = solve(parse_problem(data), time_limit_s=limit).stats
