@@ -98,6 +98,12 @@ class Descent:
     floor: int
     groups: Sequence[tuple[int, Sequence[int]]]
     hoods: Hoods | None = None
+    # Per group, a literal true when the group costs anything ("has a break"), and the
+    # groups that cost something at the start: while ``quiet`` is given, every group that
+    # has cost nothing in any placement found so far is held at no cost by assumptions,
+    # until that is refuted (then the whole model).
+    quiet: Sequence[int] = ()
+    costly: Sequence[int] = ()
 
 
 def _pack(ints: Sequence[int]) -> bytes:
@@ -151,6 +157,8 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
 
     best, true, answer, used = len(descent.bounds), None, None, 0
     near = None if descent.hoods is None else _Near(descent.hoods, descent.phases)
+    # the groups allowed to cost something while the others are held at nothing (None: all)
+    costly: set[int] | None = set(descent.costly) if descent.quiet else None
     with Solver(name=SOLVER) as solver:
         solver.configure(DESCENT_OPTIONS)  # before the clauses
         solver.append_formula(clauses)
@@ -159,6 +167,8 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
             solver.set_phases(list(descent.phases))
         while best > descent.floor and used < descent.budget:
             assumptions = list(descent.bounds[best - 1])
+            if costly is not None:
+                assumptions += [-v for g, v in enumerate(descent.quiet) if g not in costly]
             # in a neighbourhood while its share lasts, then in the whole model
             hood = near if near is not None and used < near.hoods.lead else None
             weight = 1.0
@@ -174,20 +184,27 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
             used += max(1, round((_conflicts(solver) - before) * weight))
             if answer is not True:
                 if hood is None:
+                    if answer is False and costly is not None:
+                        costly = None  # nothing cheaper with only these costing: all may
+                        answer = None
+                        continue
                     break
                 hood.resize(refuted=answer is False)  # nothing proven: other rows were held
                 answer = None
                 continue
             model = solver.get_model() or []
             holds = set(model)  # the literals true in the model
-            cost = sum(
+            costs = [
                 max(certain + sum(1 for v in lits if v in holds) - 1, 0)
                 for certain, lits in descent.groups
-            )
+            ]
+            cost = sum(costs)
             if cost >= best:  # the bounds do not say what the groups count
                 answer = None
                 break
             best = cost
+            if costly is not None:
+                costly.update(g for g, c in enumerate(costs) if c)
             true = frozenset(v for v in model if 0 < v <= keep)
             solver.set_phases([v for v in model if abs(v) <= keep])
             if near is not None:
@@ -241,6 +258,8 @@ def _pack_descent(descent: Descent, keep: int) -> bytes:
     rows: list[Sequence[int]] = [
         *descent.extra,
         descent.phases,
+        descent.quiet,
+        [g + 1 for g in descent.costly],  # shifted by one: a zero ends a row
         *descent.bounds,
         *([certain + 1, *lits] for certain, lits in descent.groups),
     ]
@@ -258,9 +277,9 @@ def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
     head, rows = rest[:size], _split(rest[size:])
     budget, keep, n_extra, n_bounds, floor, *near = head
     extra = rows[:n_extra]
-    phases = rows[n_extra]
-    bounds = rows[n_extra + 1 : n_extra + 1 + n_bounds]
-    rows = rows[n_extra + 1 + n_bounds :]
+    phases, quiet, costly = rows[n_extra : n_extra + 3]
+    bounds = rows[n_extra + 3 : n_extra + 3 + n_bounds]
+    rows = rows[n_extra + 3 + n_bounds :]
     hoods = None
     if near:
         lead, step, width, seed, weight, n_rows = near
@@ -270,7 +289,8 @@ def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
         hoods = Hoods(lead, step, width, seed, choices, slots, weight / _PER_MILLE)
         rows = rows[:n_groups]
     groups = [(row[0] - 1, row[1:]) for row in rows]
-    return Descent(extra, budget, phases, bounds, floor, groups, hoods), keep
+    costly = [g - 1 for g in costly]
+    return Descent(extra, budget, phases, bounds, floor, groups, hoods, quiet, costly), keep
 
 
 class _Child:

@@ -175,3 +175,32 @@ def test_a_neighbourhood_holds_every_row_outside_its_window_at_its_choice() -> N
     held = near.held()
     assert set(held) < {1, 2, 3, -4, -5, -6}
     assert len(held) == 6 - near.width
+
+
+def test_a_descent_holds_the_groups_that_cost_nothing_at_nothing_while_it_can() -> None:
+    base, descent = _at_least_three_of_six()
+    # a group costs something when its boolean is true: the last three do at the start
+    quiet = replace(descent, quiet=list(range(1, 7)), costly=[3, 4, 5])
+    here = descend_here(base, quiet, 6)
+    assert (here.answer, here.cost) == (False, 3)
+    assert here.true == {4, 5, 6}  # 1, 2 and 3 held false: they cost nothing at the start
+    # free of the hold, from the same phases (all six true) it ends elsewhere
+    free = descend_here(base, descent, 6)
+    assert (free.answer, free.cost) == (False, 3)
+    assert free.true != {4, 5, 6}
+    # the hold travels to a child lane and back
+    with Lanes(base, 1, apart=True) as lanes:
+        assert lanes.descend([quiet], 6) == [here]
+
+
+def test_a_descent_held_where_nothing_is_cheaper_goes_on_in_the_whole_model() -> None:
+    base, descent = _at_least_three_of_six()
+    # the cheapest placements have 6 true, which costs nothing at the start: held false,
+    # "at most 3" is refuted, which proves nothing; the whole model then finds and proves it
+    quiet = replace(descent, quiet=list(range(1, 7)), costly=[0, 1, 2, 3])
+    here = descend_here([*base, [6]], quiet, 6)
+    assert (here.answer, here.cost) == (False, 3)
+    assert here.true is not None
+    assert 6 in here.true
+    with Lanes([*base, [6]], 1, apart=True) as lanes:
+        assert lanes.descend([quiet], 6) == [here]
