@@ -343,11 +343,11 @@ def descend(
     first searches neighbourhoods, windows of a few slots (HOOD_SHARE), then the whole
     model; each lane draws its own windows.
 
-    Where the first bound asked is one below now, only the people with a break now, and
-    whoever has one in a placement found later, may have one: everyone else's "has a break" is held false by assumptions (their
-    meetings must fill one window), until "at most c - 1" is refuted so held (which proves
-    nothing); then anyone may. Near the fewest a break is rarely taken away from a person
-    without a break appearing elsewhere, and the hold spares the solver those trades: on
+    Where the first bound asked is one below now (near the fewest), only the people with a
+    break now, and whoever has one in a placement found later, may have one: everyone
+    else's "has a break" is held false by assumptions (their meetings fill one window),
+    until "at most c - 1" is refuted so held (which proves nothing); then anyone may. The
+    search is then over the days of a few people, the rest following: on
     bench/descent_sample.py's 16 sessions (total breaks after the descent, the same
     conflicts) 100 -> 92, and without the neighbourhoods 110 -> 93 (on another dump of
     them); from ticf-13crafb's schedule of 4, the published 3 took 37,000-80,000 conflicts
