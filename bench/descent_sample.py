@@ -1,7 +1,7 @@
 """The SAT descent's settings judged on a sample, not on four instances (issue 18).
 
     python bench/descent_sample.py dump var/descent-sample          # ~6 min, once
-    python bench/descent_sample.py run var/descent-sample --scale 0.8 MAX_BOUND=20
+    python bench/descent_sample.py run var/descent-sample --seeds 7,8,9 HOOD_WIDTH=4
 
 On the published instances still above their best published breaks, the descent after
 CP-SAT (satbreaks.descend) is a heavy-tailed lottery: any change of its settings moves each
@@ -9,10 +9,9 @@ instance by 1-3 breaks either way, so the four alone say nothing. ``dump`` runs 
 (30 s) on each of them and on three copies of each with participants, meetings and tables
 shuffled (the same problem, independent draws), and pickles the state the descent starts
 from: 16 schedules. ``run`` re-runs only the descent from each, with the production code and
-the same conflicts (times ``--scale``), with any ``satbreaks`` constant set as KEY=VALUE,
-and prints each case, each family's sum and the total (a change of the clauses or the budget
-moves each case by a break or two either way: only a difference of several in the total
-says something).
+the same conflicts (times ``--scale``), once per neighbourhood seed, with any ``satbreaks``
+constant set as KEY=VALUE, and prints each case, each family's sum and the mean total over
+the seeds (one seed's total moves by up to 7 either way: compare means over several seeds).
 """
 
 from __future__ import annotations
@@ -82,7 +81,7 @@ def dump(folder: Path) -> None:
             print(f"{got:<18} {breaks:>3} breaks {seconds:5.1f} s", flush=True)
 
 
-def run(folder: Path, settings: list[str], scale: float = 1.0) -> None:
+def run(folder: Path, seeds: list[int], settings: list[str], scale: float = 1.0) -> None:
     import app.scheduling.domain.satbreaks as satbreaks
 
     for setting in settings:
@@ -91,32 +90,40 @@ def run(folder: Path, settings: list[str], scale: float = 1.0) -> None:
     cases = sorted(folder.glob("*.pkl"))
     if not cases:
         sys.exit(f"no schedules in {folder}: run 'dump' first")
-    total, families = 0, dict.fromkeys(FAMILIES, 0)
-    for path in cases:
-        inst, sched, free, conflicts, floor = pickle.loads(path.read_bytes())
-        now = satbreaks.BreaksCnf(inst, sched, free).breaks_now()
-        start = time.perf_counter()
-        budget = round(conflicts * scale)
-        got = satbreaks.descend(inst, sched, free, conflicts=budget, floor=floor)
-        after = now if got is None or got.placement is None else got.breaks
-        seconds = time.perf_counter() - start
-        total += after
-        families[path.stem.split("v")[0]] += after
-        print(f"{path.stem:<18} {now:>3} -> {after:>3} {seconds:5.1f} s", flush=True)
-    print(f"total {total}", families, flush=True)
+    totals = []
+    for seed in seeds:
+        satbreaks.HOOD_SEED = seed
+        total, families = 0, dict.fromkeys(FAMILIES, 0)
+        for path in cases:
+            inst, sched, free, conflicts, floor = pickle.loads(path.read_bytes())
+            now = satbreaks.BreaksCnf(inst, sched, free).breaks_now()
+            start = time.perf_counter()
+            budget = round(conflicts * scale)
+            got = satbreaks.descend(inst, sched, free, conflicts=budget, floor=floor)
+            after = now if got is None or got.placement is None else got.breaks
+            seconds = time.perf_counter() - start
+            total += after
+            families[path.stem.split("v")[0]] += after
+            print(
+                f"seed {seed} {path.stem:<18} {now:>3} -> {after:>3} {seconds:5.1f} s", flush=True
+            )
+        totals.append(total)
+        print(f"seed {seed} total {total}", families, flush=True)
+    print(f"mean total over {len(seeds)} seeds: {sum(totals) / len(totals):.1f}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=("dump", "run"))
     parser.add_argument("folder", type=Path)
+    parser.add_argument("--seeds", default="7,8,9")
     parser.add_argument("--scale", type=float, default=1.0, help="of each descent's conflicts")
     parser.add_argument("settings", nargs="*", help="satbreaks constants, KEY=VALUE")
     args = parser.parse_intermixed_args()
     if args.what == "dump":
         dump(args.folder)
     else:
-        run(args.folder, args.settings, args.scale)
+        run(args.folder, [int(s) for s in args.seeds.split(",")], args.settings, args.scale)
 
 
 if __name__ == "__main__":

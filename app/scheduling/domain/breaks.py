@@ -5,8 +5,8 @@ at once in child processes, within a budget of conflicts), which settles most se
 outright: the fewest found and every smaller B refuted. Where it does not, the CP-SAT model
 below goes on from what it found, and then a SAT descent from CP-SAT's schedule
 (satbreaks.descend: one incremental solver asked for fewer breaks than its last placement
-had, only the people who have had a break allowed one until that is refuted), which gets
-further near the fewest than either (see SAT_DESCENT_SHARE).
+had, first with only the meetings in a window of a few slots free, then in the whole
+model), which gets further near the fewest than either (see SAT_DESCENT_SHARE).
 
 Each movable meeting chooses a slot (a boolean per slot); per participant a "busy" literal
 per slot and a literal where a run of meetings starts (busy now, not in the slot before):
@@ -66,11 +66,12 @@ SAT_STEPS = 2
 # share of CP-SAT's searches (not of its ladder) it takes, and its conflicts per
 # deterministic second of the exact model's limit taken; it also gets the conflicts the
 # SAT search before CP-SAT left (that search ends at its first B left open). On the
-# published instances where CP-SAT stalled above the best published, at a 30 s limit, the
-# descent letting only the people who have had a break have one until that is refuted
-# (satbreaks.descend): forum-13crafb 13 -> 7 breaks, ticf-13crafb 10 -> 4, forumt-14crafe
-# 7 -> 5, tic-13crafc 6 -> 4 (each one draw of a heavy-tailed search, judged on a sample:
-# bench/descent_sample.py).
+# published instances where CP-SAT stalled above the best published, at a 30 s limit:
+# forum-13crafb 13 -> 10 breaks, ticf-13crafb 10 -> 4, forumt-14crafe 7 -> 5, tic-13crafc 6
+# -> 4 (with its neighbourhoods first, satbreaks.HOOD_SHARE; 9 / 5 / 6 / 6 without: each is
+# one draw of a heavy-tailed search, judged on a sample there). Since the descent lets only
+# the people who have had a break have one until that is refuted (satbreaks.descend):
+# forum-13crafb 13 -> 7, ticf-13crafb 10 -> 5 (the sample: 100 -> 92 breaks in all).
 # Measured and not kept: two lanes (the second with the solver's own phases) make ~6,300
 # conflicts a second each on a 22-slot forum against ~8,400 for one, so twice the
 # conflicts cost 1.5 times the wall time; with both lanes and 16,000 conflicts a second
@@ -403,7 +404,7 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
     # the lower bound proven above holds while the same meetings are free
     floor = sat.lower if sat is not None and free == searched else 0
     polish = round(SAT_DESCENT_SCALE * polish)
-    down = descend(inst, sched, free, conflicts=polish, floor=floor)
+    down = descend(inst, sched, free, conflicts=polish, lanes=1, floor=floor)
     if down is None:
         return False
     if down.placement is not None:

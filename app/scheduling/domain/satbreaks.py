@@ -19,19 +19,21 @@ conflicts (not of time: the same input gives the same schedule). A refuted B rai
 proven lower bound; the first B found ends the search, proven fewest when every B below it
 was refuted, and so does the first B left open. Descent (after CP-SAT, from its schedule):
 one incremental solver asked for fewer breaks than its last placement had, its learnt
-clauses and phases kept from one answer to the next; until that is refuted, only the
-people who have had a break in a placement found may have one (everyone else's day held to
-one window by assumptions: see descend). Meetings that are not scheduled, locked or in
-their published slot do not move.
+clauses and phases kept from one answer to the next, first in neighbourhoods (the meetings
+in a window of a few slots free, every other meeting held in its slot by assumptions:
+nothing to rebuild from one to the next), then in the whole model; all the while, until
+that is refuted, only the people who have had a break in a placement found may have one
+(everyone else's day held to one window: see descend). Meetings that are not scheduled,
+locked or in their published slot do not move.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .improve import participant_breaks
-from .satlanes import Descent, Lanes
+from .satlanes import Descent, Hoods, Lanes
 from .state import POOL, Instance, Schedule, fixed_part
 
 # the highest count of breaks the search tries (the totalizers grow with it)
@@ -42,14 +44,29 @@ MAX_BOUND = 24
 # made 1,900 and found nothing in its budget, making the solve 6-12 s slower: CP-SAT alone
 # takes those.
 MAX_CELLS = 7_000
-# Measured and not kept (bench/descent_sample.py, the 16 schedules CP-SAT ended with, the
-# same conflicts for the descent, total breaks): neighbourhoods first (the meetings in a
-# window of 2-5 slots free, every other meeting held in its slot by assumptions, for 0.3 of
-# the conflicts) took the whole model's 114 to 107-111 over seeds, within the noise of one
-# seed's total (up to 7 either way); beside the hold on people without a break (descend) they
-# gave 92-98 against its 93-95, and the two together ran twice as long on forumt-14crafe's
-# schedules (12 s against 6 s: a conflict under both sets of assumptions is slow). The
-# meetings of 2 people with a break and of up to 4 of their partners instead: 115.0.
+# A descent starts with neighbourhoods (satlanes.Hoods) for HOOD_SHARE of its conflicts:
+# the meetings in a window of HOOD_WIDTH slots move (a wider window after a neighbourhood
+# refuted, a narrower one after one out of conflicts), every other meeting stays in its
+# slot, HOOD_STEP_CONFLICTS at most each; then the whole model. A conflict in a
+# neighbourhood counts HOOD_WEIGHT times: CaDiCaL made 3,400-5,900 a second there against
+# 7,900-14,200 in the whole model on the published instances (not for the held meetings'
+# many decision levels: held by one activation literal instead, it made as few), so the
+# descent takes the wall time it took without them. Measured on the four published
+# instances above their best published result and three copies of each with participants,
+# meetings and tables shuffled (the 16 schedules CP-SAT ended with, the same conflicts for
+# the descent), as the mean over seeds of the total breaks (one seed's total moves by up to
+# 7 either way): the whole model alone 114; windows of 3 slots 110.3 (9 seeds: forum-13crafb
+# and its copies 44.4, forumt-14crafe 24.0, tic-13crafc 19.4, ticf-13crafb 22.4); the
+# meetings of 2 people with a break and of up to 4 of their partners 115.0 (6 seeds: 45.8 /
+# 25.5 / 19.0 / 24.7; seed 7 alone, 106, was luck); the two in turn 113.7 (3 seeds). With
+# seeds 7-9, where windows of 3 slots gave 107.0: windows of 5 or 2 slots to start 111.0 /
+# 111.0, steps of 4,000 conflicts 107.7, a share of 0.5 108.3, weight 2 105.7 but slower,
+# windows around a person's idle slot 110.7: all within the noise.
+HOOD_SHARE = 0.3
+HOOD_STEP_CONFLICTS = 2_000
+HOOD_WIDTH = 3
+HOOD_SEED = 8  # any seed does about as well on average (measured above)
+HOOD_WEIGHT = 3.0
 
 
 def searchable(inst: Instance, free: list[int]) -> bool:
@@ -310,18 +327,21 @@ def descend(
     free: list[int],
     *,
     conflicts: int,
+    lanes: int = 1,
     floor: int = 0,
 ) -> SatBreaks | None:
     """Fewer breaks than the schedule has now, searched down from it: "at most c - 1
-    breaks" after each placement of c found, on one incremental solver (its learnt clauses
-    kept from one c to the next), within ``conflicts``.
+    breaks" after each placement of c found, on one incremental solver per lane (its
+    learnt clauses kept from one c to the next), within ``conflicts`` per lane.
 
     Where the ladder of fresh solvers (fewest_breaks) is left open near the fewest, this
     goes on from the best schedule CP-SAT reached (measured from CP-SAT's schedules of the
     published instances: forum-13crafb 12 -> 8 breaks, forumt-14crafe 7 -> 5, ticf-13crafb
     6 -> 4 in 90,000-250,000 conflicts, where CP-SAT had stalled; from a schedule far from
-    the fewest it is slow: forum-13crafb 72 -> 18 in 300,000). The solver's phases start at
-    the schedule and follow each placement found (a search around the best so far).
+    the fewest it is slow: forum-13crafb 72 -> 18 in 300,000). Each lane's phases start at
+    the schedule and follow each placement found (a search around the best so far); it
+    first searches neighbourhoods, windows of a few slots (HOOD_SHARE), then the whole
+    model; each lane draws its own windows.
 
     Where the first bound asked is one below now (near the fewest), only the people with a
     break now, and whoever has one in a placement found later, may have one: everyone
@@ -329,14 +349,15 @@ def descend(
     until "at most c - 1" is refuted so held (which proves nothing); then anyone may. The
     search is then over the days of a few people, the rest following: on
     bench/descent_sample.py's 16 sessions (total breaks after the descent, the same
-    conflicts) 110 -> 95 (the whole model), 100 -> 95 against the neighbourhoods it had
-    before (seeds 7-9: 100-101); forum-13crafb 13 -> 7 (10 before), ticf-13crafb 10 -> 4.
-    From ticf-13crafb's schedule of 4, the published 3 took 37,000-80,000 conflicts held
-    so, 167,000-193,000 not.
+    conflicts) 100 -> 92, and without the neighbourhoods 110 -> 93 (on another dump of
+    them); from ticf-13crafb's schedule of 4, the published 3 took 37,000-80,000 conflicts
+    held so, 167,000-193,000 not.
 
-    ``floor`` is a lower bound already proven: reaching it ends the descent, proven. None
-    when nobody in the model can have a break, the schedule is at the floor already, or the
-    model is too large for the search to pay."""
+    The answer is the fewest breaks of any
+    lane, the first lane's on a tie: each lane runs to its own end, so the outcome does not
+    depend on which finished first. ``floor`` is a lower bound already proven: reaching it
+    ends the descent, proven. None when nobody in the model can have a break, the schedule
+    is at the floor already, or the model is too large for the search to pay."""
     if not free or not searchable(inst, free):
         return None
     cnf = BreaksCnf(inst, sched, free)
@@ -354,20 +375,51 @@ def descend(
     groups = list(zip(cnf.fixed_starts, cnf.starts, strict=True))
     slot_of = sched.slot_of
     here = [v if slot_of[m] == s else -v for (m, s), v in cnf.x.items()]
-    # holding those without a break pays near the fewest, not when the first bound asked is
-    # far below (from a greedy schedule held so, ticf-13crafc found nothing in 20,000
-    # conflicts)
+    # neighbourhoods improve a little at a time, and holding those without a break pays near
+    # the fewest: neither when the first bound asked is far below (from a greedy schedule
+    # held so, ticf-13crafc found nothing in 20,000 conflicts)
     near = top == now - 1
+    hoods = _hoods(cnf, free, round(HOOD_SHARE * conflicts) if near else 0)
     breaks = participant_breaks(inst, slot_of)
     costly = [g for g, p in enumerate(cnf.people) if breaks[p]]
-    plan = Descent(
-        extra, conflicts, here, bounds, fixed, groups, cnf.has_break if near else (), costly
-    )
-    # in a child process: a descent holds the GIL for seconds
-    with Lanes(cnf.clauses, 1, apart=True) as running:
-        (got,) = running.descend([plan], keep)
-    proven = got.answer is False  # the last placement (or the schedule) is the fewest
-    if got.cost is None or got.true is None:
-        return SatBreaks(None, now, proven, now if proven else fixed, got.conflicts)
-    lower = got.cost if proven else fixed
-    return SatBreaks(cnf.placement(got.true), got.cost, proven, lower, got.conflicts)
+    plans = [
+        Descent(
+            extra,
+            conflicts,
+            here,
+            bounds,
+            fixed,
+            groups,
+            None if hoods is None else replace(hoods, seed=hoods.seed + lane),
+            cnf.has_break if near else (),
+            costly,
+        )
+        for lane in range(max(1, lanes))
+    ]
+    # in child processes even alone: a descent holds the GIL for seconds
+    with Lanes(cnf.clauses, len(plans), apart=True) as running:
+        answers = running.descend(plans, keep)
+    # a lane's refutation proves its last placement (or the schedule) the fewest: no other
+    # lane can have found fewer
+    proven = any(got.answer is False for got in answers)
+    spent = max(got.conflicts for got in answers)
+    found = [(got.cost, i, got.true) for i, got in enumerate(answers) if got.cost is not None]
+    if not found:
+        return SatBreaks(None, now, proven, now if proven else fixed, spent)
+    cost, _, true = min(found, key=lambda row: row[:2])
+    assert true is not None
+    return SatBreaks(cnf.placement(true), cost, proven, cost if proven else fixed, spent)
+
+
+def _hoods(cnf: BreaksCnf, free: list[int], lead: int) -> Hoods | None:
+    """The neighbourhoods a descent starts with (HOOD_SHARE): each free meeting's slot
+    literals and their slots (a lane draws its own windows from its seed)."""
+    if lead <= 0:
+        return None
+    row_of = {m: r for r, m in enumerate(free)}
+    rows: list[list[int]] = [[] for _ in free]
+    slots: list[list[int]] = [[] for _ in free]
+    for (m, s), v in cnf.x.items():
+        rows[row_of[m]].append(v)
+        slots[row_of[m]].append(s)
+    return Hoods(lead, HOOD_STEP_CONFLICTS, HOOD_WIDTH, HOOD_SEED, rows, slots, HOOD_WEIGHT)

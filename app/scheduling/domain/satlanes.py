@@ -21,7 +21,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
+import random
 import select
 import struct
 import subprocess
@@ -47,6 +49,8 @@ SAFE_MIN_S = 10.0
 _HEADER = struct.Struct("<q")
 # what a question to a child asks for: a decision by a fresh solver, or a descent
 _DECIDE, _DESCEND = 0, 1
+_PER_MILLE = 1000  # a neighbourhood's weight travels to a child as an integer
+NARROWEST = 2  # slots in a neighbourhood's window, at least
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,11 +62,34 @@ class Decision:
 
 
 @dataclass(frozen=True, slots=True)
+class Hoods:
+    """Neighbourhoods searched at the start of a descent, before the whole model: ``rows``
+    are each free item's choice literals (exactly one true in a model), ``slots`` the slot
+    each of them puts it in. A step frees every row whose choice lies in a window of
+    ``width`` consecutive slots (where it starts drawn by a generator seeded with ``seed``),
+    holds every other row at its choice by assumptions and asks for a cheaper model within
+    ``step`` conflicts; the window widens by one after a step refuted (that neighbourhood
+    has nothing cheaper) and narrows by one after a step out of conflicts (not below
+    NARROWEST). Steps go on until ``lead`` conflicts are spent (a step costs at least one)."""
+
+    lead: int
+    step: int
+    width: int
+    seed: int
+    rows: Sequence[Sequence[int]]
+    slots: Sequence[Sequence[int]]
+    # what a conflict in a neighbourhood takes of the budget (they take that much longer
+    # than in the whole model, measured)
+    weight: float = 1.0
+
+
+@dataclass(frozen=True, slots=True)
 class Descent:
     """A descent from a placement of cost ``len(bounds)``: ``bounds[c]`` are the assumptions
     saying "cost at most c" (for c >= ``floor``: nothing costs less), and a model's cost is
     the sum over ``groups`` of (the group's certain count + its true literals - 1), at
-    least 0 each. ``phases`` are where the solver's phases start (empty: its own)."""
+    least 0 each. ``phases`` are where the solver's phases start (empty: its own); with
+    ``hoods`` they must give every row's choice: the neighbourhoods start from there."""
 
     extra: Sequence[Sequence[int]]
     budget: int
@@ -70,6 +97,7 @@ class Descent:
     bounds: Sequence[Sequence[int]]
     floor: int
     groups: Sequence[tuple[int, Sequence[int]]]
+    hoods: Hoods | None = None
     # Per group, a literal true when the group costs anything ("has a break"), and the
     # groups that cost something at the start: while ``quiet`` is given, every group that
     # has cost nothing in any placement found so far is held at no cost by assumptions,
@@ -122,12 +150,13 @@ def decide_here(
 def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) -> Decision:
     """One descent in this process, on one incremental solver within ``descent.budget``
     conflicts: "cost at most c - 1" after each placement of cost c, the phases following
-    each placement found, until refuted (the answer False: the last placement is the
-    cheapest) or out of conflicts (None); held to the costly groups first (``quiet``).
-    ``true`` is the cheapest placement found."""
+    each placement found, first in neighbourhoods (``descent.hoods``) then in the whole
+    model until refuted (the answer False: the last placement is the cheapest) or out of
+    conflicts (None). ``true`` is the cheapest placement found."""
     from pysat.solvers import Solver
 
     best, true, answer, used = len(descent.bounds), None, None, 0
+    near = None if descent.hoods is None else _Near(descent.hoods, descent.phases)
     # the groups allowed to cost something while the others are held at nothing (None: all)
     costly: set[int] | None = set(descent.costly) if descent.quiet else None
     with Solver(name=SOLVER) as solver:
@@ -140,16 +169,29 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
             assumptions = list(descent.bounds[best - 1])
             if costly is not None:
                 assumptions += [-v for g, v in enumerate(descent.quiet) if g not in costly]
+            # in a neighbourhood while its share lasts, then in the whole model
+            hood = near if near is not None and used < near.hoods.lead else None
+            weight = 1.0
+            if hood is None:
+                limit = descent.budget - used
+            else:
+                assumptions += hood.held()
+                weight = hood.hoods.weight
+                limit = min(hood.hoods.step, math.ceil((hood.hoods.lead - used) / weight))
             before = _conflicts(solver)
-            solver.conf_budget(descent.budget - used)
+            solver.conf_budget(limit)
             answer = solver.solve_limited(assumptions=assumptions)
-            used += max(1, _conflicts(solver) - before)
+            used += max(1, round((_conflicts(solver) - before) * weight))
             if answer is not True:
-                if answer is False and costly is not None:
-                    costly = None  # nothing cheaper with only these costing: all may
-                    answer = None
-                    continue
-                break
+                if hood is None:
+                    if answer is False and costly is not None:
+                        costly = None  # nothing cheaper with only these costing: all may
+                        answer = None
+                        continue
+                    break
+                hood.resize(refuted=answer is False)  # nothing proven: other rows were held
+                answer = None
+                continue
             model = solver.get_model() or []
             holds = set(model)  # the literals true in the model
             costs = [
@@ -165,6 +207,8 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
                 costly.update(g for g, c in enumerate(costs) if c)
             true = frozenset(v for v in model if 0 < v <= keep)
             solver.set_phases([v for v in model if abs(v) <= keep])
+            if near is not None:
+                near.moved(holds)
     # refuted, or down to the floor: nothing costs less than the last placement
     proven = answer is False or best <= descent.floor
     used = max(1, min(used, descent.budget))
@@ -176,7 +220,41 @@ def _conflicts(solver: object) -> int:
     return int(stats.get("conflicts", 0))
 
 
+class _Near:
+    """Where a descent's neighbourhoods stand: each row's choice and the width of the next
+    window (Hoods)."""
+
+    def __init__(self, hoods: Hoods, phases: Sequence[int]) -> None:
+        self.hoods = hoods
+        self.random = random.Random(hoods.seed)
+        self.slot = {
+            v: s
+            for row, slots in zip(hoods.rows, hoods.slots, strict=True)
+            for v, s in zip(row, slots, strict=True)
+        }
+        self.n_slots = max(self.slot.values(), default=0) + 1
+        self.width = min(hoods.width, self.n_slots)
+        self.choice: list[int] = []
+        self.moved(set(phases))
+
+    def held(self) -> list[int]:
+        """The assumptions holding every row outside the next window at its choice."""
+        start = self.random.randrange(self.n_slots - self.width + 1)
+        end = start + self.width
+        return [v for v in self.choice if v and not start <= self.slot[v] < end]
+
+    def resize(self, *, refuted: bool) -> None:
+        if refuted:
+            self.width = min(self.width + 1, self.n_slots)
+        else:
+            self.width = max(self.width - 1, min(NARROWEST, self.n_slots))
+
+    def moved(self, holds: set[int]) -> None:
+        self.choice = [next((v for v in row if v in holds), 0) for row in self.hoods.rows]
+
+
 def _pack_descent(descent: Descent, keep: int) -> bytes:
+    hoods = descent.hoods
     rows: list[Sequence[int]] = [
         *descent.extra,
         descent.phases,
@@ -186,18 +264,33 @@ def _pack_descent(descent: Descent, keep: int) -> bytes:
         *([certain + 1, *lits] for certain, lits in descent.groups),
     ]
     head = [descent.budget, keep, len(descent.extra), len(descent.bounds), descent.floor]
-    return _pack([_DESCEND, *head, *_flat(rows)])
+    if hoods is not None:
+        # slots are shifted by one: a zero ends a row
+        rows += [*hoods.rows, *([s + 1 for s in slots] for slots in hoods.slots)]
+        weight = round(hoods.weight * _PER_MILLE)
+        head += [hoods.lead, hoods.step, hoods.width, hoods.seed, weight, len(hoods.rows)]
+    return _pack([_DESCEND, len(head), *head, *_flat(rows)])
 
 
 def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
-    budget, keep, n_extra, n_bounds, floor, *rest = ints
-    rows = _split(rest)
+    size, *rest = ints
+    head, rows = rest[:size], _split(rest[size:])
+    budget, keep, n_extra, n_bounds, floor, *near = head
     extra = rows[:n_extra]
     phases, quiet, costly = rows[n_extra : n_extra + 3]
     bounds = rows[n_extra + 3 : n_extra + 3 + n_bounds]
-    groups = [(row[0] - 1, row[1:]) for row in rows[n_extra + 3 + n_bounds :]]
+    rows = rows[n_extra + 3 + n_bounds :]
+    hoods = None
+    if near:
+        lead, step, width, seed, weight, n_rows = near
+        n_groups = len(rows) - 2 * n_rows
+        choices = rows[n_groups : n_groups + n_rows]
+        slots = [[s - 1 for s in row] for row in rows[n_groups + n_rows :]]
+        hoods = Hoods(lead, step, width, seed, choices, slots, weight / _PER_MILLE)
+        rows = rows[:n_groups]
+    groups = [(row[0] - 1, row[1:]) for row in rows]
     costly = [g - 1 for g in costly]
-    return Descent(extra, budget, phases, bounds, floor, groups, quiet, costly), keep
+    return Descent(extra, budget, phases, bounds, floor, groups, hoods, quiet, costly), keep
 
 
 class _Child:

@@ -13,6 +13,7 @@ from app.scheduling.domain import satlanes
 from app.scheduling.domain.satlanes import (
     Decision,
     Descent,
+    Hoods,
     Lanes,
     decide_here,
     descend_here,
@@ -119,6 +120,61 @@ def test_a_descent_out_of_conflicts_is_left_open_not_proven() -> None:
     got = descend_here(base + hard, replace(descent, budget=20), 6)
     assert (got.answer, got.true, got.cost) == (None, None, None)
     assert got.conflicts <= 20
+
+
+def _hoods(lead: int) -> Hoods:
+    """The six booleans as six rows (true or false) in slots 0-5, all true now."""
+    rows = [[v, -v] for v in range(1, 7)]
+    return Hoods(lead, 10, 2, 3, rows, [[g, g] for g in range(6)])
+
+
+def test_a_descent_through_neighbourhoods_then_the_whole_model_proves_the_cheapest() -> None:
+    base, descent = _at_least_three_of_six()
+    near = replace(descent, hoods=_hoods(50))
+    here = descend_here(base, near, 6)
+    # the neighbourhoods get down to three true, refute fewer (the rows outside them held),
+    # then the whole model proves it
+    assert (here.answer, here.cost) == (False, 3)
+    assert here.true is not None
+    assert len(here.true) == 3
+    # the neighbourhoods travel to a child lane and back: the same answer
+    with Lanes(base, 1, apart=True) as lanes:
+        assert lanes.descend([near], 6) == [here]
+
+
+def test_a_neighbourhood_holds_every_row_outside_its_window_at_its_choice() -> None:
+    near = satlanes._Near(_hoods(50), [1, 2, 3, 4, 5, 6])
+
+    def window() -> list[int]:
+        held = near.held()
+        assert set(held) < {1, 2, 3, 4, 5, 6}  # each row held true, where it is
+        free = sorted({1, 2, 3, 4, 5, 6} - set(held))
+        assert free == list(range(free[0], free[0] + len(free)))  # slots side by side
+        return free
+
+    assert len(window()) == 2  # two slots' rows free, the other four held
+    near.resize(refuted=True)  # nothing cheaper there: a wider window next
+    near.resize(refuted=True)
+    assert len(window()) == 4
+    near.resize(refuted=False)  # out of conflicts: a narrower one
+    assert len(window()) == 3
+    for _ in range(3):
+        near.resize(refuted=False)
+    assert len(window()) == satlanes.NARROWEST
+    for _ in range(9):
+        near.resize(refuted=True)
+    assert near.held() == []  # at most every slot
+    # the windows are drawn from the seed: they move about, the same way each time
+    first, again = (satlanes._Near(_hoods(50), range(1, 7)) for _ in range(2))
+    draws = [tuple(first.held()) for _ in range(8)]
+    assert [tuple(again.held()) for _ in range(8)] == draws
+    assert len(set(draws)) > 1
+    # after a cheaper model, rows are held where it put them
+    near.moved({1, 2, 3, -4, -5, -6})
+    near.resize(refuted=False)
+    held = near.held()
+    assert set(held) < {1, 2, 3, -4, -5, -6}
+    assert len(held) == 6 - near.width
 
 
 def test_a_descent_holds_the_groups_that_cost_nothing_at_nothing_while_it_can() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import gzip
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -266,15 +267,15 @@ def test_sat_search_refutes_fewer_breaks_then_finds_the_fewest_deterministically
 
 
 def test_sat_descent_goes_down_from_the_schedule_the_same_way_each_time() -> None:
-    # ticf-13crafc from the greedy schedule (dozens of breaks): the solver (in a child
-    # process) asks for fewer breaks than its last placement had; two runs give the same
-    # placement; every meeting stays held
+    # ticf-13crafc from the greedy schedule (dozens of breaks): each lane's solver asks for
+    # fewer breaks than its last placement had; two lanes run to their own ends, so two
+    # runs give the same placement; every meeting stays held
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
     placements = []
-    for _ in range(2):
+    for lanes in (2, 2, 1):
         sched, free = _greedy(inst)
         before = sum(participant_breaks(inst, sched.slot_of))
-        result = descend(inst, sched, free, conflicts=20_000)
+        result = descend(inst, sched, free, conflicts=20_000, lanes=lanes)
         assert result is not None
         assert result.placement is not None
         assert result.conflicts <= 20_000
@@ -283,12 +284,12 @@ def test_sat_descent_goes_down_from_the_schedule_the_same_way_each_time() -> Non
     assert placements[0] == placements[1]
 
 
-def test_sat_descent_near_the_fewest_holds_the_people_without_a_break_the_same_way_each_time(
+def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_time(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # ticf-13crafc from a schedule with 22 breaks (the greedy one after a first descent):
-    # near the fewest, the descent lets only the people with a break have one (every other
-    # person's "has a break" held false) until that is refuted
+    # close enough for neighbourhoods (the meetings in a window of a few slots free, every
+    # other meeting held) to find fewer breaks on their own
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
     sched, free = _greedy(inst)
     first = descend(inst, sched, free, conflicts=20_000)
@@ -298,36 +299,49 @@ def test_sat_descent_near_the_fewest_holds_the_people_without_a_break_the_same_w
         sched, first.placement, lambda: sum(participant_breaks(inst, sched.slot_of))
     )
     free = movable_meetings(inst, sched)
-    breaks = participant_breaks(inst, sched.slot_of)
-    before = sum(breaks)
+    before = sum(participant_breaks(inst, sched.slot_of))
     assert before <= satbreaks.MAX_BOUND
-    plans: list[satlanes.Descent] = []
-    descend_lanes = satlanes.Lanes.descend
+    events: list[str] = []
+    held, moved = satlanes._Near.held, satlanes._Near.moved
 
-    def spying(
-        lanes: satlanes.Lanes, descents: list[satlanes.Descent], keep: int
-    ) -> list[satlanes.Decision]:
-        plans.extend(descents)
-        return descend_lanes(lanes, descents, keep)
+    def holding(near: satlanes._Near) -> list[int]:
+        events.append("neighbourhood")
+        return held(near)
+
+    def moving(near: satlanes._Near, holds: set[int]) -> None:
+        events.append("found")
+        moved(near, holds)
 
     start = sched
     placements = []
     for _ in range(2):
         sched = copy.deepcopy(start)
-        plans.clear()
+        events.clear()
         with monkeypatch.context() as patch:
-            patch.setattr(satlanes.Lanes, "descend", spying)
+            # in this process, to see the neighbourhoods at work
+            patch.setattr(satlanes._Near, "held", holding)
+            patch.setattr(satlanes._Near, "moved", moving)
+            patch.setattr(satbreaks, "Lanes", _LanesHere)
+            # every conflict in neighbourhoods: each placement found is found in one
+            patch.setattr(satbreaks, "HOOD_SHARE", 1.0)
             result = descend(inst, sched, free, conflicts=20_000)
         assert result is not None
         assert result.placement is not None
         assert _held(inst, sched, result.placement) == result.breaks < before
         placements.append(result.placement)
-        (plan,) = plans
-        cnf = satbreaks.BreaksCnf(inst, start, free)
-        assert list(plan.quiet) == cnf.has_break
-        assert [cnf.people[g] for g in plan.costly] == [p for p in cnf.people if breaks[p]]
-        assert 0 < len(plan.costly) < len(cnf.people)
+        # fewer breaks found in neighbourhoods, each right after its step (counted from
+        # the first step: _Near takes the starting schedule in through moved as well)
+        assert "neighbourhood" in events
+        steps = events[events.index("neighbourhood") :]
+        pairs = list(itertools.pairwise(steps))
+        assert steps.count("neighbourhood") > steps.count("found") >= 1
+        assert pairs.count(("neighbourhood", "found")) == steps.count("found")
     assert placements[0] == placements[1]
+
+
+class _LanesHere(satlanes.Lanes):
+    def __init__(self, clauses: list[list[int]], count: int, *, apart: bool = False) -> None:
+        super().__init__(clauses, count, apart=False)
 
 
 def test_sat_search_ends_at_the_first_round_that_leaves_a_bound_open() -> None:
