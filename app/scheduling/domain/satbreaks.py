@@ -62,6 +62,10 @@ MAX_CELLS = 7_000
 # seeds 7-9, where windows of 3 slots gave 107.0: windows of 5 or 2 slots to start 111.0 /
 # 111.0, steps of 4,000 conflicts 107.7, a share of 0.5 108.3, weight 2 105.7 but slower,
 # windows around a person's idle slot 110.7: all within the noise.
+# With the hold on people without a break (descend), the neighbourhoods are held to it too:
+# 92 on the sample (seed 8) against 95 without them, and forumt-14crafe stays at 5 (6
+# without them), but a conflict under both sets of assumptions is slow there: its
+# descents took 12-17 s against 6-8 s (measured, not mended).
 HOOD_SHARE = 0.3
 HOOD_STEP_CONFLICTS = 2_000
 HOOD_WIDTH = 3
