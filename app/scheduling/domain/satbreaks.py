@@ -21,7 +21,7 @@ was refuted, and so does the first B left open. Descent (after CP-SAT, from its 
 one incremental solver asked for fewer breaks than its last placement had, its learnt
 clauses and phases kept from one answer to the next, first in neighbourhoods (the meetings
 in a window of a few slots free, every other meeting held in its slot by assumptions:
-nothing to rebuild from one to the next), then in the whole model; all the while, until
+nothing to rebuild from one to the next), then in the whole model; near the fewest, until
 that is refuted, only the people who have had a break in a placement found may have one
 (everyone else's day held to one window: see descend). Meetings that are not scheduled,
 locked or in their published slot do not move.
