@@ -62,7 +62,7 @@ def _dump_one(args: tuple[str, dict[str, Any], str]) -> tuple[str, int, float]:
     real = breaks.descend
 
     def spy(inst: Any, sched: Any, free: Any, *, conflicts: int, **kw: Any) -> Any:
-        state = (inst, copy.deepcopy(sched), free, conflicts, kw.get("floor", 0))
+        state = (inst, copy.deepcopy(sched), free, conflicts, kw.get("floor", 0), kw.get("more", 0))
         (Path(folder) / f"{name}.pkl").write_bytes(pickle.dumps(state))
         return real(inst, sched, free, conflicts=conflicts, **kw)
 
@@ -81,7 +81,9 @@ def dump(folder: Path) -> None:
             print(f"{got:<18} {breaks:>3} breaks {seconds:5.1f} s", flush=True)
 
 
-def run(folder: Path, seeds: list[int], settings: list[str], scale: float = 1.0) -> None:
+def run(
+    folder: Path, seeds: list[int], settings: list[str], scale: float = 1.0, more: int | None = None
+) -> None:
     import app.scheduling.domain.satbreaks as satbreaks
 
     for setting in settings:
@@ -95,11 +97,15 @@ def run(folder: Path, seeds: list[int], settings: list[str], scale: float = 1.0)
         satbreaks.HOOD_SEED = seed
         total, families = 0, dict.fromkeys(FAMILIES, 0)
         for path in cases:
-            inst, sched, free, conflicts, floor = pickle.loads(path.read_bytes())
+            inst, sched, free, conflicts, floor, *rest = pickle.loads(path.read_bytes())
+            # the conflicts on top at the end (older dumps did not keep them)
+            extra = (rest[0] if rest else 0) if more is None else more
             now = satbreaks.BreaksCnf(inst, sched, free).breaks_now()
             start = time.perf_counter()
             budget = round(conflicts * scale)
-            got = satbreaks.descend(inst, sched, free, conflicts=budget, floor=floor)
+            got = satbreaks.descend(
+                inst, sched, free, conflicts=budget, more=round(extra * scale), floor=floor
+            )
             after = now if got is None or got.placement is None else got.breaks
             seconds = time.perf_counter() - start
             total += after
@@ -118,12 +124,21 @@ def main() -> None:
     parser.add_argument("folder", type=Path)
     parser.add_argument("--seeds", default="7,8,9")
     parser.add_argument("--scale", type=float, default=1.0, help="of each descent's conflicts")
+    parser.add_argument(
+        "--more", type=int, default=None, help="conflicts on top at the end (default: as dumped)"
+    )
     parser.add_argument("settings", nargs="*", help="satbreaks constants, KEY=VALUE")
     args = parser.parse_intermixed_args()
     if args.what == "dump":
         dump(args.folder)
     else:
-        run(args.folder, [int(s) for s in args.seeds.split(",")], args.settings, args.scale)
+        run(
+            args.folder,
+            [int(s) for s in args.seeds.split(",")],
+            args.settings,
+            args.scale,
+            args.more,
+        )
 
 
 if __name__ == "__main__":

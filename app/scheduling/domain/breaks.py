@@ -70,7 +70,7 @@ SAT_STEPS = 2
 # forum-13crafb 13 -> 10 breaks, ticf-13crafb 10 -> 4, forumt-14crafe 7 -> 5, tic-13crafc 6
 # -> 4 (with its neighbourhoods first, satbreaks.HOOD_SHARE; 9 / 5 / 6 / 6 without: each is
 # one draw of a heavy-tailed search, judged on a sample there). Since the descent lets only
-# the people who have had a break have one until that is refuted (satbreaks.descend):
+# the people with a break at its start have one until that is refuted (satbreaks.descend):
 # forum-13crafb 13 -> 7, ticf-13crafb 10 -> 5 (the sample: 100 -> 92 breaks in all).
 # Measured and not kept: two lanes (the second with the solver's own phases) make ~6,300
 # conflicts a second each on a 22-slot forum against ~8,400 for one, so twice the
@@ -81,6 +81,15 @@ SAT_STEPS = 2
 # change (the hard B are heavy-tailed).
 SAT_DESCENT_SHARE = 0.4
 SAT_DESCENT_PER_DET_S = 6_000
+# The days search after the exact model (days.compact_days' steps of CP-SAT) found nothing
+# from where the descent ends on the published twenty and their 40 variants (measured) and
+# took 2.0-2.7 s of a 30 s limit on a 22-slot forum: the descent takes its deterministic
+# seconds instead, at about the conflicts it makes in that wall time (a days step's
+# deterministic second takes ~1.7 s; the descent makes ~7,500 conflicts a second), on top of
+# its own at the end (satbreaks.descend's ``more``: its search up to where it would have
+# ended is the same). On bench/descent_sample.py (seed 8) 92 -> 90 breaks; on the twenty
+# ticf-13crafb 5 -> 4, and forum-13crafb's solve 28-31 s -> 25 s.
+SAT_AFTER_PER_DET_S = 12_000
 # All the descent's conflicts (its own and what the SAT search left) are scaled by this: its
 # solver stays in CaDiCaL's stable mode (satlanes.DESCENT_OPTIONS), where a conflict takes
 # ~10 % longer. On bench/descent_sample.py (mean total breaks, seeds 7-12): stable mode 101.5
@@ -359,10 +368,14 @@ def exact_takes(inst: Instance, free: list[int]) -> bool:
     return len(set(slot_days(inst))) == 1 and 0 < len(free) <= EXACT_MAX_MEETINGS
 
 
-def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | None:
-    """Fewest breaks on a one-day session by the exact model: True when proven optimal,
-    False when searched without proof, None when the model does not take this session.
-    The schedule changes only if the model's placement has fewer breaks."""
+def exact_breaks(
+    inst: Instance, sched: Schedule, det_limit_s: float, after_s: float = 0.0
+) -> bool | None:
+    """Fewest breaks on a one-day session by the exact model: True when nothing is left to
+    search (proven optimal, or searched down to the end by the SAT descent, which then also
+    takes ``after_s``, the deterministic seconds of the search that would follow), False
+    when searched without proof, None when the model does not take this session. The
+    schedule changes only if the model's placement has fewer breaks."""
     free = movable_meetings(inst, sched)
     if not exact_takes(inst, free):
         return None
@@ -404,13 +417,14 @@ def exact_breaks(inst: Instance, sched: Schedule, det_limit_s: float) -> bool | 
     # the lower bound proven above holds while the same meetings are free
     floor = sat.lower if sat is not None and free == searched else 0
     polish = round(SAT_DESCENT_SCALE * polish)
-    down = descend(inst, sched, free, conflicts=polish, lanes=1, floor=floor)
+    more = round(SAT_DESCENT_SCALE * SAT_AFTER_PER_DET_S * after_s)
+    down = descend(inst, sched, free, conflicts=polish, more=more, lanes=1, floor=floor)
     if down is None:
-        return False
+        # at the floor already (proven), or nothing the SAT search takes
+        return searchable(inst, free) and bool(free)
     if down.placement is not None:
-        kept = _keep(inst, sched, down.placement)
-        return kept and down.proven
-    return down.proven
+        _keep(inst, sched, down.placement)
+    return True
 
 
 def _keep(inst: Instance, sched: Schedule, placement: dict[int, int]) -> bool:

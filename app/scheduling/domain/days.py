@@ -170,7 +170,9 @@ def compact_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
     large-neighbourhood search; never changes which meetings are held."""
     if not any(participant_breaks(inst, sched.slot_of)):
         return
-    exact = exact_breaks(inst, sched, EXACT_SHARE * limit_s)
+    # where the SAT descent searches the whole model after CP-SAT, it takes this search's
+    # share as well (exact_breaks): from where it ends these steps found nothing
+    exact = exact_breaks(inst, sched, EXACT_SHARE * limit_s, DAYS_SHARE * limit_s)
     if exact:
         return
     if exact is None:

@@ -22,7 +22,7 @@ one incremental solver asked for fewer breaks than its last placement had, its l
 clauses and phases kept from one answer to the next, first in neighbourhoods (the meetings
 in a window of a few slots free, every other meeting held in its slot by assumptions:
 nothing to rebuild from one to the next), then in the whole model; near the fewest, until
-that is refuted, only the people who have had a break in a placement found may have one
+that is refuted, only the people with a break in the schedule it starts from may have one
 (everyone else's day held to one window: see descend). Meetings that are not scheduled,
 locked or in their published slot do not move.
 """
@@ -333,10 +333,13 @@ def descend(
     conflicts: int,
     lanes: int = 1,
     floor: int = 0,
+    more: int = 0,
 ) -> SatBreaks | None:
     """Fewer breaks than the schedule has now, searched down from it: "at most c - 1
     breaks" after each placement of c found, on one incremental solver per lane (its
-    learnt clauses kept from one c to the next), within ``conflicts`` per lane.
+    learnt clauses kept from one c to the next), within ``conflicts`` per lane
+    and ``more`` on top of them, at the end (the neighbourhoods take a share of
+    ``conflicts``: more does not change the search up to where it would have ended).
 
     Where the ladder of fresh solvers (fewest_breaks) is left open near the fewest, this
     goes on from the best schedule CP-SAT reached (measured from CP-SAT's schedules of the
@@ -348,9 +351,9 @@ def descend(
     model; each lane draws its own windows.
 
     Where the first bound asked is one below now (near the fewest), only the people with a
-    break now, and whoever has one in a placement found later, may have one: everyone
-    else's "has a break" is held false by assumptions (their meetings fill one window),
-    until "at most c - 1" is refuted so held (which proves nothing); then anyone may. The
+    break now may have one: everyone else's "has a break" is held false (by one literal
+    assumed, satlanes.descend_here; their meetings fill one window), until "at most c - 1"
+    is refuted so held (which proves nothing); then anyone may. The
     search is then over the days of a few people, the rest following: on
     bench/descent_sample.py's 16 sessions (total breaks after the descent, the same
     conflicts) 100 -> 92, and without the neighbourhoods 110 -> 93 (on another dump of
@@ -389,7 +392,7 @@ def descend(
     plans = [
         Descent(
             extra,
-            conflicts,
+            conflicts + more,
             here,
             bounds,
             fixed,

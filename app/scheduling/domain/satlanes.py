@@ -99,9 +99,9 @@ class Descent:
     groups: Sequence[tuple[int, Sequence[int]]]
     hoods: Hoods | None = None
     # Per group, a literal true when the group costs anything ("has a break"), and the
-    # groups that cost something at the start: while ``quiet`` is given, every group that
-    # has cost nothing in any placement found so far is held at no cost by assumptions,
-    # until that is refuted (then the whole model).
+    # groups that cost something at the start: while ``quiet`` is given, every other group
+    # is held at no cost (so no placement found makes another one cost), until that is
+    # refuted (then the whole model).
     quiet: Sequence[int] = ()
     costly: Sequence[int] = ()
 
@@ -157,18 +157,28 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
 
     best, true, answer, used = len(descent.bounds), None, None, 0
     near = None if descent.hoods is None else _Near(descent.hoods, descent.phases)
-    # the groups allowed to cost something while the others are held at nothing (None: all)
-    costly: set[int] | None = set(descent.costly) if descent.quiet else None
     with Solver(name=SOLVER) as solver:
         solver.configure(DESCENT_OPTIONS)  # before the clauses
         solver.append_formula(clauses)
         solver.append_formula(descent.extra)
         if descent.phases:
             solver.set_phases(list(descent.phases))
+        # The groups that cost nothing at the start are held at nothing while ``selector``
+        # is assumed (a new variable: selector -> no cost, for each of them). One literal
+        # keeps them all at one decision level; held by as many assumptions, one level each, a
+        # conflict took 2.3 times as long on a forumt schedule (measured: 3,700 a second
+        # against 12,000; 8,600 in the whole model unheld).
+        selector = 0
+        if descent.quiet:
+            selector = solver.nof_vars() + 1
+            costly = set(descent.costly)
+            solver.append_formula(
+                [[-selector, -v] for g, v in enumerate(descent.quiet) if g not in costly]
+            )
         while best > descent.floor and used < descent.budget:
             assumptions = list(descent.bounds[best - 1])
-            if costly is not None:
-                assumptions += [-v for g, v in enumerate(descent.quiet) if g not in costly]
+            if selector:
+                assumptions.append(selector)
             # in a neighbourhood while its share lasts, then in the whole model
             hood = near if near is not None and used < near.hoods.lead else None
             weight = 1.0
@@ -184,8 +194,10 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
             used += max(1, round((_conflicts(solver) - before) * weight))
             if answer is not True:
                 if hood is None:
-                    if answer is False and costly is not None:
-                        costly = None  # nothing cheaper with only these costing: all may
+                    if answer is False and selector:
+                        # nothing cheaper with only these costing: all may, from now on
+                        solver.add_clause([-selector])
+                        selector = 0
                         answer = None
                         continue
                     break
@@ -194,17 +206,14 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
                 continue
             model = solver.get_model() or []
             holds = set(model)  # the literals true in the model
-            costs = [
+            cost = sum(
                 max(certain + sum(1 for v in lits if v in holds) - 1, 0)
                 for certain, lits in descent.groups
-            ]
-            cost = sum(costs)
+            )
             if cost >= best:  # the bounds do not say what the groups count
                 answer = None
                 break
             best = cost
-            if costly is not None:
-                costly.update(g for g, c in enumerate(costs) if c)
             true = frozenset(v for v in model if 0 < v <= keep)
             solver.set_phases([v for v in model if abs(v) <= keep])
             if near is not None:

@@ -497,3 +497,47 @@ def test_exact_breaks_without_the_ladder_answer_falls_back_to_lns(
         assert after == 0
         assert result is True
         assert [(s.bound, s.status) for s in seen[0]] == [(0, isolated.OPTIMAL)]
+
+
+@pytest.mark.parametrize("searchable", [True, False])
+def test_the_days_search_gives_its_time_to_the_sat_descent_where_it_runs(
+    searchable: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # tic-13 from the greedy schedule with the SAT search and CP-SAT finding nothing: the
+    # descent goes down from there and takes the days search's seconds on top; where the
+    # model is too large for SAT, the days search runs after the exact model, as before
+    from app.scheduling.domain import breaks, days
+
+    def no_conflicts(*args: Any, **kwargs: Any) -> Any:
+        return real_sat(*args, **{**kwargs, "conflicts": 1, "step_conflicts": 1})
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        asked.append(kwargs)
+        return real_descend(*args, **kwargs)
+
+    def step(*args: Any, **kwargs: Any) -> float:
+        steps.append(args)
+        return real_step(*args, **kwargs)
+
+    real_sat, real_descend, real_step = breaks.fewest_breaks, breaks.descend, days._step
+    asked: list[dict[str, Any]] = []
+    steps: list[Any] = []
+    monkeypatch.setattr(breaks, "fewest_breaks", no_conflicts)
+    monkeypatch.setattr(breaks.BreaksModel, "solve", lambda *args: (None, False))
+    monkeypatch.setattr(breaks, "descend", spy)
+    monkeypatch.setattr(days, "_step", step)
+    if not searchable:
+        monkeypatch.setattr(satbreaks, "MAX_CELLS", 0)
+    inst = build_instance(parse_problem(_published("tic-13")))
+    sched, _ = _greedy(inst)
+    before = sum(participant_breaks(inst, sched.slot_of))
+    days.compact_days(inst, sched, 2.0)
+    check_schedule(inst, sched.slot_of)
+    assert sum(participant_breaks(inst, sched.slot_of)) < before
+    assert len(asked) == 1
+    more = round(breaks.SAT_DESCENT_SCALE * breaks.SAT_AFTER_PER_DET_S * days.DAYS_SHARE * 2.0)
+    assert asked[0]["more"] == more > 0
+    if searchable:
+        assert steps == []  # searched to its end by the descent: nothing left to step through
+    else:
+        assert steps  # no descent: the days search steps as before
