@@ -84,12 +84,13 @@ SAT_DESCENT_PER_DET_S = 6_000
 # The days search after the exact model (days.compact_days' steps of CP-SAT) found nothing
 # from where the descent ends on the published twenty and their 40 variants (measured) and
 # took 2.0-2.7 s of a 30 s limit on a 22-slot forum: the descent takes its deterministic
-# seconds instead, at about the conflicts it makes in that wall time (a days step's
-# deterministic second takes ~1.7 s; the descent makes ~7,500 conflicts a second), on top of
-# its own at the end (satbreaks.descend's ``more``: its search up to where it would have
-# ended is the same). On bench/descent_sample.py (seed 8) 92 -> 90 breaks; on the twenty
-# ticf-13crafb 5 -> 4, and forum-13crafb's solve 28-31 s -> 25 s.
-SAT_AFTER_PER_DET_S = 12_000
+# seconds instead, on top of its own conflicts at the end (satbreaks.descend's ``more``: its
+# search up to where it would have ended is the same, so more can only find fewer breaks).
+# Its hold by one literal (satlanes.descend_here) made it ~15 % faster a conflict as well:
+# at this many conflicts per second taken (the descent makes ~8,000 a second) the hard
+# published instances take about the wall time they took before. On bench/descent_sample.py
+# (seeds 7-9) 92.3 breaks at 12,000, 90.0 at 24,000; ticf-13crafb 5 -> 3 on the twenty.
+SAT_AFTER_PER_DET_S = 24_000
 # All the descent's conflicts (its own and what the SAT search left) are scaled by this: its
 # solver stays in CaDiCaL's stable mode (satlanes.DESCENT_OPTIONS), where a conflict takes
 # ~10 % longer. On bench/descent_sample.py (mean total breaks, seeds 7-12): stable mode 101.5
