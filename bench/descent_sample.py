@@ -9,10 +9,10 @@ instance by 1-3 breaks either way, so the four alone say nothing. ``dump`` runs 
 (30 s) on each of them and on three copies of each with participants, meetings and tables
 shuffled (the same problem, independent draws), and pickles the state the descent starts
 from: 16 schedules. ``run`` re-runs only the descent from each, with the production code and
-the same conflicts (times ``--scale``; those on top at the end as dumped, or ``--more``), once
-per neighbourhood seed, with any ``satbreaks``
-constant set as KEY=VALUE, and prints each case, each family's sum and the mean total over
-the seeds (one seed's total moves by up to 7 either way: compare means over several seeds).
+the same conflicts (times ``--scale``; those on top at the end as dumped, or ``--more``),
+once per neighbourhood seed, with any ``satbreaks`` constant set as KEY=VALUE, and prints
+each case, each family's sum and the mean total over the seeds (one seed's total moves by up
+to 7 either way: compare means over several seeds).
 """
 
 from __future__ import annotations
