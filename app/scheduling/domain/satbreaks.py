@@ -353,18 +353,17 @@ def descend(
     Where the first bound asked is one below now (near the fewest), only the people with a
     break now may have one: everyone else's "has a break" is held false (by one literal
     assumed, satlanes.descend_here; their meetings fill one window), until "at most c - 1"
-    is refuted so held (which proves nothing); then anyone may. The
-    search is then over the days of a few people, the rest following: on
-    bench/descent_sample.py's 16 sessions (total breaks after the descent, the same
-    conflicts) 100 -> 92, and without the neighbourhoods 110 -> 93 (on another dump of
-    them); from ticf-13crafb's schedule of 4, the published 3 took 37,000-80,000 conflicts
-    held so, 167,000-193,000 not.
+    is refuted so held (which proves nothing); then anyone may. The search is then over
+    the days of a few people, the rest following: on bench/descent_sample.py's 16 sessions
+    (total breaks after the descent, the same conflicts) 100 -> 92, and without the
+    neighbourhoods 110 -> 93 (on another dump of them); from ticf-13crafb's schedule of 4,
+    the published 3 took 37,000-80,000 conflicts held so, 167,000-193,000 not.
 
-    The answer is the fewest breaks of any
-    lane, the first lane's on a tie: each lane runs to its own end, so the outcome does not
-    depend on which finished first. ``floor`` is a lower bound already proven: reaching it
-    ends the descent, proven. None when nobody in the model can have a break, the schedule
-    is at the floor already, or the model is too large for the search to pay."""
+    The answer is the fewest breaks of any lane, the first lane's on a tie: each lane runs
+    to its own end, so the outcome does not depend on which finished first. ``floor`` is a
+    lower bound already proven: reaching it ends the descent, proven. None when nobody in
+    the model can have a break, the schedule is at the floor already, or the model is too
+    large for the search to pay."""
     if not free or not searchable(inst, free):
         return None
     cnf = BreaksCnf(inst, sched, free)
@@ -388,7 +387,7 @@ def descend(
     near = top == now - 1
     hoods = _hoods(cnf, free, round(HOOD_SHARE * conflicts) if near else 0)
     breaks = participant_breaks(inst, slot_of)
-    costly = [g for g, p in enumerate(cnf.people) if breaks[p]]
+    hold = [h for p, h in zip(cnf.people, cnf.has_break, strict=True) if near and not breaks[p]]
     plans = [
         Descent(
             extra,
@@ -398,8 +397,7 @@ def descend(
             fixed,
             groups,
             None if hoods is None else replace(hoods, seed=hoods.seed + lane),
-            cnf.has_break if near else (),
-            costly,
+            hold,
         )
         for lane in range(max(1, lanes))
     ]

@@ -98,12 +98,10 @@ class Descent:
     floor: int
     groups: Sequence[tuple[int, Sequence[int]]]
     hoods: Hoods | None = None
-    # Per group, a literal true when the group costs anything ("has a break"), and the
-    # groups that cost something at the start: while ``quiet`` is given, every other group
-    # is held at no cost (so no placement found makes another one cost), until that is
-    # refuted (then the whole model).
-    quiet: Sequence[int] = ()
-    costly: Sequence[int] = ()
+    # Of the groups that cost nothing at the start, the literals true when they cost anything
+    # ("has a break"): all are held false (so no placement found makes another group cost)
+    # until that is refuted, then the whole model.
+    hold: Sequence[int] = ()
 
 
 def _pack(ints: Sequence[int]) -> bytes:
@@ -163,18 +161,14 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
         solver.append_formula(descent.extra)
         if descent.phases:
             solver.set_phases(list(descent.phases))
-        # The groups that cost nothing at the start are held at nothing while ``selector``
-        # is assumed (a new variable: selector -> no cost, for each of them). One literal
-        # keeps them all at one decision level; held by as many assumptions, one level each, a
-        # conflict took 2.3 times as long on a forumt schedule (measured: 3,700 a second
-        # against 12,000; 8,600 in the whole model unheld).
+        # ``descent.hold`` is held while ``selector`` is assumed (a new variable: selector ->
+        # each held literal false). One literal keeps them all at one decision level; held
+        # by as many assumptions, one level each, a conflict took 2.3 times as long on a
+        # forumt schedule (measured: 3,700 a second against 12,000; 8,600 unheld).
         selector = 0
-        if descent.quiet:
+        if descent.hold:
             selector = solver.nof_vars() + 1
-            costly = set(descent.costly)
-            solver.append_formula(
-                [[-selector, -v] for g, v in enumerate(descent.quiet) if g not in costly]
-            )
+            solver.append_formula([[-selector, -v] for v in descent.hold])
         while best > descent.floor and used < descent.budget:
             assumptions = list(descent.bounds[best - 1])
             if selector:
@@ -267,8 +261,7 @@ def _pack_descent(descent: Descent, keep: int) -> bytes:
     rows: list[Sequence[int]] = [
         *descent.extra,
         descent.phases,
-        descent.quiet,
-        [g + 1 for g in descent.costly],  # shifted by one: a zero ends a row
+        descent.hold,
         *descent.bounds,
         *([certain + 1, *lits] for certain, lits in descent.groups),
     ]
@@ -286,9 +279,9 @@ def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
     head, rows = rest[:size], _split(rest[size:])
     budget, keep, n_extra, n_bounds, floor, *near = head
     extra = rows[:n_extra]
-    phases, quiet, costly = rows[n_extra : n_extra + 3]
-    bounds = rows[n_extra + 3 : n_extra + 3 + n_bounds]
-    rows = rows[n_extra + 3 + n_bounds :]
+    phases, hold = rows[n_extra : n_extra + 2]
+    bounds = rows[n_extra + 2 : n_extra + 2 + n_bounds]
+    rows = rows[n_extra + 2 + n_bounds :]
     hoods = None
     if near:
         lead, step, width, seed, weight, n_rows = near
@@ -298,8 +291,7 @@ def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
         hoods = Hoods(lead, step, width, seed, choices, slots, weight / _PER_MILLE)
         rows = rows[:n_groups]
     groups = [(row[0] - 1, row[1:]) for row in rows]
-    costly = [g - 1 for g in costly]
-    return Descent(extra, budget, phases, bounds, floor, groups, hoods, quiet, costly), keep
+    return Descent(extra, budget, phases, bounds, floor, groups, hoods, hold), keep
 
 
 class _Child:

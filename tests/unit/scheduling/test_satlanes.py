@@ -180,7 +180,7 @@ def test_a_neighbourhood_holds_every_row_outside_its_window_at_its_choice() -> N
 def test_a_descent_holds_the_groups_that_cost_nothing_at_nothing_while_it_can() -> None:
     base, descent = _at_least_three_of_six()
     # a group costs something when its boolean is true: the last three do at the start
-    quiet = replace(descent, quiet=list(range(1, 7)), costly=[3, 4, 5])
+    quiet = replace(descent, hold=[1, 2, 3])
     here = descend_here(base, quiet, 6)
     assert (here.answer, here.cost) == (False, 3)
     assert here.true == {4, 5, 6}  # 1, 2 and 3 held false: they cost nothing at the start
@@ -197,7 +197,7 @@ def test_a_descent_held_where_nothing_is_cheaper_goes_on_in_the_whole_model() ->
     base, descent = _at_least_three_of_six()
     # the cheapest placements have 6 true, which costs nothing at the start: held false,
     # "at most 3" is refuted, which proves nothing; the whole model then finds and proves it
-    quiet = replace(descent, quiet=list(range(1, 7)), costly=[0, 1, 2, 3])
+    quiet = replace(descent, hold=[5, 6])
     here = descend_here([*base, [6]], quiet, 6)
     assert (here.answer, here.cost) == (False, 3)
     assert here.true is not None
