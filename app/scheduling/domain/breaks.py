@@ -419,7 +419,7 @@ def exact_breaks(
     floor = sat.lower if sat is not None and free == searched else 0
     polish = round(SAT_DESCENT_SCALE * polish)
     more = round(SAT_DESCENT_SCALE * SAT_AFTER_PER_DET_S * after_s)
-    down = descend(inst, sched, free, conflicts=polish, more=more, lanes=1, floor=floor)
+    down = descend(inst, sched, free, conflicts=polish, more=more, floor=floor)
     if down is None:
         # at the floor already (proven), or nothing the SAT search takes
         return searchable(inst, free) and bool(free)

@@ -217,18 +217,20 @@ class BreaksCnf:
         """The clauses saying "at most ``bound`` breaks" among the people of the model."""
         if bound < self.fixed_breaks():
             return [[]]
-        clauses, at_most = self.counters(bound)
+        clauses, at_most, _ = self.counters(bound)
         return [*clauses, *([lit] for lit in at_most(bound))]
 
-    def counters(self, top: int) -> tuple[list[list[int]], Callable[[int], list[int]]]:
-        """Clauses counting the breaks up to ``top`` + 1, and for any B from the fixed
-        breaks to ``top`` the literals that say "at most B breaks" (as assumptions)."""
+    def counters(self, top: int) -> tuple[list[list[int]], Callable[[int], list[int]], list[int]]:
+        """Clauses counting the breaks up to ``top`` + 1; for any B from the fixed breaks to
+        ``top`` the literals that say "at most B breaks" (as assumptions); and (for ``top``
+        >= 1) per person who can have two breaks or more, the literal saying so."""
         from pysat.card import ITotalizer
 
         pool = self.pool
         last = pool.top
         clauses: list[list[int]] = []
         counted: list[int] = []
+        two: list[int] = []
         for starts, certain in zip(self.starts, self.fixed_starts, strict=True):
             # breaks = run starts - 1; "breaks >= j" for j = 1 .. top + 1
             if len(starts) + certain <= 1:
@@ -242,6 +244,8 @@ class BreaksCnf:
                     continue
                 if k - 1 < len(tot.rhs):
                     counted.append(tot.rhs[k - 1])
+                    if j == 2:
+                        two.append(tot.rhs[k - 1])
         fixed = self.fixed_breaks()
         # a person with a break has at least one: at most B people with one, which
         # propagates far better than the count alone (refutes B = 0 at once)
@@ -256,7 +260,7 @@ class BreaksCnf:
         def at_most(bound: int) -> list[int]:
             return [-rhs[bound - shift] for rhs, shift in outputs if bound - shift < len(rhs)]
 
-        return clauses, at_most
+        return clauses, at_most, two
 
     def placement(self, true: frozenset[int]) -> dict[int, int]:
         return {m: s for (m, s), v in self.x.items() if v in true}
@@ -331,7 +335,6 @@ def descend(
     free: list[int],
     *,
     conflicts: int,
-    lanes: int = 1,
     floor: int = 0,
     more: int = 0,
 ) -> SatBreaks | None:
@@ -340,6 +343,7 @@ def descend(
     learnt clauses kept from one c to the next), within ``conflicts`` per lane
     and ``more`` on top of them, at the end (the neighbourhoods take a share of
     ``conflicts``: more does not change the search up to where it would have ended).
+    One lane, or two near the fewest (below).
 
     Where the ladder of fresh solvers (fewest_breaks) is left open near the fewest, this
     goes on from the best schedule CP-SAT reached (measured from CP-SAT's schedules of the
@@ -359,6 +363,18 @@ def descend(
     neighbourhoods 110 -> 93 (on another dump of them); from ticf-13crafb's schedule of 4,
     the published 3 took 37,000-80,000 conflicts held so, 167,000-193,000 not.
 
+    Near the fewest a second lane, on the other core, searches another restriction: nobody
+    has two breaks or more (until refuted so), anyone may have one. The held lane can only
+    take breaks away from the people who have them; where the fewest need a break on
+    someone else, it cannot get there (forum-13crafb: from CP-SAT's 13 breaks on 7 people it
+    ends at 7, one each, and "at most 6" so held is refuted), while the other lane moves
+    breaks between people, one each (from those 7 it found 6 on 6 people, some of them
+    others, in 69,000 conflicts). On bench/descent_sample.py (seeds 7-9, total breaks)
+    90.0 with the held lane alone, 85.0 with both, every seed better by 4-6; the capped
+    lane alone 88 (seed 8); both restrictions on one lane 115 (from CP-SAT's schedule,
+    where people have up to 3 breaks, it found almost nothing); a descent takes ~13 % more
+    wall time with the second lane beside it.
+
     The answer is the fewest breaks of any lane, the first lane's on a tie: each lane runs
     to its own end, so the outcome does not depend on which finished first. ``floor`` is a
     lower bound already proven: reaching it ends the descent, proven. None when nobody in
@@ -376,7 +392,7 @@ def descend(
     keep = cnf.pool.top
     # from "at most now - 1" down (the totalizers grow with the top)
     top = min(now - 1, MAX_BOUND)
-    extra, at_most = cnf.counters(top)
+    extra, at_most, two = cnf.counters(top)
     bounds = [at_most(b) if b >= fixed else [] for b in range(top + 1)]
     groups = list(zip(cnf.fixed_starts, cnf.starts, strict=True))
     slot_of = sched.slot_of
@@ -387,7 +403,9 @@ def descend(
     near = top == now - 1
     hoods = _hoods(cnf, free, round(HOOD_SHARE * conflicts) if near else 0)
     breaks = participant_breaks(inst, slot_of)
-    hold = [h for p, h in zip(cnf.people, cnf.has_break, strict=True) if near and not breaks[p]]
+    hold = [h for p, h in zip(cnf.people, cnf.has_break, strict=True) if not breaks[p]]
+    # near the fewest, a lane for each restriction (see above); else one lane, unrestricted
+    lanes = [[hold], [two]] if near and two else [[hold]] if near else [[]]
     plans = [
         Descent(
             extra,
@@ -397,9 +415,9 @@ def descend(
             fixed,
             groups,
             None if hoods is None else replace(hoods, seed=hoods.seed + lane),
-            hold,
+            holds,
         )
-        for lane in range(max(1, lanes))
+        for lane, holds in enumerate(lanes)
     ]
     # in child processes even alone: a descent holds the GIL for seconds
     with Lanes(cnf.clauses, len(plans), apart=True) as running:

@@ -98,10 +98,12 @@ class Descent:
     floor: int
     groups: Sequence[tuple[int, Sequence[int]]]
     hoods: Hoods | None = None
-    # Of the groups that cost nothing at the start, the literals true when they cost anything
-    # ("has a break"): all are held false (so no placement found makes another group cost)
-    # until that is refuted, then the whole model.
-    hold: Sequence[int] = ()
+    # Restrictions of the search, each a set of literals held false (by one literal of its
+    # own, assumed: satlanes.descend_here) until "cost at most c - 1" is refuted with it in
+    # the refutation's core, then dropped: the whole model once all are. For instance the
+    # literals "has a break" of the groups that cost nothing at the start (no placement found
+    # makes another group cost), or "has two breaks" of every group.
+    holds: Sequence[Sequence[int]] = ()
 
 
 def _pack(ints: Sequence[int]) -> bytes:
@@ -150,7 +152,8 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
     conflicts: "cost at most c - 1" after each placement of cost c, the phases following
     each placement found, first in neighbourhoods (``descent.hoods``) then in the whole
     model until refuted (the answer False: the last placement is the cheapest) or out of
-    conflicts (None). ``true`` is the cheapest placement found."""
+    conflicts (None), each restriction (``descent.holds``) kept until a refutation needs it.
+    ``true`` is the cheapest placement found."""
     from pysat.solvers import Solver
 
     best, true, answer, used = len(descent.bounds), None, None, 0
@@ -161,18 +164,17 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
         solver.append_formula(descent.extra)
         if descent.phases:
             solver.set_phases(list(descent.phases))
-        # ``descent.hold`` is held while ``selector`` is assumed (a new variable: selector ->
-        # each held literal false). One literal keeps them all at one decision level; held
+        # Each restriction is held while its selector is assumed (a new variable: selector ->
+        # each of its literals false). One literal keeps them all at one decision level; held
         # by as many assumptions, one level each, a conflict took 2.3 times as long on a
         # forumt schedule (measured: 3,700 a second against 12,000; 8,600 unheld).
-        selector = 0
-        if descent.hold:
-            selector = solver.nof_vars() + 1
-            solver.append_formula([[-selector, -v] for v in descent.hold])
+        selectors: list[int] = []
+        for held in descent.holds:
+            if held:
+                selectors.append(solver.nof_vars() + 1)
+                solver.append_formula([[-selectors[-1], -v] for v in held])
         while best > descent.floor and used < descent.budget:
-            assumptions = list(descent.bounds[best - 1])
-            if selector:
-                assumptions.append(selector)
+            assumptions = [*descent.bounds[best - 1], *selectors]
             # in a neighbourhood while its share lasts, then in the whole model
             hood = near if near is not None and used < near.hoods.lead else None
             weight = 1.0
@@ -188,10 +190,12 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
             used += max(1, round((_conflicts(solver) - before) * weight))
             if answer is not True:
                 if hood is None:
-                    if answer is False and selector:
-                        # nothing cheaper with only these costing: all may, from now on
-                        solver.add_clause([-selector])
-                        selector = 0
+                    core = set(solver.get_core() or ()) if answer is False else set()
+                    if any(lit in core for lit in selectors):
+                        # nothing cheaper so restricted: those restrictions go, for good
+                        for lit in core.intersection(selectors):
+                            solver.add_clause([-lit])
+                        selectors = [lit for lit in selectors if lit not in core]
                         answer = None
                         continue
                     break
@@ -261,11 +265,12 @@ def _pack_descent(descent: Descent, keep: int) -> bytes:
     rows: list[Sequence[int]] = [
         *descent.extra,
         descent.phases,
-        descent.hold,
+        *descent.holds,
         *descent.bounds,
         *([certain + 1, *lits] for certain, lits in descent.groups),
     ]
-    head = [descent.budget, keep, len(descent.extra), len(descent.bounds), descent.floor]
+    head = [descent.budget, keep, len(descent.extra), len(descent.holds)]
+    head += [len(descent.bounds), descent.floor]
     if hoods is not None:
         # slots are shifted by one: a zero ends a row
         rows += [*hoods.rows, *([s + 1 for s in slots] for slots in hoods.slots)]
@@ -277,11 +282,14 @@ def _pack_descent(descent: Descent, keep: int) -> bytes:
 def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
     size, *rest = ints
     head, rows = rest[:size], _split(rest[size:])
-    budget, keep, n_extra, n_bounds, floor, *near = head
-    extra = rows[:n_extra]
-    phases, hold = rows[n_extra : n_extra + 2]
-    bounds = rows[n_extra + 2 : n_extra + 2 + n_bounds]
-    rows = rows[n_extra + 2 + n_bounds :]
+    budget, keep, n_extra, n_holds, n_bounds, floor, *near = head
+    extra, phases = rows[:n_extra], rows[n_extra]
+    rows = rows[n_extra + 1 :]
+    holds, bounds, rows = (
+        rows[:n_holds],
+        rows[n_holds : n_holds + n_bounds],
+        rows[n_holds + n_bounds :],
+    )
     hoods = None
     if near:
         lead, step, width, seed, weight, n_rows = near
@@ -291,7 +299,7 @@ def _unpack_descent(ints: Sequence[int]) -> tuple[Descent, int]:
         hoods = Hoods(lead, step, width, seed, choices, slots, weight / _PER_MILLE)
         rows = rows[:n_groups]
     groups = [(row[0] - 1, row[1:]) for row in rows]
-    return Descent(extra, budget, phases, bounds, floor, groups, hoods, hold), keep
+    return Descent(extra, budget, phases, bounds, floor, groups, hoods, holds), keep
 
 
 class _Child:

@@ -180,7 +180,7 @@ def test_a_neighbourhood_holds_every_row_outside_its_window_at_its_choice() -> N
 def test_a_descent_holds_the_groups_that_cost_nothing_at_nothing_while_it_can() -> None:
     base, descent = _at_least_three_of_six()
     # a group costs something when its boolean is true: the last three do at the start
-    quiet = replace(descent, hold=[1, 2, 3])
+    quiet = replace(descent, holds=[[1, 2, 3]])
     here = descend_here(base, quiet, 6)
     assert (here.answer, here.cost) == (False, 3)
     assert here.true == {4, 5, 6}  # 1, 2 and 3 held false: they cost nothing at the start
@@ -197,10 +197,32 @@ def test_a_descent_held_where_nothing_is_cheaper_goes_on_in_the_whole_model() ->
     base, descent = _at_least_three_of_six()
     # the cheapest placements have 6 true, which costs nothing at the start: held false,
     # "at most 3" is refuted, which proves nothing; the whole model then finds and proves it
-    quiet = replace(descent, hold=[5, 6])
+    quiet = replace(descent, holds=[[5, 6]])
     here = descend_here([*base, [6]], quiet, 6)
     assert (here.answer, here.cost) == (False, 3)
     assert here.true is not None
     assert 6 in here.true
     with Lanes([*base, [6]], 1, apart=True) as lanes:
         assert lanes.descend([quiet], 6) == [here]
+
+
+def test_a_refuted_restriction_goes_and_the_others_stay() -> None:
+    base, descent = _at_least_three_of_six()
+    # two restrictions: 6 false (which no placement can keep: 6 must be true) and 1 false
+    # (which the cheapest placements can); only the first is in the refutation's core,
+    # so only it goes: the descent ends at three true, 6 among them and 1 not
+    both = replace(descent, holds=[[6], [1]])
+    here = descend_here([*base, [6]], both, 6)
+    assert (here.answer, here.cost) == (False, 3)
+    assert here.true is not None
+    assert 6 in here.true
+    assert 1 not in here.true
+    # the restrictions travel to a child lane and back
+    with Lanes([*base, [6]], 1, apart=True) as lanes:
+        assert lanes.descend([both], 6) == [here]
+    # one restriction of both (6 and 1 false) is refuted as a whole and goes as a whole:
+    # then 1 is free again, and from all six true the descent ends with 1 among the three
+    one = descend_here([*base, [6]], replace(descent, holds=[[6, 1]]), 6)
+    assert (one.answer, one.cost) == (False, 3)
+    assert one.true is not None
+    assert 1 in one.true

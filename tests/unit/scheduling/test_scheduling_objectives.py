@@ -267,15 +267,15 @@ def test_sat_search_refutes_fewer_breaks_then_finds_the_fewest_deterministically
 
 
 def test_sat_descent_goes_down_from_the_schedule_the_same_way_each_time() -> None:
-    # ticf-13crafc from the greedy schedule (dozens of breaks): each lane's solver asks for
-    # fewer breaks than its last placement had; two lanes run to their own ends, so two
-    # runs give the same placement; every meeting stays held
+    # ticf-13crafc from the greedy schedule (dozens of breaks): the solver asks for fewer
+    # breaks than its last placement had, so two runs give the same placement; every
+    # meeting stays held
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
     placements = []
-    for lanes in (2, 2, 1):
+    for _ in range(2):
         sched, free = _greedy(inst)
         before = sum(participant_breaks(inst, sched.slot_of))
-        result = descend(inst, sched, free, conflicts=20_000, lanes=lanes)
+        result = descend(inst, sched, free, conflicts=20_000)
         assert result is not None
         assert result.placement is not None
         assert result.conflicts <= 20_000
@@ -301,15 +301,15 @@ def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_
     free = movable_meetings(inst, sched)
     before = sum(participant_breaks(inst, sched.slot_of))
     assert before <= satbreaks.MAX_BOUND
-    events: list[str] = []
+    events: dict[satlanes._Near, list[str]] = {}  # per lane (its neighbourhoods)
     held, moved = satlanes._Near.held, satlanes._Near.moved
 
     def holding(near: satlanes._Near) -> list[int]:
-        events.append("neighbourhood")
+        events.setdefault(near, []).append("neighbourhood")
         return held(near)
 
     def moving(near: satlanes._Near, holds: set[int]) -> None:
-        events.append("found")
+        events.setdefault(near, []).append("found")
         moved(near, holds)
 
     start = sched
@@ -330,18 +330,73 @@ def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_
         assert _held(inst, sched, result.placement) == result.breaks < before
         placements.append(result.placement)
         # fewer breaks found in neighbourhoods, each right after its step (counted from
-        # the first step: _Near takes the starting schedule in through moved as well)
-        assert "neighbourhood" in events
-        steps = events[events.index("neighbourhood") :]
-        pairs = list(itertools.pairwise(steps))
-        assert steps.count("neighbourhood") > steps.count("found") >= 1
-        assert pairs.count(("neighbourhood", "found")) == steps.count("found")
+        # the first step: _Near takes the starting schedule in through moved as well), on
+        # each lane (near the fewest: two)
+        assert len(events) == 2
+        for lane in events.values():
+            assert "neighbourhood" in lane
+            steps = lane[lane.index("neighbourhood") :]
+            pairs = list(itertools.pairwise(steps))
+            assert steps.count("neighbourhood") > steps.count("found") >= 1
+            assert pairs.count(("neighbourhood", "found")) == steps.count("found")
     assert placements[0] == placements[1]
 
 
+def test_sat_descent_near_the_fewest_runs_a_held_lane_and_a_lane_where_nobody_has_two(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # ticf-13crafc near the fewest (the greedy schedule after a first descent): one lane
+    # holds everyone without a break at none, the other holds everyone at one break at most
+    inst = build_instance(parse_problem(_published("ticf-13crafc")))
+    sched, free = _greedy(inst)
+    first = descend(inst, sched, free, conflicts=20_000)
+    assert first is not None
+    assert first.placement is not None
+    replace_unless_worse(
+        sched, first.placement, lambda: sum(participant_breaks(inst, sched.slot_of))
+    )
+    free = movable_meetings(inst, sched)
+    breaks = participant_breaks(inst, sched.slot_of)
+    cnf = satbreaks.BreaksCnf(inst, sched, free)
+    now = cnf.breaks_now()
+    clauses, _, two = cnf.counters(now - 1)
+    # "has two breaks or more": held false, no placement found gives anyone two
+    from pysat.solvers import Solver
+
+    with Solver(name=satlanes.SOLVER, bootstrap_with=[*cnf.clauses, *clauses]) as solver:
+        assert solver.solve(assumptions=[-lit for lit in two])
+        placement = cnf.placement(frozenset(v for v in solver.get_model() or [] if v > 0))
+    trial = copy.deepcopy(sched)
+    _held(inst, trial, placement)
+    assert max(participant_breaks(inst, trial.slot_of)) <= 1
+    # ... and some people can have two: the literal is there for them
+    assert len(two) > 0
+    asked: list[list[satlanes.Descent]] = []
+    real = satlanes.Lanes.descend
+
+    def spy(lanes: satlanes.Lanes, plans: list[satlanes.Descent], keep: int) -> Any:
+        asked.append(list(plans))
+        return real(lanes, plans, keep)
+
+    monkeypatch.setattr(satlanes.Lanes, "descend", spy)
+    results = [descend(inst, copy.deepcopy(sched), free, conflicts=6_000) for _ in range(2)]
+    assert results[0] == results[1]  # each lane runs to its end: the same answer
+    held = [h for p, h in zip(cnf.people, cnf.has_break, strict=True) if not breaks[p]]
+    for plans in asked:
+        assert [list(map(list, plan.holds)) for plan in plans] == [[held], [two]]
+        # each lane draws its own neighbourhoods
+        assert plans[0].hoods is not None
+        assert plans[1].hoods is not None
+        assert plans[0].hoods.seed != plans[1].hoods.seed
+    assert results[0] is not None
+    assert results[0].breaks <= now
+
+
 class _LanesHere(satlanes.Lanes):
+    """Every lane in this process, one after the other."""
+
     def __init__(self, clauses: list[list[int]], count: int, *, apart: bool = False) -> None:
-        super().__init__(clauses, count, apart=False)
+        super().__init__(clauses, 1, apart=False)
 
 
 def test_sat_search_ends_at_the_first_round_that_leaves_a_bound_open() -> None:
