@@ -62,7 +62,8 @@ FEWEST_PEOPLE_SHARE = 0.7
 # but 9 on ticf-13crafb, from where CP-SAT reached 7 instead of 6, 1-4 s slower (measured).
 SAT_CONFLICTS_PER_DET_S = 6_600
 SAT_STEPS = 2
-# After CP-SAT, a descent by SAT from its schedule (satbreaks.descend), on one lane: the
+# After CP-SAT, a descent by SAT from its schedule (satbreaks.descend; near the fewest on two
+# lanes, each with its own restriction, for ~13 % more wall time than one): the
 # share of CP-SAT's searches (not of its ladder) it takes, and its conflicts per
 # deterministic second of the exact model's limit taken; it also gets the conflicts the
 # SAT search before CP-SAT left (that search ends at its first B left open). On the
