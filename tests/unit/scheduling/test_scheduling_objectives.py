@@ -284,12 +284,8 @@ def test_sat_descent_goes_down_from_the_schedule_the_same_way_each_time() -> Non
     assert placements[0] == placements[1]
 
 
-def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_time(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # ticf-13crafc from a schedule with 22 breaks (the greedy one after a first descent):
-    # close enough for neighbourhoods (the meetings in a window of a few slots free, every
-    # other meeting held) to find fewer breaks on their own
+def _near_the_fewest() -> tuple[Instance, Schedule, list[int]]:
+    """ticf-13crafc from a schedule with 22 breaks: the greedy one after a first descent."""
     inst = build_instance(parse_problem(_published("ticf-13crafc")))
     sched, free = _greedy(inst)
     first = descend(inst, sched, free, conflicts=20_000)
@@ -298,7 +294,15 @@ def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_
     replace_unless_worse(
         sched, first.placement, lambda: sum(participant_breaks(inst, sched.slot_of))
     )
-    free = movable_meetings(inst, sched)
+    return inst, sched, movable_meetings(inst, sched)
+
+
+def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_time(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # ticf-13crafc near the fewest: close enough for neighbourhoods (the meetings in a
+    # window of a few slots free, every other meeting held) to find fewer breaks on their own
+    inst, sched, free = _near_the_fewest()
     before = sum(participant_breaks(inst, sched.slot_of))
     assert before <= satbreaks.MAX_BOUND
     events: dict[satlanes._Near, list[str]] = {}  # per lane (its neighbourhoods)
@@ -345,17 +349,9 @@ def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_
 def test_sat_descent_near_the_fewest_runs_a_held_lane_and_a_lane_where_nobody_has_two(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # ticf-13crafc near the fewest (the greedy schedule after a first descent): one lane
-    # holds everyone without a break at none, the other holds everyone at one break at most
-    inst = build_instance(parse_problem(_published("ticf-13crafc")))
-    sched, free = _greedy(inst)
-    first = descend(inst, sched, free, conflicts=20_000)
-    assert first is not None
-    assert first.placement is not None
-    replace_unless_worse(
-        sched, first.placement, lambda: sum(participant_breaks(inst, sched.slot_of))
-    )
-    free = movable_meetings(inst, sched)
+    # ticf-13crafc near the fewest: one lane holds everyone without a break at none, the
+    # other holds everyone at one break at most
+    inst, sched, free = _near_the_fewest()
     breaks = participant_breaks(inst, sched.slot_of)
     cnf = satbreaks.BreaksCnf(inst, sched, free)
     now = cnf.breaks_now()
