@@ -23,8 +23,8 @@ clauses and phases kept from one answer to the next, first in neighbourhoods (th
 in a window of a few slots free, every other meeting held in its slot by assumptions:
 nothing to rebuild from one to the next), then in the whole model; near the fewest, until
 that is refuted, only the people with a break in the schedule it starts from may have one
-(everyone else's day held to one window: see descend). Meetings that are not scheduled,
-locked or in their published slot do not move.
+(everyone else's day held to one window), and on a second lane nobody may have two (see
+descend). Meetings that are not scheduled, locked or in their published slot do not move.
 """
 
 from __future__ import annotations
