@@ -2,6 +2,7 @@
 
     python bench/descent_sample.py dump var/descent-sample          # ~6 min, once
     python bench/descent_sample.py run var/descent-sample --seeds 7,8,9 HOOD_WIDTH=4
+    python bench/descent_sample.py dump var/descent-heldout --copies 4-7   # a held-out sample
 
 On the published instances still above their best published breaks, the descent after
 CP-SAT (satbreaks.descend) is a heavy-tailed lottery: any change of its settings moves each
@@ -12,7 +13,8 @@ from: 16 schedules. ``run`` re-runs only the descent from each, with the product
 the same conflicts (times ``--scale``; those on top at the end as dumped, or ``--more``),
 once per neighbourhood seed, with any ``satbreaks`` constant set as KEY=VALUE, and prints
 each case, each family's sum and the mean total over the seeds (one seed's total moves by up
-to 7 either way: compare means over several seeds).
+to 7 either way: compare means over several seeds). A change chosen on the sample is
+checked on a held-out one: ``--copies 4-7`` dumps four other copies of each family.
 """
 
 from __future__ import annotations
@@ -34,16 +36,18 @@ if str(ROOT) not in sys.path:
 from bench.objectives_bench import INSTANCES, load_instance  # noqa: E402
 
 FAMILIES = ("forum-13crafb", "forumt-14crafe", "tic-13crafc", "ticf-13crafb")
-COPIES = 3
+COPIES = range(1, 4)
 
 
-def _variants() -> list[tuple[str, dict[str, Any]]]:
-    """Each family's published instance and its shuffled copies, by name."""
+def _variants(copies: range = COPIES) -> list[tuple[str, dict[str, Any]]]:
+    """Each family's shuffled copies, by name, and with the default copies its published
+    instance too (other copies make a held-out sample: the same families, new draws)."""
     out = []
     for name in FAMILIES:
         _, data = load_instance(INSTANCES / f"{name}.original.json.gz")
-        out.append((name, data))
-        for copy_no in range(1, COPIES + 1):
+        if copies == COPIES:
+            out.append((name, data))
+        for copy_no in copies:
             draw = random.Random(copy_no * 1000 + len(name))
             shuffled = dict(data)
             for key in ("participants", "meetings", "tables"):
@@ -73,11 +77,11 @@ def _dump_one(args: tuple[str, dict[str, Any], str]) -> tuple[str, int, float]:
     return name, stats.breaks, time.perf_counter() - start
 
 
-def dump(folder: Path) -> None:
+def dump(folder: Path, copies: range = COPIES) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(1, maxtasksperchild=1) as pool:
-        for name, data in _variants():
+        for name, data in _variants(copies):
             got, breaks, seconds = pool.apply(_dump_one, ((name, data, str(folder)),))
             print(f"{got:<18} {breaks:>3} breaks {seconds:5.1f} s", flush=True)
 
@@ -128,10 +132,16 @@ def main() -> None:
     parser.add_argument(
         "--more", type=int, default=None, help="conflicts on top at the end (default: as dumped)"
     )
+    parser.add_argument(
+        "--copies",
+        default="1-3",
+        help="dump: shuffled copies FIRST-LAST (1-3 with the published instances, else alone)",
+    )
     parser.add_argument("settings", nargs="*", help="satbreaks constants, KEY=VALUE")
     args = parser.parse_intermixed_args()
     if args.what == "dump":
-        dump(args.folder)
+        first, last = (int(n) for n in args.copies.split("-"))
+        dump(args.folder, range(first, last + 1))
     else:
         run(
             args.folder,
