@@ -370,7 +370,8 @@ def descend(
     ends at 7, one each, and "at most 6" so held is refuted), while the other lane moves
     breaks between people, one each (from those 7 it found 6 on 6 people, some of them
     others, in 69,000 conflicts). On bench/descent_sample.py (seeds 7-9, total breaks)
-    90.0 with the held lane alone, 85.0 with both, every seed better by 4-6; the capped
+    90.0 with the held lane alone, 85.0 with both, every seed better by 4-6 (held out,
+    copies 4-7 of the four families: 97 against 90, seed 8); the capped
     lane alone 88 (seed 8); both restrictions on one lane 115 (from CP-SAT's schedule,
     where people have up to 3 breaks, it found almost nothing); a descent takes ~13 % more
     wall time with the second lane beside it.
