@@ -36,18 +36,20 @@ if str(ROOT) not in sys.path:
 from bench.objectives_bench import INSTANCES, load_instance  # noqa: E402
 
 FAMILIES = ("forum-13crafb", "forumt-14crafe", "tic-13crafc", "ticf-13crafb")
-COPIES = range(1, 4)
+# copy 0 is the published instance itself, the others shuffled draws of it
+COPIES = range(4)
 
 
 def _variants(copies: range = COPIES) -> list[tuple[str, dict[str, Any]]]:
-    """Each family's shuffled copies, by name, and with the default copies its published
-    instance too (other copies make a held-out sample: the same families, new draws)."""
+    """Each family's ``copies``, by name (other copies than the default make a held-out
+    sample: the same families, new draws)."""
     out = []
     for name in FAMILIES:
         _, data = load_instance(INSTANCES / f"{name}.original.json.gz")
-        if copies == COPIES:
-            out.append((name, data))
         for copy_no in copies:
+            if copy_no == 0:
+                out.append((name, data))
+                continue
             draw = random.Random(copy_no * 1000 + len(name))
             shuffled = dict(data)
             for key in ("participants", "meetings", "tables"):
@@ -134,8 +136,8 @@ def main() -> None:
     )
     parser.add_argument(
         "--copies",
-        default="1-3",
-        help="dump: shuffled copies FIRST-LAST (1-3 with the published instances, else alone)",
+        default="0-3",
+        help="dump: copies FIRST-LAST (0 is the published instance, the others shuffled)",
     )
     parser.add_argument("settings", nargs="*", help="satbreaks constants, KEY=VALUE")
     args = parser.parse_intermixed_args()

@@ -403,10 +403,12 @@ def descend(
     # held so, ticf-13crafc found nothing in 20,000 conflicts)
     near = top == now - 1
     hoods = _hoods(cnf, free, round(HOOD_SHARE * conflicts) if near else 0)
-    breaks = participant_breaks(inst, slot_of)
-    hold = [h for p, h in zip(cnf.people, cnf.has_break, strict=True) if not breaks[p]]
-    # near the fewest, a lane for each restriction (see above); else one lane, unrestricted
-    lanes = [[hold], [two]] if near and two else [[hold]] if near else [[]]
+    lanes: list[list[list[int]]] = [[]]  # far from the fewest: one lane, unrestricted
+    if near:
+        # a lane for each restriction (see above)
+        breaks = participant_breaks(inst, slot_of)
+        hold = [h for p, h in zip(cnf.people, cnf.has_break, strict=True) if not breaks[p]]
+        lanes = [[hold], [two]] if two else [[hold]]
     plans = [
         Descent(
             extra,

@@ -191,11 +191,11 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
             if answer is not True:
                 if hood is None:
                     core = set(solver.get_core() or ()) if answer is False else set()
-                    if any(lit in core for lit in selectors):
+                    blamed = core.intersection(selectors)
+                    if blamed:
                         # nothing cheaper so restricted: those restrictions go, for good
-                        for lit in core.intersection(selectors):
-                            solver.add_clause([-lit])
-                        selectors = [lit for lit in selectors if lit not in core]
+                        solver.append_formula([[-lit] for lit in blamed])
+                        selectors = [lit for lit in selectors if lit not in blamed]
                         answer = None
                         continue
                     break
