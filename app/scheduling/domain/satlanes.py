@@ -98,11 +98,12 @@ class Descent:
     floor: int
     groups: Sequence[tuple[int, Sequence[int]]]
     hoods: Hoods | None = None
-    # Restrictions of the search, each a set of literals held false (by one literal of its
-    # own, assumed: satlanes.descend_here) until "cost at most c - 1" is refuted with it in
-    # the refutation's core, then dropped: the whole model once all are. For instance the
-    # literals "has a break" of the groups that cost nothing at the start (no placement found
-    # makes another group cost), or "has two breaks" of every group.
+    # Restrictions of the search, in order, each a set of literals held false (by one literal
+    # of its own, assumed: satlanes.descend_here): the first until "cost at most c - 1" is
+    # refuted with it in the refutation's core, then dropped for the next; the whole model
+    # once all are. For instance the literals "has a break" of the groups that cost nothing at
+    # the start (no placement found makes another group cost), then "has two breaks" of
+    # every group.
     holds: Sequence[Sequence[int]] = ()
 
 
@@ -152,8 +153,8 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
     conflicts: "cost at most c - 1" after each placement of cost c, the phases following
     each placement found, first in neighbourhoods (``descent.hoods``) then in the whole
     model until refuted (the answer False: the last placement is the cheapest) or out of
-    conflicts (None), each restriction (``descent.holds``) kept until a refutation needs it.
-    ``true`` is the cheapest placement found."""
+    conflicts (None), the restrictions (``descent.holds``) taken one after the other, each
+    until a refutation needs it gone. ``true`` is the cheapest placement found."""
     from pysat.solvers import Solver
 
     best, true, answer, used = len(descent.bounds), None, None, 0
@@ -165,16 +166,18 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
         if descent.phases:
             solver.set_phases(list(descent.phases))
         # Each restriction is held while its selector is assumed (a new variable: selector ->
-        # each of its literals false). One literal keeps them all at one decision level; held
-        # by as many assumptions, one level each, a conflict took 2.3 times as long on a
-        # forumt schedule (measured: 3,700 a second against 12,000; 8,600 unheld).
+        # each of its literals false), the first one left at a time. One literal keeps them
+        # all at one decision level; held by as many assumptions, one level each, a conflict
+        # took 2.3 times as long on a forumt schedule (measured: 3,700 a second against
+        # 12,000; 8,600 unheld). The later ones' selectors are in the clauses from the start,
+        # free until their turn (as measured: satbreaks.descend).
         selectors: list[int] = []
         for held in descent.holds:
             if held:
                 selectors.append(solver.nof_vars() + 1)
                 solver.append_formula([[-selectors[-1], -v] for v in held])
         while best > descent.floor and used < descent.budget:
-            assumptions = [*descent.bounds[best - 1], *selectors]
+            assumptions = [*descent.bounds[best - 1], *selectors[:1]]
             # in a neighbourhood while its share lasts, then in the whole model
             hood = near if near is not None and used < near.hoods.lead else None
             weight = 1.0
@@ -191,11 +194,9 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
             if answer is not True:
                 if hood is None:
                     core = set(solver.get_core() or ()) if answer is False else set()
-                    blamed = core.intersection(selectors)
-                    if blamed:
-                        # nothing cheaper so restricted: those restrictions go, for good
-                        solver.append_formula([[-lit] for lit in blamed])
-                        selectors = [lit for lit in selectors if lit not in blamed]
+                    if selectors and selectors[0] in core:
+                        # nothing cheaper so restricted: the restriction goes, for good
+                        solver.add_clause([-selectors.pop(0)])
                         answer = None
                         continue
                     break

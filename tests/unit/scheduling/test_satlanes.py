@@ -206,11 +206,11 @@ def test_a_descent_held_where_nothing_is_cheaper_goes_on_in_the_whole_model() ->
         assert lanes.descend([quiet], 6) == [here]
 
 
-def test_a_refuted_restriction_goes_and_the_others_stay() -> None:
+def test_a_refuted_restriction_goes_and_the_next_one_holds() -> None:
     base, descent = _at_least_three_of_six()
-    # two restrictions: 6 false (which no placement can keep: 6 must be true) and 1 false
-    # (which the cheapest placements can); only the first is in the refutation's core,
-    # so only it goes: the descent ends at three true, 6 among them and 1 not
+    # two restrictions in order: 6 false (which no placement can keep: 6 must be true), then
+    # 1 false (which the cheapest placements can); the first is refuted and goes, the second
+    # holds: the descent ends at three true, 6 among them and 1 not
     both = replace(descent, holds=[[6], [1]])
     here = descend_here([*base, [6]], both, 6)
     assert (here.answer, here.cost) == (False, 3)
@@ -226,3 +226,16 @@ def test_a_refuted_restriction_goes_and_the_others_stay() -> None:
     assert (one.answer, one.cost) == (False, 3)
     assert one.true is not None
     assert 1 in one.true
+
+
+def test_a_later_restriction_waits_for_the_one_before_to_go() -> None:
+    base, descent = _at_least_three_of_six()
+    # 1, 2, 3 false, then 4, 5, 6 false: the first alone finds 4, 5 and 6 true, the cheapest;
+    # held at once no placement could keep both, and free of both the descent from the same
+    # phases ends elsewhere (test above)
+    first = descend_here(base, replace(descent, holds=[[1, 2, 3]]), 6)
+    assert first.true == {4, 5, 6}
+    ordered = descend_here(base, replace(descent, holds=[[1, 2, 3], [4, 5, 6]]), 6)
+    assert (ordered.answer, ordered.cost) == (False, 3)
+    assert ordered.true == {4, 5, 6}
+    assert descend_here(base, descent, 6).true != {4, 5, 6}

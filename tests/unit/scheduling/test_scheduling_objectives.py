@@ -349,8 +349,8 @@ def test_sat_descent_near_the_fewest_starts_in_neighbourhoods_the_same_way_each_
 def test_sat_descent_near_the_fewest_runs_a_held_lane_and_a_lane_where_nobody_has_two(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # ticf-13crafc near the fewest: one lane holds everyone without a break at none, the
-    # other holds everyone at one break at most
+    # ticf-13crafc near the fewest: one lane holds everyone without a break at none, then
+    # everyone at one break at most; the other holds everyone at one break at most
     inst, sched, free = _near_the_fewest()
     breaks = participant_breaks(inst, sched.slot_of)
     cnf = satbreaks.BreaksCnf(inst, sched, free)
@@ -379,7 +379,7 @@ def test_sat_descent_near_the_fewest_runs_a_held_lane_and_a_lane_where_nobody_ha
     assert results[0] == results[1]  # each lane runs to its end: the same answer
     held = [h for p, h in zip(cnf.people, cnf.has_break, strict=True) if not breaks[p]]
     for plans in asked:
-        assert [list(map(list, plan.holds)) for plan in plans] == [[held], [two]]
+        assert [list(map(list, plan.holds)) for plan in plans] == [[held, two], [two]]
         # each lane draws its own neighbourhoods
         assert plans[0].hoods is not None
         assert plans[1].hoods is not None
