@@ -365,9 +365,9 @@ def descend(
     the published 3 took 37,000-80,000 conflicts held so, 167,000-193,000 not.
 
     Near the fewest a second lane, on the other core, searches another restriction: nobody
-    has two breaks or more (until refuted so), anyone may have one; the held lane takes it too
-    once its own hold is refuted. The held lane can only
-    take breaks away from the people who have them; where the fewest need a break on
+    has two breaks or more (until refuted so), anyone may have one; the held lane takes it
+    too once its own hold is refuted. The held lane can only take breaks away from the
+    people who have them; where the fewest need a break on
     someone else, it cannot get there (forum-13crafb: from CP-SAT's 13 breaks on 7 people it
     ends at 7, one each, and "at most 6" so held is refuted), while the other lane moves
     breaks between people, one each (from those 7 it found 6 on 6 people, some of them

@@ -193,8 +193,7 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
             used += max(1, round((_conflicts(solver) - before) * weight))
             if answer is not True:
                 if hood is None:
-                    core = set(solver.get_core() or ()) if answer is False else set()
-                    if selectors and selectors[0] in core:
+                    if answer is False and selectors and selectors[0] in (solver.get_core() or ()):
                         # nothing cheaper so restricted: the restriction goes, for good
                         solver.add_clause([-selectors.pop(0)])
                         answer = None
