@@ -29,8 +29,14 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=None,
         metavar="SECONDS",
-        help="effort limit (overrides time_limit_s in the file); the result depends on it "
-        "but never on the machine's speed",
+        help="time limit (overrides time_limit_s in the file); the result depends on it, and "
+        "on the machine's speed only where the machine is too slow for the limit's budgets",
+    )
+    solve_cmd.add_argument(
+        "--deterministic",
+        action="store_true",
+        help="the limit's budgets of counted work alone, without the wall-clock stop: the "
+        "same result on any machine, taking as long as its speed makes of them",
     )
     solve_cmd.add_argument("--indent", type=int, default=None, help="pretty-print the JSON")
     args = parser.parse_args(argv)
@@ -52,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
     except ProblemError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    solution = solve(problem, time_limit_s=args.time_limit)
+    solution = solve(problem, time_limit_s=args.time_limit, wall_clock=not args.deterministic)
     json.dump(solution.to_dict(), sys.stdout, indent=args.indent, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0

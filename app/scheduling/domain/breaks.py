@@ -34,15 +34,20 @@ and moves are untouched.
 
 from __future__ import annotations
 
+import logging
+import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from .improve import movable, participant_breaks, slot_days
 from .satbreaks import descend, fewest_breaks, searchable
 from .state import POOL, Instance, Schedule, fixed_part
+from .wallclock import NO_DEADLINE, Deadline
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
+
+log = logging.getLogger(__name__)
 
 # The largest session the exact model takes (movable meetings); LNS handles larger ones.
 # Its wall time grows much faster than its deterministic time: 560 meetings × 40 tables took
@@ -123,6 +128,16 @@ RETRY_STEP_SHARE = 0.25
 # the input only, so the schedule stays deterministic.
 LARGE_MODEL_CONSTRAINTS = 20_000
 MAX_BUDGET_FACTOR = 2.0
+# The wall-clock limit (wallclock.py: only where the machine is too slow for the budgets
+# above): the SAT search stops at this share of the time left, CP-SAT at this share of what
+# is left after it (its ladder at LADDER_WALL_SHARE of that, its search of the fewest people
+# at FEWEST_PEOPLE_SHARE of what the ladder left), the descent at the deadline. At a 30 s
+# limit the four hardest published sessions took, per phase, at most 6.4 / 11.1 / 9.4 s
+# on a 2-core machine (ticf-13crafb), under these shares with a fifth to spare; the same
+# phases on a machine about 2.1 times slower are cut to about 0.7 of their work each.
+SAT_WALL_SHARE = 0.3
+CPSAT_WALL_SHARE = 0.6
+LADDER_WALL_SHARE = 0.5
 
 
 def movable_meetings(inst: Instance, sched: Schedule) -> list[int]:
@@ -240,11 +255,12 @@ class BreaksModel:
                 model.add_bool_or([has_break, ~now, *over])
 
     def solve(
-        self, det_limit_s: float, lns_share: float = 1.0
+        self, det_limit_s: float, lns_share: float = 1.0, deadline: Deadline = NO_DEADLINE
     ) -> tuple[dict[int, int] | None, bool]:
         """(slot per freed meeting or None, proven optimal). Lexicographic: first the fewest
         people with a break, then, with that many at most, the fewest breaks. The two
-        searches get ``lns_share`` of what the limit leaves them after the ladder."""
+        searches get ``lns_share`` of what the limit leaves them after the ladder; each stops
+        at its share of the wall-clock time left before ``deadline`` (wallclock.py)."""
         from ortools.sat.python import cp_model
 
         if not self.has_break:
@@ -256,7 +272,11 @@ class BreaksModel:
         breaks = participant_breaks(self.inst, self.sched.slot_of)
         now = sum(1 for p in self.people if breaks[p])
         found, retried = self._ladder(
-            now, LADDER_SHARE * det_limit_s, LADDER_STEP_SHARE * det_limit_s, retry_limit_s
+            now,
+            LADDER_SHARE * det_limit_s,
+            LADDER_STEP_SHARE * det_limit_s,
+            retry_limit_s,
+            deadline.part(LADDER_WALL_SHARE),
         )
         det_limit_s = lns_share * max(det_limit_s - retried, 0.5 * det_limit_s)
         if found is not None:
@@ -267,7 +287,9 @@ class BreaksModel:
             spent = 0.0
         else:
             model.minimize(sum(self.has_break))
-            solver = self._solver(FEWEST_PEOPLE_SHARE * det_limit_s)
+            solver = self._solver(
+                FEWEST_PEOPLE_SHARE * det_limit_s, deadline.part(FEWEST_PEOPLE_SHARE)
+            )
             status = solver.solve(model)
             if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 return None, False
@@ -281,14 +303,19 @@ class BreaksModel:
             model.add_hint(v, chosen.get(m) == s)
         model.add(sum(self.has_break) <= people)
         model.minimize(sum(self.run_starts))
-        second = self._solver(max(det_limit_s - spent, 0.1 * det_limit_s))
+        second = self._solver(max(det_limit_s - spent, 0.1 * det_limit_s), deadline)
         status = second.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return chosen, False
         return self._chosen(second), status == cp_model.OPTIMAL
 
     def _ladder(
-        self, now: int, det_limit_s: float, step_limit_s: float, retry_limit_s: float
+        self,
+        now: int,
+        det_limit_s: float,
+        step_limit_s: float,
+        retry_limit_s: float,
+        deadline: Deadline,
     ) -> tuple[tuple[dict[int, int], int] | None, float]:
         """A placement with the fewest people with a break, proven, or None: CP-SAT's full
         search (not LNS) for at most k of them, k = 0, 1, ... below ``now``, in a child
@@ -296,7 +323,7 @@ class BreaksModel:
         one takes ~0.1 deterministic s, finding one up to ~2 s when it is easy, and only
         then is it worth the time; otherwise the LNS goes on as without it. The first k
         left open gets the RETRY_SEEDS searches. Also returns the deterministic time they
-        used (beyond ``det_limit_s``)."""
+        used (beyond ``det_limit_s``). Killed at ``deadline``, it answers nothing."""
         from ortools.sat.python import cp_model
 
         from .isolated import FEASIBLE, INFEASIBLE, OPTIMAL, solve_ladder
@@ -328,7 +355,10 @@ class BreaksModel:
             cap,
             list(range(now)),
             det_limit_s,
-            LADDER_WALL_FACTOR * (det_limit_s + retry_budget) + LADDER_WALL_EXTRA_S,
+            min(
+                LADDER_WALL_FACTOR * (det_limit_s + retry_budget) + LADDER_WALL_EXTRA_S,
+                deadline.left(),
+            ),
             step_limit_s,
             retries,
             retry_limit_s,
@@ -350,7 +380,7 @@ class BreaksModel:
         return {m: s for (m, s), v in self.x.items() if solver.boolean_value(v)}
 
     @staticmethod
-    def _solver(det_limit_s: float) -> cp_model.CpSolver:
+    def _solver(det_limit_s: float, deadline: Deadline) -> cp_model.CpSolver:
         from ortools.sat.python import cp_model
 
         solver = cp_model.CpSolver()
@@ -361,6 +391,9 @@ class BreaksModel:
         params.use_lns_only = True
         params.random_seed = 7
         params.max_deterministic_time = det_limit_s
+        if deadline.left() < math.inf:
+            # a safety net only: on a machine fast enough the budget above ends it first
+            params.max_time_in_seconds = max(deadline.left(), 0.01)
         return solver
 
 
@@ -371,19 +404,25 @@ def exact_takes(inst: Instance, free: list[int]) -> bool:
 
 
 def exact_breaks(
-    inst: Instance, sched: Schedule, det_limit_s: float, after_s: float = 0.0
+    inst: Instance,
+    sched: Schedule,
+    det_limit_s: float,
+    after_s: float = 0.0,
+    deadline: Deadline = NO_DEADLINE,
 ) -> bool | None:
     """Fewest breaks on a one-day session by the exact model: True when nothing is left to
     search (proven optimal, or searched down to the end by the SAT descent, which then also
     takes ``after_s``, the deterministic seconds of the search that would follow), False
     when searched without proof, None when the model does not take this session. The
-    schedule changes only if the model's placement has fewer breaks."""
+    schedule changes only if the model's placement has fewer breaks. Each search also
+    stops at its share of the wall-clock time left before ``deadline`` (SAT_WALL_SHARE)."""
     free = movable_meetings(inst, sched)
     if not exact_takes(inst, free):
         return None
     conflicts = round(SAT_CONFLICTS_PER_DET_S * det_limit_s)
     polish = round(SAT_DESCENT_PER_DET_S * SAT_DESCENT_SHARE * det_limit_s)
     searched = free
+    stop = deadline.part(SAT_WALL_SHARE)
     sat = fewest_breaks(
         inst,
         sched,
@@ -391,7 +430,9 @@ def exact_breaks(
         conflicts=conflicts,
         step_conflicts=conflicts // SAT_STEPS,
         lanes=WORKERS,
+        until=stop.at,
     )
+    _tell_if_stopped("the SAT search", stop)
     if sat is not None:
         if sat.placement is not None:
             kept = _keep(inst, sched, sat.placement)
@@ -406,7 +447,9 @@ def exact_breaks(
         # CP-SAT (its ladder of people with a break, then LNS) from what was found
     # the descent's share of CP-SAT's searches, where it can run
     share = 1 - SAT_DESCENT_SHARE if searchable(inst, free) else 1.0
-    chosen, optimal = BreaksModel(inst, sched, free).solve(det_limit_s, share)
+    stop = deadline.part(CPSAT_WALL_SHARE)
+    chosen, optimal = BreaksModel(inst, sched, free).solve(det_limit_s, share, stop)
+    _tell_if_stopped("CP-SAT", stop)
     if chosen is not None:
         kept = _keep(inst, sched, chosen)
         if optimal and kept:
@@ -420,13 +463,19 @@ def exact_breaks(
     floor = sat.lower if sat is not None and free == searched else 0
     polish = round(SAT_DESCENT_SCALE * polish)
     more = round(SAT_DESCENT_SCALE * SAT_AFTER_PER_DET_S * after_s)
-    down = descend(inst, sched, free, conflicts=polish, more=more, floor=floor)
+    down = descend(inst, sched, free, conflicts=polish, more=more, floor=floor, until=deadline.at)
+    _tell_if_stopped("the SAT descent", deadline)
     if down is None:
         # at the floor already (proven), or nothing the SAT search takes
         return searchable(inst, free) and bool(free)
     if down.placement is not None:
         _keep(inst, sched, down.placement)
     return True
+
+
+def _tell_if_stopped(search: str, stop: Deadline) -> None:
+    if stop.passed:
+        log.warning("breaks: %s stopped at the wall-clock limit, short of its budget", search)
 
 
 def _keep(inst: Instance, sched: Schedule, placement: dict[int, int]) -> bool:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from .breaks import exact_breaks, movable, movable_meetings, replace_unless_worse
 from .improve import participant_breaks, slot_days
 from .state import POOL, Instance, Schedule
+from .wallclock import NO_DEADLINE, Deadline
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -165,14 +166,17 @@ def participant_breaks_of(inst: Instance, sched: Schedule, p: int, days: list[in
     return breaks
 
 
-def compact_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
-    """Fewer breaks: the exact model where it fits (breaks.py), then the idle-slot model and
+def compact_days(
+    inst: Instance, sched: Schedule, limit_s: float, deadline: Deadline = NO_DEADLINE
+) -> None:
+    """Fewer breaks: the exact model where it fits (breaks.py, its searches stopped at
+    ``deadline`` on a machine too slow for their budgets), then the idle-slot model and
     large-neighbourhood search; never changes which meetings are held."""
     if not any(participant_breaks(inst, sched.slot_of)):
         return
     # where the SAT descent searches the whole model after CP-SAT, it takes this search's
     # share as well (exact_breaks): from where it ends these steps found nothing
-    exact = exact_breaks(inst, sched, EXACT_SHARE * limit_s, DAYS_SHARE * limit_s)
+    exact = exact_breaks(inst, sched, EXACT_SHARE * limit_s, DAYS_SHARE * limit_s, deadline)
     if exact:
         return
     if exact is None:

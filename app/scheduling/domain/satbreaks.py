@@ -30,6 +30,7 @@ in their published slot do not move.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -283,10 +284,12 @@ def fewest_breaks(
     conflicts: int,
     step_conflicts: int,
     lanes: int = 1,
+    until: float = math.inf,
 ) -> SatBreaks | None:
     """Fewer breaks than now among the people of the model: B = lower, lower + 1, ... each
     within ``step_conflicts``, ``lanes`` of them at once (satlanes.py: one child process per
-    core), each lane within ``conflicts`` in all; the first B found ends the search.
+    core), each lane within ``conflicts`` in all; the first B found ends the search, and so
+    does ``until`` (a moment of time.monotonic: the B being decided then are left open).
 
     A round of lanes decides B and the ones above it (B + 1, B + 3, ...); their answers are
     read in order of B, so the outcome does not depend on which lane finished first. When
@@ -317,7 +320,7 @@ def fewest_breaks(
                 if asked[-1] + jump >= top:
                     break
                 asked.append(asked[-1] + jump)
-            answers = running.decide([(cnf.bounded(b), budget) for b in asked], keep)
+            answers = running.decide([(cnf.bounded(b), budget) for b in asked], keep, until)
             spent += max(got.conflicts for got in answers)
             for b, got in zip(asked, answers, strict=False):
                 if got.answer is True and got.true is not None:
@@ -338,6 +341,7 @@ def descend(
     conflicts: int,
     floor: int = 0,
     more: int = 0,
+    until: float = math.inf,
 ) -> SatBreaks | None:
     """Fewer breaks than the schedule has now, searched down from it: "at most c - 1
     breaks" after each placement of c found, on one incremental solver per lane (its
@@ -384,9 +388,10 @@ def descend(
 
     The answer is the fewest breaks of any lane, the first lane's on a tie: each lane runs
     to its own end, so the outcome does not depend on which finished first. ``floor`` is a
-    lower bound already proven: reaching it ends the descent, proven. None when nobody in
-    the model can have a break, the schedule is at the floor already, or the model is too
-    large for the search to pay."""
+    lower bound already proven: reaching it ends the descent, proven. A lane still
+    descending at ``until`` (a moment of time.monotonic) stops there with what it found.
+    None when nobody in the model can have a break, the schedule is at the floor already,
+    or the model is too large for the search to pay."""
     if not free or not searchable(inst, free):
         return None
     cnf = BreaksCnf(inst, sched, free)
@@ -430,7 +435,7 @@ def descend(
     ]
     # in child processes even alone: a descent holds the GIL for seconds
     with Lanes(cnf.clauses, len(plans), apart=True) as running:
-        answers = running.descend(plans, keep)
+        answers = running.descend(plans, keep, until)
     # a lane's refutation proves its last placement (or the schedule) the fewest: no other
     # lane can have found fewer
     proven = any(got.answer is False for got in answers)

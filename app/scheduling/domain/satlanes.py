@@ -30,7 +30,7 @@ import subprocess
 import sys
 import time
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,13 +148,20 @@ def decide_here(
         return Decision(answer, true, used)
 
 
-def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) -> Decision:
+def descend_here(
+    clauses: Sequence[Sequence[int]],
+    descent: Descent,
+    keep: int,
+    found: Callable[[Decision], None] | None = None,
+) -> Decision:
     """One descent in this process, on one incremental solver within ``descent.budget``
     conflicts: "cost at most c - 1" after each placement of cost c, the phases following
     each placement found, first in neighbourhoods (``descent.hoods``) then in the whole
     model until refuted (the answer False: the last placement is the cheapest) or out of
     conflicts (None), the restrictions (``descent.holds``) taken one after the other, each
-    until a refutation needs it gone. ``true`` is the cheapest placement found."""
+    until a refutation needs it gone. ``true`` is the cheapest placement found; ``found``
+    is told of each placement as it is found (what the descent answers if it is stopped
+    there)."""
     from pysat.solvers import Solver
 
     best, true, answer, used = len(descent.bounds), None, None, 0
@@ -213,6 +220,8 @@ def descend_here(clauses: Sequence[Sequence[int]], descent: Descent, keep: int) 
                 break
             best = cost
             true = frozenset(v for v in model if 0 < v <= keep)
+            if found is not None:
+                found(Decision(None, true, max(1, min(used, descent.budget)), best))
             solver.set_phases([v for v in model if abs(v) <= keep])
             if near is not None:
                 near.moved(holds)
@@ -313,6 +322,7 @@ class _Child:
             stderr=subprocess.DEVNULL,
         )
         self._buffer = b""
+        self.so_far: Decision | None = None  # a descent's last placement, told as it came
         self._send(base)
 
     def _send(self, data: bytes) -> None:
@@ -331,39 +341,70 @@ class _Child:
     def ask_descent(self, descent: Descent, keep: int) -> None:
         self._send(_pack_descent(descent, keep))
 
-    def answer(self, budget: int) -> Decision:
-        """The answer to the last question (of ``budget`` conflicts); "open" when the child
-        died or took longer than its wall-clock safety limit (it is then killed)."""
-        got = self._read(max(SAFE_MIN_S, budget / SAFE_CONFLICTS_PER_S))
-        return got or Decision(None, None, budget)
+    def answer(self, budget: int, until: float = math.inf) -> Decision:
+        """The answer to the last question (of ``budget`` conflicts). When the child dies,
+        takes longer than its safety limit or is still busy at ``until`` (a moment of
+        time.monotonic), it is killed and the answer is "open", with the last placement a
+        descent told of (``so_far``)."""
+        end = min(time.monotonic() + self.safe_s(budget), until)
+        while (got := self.take()) is None:
+            if not self.wait(end - time.monotonic()):
+                return self.stop(budget)
+        return got
 
-    def _read(self, wall_s: float) -> Decision | None:
+    @staticmethod
+    def safe_s(budget: int) -> float:
+        """The wall-clock safety limit of a question of ``budget`` conflicts."""
+        return max(SAFE_MIN_S, budget / SAFE_CONFLICTS_PER_S)
+
+    def fileno(self) -> int:
         proc = self.proc
-        if proc is None or proc.stdout is None:
-            return None
-        deadline = time.monotonic() + wall_s
-        fd = proc.stdout.fileno()
-        while b"\n" not in self._buffer:
-            left = deadline - time.monotonic()
-            ready = select.select([fd], [], [], max(left, 0.0))[0] if left > 0 else []
-            chunk = os.read(fd, 1 << 16) if ready else b""
-            if not chunk:
+        return -1 if proc is None or proc.stdout is None else proc.stdout.fileno()
+
+    def wait(self, seconds: float) -> bool:
+        """Waits up to ``seconds`` for what the child writes and reads it; False when
+        nothing came (the child died, or the time is up)."""
+        fd = self.fileno()
+        if fd < 0 or seconds <= 0 or not select.select([fd], [], [], seconds)[0]:
+            return False
+        return self.receive()
+
+    def receive(self) -> bool:
+        """Reads what the child wrote (it is ready); False when it has ended."""
+        chunk = os.read(self.fileno(), 1 << 16)
+        self._buffer += chunk
+        return bool(chunk)
+
+    def take(self) -> Decision | None:
+        """The answer, once its line has come; the placements a descent found on the way
+        are kept in ``so_far``."""
+        while b"\n" in self._buffer:
+            line, self._buffer = self._buffer.split(b"\n", 1)
+            try:
+                row = json.loads(line)
+                true = row["true"]
+                got = Decision(
+                    row["answer"],
+                    None if true is None else frozenset(true),
+                    int(row["conflicts"]),
+                    row.get("cost"),
+                )
+            except (ValueError, KeyError, TypeError):
                 self.close(kill=True)
                 return None
-            self._buffer += chunk
-        line, self._buffer = self._buffer.split(b"\n", 1)
-        try:
-            row = json.loads(line)
-            true = row["true"]
-            return Decision(
-                row["answer"],
-                None if true is None else frozenset(true),
-                int(row["conflicts"]),
-                row.get("cost"),
-            )
-        except (ValueError, KeyError, TypeError):
-            self.close(kill=True)
-            return None
+            if not row.get("so_far"):
+                self.so_far = None
+                return got
+            self.so_far = got
+        return None
+
+    def stop(self, budget: int) -> Decision:
+        """Kills the child: "open", with the last placement it told of."""
+        self.close(kill=True)
+        got, self.so_far = self.so_far, None
+        if got is None:
+            return Decision(None, None, budget)
+        return Decision(None, got.true, got.conflicts, got.cost)
 
     def close(self, *, kill: bool = False) -> None:
         """End the child: at once with ``kill``, else when it has read what it was sent."""
@@ -407,12 +448,16 @@ class Lanes:
         return max(1, len(self.children))
 
     def decide(
-        self, questions: Sequence[tuple[Sequence[Sequence[int]], int]], keep: int
+        self,
+        questions: Sequence[tuple[Sequence[Sequence[int]], int]],
+        keep: int,
+        until: float = math.inf,
     ) -> list[Decision]:
         """The answers to at most ``width`` questions (extra clauses, budget of conflicts),
         in their order, up to the first satisfiable one (the true variables up to ``keep``
         with it): the lanes still deciding the questions after it are stopped, and the
-        search ends with it."""
+        search ends with it. A lane still deciding at ``until`` (a moment of
+        time.monotonic) is stopped: its question is left open."""
         answers: list[Decision] = []
         if not self.children:
             for extra, budget in questions:
@@ -424,21 +469,47 @@ class Lanes:
         for child, (extra, budget) in asked:
             child.ask(extra, budget, keep)
         for child, (_, budget) in asked:
-            answers.append(child.answer(budget))
+            answers.append(child.answer(budget, until))
             if answers[-1].answer is True:
                 self.close(kill=True)
                 break
         return answers
 
-    def descend(self, descents: Sequence[Descent], keep: int) -> list[Decision]:
+    def descend(
+        self, descents: Sequence[Descent], keep: int, until: float = math.inf
+    ) -> list[Decision]:
         """Each descent on a lane of its own (at most ``width``), all to their end: their
-        answers in the order given (descend_here)."""
+        answers in the order given (descend_here). A lane still descending at ``until`` (a
+        moment of time.monotonic) is stopped there with the cheapest placement it had
+        found (in this process, where no child could be started, nothing stops them)."""
         if not self.children:
             return [descend_here(self.clauses, descent, keep) for descent in descents]
         asked = list(zip(self.children, descents, strict=False))
         for child, descent in asked:
             child.ask_descent(descent, keep)
-        return [child.answer(descent.budget) for child, descent in asked]
+        now = time.monotonic()
+        ends = [min(now + child.safe_s(descent.budget), until) for child, descent in asked]
+        answers: list[Decision | None] = [None] * len(asked)
+        # every lane's placements read as they come, so that none waits on a full pipe
+        while True:
+            waiting = []
+            for i, (child, descent) in enumerate(asked):
+                if answers[i] is not None:
+                    continue
+                answers[i] = child.take()
+                if answers[i] is None:
+                    if child.fileno() < 0 or time.monotonic() >= ends[i]:
+                        answers[i] = child.stop(descent.budget)
+                    else:
+                        waiting.append(i)
+            if not waiting:
+                return [got for got in answers if got is not None]
+            wait = min(ends[i] for i in waiting) - time.monotonic()
+            fds = {asked[i][0].fileno(): i for i in waiting}
+            for fd in select.select(list(fds), [], [], max(wait, 0.0))[0]:
+                child, descent = asked[fds[fd]]
+                if not child.receive():
+                    answers[fds[fd]] = child.take() or child.stop(descent.budget)
 
     def close(self, *, kill: bool = False) -> None:
         for child in self.children:
@@ -467,7 +538,7 @@ def _read_frame(stream: object) -> list[int] | None:
 
 
 def _child() -> None:
-    stdin, stdout = sys.stdin.buffer, sys.stdout
+    stdin = sys.stdin.buffer
     base = _read_frame(stdin)
     if base is None:
         return
@@ -476,14 +547,21 @@ def _child() -> None:
         op, *rest = question
         if op == _DESCEND:
             descent, keep = _unpack_descent(rest)
-            got = descend_here(clauses, descent, keep)
+            # each placement found as it comes: the parent keeps it if it must stop the lane
+            got = descend_here(clauses, descent, keep, lambda so_far: _write(so_far, final=False))
         else:
             budget, keep, *extra = rest
             got = decide_here(clauses, _split(extra), budget, keep)
-        true = None if got.true is None else sorted(got.true)
-        row = {"answer": got.answer, "true": true, "conflicts": got.conflicts, "cost": got.cost}
-        stdout.write(json.dumps(row) + "\n")
-        stdout.flush()
+        _write(got, final=True)
+
+
+def _write(got: Decision, *, final: bool) -> None:
+    true = None if got.true is None else sorted(got.true)
+    row = {"answer": got.answer, "true": true, "conflicts": got.conflicts, "cost": got.cost}
+    if not final:
+        row["so_far"] = True
+    sys.stdout.write(json.dumps(row) + "\n")
+    sys.stdout.flush()
 
 
 if __name__ == "__main__":

@@ -5,7 +5,9 @@ CP-SAT on the meetings that are still out and their neighbourhood, warm-started 
 current schedule (cpsat.py); then secondary goals (published slots restored, idle gaps
 closed) and concrete tables. Every phase keeps a feasible schedule, the result is verified
 before it is returned, and all effort limits are counted work, not wall-clock time, so the
-same input and time limit always give the same schedule.
+same input and time limit give the same schedule on a machine fast enough for them; on a
+slower one the one-day breaks search also stops at the time limit (wallclock.py) unless
+``wall_clock`` is False.
 """
 
 from __future__ import annotations
@@ -31,20 +33,31 @@ from .improve import (
 )
 from .model import Assignment, Problem, Solution, Stats
 from .state import POOL, Instance, Schedule, build_instance
+from .wallclock import NO_DEADLINE, Deadline
 
 DEFAULT_TIME_LIMIT_S = 30.0
 # Search nodes per second of time limit: a node costs a few microseconds in CPython, so this
 # leaves most of the limit for the rest of the pipeline on a slow machine.
 NODES_PER_SECOND = 60_000
+# The one-day breaks search also stops at the time limit less this share (wallclock.py: a
+# safety net on a machine too slow for its budgets); what follows it (checks, tables,
+# reasons) takes well under a second on such a session.
+WALL_MARGIN_SHARE = 0.03
 
 
 class InfeasibleScheduleError(AssertionError):
     """A phase broke a hard constraint: a bug, never an input problem."""
 
 
-def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
+def solve(
+    problem: Problem, time_limit_s: float | None = None, *, wall_clock: bool = True
+) -> Solution:
+    """The schedule within ``time_limit_s``. Without ``wall_clock`` the counted budgets
+    alone: the same input and limit give the same schedule on any machine, in whatever
+    time its speed makes of them."""
     started = time.perf_counter()
     limit = time_limit_s or problem.time_limit_s or DEFAULT_TIME_LIMIT_S
+    deadline = Deadline.after((1 - WALL_MARGIN_SHARE) * limit) if wall_clock else NO_DEADLINE
     inst = build_instance(problem)
     bound = upper_bound(inst)
     sched = Schedule(inst)
@@ -91,7 +104,7 @@ def solve(problem: Problem, time_limit_s: float | None = None) -> Solution:
     # start, judged on a sample.
     exact_ahead = exact_takes(inst, movable_meetings(inst, sched))
     compact(sched, Budget(int(limit * NODES_PER_SECOND)), breaks_first=not exact_ahead)
-    compact_days(inst, sched, days_limit(limit, moves))
+    compact_days(inst, sched, days_limit(limit, moves), deadline)
     slot_of = list(sched.slot_of)
     try:
         check_schedule(inst, slot_of)

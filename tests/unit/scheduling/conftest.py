@@ -13,9 +13,12 @@ from tests.unit.scheduling.scheduling_checker import violations
 Solver = Callable[..., dict[str, Any]]
 
 
-def solve_checked(problem: dict[str, Any], time_limit_s: float = 2.0) -> dict[str, Any]:
+def solve_checked(
+    problem: dict[str, Any], time_limit_s: float = 2.0, *, wall_clock: bool = True
+) -> dict[str, Any]:
     """Solve and fail the test if the independent checker finds any broken constraint."""
-    solution = solve(parse_problem(problem), time_limit_s=time_limit_s).to_dict()
+    parsed = parse_problem(problem)
+    solution = solve(parsed, time_limit_s=time_limit_s, wall_clock=wall_clock).to_dict()
     broken = violations(problem, solution)
     assert not broken, broken
     return solution

@@ -239,3 +239,42 @@ def test_a_later_restriction_waits_for_the_one_before_to_go() -> None:
     assert (ordered.answer, ordered.cost) == (False, 3)
     assert ordered.true == {4, 5, 6}
     assert descend_here(base, descent, 6).true != {4, 5, 6}
+
+
+def _cheap_to_four_then_hard() -> tuple[list[list[int]], Descent]:
+    """Six booleans, at least three true, the cost how many are true; the sixth true needs
+    the third to fifth true as well (cost 4 at least), the sixth false needs 11 pigeons in
+    10 holes (refuted, but only after millions of conflicts). From all six true the descent
+    finds 5, then 4 at once, then stays on "at most 3" for a long time."""
+    base, descent = _at_least_three_of_six()
+    base = base + [[-6, v] for v in (3, 4, 5)]
+    hard = [[6, *(v + 100 if v > 0 else v - 100 for v in c)] for c in _pigeons(11, 10)]
+    return base + hard, replace(descent, budget=10**9)
+
+
+def test_a_descent_stopped_at_its_deadline_answers_the_cheapest_placement_so_far() -> None:
+    import time
+
+    base, descent = _cheap_to_four_then_hard()
+    started = time.monotonic()
+    with Lanes(base, 2) as lanes:
+        answers = lanes.descend([descent, descent], 6, until=started + 1.0)
+        assert all(child.proc is None for child in lanes.children)  # both stopped
+    took = time.monotonic() - started
+    assert took < 3.0  # not the minutes "at most 3" would take
+    for got in answers:
+        # not proven: stopped, with the placement of cost 4 it had found
+        assert (got.answer, got.cost) == (None, 4)
+        assert got.true is not None
+        assert {3, 4, 5, 6} <= got.true
+        assert {1, 2}.isdisjoint(got.true)
+
+
+def test_a_question_still_open_at_the_deadline_is_left_open() -> None:
+    import time
+
+    started = time.monotonic()
+    with Lanes(_pigeons(11, 10), 2) as lanes:
+        answers = lanes.decide([([], 10**9), ([], 10**9)], 110, until=started + 0.5)
+    assert time.monotonic() - started < 2.5
+    assert [(a.answer, a.true) for a in answers] == [(None, None), (None, None)]

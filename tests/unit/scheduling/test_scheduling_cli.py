@@ -50,6 +50,15 @@ def test_solves_standard_input_with_time_limit() -> None:
     assert json.loads(result.stdout)["stats"]["priority_sum"] == 2
 
 
+def test_deterministic_solves_by_the_budgets_alone_and_says_so_in_its_help() -> None:
+    result = _cli("solve", "--deterministic", "-", stdin=json.dumps(_problem()))
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["stats"]["scheduled"] == 2
+    helped = _cli("solve", "--help")
+    assert "--deterministic" in helped.stdout
+    assert "same result on any machine" in " ".join(helped.stdout.split())
+
+
 def _broken(change: str) -> str:
     problem = _problem()
     if change == "unknown participant":

@@ -1,0 +1,48 @@
+"""The wall-clock limit of a solve: a safety net under its budgets of counted work.
+
+Every phase's effort is counted work (CP-SAT's deterministic time, CaDiCaL's conflicts,
+search nodes), so the same input and time limit give the same schedule on a machine fast
+enough to do that work within the limit: the budgets are set to take about two thirds of
+it on a 2-core machine (the hardest published one-day sessions 20-24 s of 30). On a slower
+machine the work takes longer (a 2-core VM at about half that speed took 43-58 s for a
+30 s limit on the same four), so the long searches of the one-day breaks search
+(breaks.exact_breaks) also stop at their share of the wall-clock time left, each with the
+best it found: the limit holds, and the schedule then depends on the machine's speed.
+Where a search stops, what it found so far is kept, never a half-made placement.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """A moment on the monotonic clock (``math.inf``: no wall-clock limit)."""
+
+    at: float = math.inf
+
+    @classmethod
+    def after(cls, seconds: float) -> Deadline:
+        return cls(time.monotonic() + max(seconds, 0.0))
+
+    def left(self) -> float:
+        """Seconds until the deadline (0 once it has passed; ``math.inf`` without one)."""
+        if self.at == math.inf:
+            return math.inf
+        return max(self.at - time.monotonic(), 0.0)
+
+    def part(self, share: float) -> Deadline:
+        """The deadline of a step given ``share`` of the time left."""
+        if self.at == math.inf:
+            return self
+        return Deadline.after(share * self.left())
+
+    @property
+    def passed(self) -> bool:
+        return self.left() <= 0.0
+
+
+NO_DEADLINE = Deadline()
