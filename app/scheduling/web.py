@@ -167,7 +167,8 @@ async def run_schedule(
             flash="schedule-applied" if run.apply else "schedule-tried",
         )
 
-    # the solve takes up to the time limit: meanwhile the others are served (check-in, agendas)
+    # the solve takes about the time limit (at most twice it, wallclock.py): meanwhile the
+    # others are served (check-in, agendas)
     return await submit_form_apart(session, save, fail, done)
 
 

@@ -6,7 +6,9 @@ it is given the clauses once, then any number of decisions (extra clauses and a 
 conflicts), each solved by a fresh solver (unit clauses simplify away what assumptions on
 one incremental solver cannot), and it answers each with a line of JSON. A lane can also
 run a descent (``Descent``): one incremental solver asked for a cheaper placement than its
-last, again and again, within one budget of conflicts.
+last, again and again, within one budget of conflicts; it tells each placement as it finds
+it (a line of its own), so that a lane stopped at a wall-clock deadline still gives the
+cheapest it had found.
 
 Deterministic: a decision depends on its clauses and its budget of conflicts only, and the
 caller reads the answers in the order it asked. A lane that cannot be started, dies or is

@@ -2,13 +2,14 @@
 
 Every phase's effort is counted work (CP-SAT's deterministic time, CaDiCaL's conflicts,
 search nodes), so the same input and time limit give the same schedule on a machine fast
-enough to do that work within the limit: the budgets are set to take about two thirds of
-it on a 2-core machine (the hardest published one-day sessions 20-24 s of 30). On a slower
-machine the work takes longer (a 2-core VM at about half that speed took 43-58 s for a
-30 s limit on the same four), so the long searches of the one-day breaks search
-(breaks.exact_breaks) also stop at their share of the wall-clock time left, each with the
-best it found: the limit holds, and the schedule then depends on the machine's speed.
-Where a search stops, what it found so far is kept, never a half-made placement.
+enough to do that work: the budgets are set to take about two thirds of the limit on a
+2-core machine (the hardest published one-day sessions 20-24 s of 30). On a slower machine
+the work takes longer (a 2-core VM at about half that speed took 37-58 s for a 30 s limit
+on the hardest five), so the long searches of the one-day breaks search
+(breaks.exact_breaks) also stop at their share of the wall-clock time left before a
+deadline (solver.WALL_LIMIT_FACTOR times the limit), each with the best it found: the wall
+time stays bounded, and the schedule then depends on the machine's speed. Where a search
+stops, what it found so far is kept, never a half-made placement.
 """
 
 from __future__ import annotations

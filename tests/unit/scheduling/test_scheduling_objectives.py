@@ -26,7 +26,7 @@ from app.scheduling.domain.improve import (
     slot_days,
 )
 from app.scheduling.domain.satbreaks import descend, fewest_breaks
-from app.scheduling.domain.solver import check_schedule, days_limit
+from app.scheduling.domain.solver import WALL_LIMIT_FACTOR, check_schedule, days_limit
 from app.scheduling.domain.state import Instance, Schedule, build_instance
 from tests.unit.scheduling.conftest import base, meeting, solve_checked
 from tests.unit.scheduling.scheduling_checker import violations
@@ -189,9 +189,10 @@ def test_published_instances_reach_the_published_number_of_breaks(
 ) -> None:
     # real forum instances: the greedy and priority phases leave 24 and 34 breaks; forum-13
     # and tic-14crafc need a search for a whole day without a break (the LNS alone stopped
-    # at 2 and 3). By the limit's budgets alone: where the machine is slower than they are
-    # set for (or busy with other tests beside), the wall-clock stop would cut the searches
-    # short (tic-14crafc: 3 breaks, two tests at once on 2 cores); that stop is tested below.
+    # at 2 and 3). By the limit's budgets alone: on a machine far slower than they are set
+    # for (or busy with other tests beside it), the wall-clock stop would cut the searches
+    # short (tic-14crafc: 3 breaks, stopped at the limit with two tests at once on 2 cores of
+    # a slow VM); that stop is tested below.
     data = _published(name)
     solution = solve_checked(data, time_limit_s=30, wall_clock=False)
     assert solution["stats"]["scheduled"] == len(data["meetings"])
@@ -603,15 +604,15 @@ def test_a_machine_too_slow_for_the_budgets_still_gets_its_schedule_within_the_l
     from app.scheduling.domain import breaks
 
     # The descent given a hundred times the conflicts its limit buys: as if the machine were
-    # that much slower. It takes minutes so; stopped at the wall-clock limit it keeps the
-    # fewest breaks it had found.
+    # that much slower. It takes minutes so; stopped at twice the limit it keeps the fewest
+    # breaks it had found.
     for name in ("SAT_DESCENT_PER_DET_S", "SAT_AFTER_PER_DET_S"):
         monkeypatch.setattr(breaks, name, 100 * getattr(breaks, name))
     data = _published("tic-13crafc")
-    limit = 8.0
+    limit = 4.0
     solution = solve(parse_problem(data), time_limit_s=limit)
     assert not violations(data, solution.to_dict())
     stats = solution.stats
-    assert stats.solve_s <= limit + 1.0
+    assert stats.solve_s <= WALL_LIMIT_FACTOR * limit + 1.0
     assert stats.scheduled == len(data["meetings"])
     assert stats.breaks < stats.breaks_before
