@@ -35,7 +35,6 @@ and moves are untouched.
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -391,9 +390,7 @@ class BreaksModel:
         params.use_lns_only = True
         params.random_seed = 7
         params.max_deterministic_time = det_limit_s
-        if deadline.left() < math.inf:
-            # a safety net only: on a machine fast enough the budget above ends it first
-            params.max_time_in_seconds = max(deadline.left(), 0.01)
+        deadline.cap(params)
         return solver
 
 

@@ -10,7 +10,8 @@ plus the scheduled meetings of their participants, with everything else frozen i
 large neighbourhood search step); its bound then says nothing about the whole problem.
 
 Determinism: one worker, a fixed seed and a deterministic-time limit (CP-SAT's own work
-measure), never a wall-clock limit, so a given input and time limit give one answer.
+measure), so a given input and time limit give one answer; the wall-clock deadline
+(wallclock.py) stops it only on a machine far too slow for that limit.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .state import POOL, Instance, Schedule
+from .wallclock import NO_DEADLINE, Deadline
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -178,7 +180,11 @@ class SlotModel:
         return [self.x[m, cur[m]] for m in self.free if (m, cur[m]) in self.x]
 
     def solve(
-        self, limit_s: float, share: float, callback: cp_model.CpSolverSolutionCallback | None
+        self,
+        limit_s: float,
+        share: float,
+        callback: cp_model.CpSolverSolutionCallback | None,
+        deadline: Deadline = NO_DEADLINE,
     ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
         from ortools.sat.python import cp_model
 
@@ -187,6 +193,7 @@ class SlotModel:
         params.num_workers = 1
         params.random_seed = 7
         params.max_deterministic_time = max(1.0, share * limit_s)
+        deadline.cap(params)
         status = solver.solve(self.model, callback)
         return solver, status
 
@@ -208,7 +215,9 @@ class SlotModel:
         return taken
 
 
-def improve_with_cpsat(inst: Instance, sched: Schedule, upper: int, limit_s: float) -> CpResult:
+def improve_with_cpsat(
+    inst: Instance, sched: Schedule, upper: int, limit_s: float, deadline: Deadline = NO_DEADLINE
+) -> CpResult:
     from ortools.sat.python import cp_model
 
     free, full = _free_meetings(inst, sched)
@@ -228,7 +237,7 @@ def improve_with_cpsat(inst: Instance, sched: Schedule, upper: int, limit_s: flo
             if self.objective_value >= target:
                 self.stop_search()
 
-    solver, status = slot_model.solve(limit_s, DETERMINISTIC_SHARE, StopAtBound())
+    solver, status = slot_model.solve(limit_s, DETERMINISTIC_SHARE, StopAtBound(), deadline)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return CpResult(upper, False)
     slot_model.apply(solver, sched.total)
@@ -249,7 +258,9 @@ def forced_moves(inst: Instance) -> int:
     return sum(1 for m, s in enumerate(cur) if s >= 0 and s not in inst.feasible[m])
 
 
-def minimise_moves(inst: Instance, sched: Schedule, limit_s: float) -> MovesResult:
+def minimise_moves(
+    inst: Instance, sched: Schedule, limit_s: float, deadline: Deadline = NO_DEADLINE
+) -> MovesResult:
     """Objective 2 at the priority already reached: as few published meetings as possible
     leave their published slot (or the schedule)."""
     from ortools.sat.python import cp_model
@@ -277,7 +288,7 @@ def minimise_moves(inst: Instance, sched: Schedule, limit_s: float) -> MovesResu
     stays = slot_model.stays()
     model.maximize(cp_model.LinearExpr.sum(stays))
     solver, status = slot_model.solve(
-        limit_s, MOVES_FULL_SHARE if full else DETERMINISTIC_SHARE, None
+        limit_s, MOVES_FULL_SHARE if full else DETERMINISTIC_SHARE, None, deadline
     )
     overrun = max(0.0, solver.deterministic_time - DETERMINISTIC_SHARE * limit_s)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -41,7 +41,9 @@ TIGHTEN_MAX_MEETINGS = 600
 PATIENCE = 25
 
 
-def _step(inst: Instance, sched: Schedule, free: list[int], days: list[int]) -> float:
+def _step(
+    inst: Instance, sched: Schedule, free: list[int], days: list[int], deadline: Deadline
+) -> float:
     """Re-place ``free`` (all scheduled) for the fewest run starts; returns det time used."""
     from ortools.sat.python import cp_model
 
@@ -136,6 +138,7 @@ def _step(inst: Instance, sched: Schedule, free: list[int], days: list[int]) -> 
     params.num_workers = 1
     params.random_seed = 7
     params.max_deterministic_time = STEP_DET_TIME
+    deadline.cap(params)
     status = solver.solve(model)
     used = solver.deterministic_time
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -169,9 +172,9 @@ def participant_breaks_of(inst: Instance, sched: Schedule, p: int, days: list[in
 def compact_days(
     inst: Instance, sched: Schedule, limit_s: float, deadline: Deadline = NO_DEADLINE
 ) -> None:
-    """Fewer breaks: the exact model where it fits (breaks.py, its searches stopped at
-    ``deadline`` on a machine too slow for their budgets), then the idle-slot model and
-    large-neighbourhood search; never changes which meetings are held."""
+    """Fewer breaks: the exact model where it fits (breaks.py), then the idle-slot model and
+    large-neighbourhood search; never changes which meetings are held. Every search also
+    stops at ``deadline`` (wallclock.py: on a machine far too slow for its budget)."""
     if not any(participant_breaks(inst, sched.slot_of)):
         return
     # where the SAT descent searches the whole model after CP-SAT, it takes this search's
@@ -180,7 +183,7 @@ def compact_days(
     if exact:
         return
     if exact is None:
-        tighten_days(inst, sched, limit_s)
+        tighten_days(inst, sched, limit_s, deadline)
     days = slot_days(inst)
     budget = DAYS_SHARE * limit_s
     rng = random.Random(7)
@@ -190,7 +193,7 @@ def compact_days(
     stale = 0
     best = -1
     since_better = 0
-    while spent < budget and since_better < PATIENCE:
+    while spent < budget and since_better < PATIENCE and not deadline.passed:
         breaks = participant_breaks(inst, sched.slot_of)
         troubled = [p for p, b in enumerate(breaks) if b > 0]
         if not troubled:
@@ -231,10 +234,12 @@ def compact_days(
                 return
             continue
         stale = 0
-        spent += max(_step(inst, sched, free, days), 0.01)
+        spent += max(_step(inst, sched, free, days, deadline), 0.01)
 
 
-def tighten_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
+def tighten_days(
+    inst: Instance, sched: Schedule, limit_s: float, deadline: Deadline = NO_DEADLINE
+) -> None:
     """One CP-SAT model over the movable meetings of a one-day schedule: each meeting a slot
     variable, all-different per participant, table capacity as a cumulative constraint, and
     the idle slots between each participant's first and last meeting minimised. Tight where
@@ -320,6 +325,7 @@ def tighten_days(inst: Instance, sched: Schedule, limit_s: float) -> None:
     params.num_workers = 1
     params.random_seed = 7
     params.max_deterministic_time = max(0.5, TIGHTEN_SHARE * limit_s)
+    deadline.cap(params)
     status = solver.solve(model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return

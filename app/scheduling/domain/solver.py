@@ -6,8 +6,8 @@ current schedule (cpsat.py); then secondary goals (published slots restored, idl
 closed) and concrete tables. Every phase keeps a feasible schedule, the result is verified
 before it is returned, and all effort limits are counted work, not wall-clock time, so the
 same input and time limit give the same schedule on a machine fast enough for them; on a
-far slower one the one-day breaks search also stops at twice the time limit (wallclock.py)
-unless ``wall_clock`` is False.
+far slower one the CP-SAT and SAT searches also stop at twice the time limit
+(wallclock.py) unless ``wall_clock`` is False.
 """
 
 from __future__ import annotations
@@ -39,10 +39,10 @@ DEFAULT_TIME_LIMIT_S = 30.0
 # Search nodes per second of time limit: a node costs a few microseconds in CPython, so this
 # leaves most of the limit for the rest of the pipeline on a slow machine.
 NODES_PER_SECOND = 60_000
-# The one-day breaks search's budgets of counted work take about two thirds of the limit on
-# a 2-core machine; on a machine too slow for them it also stops at this many times the
-# limit (wallclock.py: a safety net that keeps the wall time bounded, less a margin for the
-# checks, tables and reasons after it). Stopped at the limit itself, a VM about 2.1 times
+# The searches' budgets of counted work take about two thirds of the limit on a 2-core
+# machine; on a machine too slow for them they also stop at this many times the limit
+# (wallclock.py: a safety net that keeps the wall time bounded, less a margin for the
+# checks, tables and reasons after them). Stopped at the limit itself, a VM about 2.1 times
 # slower than that lost much of what the budgets reach at a 30 s limit: forum-13crafb 17
 # breaks against 7, forum-14 29 against 2, tic-14crafc 4 against 0, forumt-14crafe 6
 # against 5 (measured); at twice the limit it stops nothing there.
@@ -93,13 +93,13 @@ def solve(
             sched = fresh
             fallback = list(sched.slot_of)
     if sched.total < upper:
-        result = improve_with_cpsat(inst, sched, upper, limit)
+        result = improve_with_cpsat(inst, sched, upper, limit, deadline)
         upper = min(upper, result.upper)
         proven = result.proven
     restore_published(sched, Budget(len(inst.parts) + 1))
     moves: MovesResult | None = None
     if any(s >= 0 for s in inst.current_slot):
-        moves = minimise_moves(inst, sched, limit)
+        moves = minimise_moves(inst, sched, limit, deadline)
     breaks_before = sum(participant_breaks(inst, sched.slot_of))
     # Fewer breaks first, then fewer idle slots, by single moves and swaps (closing idle slots
     # alone split breaks: 5,000 people x 20,000 meetings went from 7,011 breaks to 7,411;

@@ -616,3 +616,21 @@ def test_a_machine_too_slow_for_the_budgets_still_gets_its_schedule_within_the_l
     assert stats.solve_s <= WALL_LIMIT_FACTOR * limit + 1.0
     assert stats.scheduled == len(data["meetings"])
     assert stats.breaks < stats.breaks_before
+
+
+def test_the_search_of_a_large_session_also_stops_at_twice_the_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.scheduling.domain import days
+
+    # 600 people, 2,400 requests, 16 slots: too large for the exact model, compacted by the
+    # LNS steps, given here fifty times their share of the limit and no patience limit (12 s
+    # at a 2 s limit without the stop, measured)
+    monkeypatch.setattr(days, "DAYS_SHARE", 50 * days.DAYS_SHARE)
+    monkeypatch.setattr(days, "PATIENCE", 10**9)
+    data = generate(600, 2_400, 16, seed=5, popularity=0.3, table_slack=0.75)
+    limit = 2.0
+    solution = solve(parse_problem(data), time_limit_s=limit)
+    assert not violations(data, solution.to_dict())
+    assert solution.stats.solve_s <= WALL_LIMIT_FACTOR * limit + 1.5
+    assert solution.stats.breaks < solution.stats.breaks_before
