@@ -12,7 +12,8 @@ be held), the solver's breaks against the best published number; then two varian
 with extra forbidden slots and fixed meetings, built around the solver's own schedule (so its
 breaks bound theirs). Prints ratios, not pass/fail, and which searches the wall-clock limit
 stopped short of their budgets (on a machine too slow for them: wallclock.py).
-A change to the descent that decides the hardest four is judged on bench/descent_sample.py.
+A change to the descent that decides the hardest four is judged on bench/descent_sample.py; one
+lane by lane on one instance with bench/descent_lanes.py.
 """
 
 from __future__ import annotations
