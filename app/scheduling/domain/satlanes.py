@@ -403,10 +403,8 @@ class _Child:
     def stop(self, budget: int) -> Decision:
         """Kills the child: "open", with the last placement it told of."""
         self.close(kill=True)
-        got, self.so_far = self.so_far, None
-        if got is None:
-            return Decision(None, None, budget)
-        return Decision(None, got.true, got.conflicts, got.cost)
+        got, self.so_far = self.so_far, None  # told as "open" already
+        return got or Decision(None, None, budget)
 
     def close(self, *, kill: bool = False) -> None:
         """End the child: at once with ``kill``, else when it has read what it was sent."""

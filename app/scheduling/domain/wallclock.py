@@ -32,14 +32,10 @@ class Deadline:
 
     def left(self) -> float:
         """Seconds until the deadline (0 once it has passed; ``math.inf`` without one)."""
-        if self.at == math.inf:
-            return math.inf
         return max(self.at - time.monotonic(), 0.0)
 
     def part(self, share: float) -> Deadline:
-        """The deadline of a step given ``share`` of the time left."""
-        if self.at == math.inf:
-            return self
+        """The deadline of a step given ``share`` of the time left (none without one)."""
         return Deadline.after(share * self.left())
 
     @property
