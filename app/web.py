@@ -172,6 +172,10 @@ env.globals.update(
         "fmt_date": lambda value: i18n.format_date(value, _current_locale.get()),
         "fmt_time": i18n.format_time,
         "fmt_zone": lambda zone: i18n.format_zone(zone, _current_locale.get()),
+        # a figure with at most ``places`` decimals, in the reader's separators (0,25 / 0.25)
+        "fmt_number": lambda value, places=2: i18n.format_number(
+            round(value, places), _current_locale.get()
+        ),
         "language_names": _language_names,
         "country_name": lambda code: _country_name(code or "", _current_locale.get()),
     }

@@ -104,6 +104,21 @@ def test_organiser_runs_a_trial_then_applies_and_sees_why_a_meeting_is_left_out(
     assert "Công bố lại" in final.text
 
 
+def test_the_trial_runs_figures_are_written_as_the_reader_writes_numbers(
+    browser: TestClient, organiser: User, fair: dict[str, int]
+) -> None:
+    _log_in(browser, organiser.email)
+    page = browser.get(_url(fair))
+    trial = browser.post(_url(fair), data={"csrf_token": _csrf(page.text), "action": "dry_run"})
+    vietnamese = browser.get(trial.headers["location"]).text
+    # a decimal comma in Vietnamese ("0,01 s", "66,7 %"), never "0.01 s" or "100.0 %"
+    assert re.search(r'data-testid="solve-time">\d+(,\d{1,2})? s<', vietnamese)
+    assert re.search(r'data-testid="share">\d+(,\d)? %', vietnamese)
+    english = browser.get(trial.headers["location"], headers={"Accept-Language": "en"}).text
+    assert "Last trial run" in english
+    assert re.search(r'data-testid="solve-time">\d+(\.\d{1,2})? s<', english)
+
+
 def test_a_bad_time_limit_is_shown_next_to_its_field(
     browser: TestClient, organiser: User, fair: dict[str, int]
 ) -> None:
