@@ -109,6 +109,19 @@ class NotRegistered(Forbidden):
         self.next_step = "register"
 
 
+class FormExpired(Forbidden):
+    """A page's form refused by its CSRF check (its token no longer matches the browser's
+    anchor cookie: a tab restored after the browser was closed, cookies cleared): the error
+    page says nothing was saved and opens the form again, rather than a bare refusal."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Nothing was saved: the form had expired or did not come from this site. "
+            "Open it again and send it once more."
+        )
+        self.next_step = "reopen"
+
+
 class Unauthorized(DomainError):
     def __init__(self, detail: str = "Authentication required") -> None:
         super().__init__(

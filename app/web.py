@@ -6,7 +6,7 @@ import logging
 import secrets
 from contextvars import ContextVar
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from app import i18n
 from app.auth.security import csrf_token, csrf_valid
 from app.deps import CSRF_COOKIE, LANG_COOKIE
-from app.errors import Forbidden, Msg
+from app.errors import FormExpired, Msg
 from app.i18n.render import current_locale, localize
 from app.settings import PROJECT_ROOT, get_settings
 
@@ -51,9 +51,7 @@ def csrf_for(request: Request) -> str:
 def check_csrf(request: Request, submitted: str | None) -> None:
     anchor = request.cookies.get(CSRF_COOKIE)
     if not csrf_valid(get_settings().secret_key.get_secret_value(), anchor, submitted):
-        raise Forbidden(
-            "The form has expired or did not come from this site. Reload the page and try again."
-        )
+        raise FormExpired()
 
 
 def _cookie(key: str, value: str, **options: Any) -> tuple[bytes, bytes]:
@@ -109,8 +107,16 @@ class PageMiddleware:
                     )
                     message["headers"] = [*message["headers"], cookie]
                 if new_anchor:
+                    # kept for a year (as the language): a phone's browser closed and its
+                    # tabs restored still sends the forms they show (a cookie for the browser's
+                    # session only was gone then, and every such form was refused)
                     cookie = _cookie(
-                        CSRF_COOKIE, new_anchor, httponly=True, samesite="lax", secure=secure
+                        CSRF_COOKIE,
+                        new_anchor,
+                        max_age=365 * 24 * 3600,
+                        httponly=True,
+                        samesite="lax",
+                        secure=secure,
                     )
                     message["headers"] = [*message["headers"], cookie]
             await send(message)
@@ -223,6 +229,15 @@ def _event_id(request: Request) -> int | None:
     return value if isinstance(value, int) else None
 
 
+def _reopen_url(request: Request) -> str:
+    """The page a refused form was on: the Referer when it is one of this site's pages (the
+    policy is same-origin), else the address it was sent to."""
+    referer = urlsplit(request.headers.get("referer") or "")
+    if referer.netloc == request.url.netloc and referer.path.startswith("/"):
+        return referer.path + (f"?{referer.query}" if referer.query else "")
+    return request.url.path
+
+
 def render_error_page(
     request: Request,
     *,
@@ -245,6 +260,7 @@ def render_error_page(
                 "next_step": next_step,
                 # a page of an event leads back to that event, not only to the list
                 "event_id": _event_id(request),
+                "reopen_url": _reopen_url(request) if next_step == "reopen" else "",
             },
             status_code=status,
             headers=headers,

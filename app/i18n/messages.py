@@ -33,7 +33,10 @@ FORM_MESSAGES = (
     N_("write each break as 15:20-15:40 Giải lao"),
     N_("not a valid time"),
     N_("only a matchmaking session has tables"),
-    N_("The form has expired or did not come from this site. Reload the page and try again."),
+    N_(
+        "Nothing was saved: the form had expired or did not come from this site. "
+        "Open it again and send it once more."
+    ),
     N_("Only this event's organisers can change it"),
     N_("This needs an organiser account"),
     N_("Only organisers can create events"),

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select, text
 from app.accounts.models import AccountToken, LinkRequest
 from app.auth.models import ApiToken, User
 from app.auth.service import get_user_by_email, start_web_session
-from app.deps import SESSION_COOKIE
+from app.deps import CSRF_COOKIE, LANG_COOKIE, SESSION_COOKIE
 from app.notifications.sender import SmtpConfig
 from app.registration.models import Participant
 from app.settings import get_settings
@@ -502,6 +502,41 @@ def test_sign_in_link_signs_in_once(
 def test_forms_without_csrf_are_refused(browser: TestClient, delegate: User) -> None:
     for action in ("/forgot-password", "/login/link", "/account/confirm/resend"):
         assert browser.post(action, data={"email": delegate.email}).status_code == 403
+
+
+def test_a_form_from_a_restored_tab_says_nothing_was_saved_and_opens_it_again(
+    browser: TestClient, delegate: User
+) -> None:
+    """A phone's browser closed and its tab restored: the form's token no longer matches.
+    The page says so in the reader's language and leads back to the form, not to a bare
+    "not allowed"; the anchor cookie lasts a year, so this is rare."""
+    page = browser.get("/forgot-password")
+    anchor = page.headers["set-cookie"]
+    assert f"{CSRF_COOKIE}=" in anchor and "Max-Age=31536000" in anchor
+    token = _csrf(page.text)
+    browser.cookies.clear()  # the browser's cookies are gone, the tab's page is not
+    for lang, heading, text, button in (
+        ("vi", "Biểu mẫu đã hết hạn", "Chưa có gì được lưu", "Mở lại biểu mẫu"),
+        ("en", "This form has expired", "Nothing was saved", "Open the form again"),
+    ):
+        browser.cookies.set(LANG_COOKIE, lang)
+        refused = browser.post(
+            "/forgot-password",
+            data={"email": delegate.email, "csrf_token": token},
+            headers={"Referer": "http://testserver/forgot-password?next=/events/1"},
+        )
+        assert refused.status_code == 403
+        shown = _text(refused.text)
+        assert heading in shown and text in shown and "not allowed" not in shown
+        assert f'href="/forgot-password?next=/events/1">{button}</a>' in refused.text
+    # a Referer from elsewhere is not followed: the form's own address instead
+    browser.cookies.set(LANG_COOKIE, "vi")
+    refused = browser.post(
+        "/forgot-password",
+        data={"email": delegate.email, "csrf_token": token},
+        headers={"Referer": "https://elsewhere.example/forgot-password"},
+    )
+    assert 'href="/forgot-password">Mở lại biểu mẫu</a>' in refused.text
 
 
 # ---- the account page ----------------------------------------------------------------------
