@@ -71,7 +71,8 @@ def test_sign_up_search_list_and_desk_on_a_phone(live_server: str, browser: Brow
     # "EN" is a thumb's target, not a 21 px word beside "VI" (found in session 29's walk)
     english = page.locator(".langs a[hreflang=en]").bounding_box()
     assert english is not None
-    assert english["width"] >= 24 and english["height"] >= 24, english
+    assert english["width"] >= 24, english
+    assert english["height"] >= 24, english
     _no_sideways_scroll(stranger)
     page.get_by_label("Thư điện tử").fill("hoa.walk@thucphamhp.example")
     page.get_by_label("Họ và tên").fill("Nguyễn Thị Hoa")
