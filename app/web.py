@@ -248,7 +248,11 @@ def render_error_page(
     next_step: str = "",
 ) -> Response:
     if status == 401:
-        return redirect(f"/login?{urlencode({'next': request.url.path})}")
+        if request.method in ("GET", "HEAD"):
+            return redirect(f"/login?{urlencode({'next': request.url.path})}")
+        # a form sent after the log-in session ended: back to the page it was on, and the
+        # log-in page says that what was sent was not saved (rather than losing it silently)
+        return redirect(f"/login?{urlencode({'next': _reopen_url(request), 'unsaved': 1})}")
     try:
         return render(
             request,

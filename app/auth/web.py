@@ -24,10 +24,16 @@ def _safe_next(target: str | None) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, user: OptionalUser, next: str | None = None) -> Response:
+def login_page(
+    request: Request, user: OptionalUser, next: str | None = None, unsaved: bool = False
+) -> Response:
     if user is not None:
         return redirect(_safe_next(next))
-    return render(request, "auth/login.html", {"next": _safe_next(next), "errors": {}, "email": ""})
+    return render(
+        request,
+        "auth/login.html",
+        {"next": _safe_next(next), "errors": {}, "email": "", "unsaved": unsaved},
+    )
 
 
 @router.post("/login")

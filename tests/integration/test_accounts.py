@@ -542,6 +542,37 @@ def test_a_form_from_a_restored_tab_says_nothing_was_saved_and_opens_it_again(
     assert 'href="/forgot-password">Mở lại biểu mẫu</a>' in refused.text
 
 
+def test_a_form_sent_after_the_session_ended_leads_to_log_in_saying_it_was_not_saved(
+    browser: TestClient, db: Session, delegate: User
+) -> None:
+    """The log-in session ended while a page was open: its form, sent, is not saved. The
+    person is asked to log in with that said, and comes back to the page the form was on
+    (not to the address it posted to, which has no page)."""
+    browser.cookies.set(SESSION_COOKIE, start_web_session(db, get_settings(), user=delegate))
+    db.commit()
+    page = browser.get("/account")
+    browser.cookies.delete(SESSION_COOKIE)
+    sent = browser.post(
+        "/account/language",
+        data={"locale": "en", "csrf_token": _csrf(page.text)},
+        headers={"Referer": "http://testserver/account"},
+    )
+    assert sent.status_code in (302, 303)
+    assert sent.headers["location"] == "/login?next=%2Faccount&unsaved=1"
+    for lang, saying in (
+        ("vi", "Phiên đăng nhập đã kết thúc nên những gì bạn vừa gửi chưa được lưu"),
+        ("en", "Your log-in session had ended, so what you just sent was not saved"),
+    ):
+        browser.cookies.set(LANG_COOKIE, lang)
+        login = browser.get(sent.headers["location"])
+        assert saying in _text(login.text)
+        assert 'name="next" value="/account"' in login.text
+    db.expire_all()
+    assert db.get(User, delegate.id).locale != "en"  # type: ignore[union-attr]
+    # a page asked for without a session says nothing of the kind
+    assert "not saved" not in _text(browser.get(browser.get("/account").headers["location"]).text)
+
+
 # ---- the account page ----------------------------------------------------------------------
 
 
