@@ -72,16 +72,19 @@ def registration_closed_reason(event: Event, now: datetime | None = None) -> str
     """Why the event takes no registrations now, or None when it does. The one rule behind
     the event page's badge and button, the registration form and the API: the status says
     "registration open", the window (if set) has opened and not closed, and the event's last
-    day has not passed. Reasons: "status", "not_yet", "closed", "over"."""
-    if event.status != EventStatus.registration_open.value:
-        return "status"
+    day has not passed. Reasons: "status" (a draft), "not_yet", "closed" (the window closed,
+    or the event went on to scheduling, published or closed), "over" (its last day passed)."""
     now = now or utcnow()
+    if event.status == EventStatus.draft.value:
+        return "status"
+    if now.astimezone(event_zone(event)).date() > event.end_date:
+        return "over"
+    if event.status != EventStatus.registration_open.value:
+        return "closed"
     if event.registration_opens_at is not None and now < event.registration_opens_at:
         return "not_yet"
     if event.registration_closes_at is not None and now >= event.registration_closes_at:
         return "closed"
-    if now.astimezone(event_zone(event)).date() > event.end_date:
-        return "over"
     return None
 
 

@@ -228,8 +228,39 @@ def test_closed_registration_says_so_with_the_dates(
     page = browser.get(f"/events/{event.json()['id']}/signup")
     assert page.status_code == 200
     shown = _text(page.text)
-    assert "chưa mở" in shown or "không mở" in shown
-    assert "Mở đăng ký" in shown
+    assert "Mở đăng ký từ " in shown  # when: "Mở đăng ký từ Thứ …, dd/mm/yyyy hh:mm."
+    assert "Quay lại sự kiện" in shown
+
+
+def test_sign_up_after_registration_says_why_and_leads_on(
+    client: TestClient, browser: TestClient, organiser_headers: Headers
+) -> None:
+    """A stranger following an old link to the sign-up of an event past registration, or of
+    one long over, is told which and led to the event and the other events: no dead end."""
+    published = client.post(
+        "/api/v1/events", json={**HAI_PHONG_EVENT, "status": "published"}, headers=organiser_headers
+    )
+    over = client.post(
+        "/api/v1/events",
+        json={
+            **HAI_PHONG_EVENT,
+            "start_date": "2023-11-16",
+            "end_date": "2023-11-16",
+            "status": "closed",
+        },
+        headers=organiser_headers,
+    )
+    for created, reason in ((published, "Đã hết hạn đăng ký."), (over, "Sự kiện này đã kết thúc.")):
+        assert created.status_code == 201, created.text
+        event_id = created.json()["id"]
+        page = browser.get(f"/events/{event_id}/signup")
+        assert page.status_code == 200
+        shown = _text(page.text)
+        assert reason in shown
+        assert (
+            f'<a class="button primary" href="/events/{event_id}">Quay lại sự kiện</a>' in page.text
+        )
+        assert '<a class="button" href="/">Về danh sách sự kiện</a>' in page.text
 
 
 def test_sign_up_never_takes_over_an_account_or_a_registration(

@@ -43,13 +43,17 @@ def test_registration_is_open_only_with_the_status_the_window_and_future_dates()
     now = datetime(2027, 3, 1, 3, 0, tzinfo=UTC)
     assert registration_open(_event(), now)
     assert registration_closed_reason(_event(status="draft"), now) == "status"
-    assert registration_closed_reason(_event(status="published"), now) == "status"
+    # past registration (scheduling, published, closed): it has closed, or the event is over
+    assert registration_closed_reason(_event(status="published"), now) == "closed"
+    assert registration_closed_reason(_event(status="scheduling"), now) == "closed"
     opens = datetime(2027, 3, 2, tzinfo=UTC)
     assert registration_closed_reason(_event(registration_opens_at=opens), now) == "not_yet"
     closes = datetime(2027, 3, 1, 3, 0, tzinfo=UTC)
     assert registration_closed_reason(_event(registration_closes_at=closes), now) == "closed"
     old = _event(start_date=date(2020, 5, 20), end_date=date(2020, 5, 21))
     assert registration_closed_reason(old, now) == "over"
+    old_closed = _event(start_date=date(2020, 5, 20), end_date=date(2020, 5, 21), status="closed")
+    assert registration_closed_reason(old_closed, now) == "over"
     # The last day counts in the event's own time zone: 16/03 23:30 in Hà Nội is still on.
     late = datetime(2027, 3, 16, 16, 30, tzinfo=UTC)
     assert registration_open(_event(timezone="Asia/Ho_Chi_Minh"), late)

@@ -288,7 +288,7 @@ def test_registration_page_says_when_registration_is_closed(
     )
     _log_in(browser, db, delegate)
     page = browser.get(f"/events/{open_event}/register")
-    assert "Sự kiện này chưa mở hoặc đã đóng đăng ký." in page.text
+    assert "Đã hết hạn đăng ký." in page.text  # the event went on to scheduling
     assert f'action="/events/{open_event}/register"' not in page.text.split("</header>")[-1]
 
 
