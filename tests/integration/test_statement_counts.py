@@ -119,7 +119,7 @@ def _apply_counted(db: Session, organiser: User, scale: ScaleEvent) -> tuple[int
             event_id=scale.event_id,
             session_id=scale.session_ids[0],
             apply=True,
-            time_limit_s=10,
+            time_limit_s=2,  # the statements, not the schedule: a short search
         )
         db.commit()
     return len(statements), outcome.changed
