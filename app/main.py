@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import errno
 import gc
+import importlib
 import logging
 import os
 import tempfile
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
@@ -136,6 +138,7 @@ def var_writable(folder: Path) -> str:
 
 
 _gc_frozen = False
+_suggestions_warming = False
 # a request that no route answers: matching it makes every router build its routes
 _NO_ROUTE: dict[str, Any] = {
     "type": "http",
@@ -160,6 +163,23 @@ def _warm_routes(application: FastAPI) -> None:
         except Exception:  # warming is an optimisation: a route that cannot be matched
             log.debug("could not warm %r", route, exc_info=True)  # this way is built later
     application.state.warm = True
+
+
+def _warm_suggestions() -> None:
+    """scikit-learn, which the suggestions use (app.matchmaking.suggest imports it when first
+    needed: ~3.4 s with SciPy), imported in the background once per process: the server
+    answers without waiting for it, and the first visitor of the suggestions mostly does
+    not either."""
+    global _suggestions_warming
+    if _suggestions_warming:
+        return
+    _suggestions_warming = True
+    threading.Thread(
+        target=importlib.import_module,
+        args=("sklearn.feature_extraction.text",),
+        name="warm-suggestions",
+        daemon=True,
+    ).start()
 
 
 def _freeze_gc() -> None:
@@ -190,6 +210,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if not _gc_frozen:
             compile_templates()  # also once per process: they are then frozen with the rest
             _freeze_gc()
+        _warm_suggestions()
         yield
 
     app = FastAPI(

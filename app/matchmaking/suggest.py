@@ -15,9 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import pairwise
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from app.text import simplified
 from app.vocab import (
@@ -27,6 +27,9 @@ from app.vocab import (
     SECTORS,
     Label,
 )
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 # Weights of the three signals; they add up to 1 so that a score reads as 0–100 %.
 SECTOR_WEIGHT = 0.35
@@ -219,6 +222,11 @@ def _reasons(
 
 
 def _vectorizer() -> TfidfVectorizer:
+    # scikit-learn (with SciPy) takes ~3.4 s to import: only where suggestions are computed,
+    # so every command (migrate, demo, the worker) and a starting server do not wait for it
+    # (the server warms it in the background: app.main)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     # Words and word pairs of the folded text: Vietnamese words are one or more syllables
     # ("tu dong hoa"), so syllable pairs carry much of the meaning; accents and case are
     # gone already. Character n-grams matched a little better on English inflections but

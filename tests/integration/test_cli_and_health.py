@@ -210,3 +210,20 @@ def test_a_starting_process_compiles_every_page_template_once(
     for name in ("meetings/mine.html", "events/event.html", "outcomes/checkin.html"):
         env.get_template(name)
     assert loaded == []
+
+
+def test_a_starting_process_does_not_wait_for_the_suggestions_library() -> None:
+    """scikit-learn (with SciPy, ~3.4 s to import) is loaded where suggestions are computed
+    and, in a server, in the background: importing the app and the commands loads neither,
+    so `make run`'s commands and a starting server are seconds quicker."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, app.main, app.cli, app.demo, app.worker; "
+        "print(sorted(m for m in ('sklearn', 'scipy') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert loaded.stdout.strip() == "[]", loaded.stdout + loaded.stderr
