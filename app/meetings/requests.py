@@ -51,6 +51,10 @@ from app.registration import service as registration
 from app.registration.models import ApprovalStatus, Participant
 from app.types import pk, utcnow
 
+# why a registration still waiting for the organisers' approval asks for no meeting (the
+# request form says it before anything is typed: app.meetings.web_requests)
+NOT_APPROVED = "your registration has not been approved yet; you can ask for meetings once it is"
+
 
 def _pair_key(a: int, b: int) -> str:
     low, high = sorted((a, b))
@@ -124,10 +128,7 @@ def create_request(
         registration.require_act_for(session, actor, event, requester)
     check_event_running(event)
     if requester.status != ApprovalStatus.approved.value:
-        raise Conflict(
-            "your registration has not been approved yet; you can ask for meetings once it is",
-            [FieldError("requester_id", "registration not approved yet")],
-        )
+        raise Conflict(NOT_APPROVED, [FieldError("requester_id", "registration not approved yet")])
     recipient = approved_participant(session, event_id, data.recipient_id, "recipient_id")
     if recipient.id == requester.id:
         raise Invalid("recipient_id", "you cannot ask yourself for a meeting")

@@ -23,7 +23,7 @@ from app.meetings.models import Meeting, RequestStatus
 from app.meetings.schemas import MeetingCreate, MeetingRequestCreate
 from app.meetings.web_common import common, grid_url
 from app.registration import service as registration
-from app.registration.models import Participant, ParticipantRole
+from app.registration.models import ApprovalStatus, Participant, ParticipantRole
 from app.types import pk
 from app.web import redirect, render
 
@@ -43,6 +43,7 @@ def _request_context(
     acting: Participant | None = None,
 ) -> dict[str, Any]:
     mine, theirs = views.profile_choices(session, pk(event), me, them)
+    approved = me.status == ApprovalStatus.approved.value
     return {
         **common(request, event),
         "me": me,
@@ -53,8 +54,11 @@ def _request_context(
         "values": values,
         "errors": errors,
         "acting_for": acting,
-        # Past the end of the event (or the organisers' deadline) nothing can be asked.
-        "closed_reason": _requests_closed(session, event),
+        # Past the end of the event (or the organisers' deadline) nothing can be asked, and
+        # nothing before the organisers have approved the registration.
+        "closed_reason": _requests_closed(session, event)
+        or ("" if approved else requests.NOT_APPROVED),
+        "not_approved": not approved,
     }
 
 

@@ -304,6 +304,26 @@ def test_decline_needs_a_reason_shown_next_to_it_then_the_asker_reads_it(fair: F
     assert "Chúng tôi đã có nhà cung cấp" in _part(seen.text, f"request-{request.id}")
 
 
+def test_a_registration_awaiting_approval_is_told_before_typing_a_request(fair: Fair) -> None:
+    """Found in session 29's walk: a newcomer not yet approved filled the request form and
+    got "Please correct the fields marked below" with no field marked. The form now says
+    why first, and leads to the registration page."""
+    from app.registration.models import Participant
+
+    lin = fair.db.get(Participant, fair.people["lin"])
+    assert lin is not None
+    lin.status = "pending"
+    fair.db.add(lin)
+    fair.db.commit()
+    page = fair.browser("lin").get(
+        f"/events/{fair.event_id}/meeting-requests/new?to={fair.people['hoa']}"
+    )
+    assert page.status_code == 200
+    assert "đăng ký của bạn chưa được duyệt" in html.unescape(page.text).lower()
+    assert f'action="/events/{fair.event_id}/meeting-requests/new' not in page.text
+    assert f'href="/events/{fair.event_id}/me">Đăng ký của tôi</a>' in page.text
+
+
 def test_the_asker_can_withdraw_a_pending_request(fair: Fair) -> None:
     request = _ask(fair, "lin", "hoa")
     mine = f"/events/{fair.event_id}/meetings/mine"
