@@ -11,14 +11,15 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from app.auth.models import User
 from app.auth.service import get_user_by_email, start_web_session
 from app.demo import DEMO_DELEGATE_EMAIL, DEMO_ORGANISER_EMAIL
 from app.deps import SESSION_COOKIE
 from app.events.models import EventSession
-from app.registration.models import Delegation, Organisation
+from app.meetings.models import MeetingParticipant
+from app.registration.models import Delegation, Organisation, Participant
 from app.settings import get_settings
 from tests.demo_snapshot import demo_event
 from tests.integration.test_meetings_api import Fair, fair  # noqa: F401 - the fixture
@@ -34,6 +35,9 @@ RAW_CODES = re.compile(
     r"|food_processing)\b"
 )
 COUNTRY_CODE = re.compile(r"\((TW|JP|KR|IL|NL|VN|CN|US|SG|TH|DE|FR)\)|\b(Asia|Europe)/[A-Za-z_]+")
+# language codes where their names belong: "Phiên dịch: cần VI · EN · JA · ZH" (the switch
+# "VI · EN" of the top bar is not one)
+LANGUAGE_CODES = re.compile(r"\b(?:VI|EN|ZH|JA|KO|HE|NL)\s*[·,]\s*(?:ZH|JA|KO|HE|NL)\b")
 ENGLISH = re.compile(
     r"\b(is pending|is already taken|cannot go from|Input should|not a valid|"
     r"Field required|not found|already have a meeting|try again)\b"
@@ -53,6 +57,7 @@ def visible_text(html: str) -> str:
 def raw_words(text: str) -> list[str]:
     found = [m.group(0) for m in RAW_CODES.finditer(text)]
     found += [m.group(0) for m in COUNTRY_CODE.finditer(text)]
+    found += [m.group(0) for m in LANGUAGE_CODES.finditer(text)]
     found += [m.group(0) for m in ENGLISH.finditer(text)]
     return found
 
@@ -88,6 +93,24 @@ def test_main_pages_in_vietnamese_show_no_raw_code_or_english(
     delegation = db.exec(select(Delegation).where(Delegation.event_id == e)).all()
     own = [d for d in delegation if d.head_user_id == head.id]
     assert own
+    # the members the head acts for, and meetings that need or have an interpreter
+    members = [
+        p.id
+        for p in db.exec(select(Participant).where(Participant.delegation_id == own[0].id))
+        if p.user_id != head.id
+    ]
+    interpreted = sorted(
+        {
+            seat.meeting_id
+            for seat in db.exec(
+                select(MeetingParticipant).where(
+                    col(MeetingParticipant.participant_id).in_(members)
+                )
+            )
+        }
+    )[:3]
+    assert members
+    assert interpreted
     pages = {
         DEMO_ORGANISER_EMAIL: [
             f"/events/{e}",
@@ -97,6 +120,7 @@ def test_main_pages_in_vietnamese_show_no_raw_code_or_english(
             f"/events/{e}/delegations",
             f"/events/{e}/meeting-requests",
             f"/events/{e}/sessions/{b2b.id}/grid",
+            *(f"/events/{e}/sessions/{b2b.id}/grid/{m}" for m in interpreted),
             f"/events/{e}/sessions/{b2b.id}/schedule",
             f"/events/{e}/check-in",
             f"/events/{e}/agreements",
@@ -116,7 +140,11 @@ def test_main_pages_in_vietnamese_show_no_raw_code_or_english(
             f"/events/{e}/suggestions",
             f"/events/{e}/wishes",
         ],
-        HEAD_EMAIL: [f"/events/{e}/delegations/{own[0].id}", f"/events/{e}/meetings/mine"],
+        HEAD_EMAIL: [
+            f"/events/{e}/delegations/{own[0].id}",
+            f"/events/{e}/meetings/mine",
+            *(f"/events/{e}/meetings/mine?as={p}" for p in members),
+        ],
         DESK_EMAIL: [
             f"/events/{e}",
             f"/events/{e}/check-in",
