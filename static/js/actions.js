@@ -16,3 +16,19 @@ document.addEventListener("click", function (event) {
 document.addEventListener("focusin", function (event) {
   if (event.target.matches && event.target.matches("[data-select-all]")) event.target.select();
 });
+// A form sent back with errors far down a long page (the participant list's "Reject" of the
+// 80th person, a meeting's "Cancel" in the grid): the first error is brought into view and
+// its field focused, so the person sees at once that nothing was saved and why.
+document.addEventListener("DOMContentLoaded", function () {
+  var marks = document.querySelectorAll('[aria-invalid="true"], .field-error, .form-error[role="alert"]');
+  for (var i = 0; i < marks.length; i++) {
+    var mark = marks[i];
+    if (!mark.getClientRects().length) continue; // hidden
+    var box = mark.getBoundingClientRect();
+    if (box.top < 0 || box.bottom > window.innerHeight) mark.scrollIntoView({ block: "center" });
+    var field = mark.matches('[aria-invalid="true"]') ? mark : null;
+    if (!field && mark.id) field = document.querySelector('[aria-describedby~="' + mark.id + '"]');
+    if (field && field.focus) field.focus({ preventScroll: true });
+    return;
+  }
+});

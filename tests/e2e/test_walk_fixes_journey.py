@@ -112,3 +112,24 @@ def test_sign_up_search_list_and_desk_on_a_phone(live_server: str, browser: Brow
     _no_sideways_scroll(desk)
     _axe(page, "check-in desk on a phone")
     desk.close()
+
+
+def test_an_error_far_down_a_long_page_is_brought_into_view(
+    live_server: str, browser: Browser
+) -> None:
+    """Found in session 29's walk: rejecting the last of many people without a reason sent
+    the list back with the error thousands of pixels below the top, and the organiser
+    believed the rejection done. The first error is now in view, its field focused."""
+    event_id = _event_with_people(live_server)
+    organiser = _phone(browser)
+    page = organiser.new_page()
+    _log_in(page, live_server, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+    page.goto(f"{live_server}/events/{event_id}/participants")
+    last = page.locator("form.decision").filter(has=page.locator("input[name=reason]")).last
+    last.get_by_role("button", name="Từ chối").click()
+    error = page.locator(".field-error").first
+    expect(error).to_be_in_viewport()
+    expect(error).to_contain_text("lý do")
+    assert page.evaluate("document.activeElement.name") == "reason"
+    assert page.evaluate("window.scrollY") > 1000  # the list is long: it did scroll
+    organiser.close()
