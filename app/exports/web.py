@@ -109,6 +109,14 @@ async def calendar_link_reset(
     )
 
 
+@router.get(PAGE + "/link")
+def calendar_link_page(event_id: int, participant_id: int) -> Response:
+    """The address of the page that showed a new link, opened again (a phone restoring the
+    tab, the history): the calendar page, where the link is copied or made anew, rather than
+    "GET is not allowed". The link itself is shown only once (above)."""
+    return redirect(f"/events/{event_id}/participants/{participant_id}/calendar")
+
+
 @router.post(PAGE + "/link/revoke")
 async def calendar_link_revoke(
     event_id: int, participant_id: int, request: Request, session: SessionDep, user: CurrentUser

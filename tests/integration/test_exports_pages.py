@@ -143,6 +143,19 @@ def test_link_forms_need_the_csrf_token_and_the_right_person(
     assert anonymous.headers["location"].startswith("/login?next=")
 
 
+def test_the_new_link_page_opened_again_leads_to_the_calendar_page(
+    fair: Fair, browser: TestClient, db: Session
+) -> None:
+    """A phone restoring the tab that showed a new link asks for its address again: the
+    calendar page (the link is shown only once), not "GET is not allowed"."""
+    page = f"/events/{fair.event_id}/participants/{fair.people['hanh']}/calendar"
+    log_in(browser, db, fair.users["hanh"])
+    again = browser.get(page + "/link", headers=HTML)
+    assert again.status_code in (302, 303)
+    assert again.headers["location"] == page
+    assert browser.get(again.headers["location"], headers=HTML).status_code == 200
+
+
 def test_before_publication_the_page_says_the_schedule_is_not_out(
     fair: Fair, browser: TestClient, db: Session
 ) -> None:
