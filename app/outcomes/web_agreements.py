@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
 from sqlmodel import Session
 
 from app.deps import CurrentUser, SessionDep
-from app.errors import Invalid
+from app.errors import FieldError, Invalid
 from app.events import service as events
 from app.events.models import Event
 from app.exports.responses import download_response
-from app.forms import Form
+from app.forms import Form, errors_of
 from app.forms import positive_int as _int
 from app.forms import read_form as _form
 from app.forms import submit_form as _submit
@@ -34,6 +35,8 @@ from app.outcomes.web_common import common as _common
 from app.registration import queries as registration_queries
 from app.types import pk
 from app.web import redirect, render
+
+_Schema = TypeVar("_Schema", bound=BaseModel)
 
 router = APIRouter(include_in_schema=False)
 
@@ -89,9 +92,11 @@ def _agreement_values(row: Agreement | None, parties: list[int]) -> dict[str, An
     }
 
 
-def _form_agreement(form: Form) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(what the form shows again, the body for the schema); text values that are not a
-    number or a date become field messages, never a 500."""
+def _form_agreement(form: Form) -> tuple[list[FieldError], dict[str, Any]]:
+    """(the fields that do not parse, the body for the schema): text values that are not a
+    number or a date become field messages, never a 500, and such a field is left out of
+    the body so that the schema still judges the rest (every message at once)."""
+    problems: list[FieldError] = []
     shown: dict[str, Any] = {
         "kind": form.get("kind"),
         "title_vi": form.get("title_vi"),
@@ -111,14 +116,15 @@ def _form_agreement(form: Form) -> tuple[dict[str, Any], dict[str, Any]]:
     for raw in shown["parties"]:
         number = _int(raw)
         if number is None:
-            raise Invalid("parties", "choose the parties from the list")
-        party_ids.append(number)
+            problems.append(FieldError("parties", "choose the parties from the list"))
+        else:
+            party_ids.append(number)
     signed_on = None
     if shown["signed_on"]:
         try:
             signed_on = date.fromisoformat(shown["signed_on"])
         except ValueError:
-            raise Invalid("signed_on", "give a date as dd/mm/yyyy") from None
+            problems.append(FieldError("signed_on", "give a date as dd/mm/yyyy"))
     value = None
     if shown["value"]:
         text = shown["value"].replace(" ", "").replace("\u00a0", "")
@@ -129,19 +135,20 @@ def _form_agreement(form: Form) -> tuple[dict[str, Any], dict[str, Any]]:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise Invalid("value", "give a number, for example 1500000000") from None
-        if not value.is_finite():
-            raise Invalid("value", "give a number, for example 1500000000")
+            value = None
+        if value is None or not value.is_finite():
+            problems.append(FieldError("value", "give a number, for example 1500000000"))
+            value = None
     meeting_id = None
     if shown["meeting_id"]:
         meeting_id = _int(shown["meeting_id"])
         if meeting_id is None:
-            raise Invalid("meeting_id", "choose a meeting from the list")
+            problems.append(FieldError("meeting_id", "choose a meeting from the list"))
     order = None
     if shown["ceremony_order"]:
         order = _int(shown["ceremony_order"])
         if order is None:
-            raise Invalid("ceremony_order", "give a whole number from 1")
+            problems.append(FieldError("ceremony_order", "give a whole number from 1"))
     body = {
         "kind": shown["kind"],
         "title_vi": shown["title_vi"],
@@ -157,7 +164,23 @@ def _form_agreement(form: Form) -> tuple[dict[str, Any], dict[str, Any]]:
         "notes": shown["notes"],
         "parties": [PartyIn(organisation_id=i) for i in party_ids],
     }
-    return shown, body
+    return problems, body
+
+
+def _validated(schema: type[_Schema], form: Form) -> _Schema:
+    """The form as ``schema``: what does not parse and what the schema refuses, every
+    message at once (a wrong value and a single party ticked are both named)."""
+    problems, body = _form_agreement(form)
+    try:
+        data = schema.model_validate(body)
+    except ValidationError as exc:
+        if not problems:
+            raise
+        named = {p.field for p in problems}
+        problems += [FieldError(f, m) for f, m in errors_of(exc).items() if f not in named]
+    if problems:
+        raise Invalid(problems[0].field, problems[0].message, *problems[1:])
+    return data
 
 
 @router.get("/events/{event_id:int}/agreements")
@@ -247,8 +270,7 @@ async def new_agreement_submit(
     shown["at_ceremony"] = form.get("at_ceremony") == "1"
 
     def save() -> None:
-        _, body = _form_agreement(form)
-        data = AgreementCreate.model_validate(body)
+        data = _validated(AgreementCreate, form)
         created.append(
             agreement_service.create_agreement(session, actor=user, event_id=event_id, data=data)
         )
@@ -319,8 +341,7 @@ async def edit_agreement_submit(
     shown["at_ceremony"] = form.get("at_ceremony") == "1"
 
     def save() -> None:
-        _, body = _form_agreement(form)
-        data = AgreementUpdate.model_validate(body)
+        data = _validated(AgreementUpdate, form)
         agreement_service.update_agreement(
             session, actor=user, event_id=event_id, agreement_id=agreement_id, data=data
         )

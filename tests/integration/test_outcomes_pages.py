@@ -375,7 +375,11 @@ def test_agreement_form_errors_next_to_fields_then_saved(day: Day, desk: TestCli
         },
     )
     assert bad.status_code == 422
+    # every message at once (session 29's walk: the value first, the parties a round later)
     assert _error_next_to(bad.text, "value")
+    assert _error_next_to(bad.text, "title_vi")
+    assert _error_next_to(bad.text, "parties")
+    assert 'data-testid="agreement-form" novalidate' in bad.text
     no_title = _post(
         desk,
         new,
