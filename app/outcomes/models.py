@@ -38,6 +38,17 @@ class NextStep(StrEnum):
     other = "other"
 
 
+# what each step is called where a person reads it (English msgids, Vietnamese in the
+# catalogs): the feedback form and the report's XLSX
+STEP_NAMES: dict[str, str] = {
+    NextStep.nda: "Non-disclosure agreement (NDA)",
+    NextStep.visit: "Site visit",
+    NextStep.pilot: "Pilot project",
+    NextStep.contract: "Contract",
+    NextStep.other: "Other",
+}
+
+
 class AgreementKind(StrEnum):
     mou = "mou"  # biên bản ghi nhớ
     nda = "nda"  # thoả thuận bảo mật

@@ -14,10 +14,12 @@ from app.checkin.models import Checkin
 from app.events.models import Event, MeetingTable, Slot
 from app.i18n.render import localize
 from app.i18n.words import status_word
+from app.imports.columns import ROLES
 from app.meetings.models import Meeting, MeetingParticipant, MeetingRole
 from app.outcomes import report
 from app.outcomes.agreements import KIND_LABELS, STATUS_LABELS
 from app.outcomes.models import (
+    STEP_NAMES,
     Agreement,
     AgreementKind,
     AgreementParty,
@@ -26,7 +28,7 @@ from app.outcomes.models import (
 )
 from app.registration.models import Delegation, Organisation, OrganisationSector, Participant
 from app.types import pk
-from app.vocab import COUNTRIES, SECTORS, label
+from app.vocab import COUNTRIES, ORGANISATION_KINDS, SECTORS, label
 
 Sheets = dict[str, tuple[Sequence[str], list[list[Any]]]]
 
@@ -74,10 +76,10 @@ def report_sheets(session: Session, event: Event) -> Sheets:
             [
                 p.full_name,
                 org.name_vi if org else "",
-                org.kind if org else "",
+                _label(ORGANISATION_KINDS, org.kind) if org else "",
                 _label(COUNTRIES, country),
                 delegation.name if delegation else "",
-                p.role,
+                _label(ROLES, p.role),
                 arrived.get(pk(p)),
             ]
         )
@@ -162,7 +164,7 @@ def report_sheets(session: Session, event: Event) -> Sheets:
                 "có / yes" if f.held else "không / no",
                 f.rating,
                 "có / yes" if f.wants_to_continue else "không / no",
-                ", ".join(f.next_steps),
+                ", ".join(localize(STEP_NAMES.get(s, s), "vi") for s in f.next_steps),
                 f.comment,
             ]
         )

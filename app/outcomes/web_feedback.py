@@ -21,6 +21,7 @@ from app.meetings import readmodel
 from app.meetings.models import Meeting, MeetingParticipant
 from app.outcomes import day as day_service
 from app.outcomes import feedback as feedback_service
+from app.outcomes.models import STEP_NAMES
 from app.outcomes.schemas import FeedbackIn
 from app.outcomes.web_common import FORM_STEPS
 from app.outcomes.web_common import common as _common
@@ -133,7 +134,7 @@ def _feedback_context(
         "action": _url(action, **query),
         "values": values,
         "errors": errors or {},
-        "steps": [s.value for s in FORM_STEPS],
+        "steps": [(s.value, STEP_NAMES[s]) for s in FORM_STEPS],
     }
 
 

@@ -29,6 +29,7 @@ from app.outcomes import stats as stats_service
 from app.outcomes.models import (
     Agreement,
     MeetingFeedback,
+    NextStep,
 )
 from app.outcomes.schemas import FeedbackIn
 from app.settings import get_settings
@@ -479,7 +480,13 @@ def test_report_page_pdf_and_xlsx_show_the_figures(day: Day, desk: TestClient) -
     feedback_service.submit_feedback(
         day.db,
         event_id=day.event_id,
-        data=FeedbackIn(held=True, rating=5, meeting_id=meeting["id"]),
+        data=FeedbackIn(
+            held=True,
+            rating=5,
+            meeting_id=meeting["id"],
+            wants_to_continue=True,
+            next_steps=[NextStep.visit, NextStep.nda],
+        ),
         token=feedback_service.feedback_token(day.people["hoa"], meeting["id"]),
     )
     day.db.commit()
@@ -537,6 +544,11 @@ def test_report_page_pdf_and_xlsx_show_the_figures(day: Day, desk: TestClient) -
     assert len(book.worksheets) == 4
     participants = book.worksheets[0]
     assert participants.max_row - 1 == stats.participants
+    # words, not stored codes (session 29's walk found enterprise, delegate, nda there)
+    cells = {str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row}
+    assert not cells & {"enterprise", "research_institute", "university", "delegate", "host"}
+    steps = {str(c.value) for c in book.worksheets[2]["F"]}
+    assert "Tham quan cơ sở, Thoả thuận bảo mật (NDA)" in steps, steps
 
 
 # ---- who may open what --------------------------------------------------------------------
