@@ -16,6 +16,7 @@ from app.exports.views import Bilingual
 from app.matchmaking.models import Profile
 from app.meetings import queries, readmodel, requests, rules
 from app.meetings.models import (
+    Attendance,
     Meeting,
     MeetingRequest,
     MeetingRole,
@@ -69,6 +70,7 @@ class MeetingView:
     video_url: str = ""  # the link to join: the meeting's own or its session's pattern
     own_video_url: str = ""
     topics: list[Bilingual] = field(default_factory=list)  # app.survey.topics
+    absent: list[int] = field(default_factory=list)  # parties recorded absent from it
 
     @property
     def cancelled(self) -> bool:
@@ -177,6 +179,12 @@ def meeting_views(
                 if m.status != MeetingStatus.cancelled.value
                 else "",
                 topics=topics.get(pk(m), []),
+                absent=[
+                    r.participant_id
+                    for r in mine
+                    if r.role == MeetingRole.party.value
+                    and r.attendance == Attendance.absent.value
+                ],
             )
         )
     return out
