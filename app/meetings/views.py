@@ -182,8 +182,7 @@ def meeting_views(
                 absent=[
                     r.participant_id
                     for r in mine
-                    if r.role == MeetingRole.party.value
-                    and r.attendance == Attendance.absent.value
+                    if r.role == MeetingRole.party.value and r.attendance == Attendance.absent.value
                 ],
             )
         )
