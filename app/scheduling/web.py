@@ -35,6 +35,7 @@ def _page(
     confirm_apply: bool = False,
     stale: bool = False,
     time_limit: float | None = None,
+    typed_limit: str = "",
 ) -> Response:
     view = overview(session, actor=user, event_id=event_id, session_id=session_id)
     return render(
@@ -61,6 +62,7 @@ def _page(
             "slot_count": view.slot_count,
             "table_count": view.table_count,
             "default_limit": int(DEFAULT_TIME_LIMIT_S),
+            "typed_limit": typed_limit[:20],  # as typed, beside its error
             "max_limit": int(MAX_TIME_LIMIT_S),
             "errors": errors or {},
         },
@@ -148,7 +150,16 @@ async def run_schedule(
             )
 
     def fail(errors: dict[str, str], status: int) -> Response:
-        return _page(request, session, user, event_id, session_id, errors=errors, status=status)
+        return _page(
+            request,
+            session,
+            user,
+            event_id,
+            session_id,
+            errors=errors,
+            status=status,
+            typed_limit=raw if "time_limit_s" in errors else "",
+        )
 
     def done() -> Response:
         if run.ask:

@@ -135,6 +135,9 @@ def test_a_bad_time_limit_is_shown_next_to_its_field(
         data={"csrf_token": _csrf(page.text), "action": "apply", "time_limit_s": "600"},
     )
     assert _field_error(too_long.text, "time_limit_s") == "nhập số giây từ 1 đến 60"
+    # what was typed stays beside its message (it went back to 10)
+    assert re.search(r'id="time_limit_s" name="time_limit_s"[^>]*value="600"', too_long.text)
+    assert re.search(r'id="time_limit_s" name="time_limit_s"[^>]*value="mười"', response.text)
 
 
 def test_publishing_with_nothing_booked_says_so(
