@@ -137,6 +137,10 @@ def test_a_head_accepts_a_members_request_on_her_behalf(live_server: str, browse
         # From the delegation page, the member's row leads to her requests.
         page.goto(f"{live_server}/events/{event_id}/delegations/{delegation_id}")
         row = page.get_by_test_id(f"act-for-{chen_id}")
+        # publishing for her says so (it read "Nhu cầu", requests, for a link to the form)
+        expect(row.get_by_role("link", name="Đăng chào bán hoặc nhu cầu")).to_have_attribute(
+            "href", f"/events/{event_id}/profiles/new?as={chen_id}"
+        )
         row.get_by_role("link", name="Yêu cầu gặp").click()
         expect(page).to_have_url(re.compile(rf"/meetings/mine\?as={chen_id}#inbox$"))
         expect(page.get_by_test_id("acting-for")).to_have_text(
