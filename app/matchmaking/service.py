@@ -77,6 +77,17 @@ def can_edit(session: Session, user: User | None, event: Event, profile: Profile
     return participant is not None and registration.can_act_for(session, user, event, participant)
 
 
+def hidden_until_approved(session: Session, profile: Profile) -> bool:
+    """Published, but others do not see it yet: its owner's registration awaits the
+    organisers' approval (the profile page tells its owner so)."""
+    owner = session.get(Participant, profile.participant_id)
+    return (
+        profile.status == ProfileStatus.published.value
+        and owner is not None
+        and owner.status == ApprovalStatus.pending.value
+    )
+
+
 def _publicly_visible(profile: Profile, participant: Participant | None) -> bool:
     return (
         profile.status == ProfileStatus.published.value

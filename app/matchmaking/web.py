@@ -227,6 +227,7 @@ def profile_page(
             "p": service.describe_one(session, row),
             "vocab": VOCAB,
             "can_edit": service.can_edit(session, user, event, row),
+            "hidden_until_approved": service.hidden_until_approved(session, row),
             # signed in with no one to ask for: the registration first (anonymous visitors
             # are asked to log in by the request form itself)
             "must_register": user is not None

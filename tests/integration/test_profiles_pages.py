@@ -302,6 +302,19 @@ def test_delegate_publishes_through_the_form(
     assert "Sửa" in text  # the owner may edit
     found = browser.get(f"/events/{world.event_id}/profiles", params={"q": "truy xuat"})
     assert card_titles(found.text) == ["Hệ thống truy xuất nguồn gốc chè"]
+    assert 'data-testid="hidden-until-approved"' not in page.text  # approved: others see it
+    # Awaiting approval, the owner is told that others do not see it yet (session 29's walk:
+    # "Published: visible to all participants", and others got a 404).
+    from app.registration.models import Participant
+
+    tuan = db.get(Participant, world.ids["tuan"])
+    assert tuan is not None
+    tuan.status = "pending"
+    db.add(tuan)
+    db.commit()
+    page = browser.get(response.headers["location"])
+    assert 'data-testid="hidden-until-approved"' in page.text
+    assert "sau khi ban tổ chức duyệt đăng ký của bạn" in html.unescape(page.text)
 
 
 def test_errors_are_shown_next_to_their_fields(
