@@ -142,8 +142,9 @@ async def signup_submit(
     if form.get("action") == registration_forms.FIND_ORGANISATION:
         # The organisation search button inside the form: show the matches and keep
         # everything typed (but never echo the password back).
-        values = registration_forms._form_values(form)
-        values.pop("password", None)
+        values = registration_forms._searched_values(session, form)
+        # never echoed back: the page asks for it again, saying why
+        values["password_again"] = bool(values.pop("password", None))
         return render(
             request, "accounts/signup.html", _signup_context(request, session, event, values, {})
         )

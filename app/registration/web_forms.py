@@ -207,6 +207,20 @@ def _form_values(form: Form) -> dict[str, Any]:
     return values
 
 
+def _searched_values(session: Session, form: Form) -> dict[str, Any]:
+    """What a form shows after its organisation search button: everything typed, and the
+    organisation found chosen when the search found exactly one and none was chosen yet
+    (nor a new one described): otherwise "a new organisation" stayed ticked and a second
+    copy of a registered one was easy to create."""
+    values = _form_values(form)
+    chosen = str(values.get("organisation_id") or "")
+    if chosen in ("", NEW_ORGANISATION) and not form.get("org_name_vi"):
+        found = _organisation_choices(session, form.get("org_q"))
+        if len(found) == 1:
+            values["organisation_id"] = str(pk(found[0]))
+    return values
+
+
 def _duplicate_choice(session: Session, form: Form, errors: dict[str, str]) -> list[int]:
     """When a new organisation turns out to be registered already, offer the existing one
     (and say so beside the organisation's name)."""

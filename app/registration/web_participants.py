@@ -38,6 +38,7 @@ from app.registration.web_forms import (
     _my_values,
     _organisation_choices,
     _registration_body,
+    _searched_values,
     _submit,
     _vocab,
 )
@@ -243,7 +244,7 @@ async def add_participant_submit(
         return render(
             request,
             "registration/participant_form.html",
-            _add_context(request, session, user, event, _form_values(form), {}),
+            _add_context(request, session, user, event, _searched_values(session, form), {}),
         )
 
     def save() -> None:
@@ -326,7 +327,9 @@ async def edit_participant_submit(
         return render(
             request,
             "registration/participant_form.html",
-            _edit_context(request, session, user, event, participant, _form_values(form), {}),
+            _edit_context(
+                request, session, user, event, participant, _searched_values(session, form), {}
+            ),
         )
 
     def save() -> None:

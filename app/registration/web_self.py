@@ -36,6 +36,7 @@ from app.registration.web_forms import (
     _organisation_choices,
     _person_values,
     _registration_body,
+    _searched_values,
     _submit,
     _vocab,
 )
@@ -118,7 +119,7 @@ async def register_submit(
         return render(
             request,
             "registration/register.html",
-            _register_context(request, session, event, _form_values(form), {}),
+            _register_context(request, session, event, _searched_values(session, form), {}),
         )
 
     def save() -> None:

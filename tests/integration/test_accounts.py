@@ -142,6 +142,29 @@ def test_the_organisation_search_inside_sign_up_keeps_what_was_typed_and_saves_n
     assert "Đài Loan (Trung Quốc)" in found.text
 
 
+def test_a_search_that_finds_one_organisation_chooses_it_and_asks_for_the_password_again(
+    browser: TestClient, client: TestClient, organiser_headers: Headers, open_event: int
+) -> None:
+    """Session 29's walk: the one organisation found was not chosen ("a new organisation"
+    stayed ticked, a duplicate was easy to make) and the password was emptied unsaid."""
+    made = client.post(
+        "/api/v1/organisations",
+        json={"name_vi": "Công ty TNHH Robot Đài Bắc", "kind": "enterprise", "country": "TW"},
+        headers=organiser_headers,
+    )
+    assert made.status_code == 201, made.text
+    org_id = made.json()["id"]
+    found = _signup(browser, open_event, action="find_org", org_q="robot dai bac", org_name_vi="")
+    assert found.status_code == 200
+    assert re.search(rf'name="organisation_id" value="{org_id}"\s+checked', found.text)
+    assert not re.search(r'name="organisation_id" value="new"\s+checked', found.text)
+    assert 'data-testid="password-again"' in found.text
+    assert "Hãy gõ lại mật khẩu" in _text(found.text)
+    # a search finding several, or a new organisation being described, chooses nothing
+    described = _signup(browser, open_event, action="find_org", org_q="robot dai bac")
+    assert re.search(r'name="organisation_id" value="new"\s+checked', described.text)
+
+
 def test_sign_up_gives_an_account_and_a_registration_that_waits_for_confirmation(
     app: FastAPI,
     browser: TestClient,
