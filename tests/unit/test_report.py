@@ -173,7 +173,7 @@ def test_charts_of_an_event_without_figures_say_so() -> None:
 def test_page_fragment_is_in_one_language_with_the_same_charts() -> None:
     vi = render_report_html(VIEW, "vi")
     en = render_report_html(VIEW, "en")
-    assert "Người tham dự theo quốc gia" in vi
+    assert "Người tham dự theo quốc gia, vùng lãnh thổ" in vi
     assert "Participants by country" not in vi
     assert "Participants by country" in en
     for svg in charts(VIEW, "vi").values():

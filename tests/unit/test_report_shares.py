@@ -55,7 +55,7 @@ def test_meetings_by_country_table_with_official_names() -> None:
     view = dataclasses.replace(VIEW, meetings_counted=42, meetings_by_country={"VN": 40, "TW": 30})
     html = str(render_report_html(view, "vi"))
     table = html.split('id="report-meetings-by-country"', 1)[1].split("</table>", 1)[0]
-    assert "Số cuộc gặp theo quốc gia/vùng lãnh thổ" in html
+    assert "Số cuộc gặp theo quốc gia, vùng lãnh thổ" in html
     assert "Đài Loan (Trung Quốc)" in table
     assert "71%" in table  # 30 of 42 meetings
 
