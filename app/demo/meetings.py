@@ -71,8 +71,6 @@ COUNT_KEYS = (
 MEETING_PAIRS = 118  # 8 slots × 15 tables = 120 places in the B2B session
 OTHER_REQUESTS = 16  # pending, declined and withdrawn requests
 MAX_PER_PERSON = 5
-# By the solver's budgets alone (no wall-clock stop): the demo's schedule is the same on any
-# machine, however slow or busy (4.5 s of work on a 2-core VM where 17 breaks remain).
 SCHEDULER_TIME_LIMIT_S = 3.0
 CANCELLED = 4
 LOCKED = 2
@@ -162,7 +160,6 @@ def load_meetings(session: Session, *, organiser: User, event: Event) -> dict[st
         session_id=pk(b2b),
         apply=True,
         time_limit_s=SCHEDULER_TIME_LIMIT_S,
-        wall_clock=False,
     )
     booked = _booked(session, event_id)
     for meeting in booked[:LOCKED]:

@@ -311,17 +311,14 @@ def schedule_session(
     session_id: int,
     apply: bool,
     time_limit_s: float = DEFAULT_TIME_LIMIT_S,
-    wall_clock: bool = True,
 ) -> ScheduleOutcome:
-    """Run the scheduler on a session (organisers only); with ``apply``, move the meetings.
-    Without ``wall_clock``, by the solver's budgets alone: the same schedule on any machine,
-    however slow or busy (the demo's data)."""
+    """Run the scheduler on a session (organisers only); with ``apply``, move the meetings."""
     event = events.managed_event(session, actor, event_id)
     if not 0 < time_limit_s <= MAX_TIME_LIMIT_S:
         raise Invalid("time_limit_s", "give a number of seconds between 1 and 60")
     row = matchmaking_session(session, event_id=event_id, session_id=session_id)
     built = build_problem(session, event=event, session_row=row)
-    solution = solve(built.problem, time_limit_s=time_limit_s, wall_clock=wall_clock)
+    solution = solve(built.problem, time_limit_s=time_limit_s)
 
     placed = {a.meeting: a for a in solution.assignments}
     moves: list[tuple[Meeting, Slot | None, int | None]] = []
