@@ -174,7 +174,7 @@ def test_organiser_moves_adds_an_interpreter_and_sees_the_trial_then_the_delegat
         expect(page.get_by_test_id("current-place")).to_have_text("14:20–14:40 · Bàn 2")
 
         # The interpreter the grid asked for.
-        page.get_by_label("Người").select_option(label="Đỗ Thị Mai (VI, ZH)")
+        page.get_by_label("Người").select_option(label="Đỗ Thị Mai (Tiếng Việt, Tiếng Trung)")
         page.get_by_role("button", name="Thêm vào cuộc gặp").click()
         expect(page.get_by_test_id("meeting-people")).to_contain_text("Đỗ Thị Mai")
 
