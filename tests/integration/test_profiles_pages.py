@@ -241,6 +241,9 @@ def test_the_event_page_offers_a_person_only_what_opens_for_them(
     log_in(browser, db, world.users["pending"])
     page = browser.get(f"/events/{event}").text
     assert f'href="/events/{event}/suggestions"' in page
+    # registered: "My registration" is the main button, not "Register to attend" again
+    assert f'href="/events/{event}/register"' not in page.split("</header>", 1)[-1]
+    assert f'<a class="button primary" href="/events/{event}/me">' in page
     assert f'href="/events/{event}/agreements"' not in page
     refused = browser.get(f"/events/{event}/agreements")
     assert refused.status_code == 403
