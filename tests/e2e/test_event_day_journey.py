@@ -165,6 +165,10 @@ def test_check_in_by_the_agenda_code_held_feedback_and_the_report(
         form.get_by_label("Nhận xét").fill("Hẹn thăm nhà máy tháng 4.")
         form.get_by_role("button", name="Gửi đánh giá").click()
         expect(lin.get_by_test_id("notice")).to_contain_text("Xin cảm ơn")
+        # and the way back to her meetings (found in session 29's walk: none was offered)
+        expect(lin.get_by_test_id("after-feedback").get_by_role("link")).to_have_attribute(
+            "href", f"/events/{event_id}/meetings/mine"
+        )
     finally:
         context.close()
 
