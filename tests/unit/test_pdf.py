@@ -406,6 +406,27 @@ def test_an_agenda_speaks_vietnamese_and_the_delegates_own_language(
     assert "田中 美咲" in text  # names as written
 
 
+@pytest.mark.parametrize(
+    ("second", "words"),
+    [
+        ("zh_Hant", ("/ 時間", "/ 桌號")),
+        ("ja", ("/ 時間", "/ テーブル")),
+        ("ko", ("/ 시간", "/ 테이블")),
+    ],
+)
+def test_the_agendas_column_headings_keep_their_words_whole(
+    second: str, words: tuple[str, ...], tmp_path: Path
+) -> None:
+    """Found in session 29's walk: "Thời gian / 時" on one line and "間" on the next (CJK
+    breaks between any two characters); the second language now has a line of its own."""
+    agenda = replace(
+        person(TANAKA, [meeting(20, at(14), TANAKA, HANH, 4)], language="en"), second=second
+    )
+    text = pdftotext(render_personal_agenda(EVENT, agenda), tmp_path)
+    for word in words:
+        assert word in text, text[:600]
+
+
 def test_the_second_language_comes_from_what_the_delegate_speaks() -> None:
     from app.i18n.documents import print_language
 
