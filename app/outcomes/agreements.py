@@ -242,9 +242,20 @@ def _check_parties(session: Session, event_id: int, parties: Sequence[PartyIn]) 
             raise Invalid(f"{where}.participant_id", "does not represent this organisation")
 
 
+# currencies without a minor unit in use (ISO 4217 exponent 0): a value in them is whole
+WHOLE_CURRENCIES = frozenset({"VND", "JPY", "KRW"})
+
+
 def _check_values(session: Session, event_id: int, values: dict[str, Any]) -> None:
-    if values.get("value") is not None and values.get("currency") is None:
+    value, currency = values.get("value"), values.get("currency")
+    if value is not None and currency is None:
         raise Invalid("currency", "give the currency of the value (VND, USD, TWD, JPY…)")
+    code = getattr(currency, "value", currency)
+    if value is not None and code in WHOLE_CURRENCIES and value != value.to_integral_value():
+        # "1.500.000.000,5 VND" was kept and summed into the report's total
+        raise Invalid(
+            "value", _l("{currency} has no decimals: write a whole number", currency=code)
+        )
     if AgreementStatus(values["status"]) in _SIGNED and values.get("signed_on") is None:
         status = AgreementStatus(values["status"]).value
         raise Invalid(

@@ -402,6 +402,22 @@ def test_agreement_form_errors_next_to_fields_then_saved(day: Day, desk: TestCli
     )
     assert unsigned.status_code == 422
     assert _error_next_to(unsigned.text, "signed_on")
+    half_dong = _post(
+        desk,
+        new,
+        new,
+        {
+            "kind": "mou",
+            "title_vi": "Biên bản ghi nhớ",
+            "parties": [str(day.orgs["tw_pack"]), str(day.orgs["vn_food"])],
+            "value": "1.500.000.000,5",
+            "currency": "VND",
+        },
+    )
+    assert half_dong.status_code == 422  # kept and summed into the report before
+    assert _error_next_to(half_dong.text, "value") == (
+        "VND không có phần thập phân: hãy ghi một số nguyên"
+    )
     saved = _post(
         desk,
         new,
