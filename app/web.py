@@ -61,6 +61,18 @@ def _cookie(key: str, value: str, **options: Any) -> tuple[bytes, bytes]:
     return response.raw_headers[-1]
 
 
+def _year_cookie(key: str, value: str) -> tuple[bytes, bytes]:
+    """A cookie kept a year, for the server only (httponly), sent on same-site navigation."""
+    return _cookie(
+        key,
+        value,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=get_settings().secure_cookies,
+    )
+
+
 class PageMiddleware:
     """Every response: the locale (?lang=, cookie, Accept-Language, Vietnamese) chosen before
     the route runs, a CSRF anchor cookie before the browser sees any form, and the security
@@ -94,31 +106,17 @@ class PageMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in self.security_headers.items():
                     headers.setdefault(name, value)
-                secure = get_settings().secure_cookies
                 if asked in i18n.LOCALES:
                     # httponly: no script reads it, the server renders the chosen language
-                    cookie = _cookie(
-                        LANG_COOKIE,
-                        asked,
-                        max_age=365 * 24 * 3600,
-                        httponly=True,
-                        samesite="lax",
-                        secure=secure,
-                    )
-                    message["headers"] = [*message["headers"], cookie]
+                    message["headers"] = [*message["headers"], _year_cookie(LANG_COOKIE, asked)]
                 if new_anchor:
                     # kept for a year (as the language): a phone's browser closed and its
                     # tabs restored still sends the forms they show (a cookie for the browser's
                     # session only was gone then, and every such form was refused)
-                    cookie = _cookie(
-                        CSRF_COOKIE,
-                        new_anchor,
-                        max_age=365 * 24 * 3600,
-                        httponly=True,
-                        samesite="lax",
-                        secure=secure,
-                    )
-                    message["headers"] = [*message["headers"], cookie]
+                    message["headers"] = [
+                        *message["headers"],
+                        _year_cookie(CSRF_COOKIE, new_anchor),
+                    ]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

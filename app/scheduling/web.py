@@ -4,6 +4,7 @@ they are to the proven bound, the meetings left out and why, dry run, apply and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -149,30 +150,15 @@ async def run_schedule(
                 run_id=pk(outcome.run),
             )
 
+    page = partial(_page, request, session, user, event_id, session_id)
+
     def fail(errors: dict[str, str], status: int) -> Response:
-        return _page(
-            request,
-            session,
-            user,
-            event_id,
-            session_id,
-            errors=errors,
-            status=status,
-            typed_limit=raw if "time_limit_s" in errors else "",
-        )
+        typed = raw if "time_limit_s" in errors else ""
+        return page(errors=errors, status=status, typed_limit=typed)
 
     def done() -> Response:
         if run.ask:
-            return _page(
-                request,
-                session,
-                user,
-                event_id,
-                session_id,
-                confirm_apply=True,
-                stale=run.stale,
-                time_limit=run.limit,
-            )
+            return page(confirm_apply=True, stale=run.stale, time_limit=run.limit)
         return redirect(
             f"/events/{event_id}/sessions/{session_id}/schedule",
             flash="schedule-applied" if run.apply else "schedule-tried",
