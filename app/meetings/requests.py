@@ -56,6 +56,11 @@ from app.types import pk, utcnow
 NOT_APPROVED = "your registration has not been approved yet; you can ask for meetings once it is"
 
 
+def may_ask(requester: Participant) -> bool:
+    """Only an approved registration asks for meetings (create_request refuses the rest)."""
+    return requester.status == ApprovalStatus.approved.value
+
+
 def _pair_key(a: int, b: int) -> str:
     low, high = sorted((a, b))
     return f"{low}:{high}"
@@ -127,7 +132,7 @@ def create_request(
         requester = approved_participant(session, event_id, data.requester_id, "requester_id")
         registration.require_act_for(session, actor, event, requester)
     check_event_running(event)
-    if requester.status != ApprovalStatus.approved.value:
+    if not may_ask(requester):
         raise Conflict(NOT_APPROVED, [FieldError("requester_id", "registration not approved yet")])
     recipient = approved_participant(session, event_id, data.recipient_id, "recipient_id")
     if recipient.id == requester.id:

@@ -23,7 +23,7 @@ from app.meetings.models import Meeting, RequestStatus
 from app.meetings.schemas import MeetingCreate, MeetingRequestCreate
 from app.meetings.web_common import common, grid_url
 from app.registration import service as registration
-from app.registration.models import ApprovalStatus, Participant, ParticipantRole
+from app.registration.models import Participant, ParticipantRole
 from app.types import pk
 from app.web import redirect, render
 
@@ -43,7 +43,7 @@ def _request_context(
     acting: Participant | None = None,
 ) -> dict[str, Any]:
     mine, theirs = views.profile_choices(session, pk(event), me, them)
-    approved = me.status == ApprovalStatus.approved.value
+    approved = requests.may_ask(me)
     return {
         **common(request, event),
         "me": me,
